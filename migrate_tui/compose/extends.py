@@ -1,0 +1,124 @@
+"""Phase 5, extends: a service built on another, in the same file or another one.
+
+The base service is taken in long syntax (its own ``extends`` resolved first, its relative
+paths resolved against its own file's folder when it comes from another file), and the
+extending service is merged over it with the same rules as files. Cycles are refused with
+the chain, sorted as it was followed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from typing import Any
+
+from migrate_tui.compose.merge import drop_path, merge_service
+from migrate_tui.compose.parse import ParsedFile
+from migrate_tui.errors import ExtendsError, Location
+
+LoadFile = Callable[[str], "tuple[dict[str, Any], ParsedFile, str]"]
+"""Loads another compose file for ``extends.file``: its data (long syntax, extends not yet
+applied), its parsed source and the folder its relative paths are resolved against."""
+
+
+class ExtendsResolver:
+    """Resolves ``extends`` for the services of one file.
+
+    Args:
+        data: The file's data, in long syntax.
+        source: The parsed file.
+        base_dir: The folder ``extends.file`` paths are relative to.
+        load_file: Loads another file (cached by the caller).
+        chain: The (file, service) pairs being resolved, to find cycles across files.
+    """
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        source: ParsedFile,
+        base_dir: str,
+        load_file: LoadFile,
+        chain: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.data = data
+        self.source = source
+        self.base_dir = base_dir
+        self.load_file = load_file
+        self.chain = chain
+        self.done: dict[str, dict[str, Any]] = {}
+
+    def apply(self) -> dict[str, Any]:
+        """The file's data with every ``extends`` applied."""
+        services = self.data.get("services")
+        if not isinstance(services, dict):
+            return self.data
+        out = dict(self.data)
+        out["services"] = {name: self.service(name, self.chain) for name in services}
+        return out
+
+    def service(self, name: str, chain: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+        """One service with its ``extends`` chain applied."""
+        if name in self.done:
+            return self.done[name]
+        svc = self.data["services"][name]
+        if not isinstance(svc, dict) or not isinstance(svc.get("extends"), dict):
+            return svc
+        link = (self.source.path, name)
+        if link in chain:
+            names = " -> ".join(f"{posixpath.basename(f)}:{s}" for f, s in (*chain, link))
+            raise ExtendsError(
+                f"circular reference with extends: {names}",
+                location=self.source.locate(("services", name, "extends")),
+                path=f"services.{name}.extends",
+                hint="break the cycle: a service cannot extend itself, directly or not",
+            )
+        chain = (*chain, link)
+        ext = svc["extends"]
+        kp = ("services", name, "extends")
+        base_name = ext.get("service")
+        where = self.source.locate(kp)
+        if ext.get("file"):
+            path = posixpath.normpath(posixpath.join(self.base_dir, str(ext["file"])))
+            try:
+                other_data, other_source, other_dir = self.load_file(path)
+            except FileNotFoundError:
+                raise ExtendsError(
+                    f"cannot extend service {name!r}: file {path} not found",
+                    location=where,
+                    path=f"services.{name}.extends.file",
+                    hint="fix the path (it is relative to the extending file's project folder)",
+                ) from None
+            other = ExtendsResolver(other_data, other_source, other_dir, self.load_file, chain)
+            base = other.lookup(base_name, where, name)
+        else:
+            base = self.lookup(base_name, where, name, chain)
+        merged = merge_service(base, {k: v for k, v in svc.items() if k != "extends"})
+        merged.pop("extends", None)
+        prefix = ("services", name)
+        for reset in self.source.resets:
+            if reset[:2] == prefix and len(reset) > 2:
+                drop_path(merged, reset[2:])
+        for over in self.source.overrides:
+            if over[:2] == prefix and len(over) == 3 and over[2] in svc:
+                merged[over[2]] = svc[over[2]]
+        self.done[name] = merged
+        return merged
+
+    def lookup(
+        self,
+        base_name: str,
+        where: Location,
+        extending: str,
+        chain: tuple[tuple[str, str], ...] | None = None,
+    ) -> dict[str, Any]:
+        """The service ``base_name`` of this file, its own extends applied."""
+        services = self.data.get("services") or {}
+        if base_name not in services or not isinstance(services[base_name], dict):
+            raise ExtendsError(
+                f"cannot extend service {extending!r}: service {base_name!r} not found in "
+                f"{self.source.path}",
+                location=where,
+                path=f"services.{extending}.extends.service",
+                hint=f"name a service defined in {posixpath.basename(self.source.path)}",
+            )
+        return self.service(base_name, self.chain if chain is None else chain)

@@ -1,0 +1,251 @@
+"""Phases 7 to 10, on the merged project: profiles, normalize, consistency, environment.
+
+- **profiles**: a service with ``profiles`` is active only when one of them is enabled
+  (``*`` enables all); inactive services are set aside, not lost.
+- **normalize**: the implicit ``default`` network, implicit dependencies (``links``,
+  ``network_mode: service:x``, ``volumes_from``, ``ipc``/``pid``), the default Dockerfile,
+  resource names (``project_volume``).
+- **consistency**: every reference names something that exists and is active; no
+  ``depends_on`` cycle. All problems are collected and reported together.
+- **environment**: ``env_file`` contents merged under ``environment``, unset entries taken
+  from the project's variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from migrate_tui.compose.dotenv import read_env_file
+from migrate_tui.compose.sources import SourceIndex
+from migrate_tui.errors import ConsistencyError, MigrateError, ProblemList
+
+SERVICE_PREFIX = "service:"
+CONTAINER_PREFIX = "container:"
+
+
+def select_profiles(
+    services: dict[str, Any], profiles: list[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split services into (active, inactive) for the enabled profiles."""
+    active: dict[str, Any] = {}
+    inactive: dict[str, Any] = {}
+    for name, svc in services.items():
+        own = svc.get("profiles") or [] if isinstance(svc, dict) else []
+        if not own or "*" in profiles or any(p in profiles for p in own):
+            active[name] = svc
+        else:
+            inactive[name] = svc
+    return active, inactive
+
+
+def _implicit_refs(svc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(service, key) pairs this service needs without a depends_on entry."""
+    refs: list[tuple[str, str]] = []
+    for key in ("network_mode", "ipc", "pid", "uts", "cgroup"):
+        value = svc.get(key)
+        if isinstance(value, str) and value.startswith(SERVICE_PREFIX):
+            refs.append((value[len(SERVICE_PREFIX):], key))
+    for link in svc.get("links") or []:
+        refs.append((str(link).split(":", 1)[0], "links"))
+    for vol in svc.get("volumes_from") or []:
+        text = str(vol)
+        if not text.startswith(CONTAINER_PREFIX):
+            refs.append((text.split(":", 1)[0], "volumes_from"))
+    return refs
+
+
+def normalize(project: dict[str, Any], name: str) -> dict[str, Any]:
+    """Add what Compose adds implicitly. Modifies and returns ``project``."""
+    services: dict[str, Any] = project.get("services") or {}
+    uses_default = False
+    for svc in services.values():
+        if not svc.get("networks") and not svc.get("network_mode") and not svc.get("provider"):
+            svc["networks"] = {"default": None}
+        if "default" in (svc.get("networks") or {}):
+            uses_default = True
+        for ref, key in _implicit_refs(svc):
+            deps = svc.setdefault("depends_on", {})
+            if ref not in deps:
+                deps[ref] = {"condition": "service_started", "required": True}
+                if key != "volumes_from":
+                    deps[ref]["restart"] = True
+        build = svc.get("build")
+        if isinstance(build, dict) and not build.get("dockerfile") and not build.get(
+            "dockerfile_inline"
+        ):
+            build["dockerfile"] = "Dockerfile"
+        if svc.get("pull_policy") == "if_not_present":
+            svc["pull_policy"] = "missing"
+    networks = project.get("networks")
+    networks = dict(networks) if isinstance(networks, dict) else {}
+    if uses_default and "default" not in networks:
+        networks["default"] = {"ipam": {}}
+    for kind in ("networks", "volumes", "secrets", "configs"):
+        section = networks if kind == "networks" else project.get(kind)
+        if not isinstance(section, dict):
+            continue
+        named: dict[str, Any] = {}
+        for key, value in section.items():
+            value = dict(value) if isinstance(value, dict) else {}
+            external = value.get("external")
+            if isinstance(external, dict):
+                if external.get("name") and not value.get("name"):
+                    value["name"] = external["name"]
+                value["external"] = True
+            if not value.get("name"):
+                value["name"] = key if value.get("external") else f"{name}_{key}"
+            if kind == "networks" and not value.get("external"):
+                value.setdefault("ipam", {})
+            named[key] = value
+        project[kind] = named
+    return project
+
+
+def check_consistency(
+    project: dict[str, Any], inactive: dict[str, Any], sources: SourceIndex
+) -> None:
+    """Every reference resolves; no dependency cycle.
+
+    Raises:
+        ConsistencyError: One problem.
+        ProblemList: Several.
+    """
+    services: dict[str, Any] = project.get("services") or {}
+    problems: list[MigrateError] = []
+
+    def problem(service: str, key: str, message: str, hint: str) -> None:
+        kp = ("services", service, *[p for p in key.split(".") if p])
+        problems.append(
+            ConsistencyError(
+                message,
+                location=sources.locate(kp),
+                path=".".join(str(p) for p in kp),
+                hint=hint,
+            )
+        )
+
+    declared = {k: set((project.get(k) or {}).keys()) for k in
+                ("networks", "volumes", "secrets", "configs", "models")}
+    for name, svc in services.items():
+        if svc.get("image") == "":
+            del svc["image"]
+        if not svc.get("image") and not svc.get("build") and not svc.get("provider"):
+            problem(name, "", f"service {name!r} has neither an image nor a build context "
+                    "specified", "add `image: NAME:TAG`, or `build: ./folder` to build it")
+        mode = svc.get("network_mode")
+        if mode and svc.get("networks") and not (
+            isinstance(mode, str) and mode.startswith(SERVICE_PREFIX) and False
+        ):
+            problem(name, "network_mode", f"service {name!r} declares mutually exclusive "
+                    "`network_mode` and `networks`", "keep one of the two")
+        for net in svc.get("networks") or {}:
+            if net not in declared["networks"] and net != "default":
+                problem(name, f"networks.{net}", f"service {name!r} refers to undefined "
+                        f"network {net!r}", f"declare it under the top-level `networks:` "
+                        f"({net}: {{}})")
+        for i, vol in enumerate(svc.get("volumes") or []):
+            if isinstance(vol, dict) and vol.get("type") == "volume" and vol.get("source"):
+                if vol["source"] not in declared["volumes"]:
+                    problem(name, f"volumes.{i}", f"service {name!r} refers to undefined "
+                            f"volume {vol['source']!r}", "declare it under the top-level "
+                            f"`volumes:` ({vol['source']}: {{}}), or write ./{vol['source']} "
+                            "for a folder on the host")
+        for kind in ("secrets", "configs"):
+            for i, ref in enumerate(svc.get(kind) or []):
+                source = ref.get("source") if isinstance(ref, dict) else ref
+                if source not in declared[kind]:
+                    problem(name, f"{kind}.{i}", f"service {name!r} refers to undefined "
+                            f"{kind[:-1]} {source!r}", f"declare it under the top-level "
+                            f"`{kind}:`")
+        models = svc.get("models")
+        for model in (models if isinstance(models, (list, dict)) else []):
+            if model not in declared["models"]:
+                problem(name, f"models.{model}", f"service {name!r} refers to undefined "
+                        f"model {model!r}", "declare it under the top-level `models:`")
+        for dep, cond in (svc.get("depends_on") or {}).items():
+            if dep in services:
+                continue
+            required = cond.get("required", True) if isinstance(cond, dict) else True
+            if dep in inactive and not required:
+                continue
+            if dep in inactive:
+                problem(name, f"depends_on.{dep}", f"service {name!r} depends on service "
+                        f"{dep!r}, which is not active (profiles: "
+                        f"{', '.join(inactive[dep].get('profiles') or [])})",
+                        f"enable its profile with --profile, or mark the dependency "
+                        f"`required: false`")
+            else:
+                problem(name, f"depends_on.{dep}", f"service {name!r} depends on undefined "
+                        f"service {dep!r}", "fix the name or define that service")
+    if not problems:
+        cycle = find_cycle(services)
+        if cycle:
+            problems.append(ConsistencyError(
+                "dependency cycle detected: " + " -> ".join(cycle),
+                location=sources.locate(("services", cycle[0], "depends_on")),
+                path=f"services.{cycle[0]}.depends_on",
+                hint="remove one of these depends_on entries: Compose cannot start a cycle",
+            ))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ProblemList(problems)
+
+
+def find_cycle(services: dict[str, Any]) -> list[str] | None:
+    """The first depends_on cycle, services visited in sorted order; None if there is none."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(name: str) -> list[str] | None:
+        state[name] = 1
+        stack.append(name)
+        for dep in sorted((services[name].get("depends_on") or {}).keys()):
+            if dep not in services:
+                continue
+            if state.get(dep) == 1:
+                return [*stack[stack.index(dep):], dep]
+            if dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        stack.pop()
+        state[name] = 2
+        return None
+
+    for name in sorted(services):
+        if name not in state:
+            found = visit(name)
+            if found:
+                return found
+    return None
+
+
+def resolve_environment(
+    project: dict[str, Any], environment: dict[str, str], sources: SourceIndex
+) -> None:
+    """Merge each active service's env files into its ``environment``; drop ``env_file``."""
+    for name, svc in (project.get("services") or {}).items():
+        merged: dict[str, Any] = {}
+
+        def lookup(key: str, merged: dict[str, Any] = merged) -> str | None:
+            value = merged.get(key)
+            if value is not None:
+                return str(value)
+            return environment.get(key)
+
+        for i, env_file in enumerate(svc.pop("env_file", None) or []):
+            path = Path(env_file["path"])
+            if not path.is_file() and not env_file.get("required", True):
+                continue
+            kp = ("services", name, "env_file", i)
+            merged.update(read_env_file(
+                path, lookup, where=sources.locate(kp),
+                key_path=f"services.{name}.env_file[{i}]",
+            ))
+        own = svc.get("environment") or {}
+        for key, value in own.items():
+            merged[key] = environment.get(key) if value is None else value
+        if merged or "environment" in svc:
+            svc["environment"] = merged

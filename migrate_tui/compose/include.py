@@ -1,0 +1,104 @@
+"""Phase 5b, include: other Compose projects pulled into this one.
+
+Each ``include`` entry (short: a path; long: ``path``, ``project_directory``, ``env_file``)
+is loaded as a project of its own: its relative paths resolve against its own project
+directory, its interpolation reads its own ``.env`` (the including project's variables win).
+Its services, networks, volumes, secrets and configs are added to the including file; a
+resource defined differently on both sides is an error, as in Compose.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from migrate_tui.compose.dotenv import read_env_file
+from migrate_tui.compose.parse import ParsedFile
+from migrate_tui.errors import IncludeError
+
+LoadProject = Callable[[list[str], str, dict[str, str], tuple[str, ...]], dict[str, Any]]
+"""Loads the files of an included project: (files, project dir, environment, include chain)."""
+
+_RESOURCES = ("services", "networks", "volumes", "secrets", "configs", "models")
+
+
+def apply_include(
+    data: dict[str, Any],
+    source: ParsedFile,
+    base_dir: str,
+    environment: dict[str, str],
+    chain: tuple[str, ...],
+    load_project: LoadProject,
+) -> dict[str, Any]:
+    """The file's data with its ``include`` entries loaded and added.
+
+    Raises:
+        IncludeError: A missing file, a cycle, or a resource defined on both sides.
+    """
+    entries = data.get("include")
+    if not entries:
+        return data
+    out = {k: v for k, v in data.items() if k != "include"}
+    for i, entry in enumerate(entries):
+        kp = ("include", i)
+        where = source.locate(kp)
+        spec = {"path": entry} if isinstance(entry, str) else dict(entry)
+        raw_paths = spec.get("path")
+        paths = raw_paths if isinstance(raw_paths, list) else [raw_paths]
+        files = [posixpath.normpath(posixpath.join(base_dir, str(p))) for p in paths]
+        for f in files:
+            if f in chain:
+                cycle = "\n include ".join([*chain, f])
+                raise IncludeError(
+                    f"include cycle detected:\n{cycle}",
+                    location=where,
+                    path=f"include[{i}]",
+                    hint="remove the include that leads back to a file already included",
+                )
+            if not Path(f).is_file():
+                raise IncludeError(
+                    f"included file {f} not found",
+                    location=where,
+                    path=f"include[{i}]",
+                    hint="fix the path (relative to the including project's folder)",
+                )
+        project_dir = spec.get("project_directory")
+        project_dir = (
+            posixpath.normpath(posixpath.join(base_dir, str(project_dir)))
+            if project_dir
+            else posixpath.dirname(files[0])
+        )
+        env_files = spec.get("env_file")
+        if env_files is None:
+            default = Path(project_dir) / ".env"
+            env_paths = [default] if default.is_file() else []
+        else:
+            listed = env_files if isinstance(env_files, list) else [env_files]
+            env_paths = [Path(posixpath.normpath(posixpath.join(base_dir, str(e)))) for e in listed]
+        env = dict(environment)
+        for env_path in env_paths:
+            for key, value in read_env_file(
+                env_path, env.get, where=where, key_path=f"include[{i}].env_file"
+            ).items():
+                env.setdefault(key, value)
+        included = load_project(files, project_dir, env, chain)
+        for kind in _RESOURCES:
+            theirs = included.get(kind)
+            if not isinstance(theirs, dict):
+                continue
+            ours = out.get(kind)
+            ours = dict(ours) if isinstance(ours, dict) else {}
+            for name, value in theirs.items():
+                if name in ours and ours[name] != value:
+                    raise IncludeError(
+                        f"imported compose file {files[0]} defines conflicting {kind[:-1]} "
+                        f"{name!r}",
+                        location=source.locate((kind, name)),
+                        path=f"{kind}.{name}",
+                        hint=f"rename one of the two, or remove {name!r} from this file",
+                    )
+                ours[name] = value
+            out[kind] = ours
+    return out

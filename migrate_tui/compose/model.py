@@ -1,0 +1,208 @@
+"""The loaded project as frozen pydantic models: what every later stage reads.
+
+``Project.compose`` keeps the normalized project exactly as ``docker compose config``
+prints it (for ``migrate-tui config``); the typed models give the analysis what it needs
+without digging through dictionaries.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from migrate_tui.compose.sources import SourceIndex
+
+_FROZEN = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+class Port(BaseModel):
+    """One published or exposed port, long syntax."""
+
+    model_config = _FROZEN
+    target: int
+    """The port inside the container."""
+    published: str | None = None
+    """The host port or range, as text (``"8080"``, ``"8000-8010"``)."""
+    protocol: str = "tcp"
+    """tcp, udp or sctp."""
+    host_ip: str | None = None
+    """The host address the port binds to."""
+    mode: str = "ingress"
+    """ingress or host."""
+
+
+class Mount(BaseModel):
+    """One entry of ``volumes``, long syntax."""
+
+    model_config = _FROZEN
+    type: str
+    """bind, volume, tmpfs, npipe, cluster or image."""
+    source: str | None = None
+    """Host path (bind, absolute) or volume name; None for anonymous volumes and tmpfs."""
+    target: str
+    """Path inside the container."""
+    read_only: bool = False
+    """Mounted read-only."""
+
+
+class Dependency(BaseModel):
+    """One ``depends_on`` entry."""
+
+    model_config = _FROZEN
+    condition: Literal["service_started", "service_healthy", "service_completed_successfully"]
+    """What Compose waits for before starting the dependent service."""
+    required: bool = True
+    """False: the dependent service starts even when this one is missing."""
+    restart: bool = False
+    """Restart the dependent service when this one restarts."""
+
+
+class Build(BaseModel):
+    """How the image of a service is built."""
+
+    model_config = _FROZEN
+    context: str
+    """Absolute folder (or URL) of the build context."""
+    dockerfile: str | None = None
+    """The Dockerfile, relative to the context."""
+
+
+class Healthcheck(BaseModel):
+    """The container's health check."""
+
+    model_config = _FROZEN
+    test: list[str] | None = None
+    """``["CMD", ...]``, ``["CMD-SHELL", "..."]`` or ``["NONE"]``."""
+    interval: str | None = None
+    timeout: str | None = None
+    retries: int | None = None
+    start_period: str | None = None
+    disable: bool = False
+
+
+class Resources(BaseModel):
+    """Limits or reservations of ``deploy.resources``."""
+
+    model_config = _FROZEN
+    cpus: float | None = None
+    """CPUs, fractional."""
+    memory: int | None = None
+    """Bytes."""
+    pids: int | None = None
+    devices: list[dict[str, Any]] = Field(default_factory=list)
+    """Device requests (GPUs), as written."""
+
+
+class Service(BaseModel):
+    """One service, normalized."""
+
+    model_config = _FROZEN
+    name: str
+    image: str | None = None
+    build: Build | None = None
+    command: list[str] | None = None
+    entrypoint: list[str] | None = None
+    environment: dict[str, str | None] = Field(default_factory=dict)
+    """With env files merged; None for a variable passed through but unset."""
+    ports: list[Port] = Field(default_factory=list)
+    expose: list[str] = Field(default_factory=list)
+    volumes: list[Mount] = Field(default_factory=list)
+    depends_on: dict[str, Dependency] = Field(default_factory=dict)
+    networks: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
+    network_mode: str | None = None
+    profiles: list[str] = Field(default_factory=list)
+    healthcheck: Healthcheck | None = None
+    restart: str | None = None
+    limits: Resources | None = None
+    reservations: Resources | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    container_name: str | None = None
+    user: str | None = None
+    privileged: bool = False
+    extensions: dict[str, Any] = Field(default_factory=dict)
+    """The service's own ``x-*`` keys (``x-migrate`` hints among them)."""
+    raw: dict[str, Any] = Field(default_factory=dict)
+    """Every key, normalized, as ``docker compose config`` prints it."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Any key of the normalized service, typed or not."""
+        return self.raw.get(key, default)
+
+
+class Project(BaseModel):
+    """A Compose project, loaded."""
+
+    model_config = _FROZEN
+    name: str
+    working_dir: str
+    """The project directory."""
+    files: list[str]
+    """The compose files, in merge order."""
+    services: dict[str, Service]
+    """Active services, by name, sorted."""
+    inactive_services: dict[str, Service] = Field(default_factory=dict)
+    """Services whose profiles are not enabled."""
+    profiles: list[str] = Field(default_factory=list)
+    """Enabled profiles."""
+    extensions: dict[str, Any] = Field(default_factory=dict)
+    """Top-level ``x-*`` keys."""
+    compose: dict[str, Any] = Field(default_factory=dict)
+    """The normalized project as ``docker compose config --format json`` prints it."""
+    sources: SourceIndex = Field(default_factory=SourceIndex, exclude=True, repr=False)
+    """Where each key was written."""
+    warnings: list[str] = Field(default_factory=list)
+    """What the load warned about (unset variables, obsolete keys)."""
+
+
+def _resources(section: Any) -> Resources | None:
+    if not isinstance(section, dict):
+        return None
+    memory = section.get("memory")
+    return Resources(
+        cpus=float(section["cpus"]) if section.get("cpus") is not None else None,
+        memory=int(memory) if memory is not None else None,
+        pids=section.get("pids"),
+        devices=list(section.get("devices") or []),
+    )
+
+
+def service_model(name: str, raw: dict[str, Any]) -> Service:
+    """Build the typed :class:`Service` from its normalized dictionary."""
+    build = raw.get("build")
+    health = raw.get("healthcheck")
+    resources = (raw.get("deploy") or {}).get("resources") or {}
+    return Service(
+        name=name,
+        image=raw.get("image"),
+        build=Build(context=build["context"], dockerfile=build.get("dockerfile"))
+        if isinstance(build, dict) else None,
+        command=raw.get("command"),
+        entrypoint=raw.get("entrypoint"),
+        environment=raw.get("environment") or {},
+        ports=[Port(**{k: v for k, v in p.items() if k in Port.model_fields})
+               for p in raw.get("ports") or []],
+        expose=list(raw.get("expose") or []),
+        volumes=[Mount(type=v.get("type", "volume"), source=v.get("source"),
+                       target=str(v.get("target", "")), read_only=bool(v.get("read_only")))
+                 for v in raw.get("volumes") or []],
+        depends_on={k: Dependency(condition=d.get("condition", "service_started"),
+                                  required=d.get("required", True),
+                                  restart=bool(d.get("restart", False)))
+                    for k, d in (raw.get("depends_on") or {}).items()},
+        networks=raw.get("networks") or {},
+        network_mode=raw.get("network_mode"),
+        profiles=list(raw.get("profiles") or []),
+        healthcheck=Healthcheck(**{k: v for k, v in health.items()
+                                   if k in Healthcheck.model_fields})
+        if isinstance(health, dict) else None,
+        restart=raw.get("restart"),
+        limits=_resources(resources.get("limits")),
+        reservations=_resources(resources.get("reservations")),
+        labels=raw.get("labels") or {},
+        container_name=raw.get("container_name"),
+        user=None if raw.get("user") is None else str(raw.get("user")),
+        privileged=bool(raw.get("privileged")),
+        extensions={k: v for k, v in raw.items() if k.startswith("x-")},
+        raw=raw,
+    )

@@ -1,0 +1,326 @@
+"""Phase 1, parse: YAML text to plain Python data, with the position of every key.
+
+Compose reads YAML as the YAML 1.2 core schema does (``yes`` and ``on`` stay strings, ``08``
+is a string, not sexagesimal or octal), so this module resolves plain scalars itself
+instead of trusting PyYAML's YAML 1.1 resolver. It also:
+
+- refuses duplicate keys, as Compose does (``mapping key "x" already defined at line 2``);
+- applies ``<<`` merge keys (explicit keys win; earlier merged maps win over later ones);
+- records ``!reset`` and ``!override`` tags for the merge phase;
+- records the line and column of every mapping key and sequence item, by key path, so
+  later phases and the analysis can point at the line that says a thing;
+- refuses YAML bombs (aliases that expand exponentially) and very deep nesting quickly.
+
+Nothing in a document is ever executed: only the safe node types are constructed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from migrate_tui.errors import Location, YamlSyntaxError
+
+try:  # libyaml's parser where it is installed: several times faster.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+KeyPath = tuple[str | int, ...]
+"""A path into a document: mapping keys and sequence indexes."""
+
+MAX_NODES = 1_000_000
+"""Most nodes one file may expand to, aliases counted each time they are used."""
+MAX_DEPTH = 200
+"""Deepest nesting of mappings and sequences accepted."""
+
+RESET_TAG = "!reset"
+OVERRIDE_TAG = "!override"
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_BOOL_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?(?:[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+_PLAIN = "?plain"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader that tags plain scalars for us to resolve under YAML 1.2."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:  # noqa: D102
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+
+
+@dataclass
+class ParsedFile:
+    """One compose file, parsed."""
+
+    path: str
+    """Absolute path of the file."""
+    data: dict[str, Any]
+    """The documents of the file, each a mapping; usually one."""
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    """Line and column (1-based) of each key path."""
+    resets: list[KeyPath] = field(default_factory=list)
+    """Key paths tagged ``!reset``: removed from what earlier files defined."""
+    overrides: list[KeyPath] = field(default_factory=list)
+    """Key paths tagged ``!override``: replace what earlier files defined, no merge."""
+
+    def locate(self, path: KeyPath) -> Location:
+        """The location of ``path`` in this file, or of its nearest recorded parent."""
+        probe = path
+        while probe:
+            if probe in self.positions:
+                line, col = self.positions[probe]
+                return Location(self.path, line, col)
+            probe = probe[:-1]
+        return Location(self.path, None, None)
+
+
+def resolve_scalar(node: yaml.ScalarNode) -> Any:
+    """The Python value of a scalar node under the YAML 1.2 core schema, as Compose reads it."""
+    value: str = node.value
+    tag = node.tag
+    if tag in (_PLAIN, OVERRIDE_TAG) and not node.style:
+        return _resolve_plain(value)
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        resolved = _resolve_plain(value)
+        return resolved if not isinstance(resolved, str) else value
+    return value
+
+
+def _resolve_plain(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if _BOOL_TRUE.match(value):
+        return True
+    if _BOOL_FALSE.match(value):
+        return False
+    if _INT.match(value):
+        sign = -1 if value.startswith("-") else 1
+        digits = value.lstrip("+-").replace("_", "")
+        base = {"0o": 8, "0x": 16, "0b": 2}.get(digits[:2])
+        if base:
+            return sign * int(digits[2:], base)
+        if len(digits) > 1 and digits[0] == "0" and set(digits) <= set("01234567"):
+            return sign * int(digits, 8)  # a leading zero is octal, as Compose reads it
+        return sign * int(digits, 10)
+    if _FLOAT.match(value):
+        return float(value)
+    if _INF.match(value):
+        return -math.inf if value.startswith("-") else math.inf
+    if _NAN.match(value):
+        return math.nan
+    return value
+
+
+class _Builder:
+    """Walks a composed node graph into plain data, recording positions and tags."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.resets: list[KeyPath] = []
+        self.overrides: list[KeyPath] = []
+        self.count = 0
+
+    def _error(self, message: str, node: yaml.Node, hint: str, kp: KeyPath = ()) -> YamlSyntaxError:
+        mark = node.start_mark
+        return YamlSyntaxError(
+            message,
+            location=Location(self.path, mark.line + 1, mark.column + 1),
+            path=format_path(kp) or None,
+            hint=hint,
+        )
+
+    def build(self, node: yaml.Node, kp: KeyPath, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self._error(
+                f"the document expands to more than {MAX_NODES:,} values "
+                "(aliases that refer to aliases: a YAML bomb?)",
+                node,
+                "remove the nested aliases; a real compose file is far smaller",
+                kp,
+            )
+        if depth > MAX_DEPTH:
+            raise self._error(
+                f"the document is nested more than {MAX_DEPTH} levels deep",
+                node,
+                "flatten the structure; compose files are a few levels deep",
+                kp,
+            )
+        if node.tag == RESET_TAG:
+            self.resets.append(kp)
+        elif node.tag == OVERRIDE_TAG:
+            self.overrides.append(kp)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, kp, depth)
+        if isinstance(node, yaml.SequenceNode):
+            out = []
+            for i, item in enumerate(node.value):
+                ikp = (*kp, i)
+                self.positions[ikp] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                out.append(self.build(item, ikp, depth + 1))
+            return out
+        if node.tag == RESET_TAG:
+            return None
+        return resolve_scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, kp: KeyPath, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        merged: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
+                and not key_node.style
+            ):
+                merged.append(value_node)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self._error(
+                    "a mapping key must be a plain value, not a mapping or a list",
+                    key_node,
+                    "use a string as the key",
+                    kp,
+                )
+            key = resolve_scalar(key_node)
+            if not isinstance(key, str):
+                raise self._error(
+                    f"non-string key {key_node.value!r} in {format_path(kp) or 'the top level'}",
+                    key_node,
+                    f'quote the key: "{key_node.value}"',
+                    kp,
+                )
+            if key in seen:
+                raise self._error(
+                    f'mapping key "{key}" already defined at line {seen[key]}',
+                    key_node,
+                    f'remove one of the two "{key}" keys (YAML does not allow the same key '
+                    "twice in a mapping)",
+                    (*kp, key),
+                )
+            seen[key] = key_node.start_mark.line + 1
+            ckp = (*kp, key)
+            self.positions[ckp] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, ckp, depth + 1)
+        for merge_node in merged:
+            sources = merge_node.value if isinstance(merge_node, yaml.SequenceNode) else [merge_node]
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise self._error(
+                        "a merge key (<<) must refer to a mapping or a list of mappings",
+                        source,
+                        "point << at an anchor of a mapping, e.g. <<: *defaults",
+                        kp,
+                    )
+                value = self._mapping(source, kp, depth + 1)
+                for key, item in value.items():
+                    if key not in out:
+                        out[key] = item
+        return out
+
+
+def format_path(kp: KeyPath) -> str:
+    """A key path as users read it: ``services.web.ports[1]``."""
+    out = ""
+    for part in kp:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def parse_yaml(text: str, path: str) -> ParsedFile:
+    """Parse the text of one compose file.
+
+    Args:
+        text: The file's content.
+        path: The file's path, for messages and positions.
+
+    Returns:
+        The merged documents with their positions and reset/override tags.
+
+    Raises:
+        YamlSyntaxError: The text is not YAML, has a duplicate key, a top level that is not
+            a mapping, or expands too far.
+    """
+    builder = _Builder(path)
+    data: dict[str, Any] = {}
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        raise YamlSyntaxError(
+            f"invalid YAML: {problem}{context}",
+            location=Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
+            hint="fix the YAML syntax at that line (indentation, a missing colon or quote)",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(
+            f"invalid YAML: {exc}", location=Location(path), hint="fix the YAML syntax"
+        ) from None
+    except RecursionError:
+        raise YamlSyntaxError(
+            "the document is nested too deeply to read",
+            location=Location(path),
+            hint="flatten the structure; compose files are a few levels deep",
+        ) from None
+    for node in nodes:
+        if node is None:
+            continue
+        try:
+            value = builder.build(node, ())
+        except RecursionError:
+            raise YamlSyntaxError(
+                "the document is nested too deeply to read",
+                location=Location(path),
+                hint="flatten the structure; compose files are a few levels deep",
+            ) from None
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise YamlSyntaxError(
+                "the top level of a compose file must be a mapping "
+                f"(found {type_name(value)})",
+                location=Location(path, node.start_mark.line + 1, node.start_mark.column + 1),
+                hint="start the file with keys such as `services:`",
+            )
+        data.update(value)
+    return ParsedFile(path, data, builder.positions, builder.resets, builder.overrides)
+
+
+def type_name(value: Any) -> str:
+    """The YAML name of a value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

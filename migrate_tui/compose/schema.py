@@ -1,0 +1,216 @@
+"""Phase 3, validate: each file against the Compose Specification's JSON schema.
+
+The schema (``compose-spec.json``, from the compose-spec project, Apache-2.0) is data; this
+module is a small validator for the keywords it uses (``type``, ``properties``,
+``patternProperties``, ``additionalProperties``, ``items``, ``oneOf``, ``enum``,
+``required``, ``uniqueItems``, ``minimum``, ``maximum``, ``pattern``, ``$ref``). Every
+problem in a file is collected before one error is raised, with the file, line and key
+path of each, so a user fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path, type_name
+from migrate_tui.errors import MigrateError, ProblemList, SchemaError
+
+Schema = dict[str, Any]
+
+_MAX_PROBLEMS = 20
+
+
+@lru_cache(maxsize=1)
+def compose_schema() -> Schema:
+    """The Compose Specification schema shipped with the package."""
+    text = resources.files("migrate_tui.compose").joinpath("compose-spec.json").read_text("utf-8")
+    schema: Schema = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=256)
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if name == "string":
+        return isinstance(value, str)
+    if name == "boolean":
+        return isinstance(value, bool)
+    if name == "integer":
+        return isinstance(value, int) and not isinstance(value, bool) or (
+            isinstance(value, float) and value.is_integer()
+        )
+    if name == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if name == "object":
+        return isinstance(value, dict)
+    if name == "array":
+        return isinstance(value, list)
+    if name == "null":
+        return value is None
+    return False
+
+
+class _Validator:
+    def __init__(self, root: Schema) -> None:
+        self.root = root
+
+    def resolve(self, schema: Schema) -> Schema:
+        while "$ref" in schema:
+            ref = schema["$ref"]
+            node: Any = self.root
+            for part in ref.lstrip("#/").split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def errors(self, value: Any, schema: Schema, kp: KeyPath) -> list[tuple[KeyPath, str]]:
+        """Every problem of ``value`` against ``schema``, as (key path, message)."""
+        schema = self.resolve(schema)
+        out: list[tuple[KeyPath, str]] = []
+        types = schema.get("type")
+        if types is not None:
+            names = types if isinstance(types, list) else [types]
+            if not any(_is_type(value, t) for t in names):
+                expected = " or ".join(names)
+                return [(kp, f"must be {expected}, not {type_name(value)}")]
+        if "enum" in schema and value not in schema["enum"]:
+            allowed = ", ".join(str(v) for v in schema["enum"])
+            out.append((kp, f"must be one of: {allowed} (found {value!r})"))
+        if "pattern" in schema and isinstance(value, str):
+            if not _regex(schema["pattern"]).search(value):
+                out.append((kp, f"{value!r} does not match the expected form"))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if "minimum" in schema and value < schema["minimum"]:
+                out.append((kp, f"must be at least {schema['minimum']}"))
+            if "maximum" in schema and value > schema["maximum"]:
+                out.append((kp, f"must be at most {schema['maximum']}"))
+        if "oneOf" in schema:
+            out.extend(self._one_of(value, schema["oneOf"], kp))
+        if isinstance(value, dict):
+            out.extend(self._object(value, schema, kp))
+        if isinstance(value, list):
+            out.extend(self._array(value, schema, kp))
+        return out
+
+    def _one_of(self, value: Any, options: list[Schema], kp: KeyPath) -> list[tuple[KeyPath, str]]:
+        results = [self.errors(value, option, kp) for option in options]
+        passing = [r for r in results if not r]
+        if len(passing) == 1:
+            return []
+        if len(passing) > 1:
+            # Compose's validator accepts any match; so do we.
+            return []
+        # The option whose type matches says most about what is wrong.
+        typed = [
+            r for r, option in zip(results, options)
+            if not (len(r) == 1 and r[0][0] == kp and r[0][1].startswith("must be ")
+                    and " not " in r[0][1])
+        ]
+        if typed:
+            return min(typed, key=len)
+        kinds: list[str] = []
+        for option in options:
+            resolved = self.resolve(option)
+            t = resolved.get("type")
+            for name in t if isinstance(t, list) else [t] if t else []:
+                if name not in kinds:
+                    kinds.append(name)
+        expected = " or ".join(kinds) if kinds else "a valid value"
+        return [(kp, f"must be {expected}, not {type_name(value)}")]
+
+    def _object(self, value: dict[str, Any], schema: Schema, kp: KeyPath) -> list[tuple[KeyPath, str]]:
+        out: list[tuple[KeyPath, str]] = []
+        props: Schema = schema.get("properties", {})
+        patterns: Schema = schema.get("patternProperties", {})
+        additional = schema.get("additionalProperties", True)
+        unknown: list[str] = []
+        for key, item in value.items():
+            matched = False
+            if key in props:
+                matched = True
+                out.extend(self.errors(item, props[key], (*kp, key)))
+            for pattern, sub in patterns.items():
+                if _regex(pattern).search(key):
+                    matched = True
+                    out.extend(self.errors(item, sub, (*kp, key)))
+            if not matched:
+                if additional is False:
+                    unknown.append(key)
+                elif isinstance(additional, dict):
+                    out.extend(self.errors(item, additional, (*kp, key)))
+        for key in unknown:
+            out.append(((*kp, key), f"additional property {key!r} not allowed"))
+        for key in schema.get("required", []):
+            if key not in value:
+                out.append((kp, f"missing required property {key!r}"))
+        return out
+
+    def _array(self, value: list[Any], schema: Schema, kp: KeyPath) -> list[tuple[KeyPath, str]]:
+        out: list[tuple[KeyPath, str]] = []
+        items = schema.get("items")
+        if isinstance(items, dict):
+            for i, item in enumerate(value):
+                out.extend(self.errors(item, items, (*kp, i)))
+        if schema.get("uniqueItems"):
+            seen: dict[str, int] = {}
+            for i, item in enumerate(value):
+                key = json.dumps(item, sort_keys=True, default=str)
+                if key in seen:
+                    out.append(((*kp, i), f"duplicates item {seen[key]} ({item!r}); items must be unique"))
+                else:
+                    seen[key] = i
+        return out
+
+
+def validate(data: dict[str, Any], source: ParsedFile) -> None:
+    """Validate one interpolated file against the Compose schema.
+
+    Args:
+        data: The file's data after interpolation.
+        source: The parsed file, for locations.
+
+    Raises:
+        SchemaError: One problem.
+        ProblemList: Several, each a :class:`SchemaError`.
+    """
+    validator = _Validator(compose_schema())
+    found = validator.errors(data, compose_schema(), ())
+    if not found:
+        return
+    problems: list[MigrateError] = []
+    for kp, message in found[:_MAX_PROBLEMS]:
+        where = format_path(kp) or "the top level"
+        problems.append(
+            SchemaError(
+                f"{where} {message}" if not message.startswith("additional") else
+                f"{where}: {message}",
+                location=source.locate(kp),
+                path=format_path(kp) or None,
+                hint=_hint(kp, message),
+            )
+        )
+    if len(problems) == 1:
+        raise problems[0]
+    raise ProblemList(problems)
+
+
+def _hint(kp: KeyPath, message: str) -> str:
+    if message.startswith("additional property"):
+        key = kp[-1]
+        if len(kp) == 1:
+            return (f"remove {key!r} or rename it to one of the top-level keys: services, "
+                    "networks, volumes, secrets, configs, include, name (or x-... for your own)")
+        return (f"remove {key!r} or check its spelling against the Compose Specification "
+                "(prefix your own keys with x-)")
+    if message.startswith("must be"):
+        return "change the value to the type the Compose Specification expects here"
+    if "unique" in message:
+        return "remove the duplicate entry"
+    return "check this value against the Compose Specification"

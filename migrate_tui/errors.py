@@ -1,0 +1,143 @@
+"""The one error hierarchy of migrate-tui.
+
+Every error a user can cause is a :class:`MigrateError`. It names the file, the line and
+column where the YAML has them, the dotted key path (``services.web.ports[1]``) and what
+to do about it. The CLI prints it in a few lines, without a traceback, and exits 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something stands in a source file."""
+
+    file: str
+    """Path of the file, as the user would recognise it."""
+    line: int | None = None
+    """1-based line number, when known."""
+    column: int | None = None
+    """1-based column number, when known."""
+
+    def __str__(self) -> str:
+        out = self.file
+        if self.line is not None:
+            out += f":{self.line}"
+            if self.column is not None:
+                out += f":{self.column}"
+        return out
+
+
+class MigrateError(Exception):
+    """Base of every error migrate-tui reports to a user.
+
+    Args:
+        message: What is wrong, in one sentence.
+        location: The file (and line) where it is wrong.
+        path: The dotted key path, e.g. ``services.web.ports[1]``.
+        hint: What the user should do about it.
+    """
+
+    exit_code = 2
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        path: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.path = path
+        self.hint = hint
+
+    @property
+    def file(self) -> str | None:
+        """The file the error is in, if known."""
+        return self.location.file if self.location else None
+
+    @property
+    def line(self) -> int | None:
+        """The 1-based line the error is on, if known."""
+        return self.location.line if self.location else None
+
+    def render(self) -> str:
+        """The error as the CLI prints it: a few lines, no traceback."""
+        head = f"{self.location}: " if self.location else ""
+        lines = [f"{head}{self.kind}: {self.message}"]
+        if self.path:
+            lines.append(f"  at key: {self.path}")
+        if self.hint:
+            lines.append(f"  fix: {self.hint}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class ComposeError(MigrateError):
+    """Anything wrong with a Compose project."""
+
+
+class DiscoveryError(ComposeError):
+    """No compose file found, a named file missing, bad CLI options."""
+
+
+class YamlSyntaxError(ComposeError):
+    """The file is not valid YAML, has duplicate keys, or is too large to expand."""
+
+
+class InterpolationError(ComposeError):
+    """A ``${VAR}`` expression is malformed or a required variable is unset."""
+
+
+class EnvFileError(ComposeError):
+    """An env file is missing or cannot be read."""
+
+
+class SchemaError(ComposeError):
+    """A key is unknown or a value has the wrong type or form."""
+
+
+class ExtendsError(ComposeError):
+    """An ``extends`` target is missing or the chain is cyclic."""
+
+
+class IncludeError(ComposeError):
+    """An ``include`` target is missing or the includes are cyclic."""
+
+
+class MergeError(ComposeError):
+    """Two files cannot be merged."""
+
+
+class ConsistencyError(ComposeError):
+    """A reference to a service, volume, network, secret or config that does not exist."""
+
+
+class ProblemList(ComposeError):
+    """Several problems found in one pass, so a user fixes a file at once.
+
+    Args:
+        problems: The problems, each a :class:`MigrateError`.
+    """
+
+    def __init__(self, problems: list[MigrateError]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(
+            first.message, location=first.location, path=first.path, hint=first.hint
+        )
+
+    def render(self) -> str:
+        """All the problems, one block each."""
+        if len(self.problems) == 1:
+            return self.problems[0].render()
+        head = f"{len(self.problems)} problems:"
+        return "\n".join([head] + [p.render() for p in self.problems])
