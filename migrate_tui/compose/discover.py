@@ -163,7 +163,8 @@ def discover(options: LoadOptions) -> Discovery:
     env_files = [cwd / f for f in options.env_files]
     if not env_files and (project_dir / ".env").is_file():
         env_files = [project_dir / ".env"]
-    environment = dict(environ)
+    # Values hold a literal $ as $$, as env files and `docker compose config` write it.
+    environment = {key: value.replace("$", "$$") for key, value in environ.items()}
     file_env: dict[str, str] = {}
     for env_file in env_files:
         if not env_file.is_file():
@@ -174,8 +175,8 @@ def discover(options: LoadOptions) -> Discovery:
             )
 
         def lookup(key: str) -> str | None:
-            if key in environ:
-                return environ[key]
+            if key in environment:
+                return environment[key]
             return file_env.get(key)
 
         file_env.update(read_env_file(env_file, lookup))

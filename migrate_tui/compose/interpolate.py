@@ -15,8 +15,9 @@ Every form of the Compose Specification is handled, as Docker Compose v2 does:
 ============== ====================================================================
 
 Defaults and alternatives may themselves hold expressions (``${A:-${B:-x}}``). Only
-values are interpolated, never keys. A ``$`` not followed by a name or a brace stays as
-it is. After substitution, the string values of typed fields (``privileged``,
+values are interpolated, never keys. A ``$`` not followed by a name or a brace is a
+literal ``$``: like every literal ``$``, it is printed ``$$``, as ``docker compose config``
+prints it. After substitution, the string values of typed fields (``privileged``,
 ``ports[].target``, ``volumes.*.external``...) are cast, as Compose casts them.
 """
 
@@ -67,8 +68,12 @@ def substitute(
     n = len(text)
     while i < n:
         ch = text[i]
-        if ch != "$" or i + 1 >= n:
+        if ch != "$":
             out.append(ch)
+            i += 1
+            continue
+        if i + 1 >= n:
+            out.append("$$")  # a lone $ is a literal $, printed escaped as Compose prints it
             i += 1
             continue
         nxt = text[i + 1]
@@ -97,7 +102,7 @@ def substitute(
             out.append(value)
             i = match.end()
             continue
-        out.append("$")
+        out.append("$$")  # a lone $ is a literal $, printed escaped as Compose prints it
         i += 1
     return "".join(out)
 
