@@ -76,7 +76,6 @@ class ExtendsResolver:
         ext = svc["extends"]
         kp = ("services", name, "extends")
         base_name = ext.get("service")
-        where = self.source.locate(kp)
         if ext.get("file"):
             path = posixpath.normpath(posixpath.join(self.base_dir, str(ext["file"])))
             try:
@@ -84,14 +83,14 @@ class ExtendsResolver:
             except FileNotFoundError:
                 raise ExtendsError(
                     f"cannot extend service {name!r}: file {path} not found",
-                    location=where,
+                    location=self.source.locate((*kp, "file")),
                     path=f"services.{name}.extends.file",
                     hint="fix the path (it is relative to the extending file's project folder)",
                 ) from None
             other = ExtendsResolver(other_data, other_source, other_dir, self.load_file, chain)
-            base = other.lookup(base_name, where, name)
+            base = other.lookup(base_name, self.source.locate((*kp, "service")), name)
         else:
-            base = self.lookup(base_name, where, name, chain)
+            base = self.lookup(base_name, self.source.locate((*kp, "service")), name, chain)
         merged = merge_service(base, {k: v for k, v in svc.items() if k != "extends"})
         merged.pop("extends", None)
         prefix = ("services", name)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_tui.compose.dotenv import read_env_file
+from migrate_tui.compose.parse import KeyPath, format_path
 from migrate_tui.compose.sources import SourceIndex
 from migrate_tui.errors import ConsistencyError, MigrateError, ProblemList
 
@@ -39,19 +40,19 @@ def select_profiles(
     return active, inactive
 
 
-def _implicit_refs(svc: dict[str, Any]) -> list[tuple[str, str]]:
-    """(service, key) pairs this service needs without a depends_on entry."""
-    refs: list[tuple[str, str]] = []
+def _implicit_refs(svc: dict[str, Any]) -> list[tuple[str, KeyPath]]:
+    """(service, key path in the service) pairs it needs without a depends_on entry."""
+    refs: list[tuple[str, KeyPath]] = []
     for key in ("network_mode", "ipc", "pid", "uts", "cgroup"):
         value = svc.get(key)
         if isinstance(value, str) and value.startswith(SERVICE_PREFIX):
-            refs.append((value[len(SERVICE_PREFIX):], key))
-    for link in svc.get("links") or []:
-        refs.append((str(link).split(":", 1)[0], "links"))
-    for vol in svc.get("volumes_from") or []:
+            refs.append((value[len(SERVICE_PREFIX):], (key,)))
+    for i, link in enumerate(svc.get("links") or []):
+        refs.append((str(link).split(":", 1)[0], ("links", i)))
+    for i, vol in enumerate(svc.get("volumes_from") or []):
         text = str(vol)
         if not text.startswith(CONTAINER_PREFIX):
-            refs.append((text.split(":", 1)[0], "volumes_from"))
+            refs.append((text.split(":", 1)[0], ("volumes_from", i)))
     return refs
 
 
@@ -68,7 +69,7 @@ def normalize(project: dict[str, Any], name: str) -> dict[str, Any]:
             deps = svc.setdefault("depends_on", {})
             if ref not in deps:
                 deps[ref] = {"condition": "service_started", "required": True}
-                if key != "volumes_from":
+                if key[0] != "volumes_from":
                     deps[ref]["restart"] = True
         build = svc.get("build")
         if isinstance(build, dict) and not build.get("dockerfile") and not build.get(
@@ -114,13 +115,13 @@ def check_consistency(
     services: dict[str, Any] = project.get("services") or {}
     problems: list[MigrateError] = []
 
-    def problem(service: str, key: str, message: str, hint: str) -> None:
-        kp = ("services", service, *[p for p in key.split(".") if p])
+    def problem(service: str, key: KeyPath, message: str, hint: str) -> None:
+        kp = ("services", service, *key)
         problems.append(
             ConsistencyError(
                 message,
                 location=sources.locate(kp),
-                path=".".join(str(p) for p in kp),
+                path=format_path(kp),
                 hint=hint,
             )
         )
@@ -131,23 +132,23 @@ def check_consistency(
         if svc.get("image") == "":
             del svc["image"]
         if not svc.get("image") and not svc.get("build") and not svc.get("provider"):
-            problem(name, "", f"service {name!r} has neither an image nor a build context "
+            problem(name, (), f"service {name!r} has neither an image nor a build context "
                     "specified", "add `image: NAME:TAG`, or `build: ./folder` to build it")
         mode = svc.get("network_mode")
         if mode and svc.get("networks") and not (
             isinstance(mode, str) and mode.startswith(SERVICE_PREFIX) and False
         ):
-            problem(name, "network_mode", f"service {name!r} declares mutually exclusive "
+            problem(name, ("network_mode",), f"service {name!r} declares mutually exclusive "
                     "`network_mode` and `networks`", "keep one of the two")
         for net in svc.get("networks") or {}:
             if net not in declared["networks"] and net != "default":
-                problem(name, f"networks.{net}", f"service {name!r} refers to undefined "
+                problem(name, ("networks", net), f"service {name!r} refers to undefined "
                         f"network {net!r}", f"declare it under the top-level `networks:` "
                         f"({net}: {{}})")
         for i, vol in enumerate(svc.get("volumes") or []):
             if isinstance(vol, dict) and vol.get("type") == "volume" and vol.get("source"):
                 if vol["source"] not in declared["volumes"]:
-                    problem(name, f"volumes.{i}", f"service {name!r} refers to undefined "
+                    problem(name, ("volumes", i), f"service {name!r} refers to undefined "
                             f"volume {vol['source']!r}", "declare it under the top-level "
                             f"`volumes:` ({vol['source']}: {{}}), or write ./{vol['source']} "
                             "for a folder on the host")
@@ -155,29 +156,36 @@ def check_consistency(
             for i, ref in enumerate(svc.get(kind) or []):
                 source = ref.get("source") if isinstance(ref, dict) else ref
                 if source not in declared[kind]:
-                    problem(name, f"{kind}.{i}", f"service {name!r} refers to undefined "
+                    problem(name, (kind, i), f"service {name!r} refers to undefined "
                             f"{kind[:-1]} {source!r}", f"declare it under the top-level "
                             f"`{kind}:`")
         models = svc.get("models")
         for model in (models if isinstance(models, (list, dict)) else []):
             if model not in declared["models"]:
-                problem(name, f"models.{model}", f"service {name!r} refers to undefined "
+                problem(name, ("models", model), f"service {name!r} refers to undefined "
                         f"model {model!r}", "declare it under the top-level `models:`")
+        # A dependency that normalize added for network_mode, links or volumes_from is
+        # reported at the key that names it, not at a depends_on the user never wrote.
+        implicit: dict[str, KeyPath] = {}
+        for ref, key in _implicit_refs(svc):
+            implicit.setdefault(ref, key)
         for dep, cond in (svc.get("depends_on") or {}).items():
             if dep in services:
                 continue
             required = cond.get("required", True) if isinstance(cond, dict) else True
             if dep in inactive and not required:
                 continue
+            key = implicit.get(dep, ("depends_on", dep))
+            via = f" (named in {format_path(key)})" if dep in implicit else ""
             if dep in inactive:
-                problem(name, f"depends_on.{dep}", f"service {name!r} depends on service "
+                problem(name, key, f"service {name!r} depends on service "
                         f"{dep!r}, which is not active (profiles: "
-                        f"{', '.join(inactive[dep].get('profiles') or [])})",
+                        f"{', '.join(inactive[dep].get('profiles') or [])}){via}",
                         f"enable its profile with --profile, or mark the dependency "
                         f"`required: false`")
             else:
-                problem(name, f"depends_on.{dep}", f"service {name!r} depends on undefined "
-                        f"service {dep!r}", "fix the name or define that service")
+                problem(name, key, f"service {name!r} depends on undefined "
+                        f"service {dep!r}{via}", "fix the name or define that service")
     if not problems:
         cycle = find_cycle(services)
         if cycle:

@@ -185,6 +185,10 @@ def load_project(options: LoadOptions, warn: Warn | None = None) -> Project:
     check_consistency(merged, inactive, sources)
     resolve_environment(merged, env, sources)
 
+    services_out = {
+        n: {k: v for k, v in svc.items() if not k.startswith("x-")} for n, svc in active.items()
+    }
+    merged["services"] = services_out
     compose: dict[str, Any] = {"name": name}
     for key in sorted(merged):
         value = merged[key]
@@ -193,7 +197,7 @@ def load_project(options: LoadOptions, warn: Warn | None = None) -> Project:
         name=name,
         working_dir=found.project_dir,
         files=found.files,
-        services={n: service_model(n, active[n]) for n in sorted(active)},
+        services={n: service_model(n, active[n]) for n in sorted(active)},  # x-* kept here
         inactive_services={n: service_model(n, inactive[n]) for n in sorted(inactive)},
         profiles=found.profiles,
         extensions={k: v for k, v in merged.items() if k.startswith("x-")},

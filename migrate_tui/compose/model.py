@@ -204,5 +204,5 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
         user=None if raw.get("user") is None else str(raw.get("user")),
         privileged=bool(raw.get("privileged")),
         extensions={k: v for k, v in raw.items() if k.startswith("x-")},
-        raw=raw,
+        raw={k: v for k, v in raw.items() if not k.startswith("x-")},
     )

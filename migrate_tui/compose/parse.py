@@ -265,7 +265,11 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # A token the scanner could not finish (an unclosed quote, a key without its
+        # colon) is reported where it starts; the scanner's own mark is where it gave up,
+        # often lines further down.
+        scanning = bool(exc.context and exc.context.startswith("while scanning"))
+        mark = (exc.context_mark if scanning else None) or exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise YamlSyntaxError(
