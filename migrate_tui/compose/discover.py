@@ -125,7 +125,7 @@ def discover(options: LoadOptions) -> Discovery:
         files = [str(base / f) for f in files]
 
     if files:
-        paths = [(cwd / f).absolute() for f in files]
+        paths = [Path(os.path.normpath((cwd / f).absolute())) for f in files]
         for p in paths:
             if not p.is_file():
                 raise DiscoveryError(

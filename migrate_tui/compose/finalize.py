@@ -117,10 +117,12 @@ def check_consistency(
 
     def problem(service: str, key: KeyPath, message: str, hint: str) -> None:
         kp = ("services", service, *key)
+        named = len(kp) > 3 and isinstance(kp[-1], str)  # a name under depends_on, networks
         problems.append(
             ConsistencyError(
                 message,
-                location=sources.locate(kp),
+                location=sources.locate_entry(kp[:-1], str(kp[-1])) if named
+                else sources.locate(kp),
                 path=format_path(kp),
                 hint=hint,
             )

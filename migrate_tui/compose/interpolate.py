@@ -108,6 +108,11 @@ def substitute(
 
 
 def _closing_brace(text: str, start: int) -> int:
+    """The brace that closes ``${`` opened before ``start``; -1 if there is none.
+
+    Braces nest (``${A:-{"k": 1}}``). When they do not balance, the last ``}`` closes,
+    as Compose reads ``${A:-{}`` (default ``{``).
+    """
     depth = 1
     i = start
     while i < len(text):
@@ -118,7 +123,7 @@ def _closing_brace(text: str, start: int) -> int:
             if depth == 0:
                 return i
         i += 1
-    return -1
+    return text.rfind("}", start)
 
 
 def _braced(

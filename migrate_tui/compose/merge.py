@@ -4,7 +4,8 @@ The rules are a table keyed by path pattern, as the Compose Specification's merg
 and compose-go's ``override`` package define them. Both sides are already in long syntax
 (the canonical phase runs per file first), which keeps every rule small:
 
-- mappings merge key by key, the later file winning; ``x-`` keys are replaced whole;
+- mappings merge key by key, the later file winning; ``x-`` extensions too (Compose v2
+  merges them like any other mapping: ``x-a: {a: 1}`` then ``x-a: {b: 2}`` gives both);
 - ``command``, ``entrypoint`` and ``healthcheck.test`` are replaced, never appended;
 - sequences are appended, then made unique by the key that identifies an entry (a port by
   ip:published:target/protocol, a volume by its target, a secret by its target...), the
@@ -188,7 +189,7 @@ def merge_value(base: Any, over: Any, path: tuple[str, ...]) -> Any:
 def _merge_mappings(base: dict[str, Any], over: dict[str, Any], path: tuple[str, ...]) -> Any:
     out = dict(base)
     for key, value in over.items():
-        if key not in out or key.startswith("x-") or out[key] is None:
+        if key not in out or out[key] is None:
             out[key] = copy.deepcopy(value)
         elif value is None:
             continue  # an empty key in a later file keeps what the earlier one said

@@ -275,6 +275,7 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
         raise YamlSyntaxError(
             f"invalid YAML: {problem}{context}",
             location=Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
+            path=format_path(_enclosing_key(text, mark.line, mark.column)) if mark else None,
             hint="fix the YAML syntax at that line (indentation, a missing colon or quote)",
         ) from None
     except yaml.YAMLError as exc:
@@ -309,6 +310,29 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
             )
         data.update(value)
     return ParsedFile(path, data, builder.positions, builder.resets, builder.overrides)
+
+
+def _enclosing_key(text: str, line: int, column: int) -> KeyPath:
+    """The key a broken line sits under: the nearest key above it that starts left of it.
+
+    Only the text before the broken spot is read (0-based ``line`` and ``column``); when
+    it is not valid YAML on its own, or the spot is at the top level, the answer is ``()``
+    (no key path rather than a wrong one).
+    """
+    lines = text.splitlines(keepends=True)
+    head = "".join(lines[:line]) + (lines[line][:column] if line < len(lines) else "")
+    builder = _Builder("")
+    try:
+        for node in yaml.compose_all(head, Loader=_Loader):
+            if node is not None:
+                builder.build(node, ())
+    except (yaml.YAMLError, YamlSyntaxError, RecursionError):
+        return ()
+    found: KeyPath = ()
+    for kp, (_, key_column) in builder.positions.items():
+        if key_column <= column:
+            found = kp
+    return found
 
 
 def type_name(value: Any) -> str:

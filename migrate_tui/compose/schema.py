@@ -57,6 +57,17 @@ def _is_type(value: Any, name: str) -> bool:
     return False
 
 
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+}
+"""JSON schema type names as YAML users call them, for messages."""
+
+
 class _Validator:
     def __init__(self, root: Schema) -> None:
         self.root = root
@@ -78,7 +89,7 @@ class _Validator:
         if types is not None:
             names = types if isinstance(types, list) else [types]
             if not any(_is_type(value, t) for t in names):
-                expected = " or ".join(names)
+                expected = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in names)
                 return [(kp, f"must be {expected}, not {type_name(value)}")]
         if "enum" in schema and value not in schema["enum"]:
             allowed = ", ".join(str(v) for v in schema["enum"])
@@ -120,8 +131,9 @@ class _Validator:
             resolved = self.resolve(option)
             t = resolved.get("type")
             for name in t if isinstance(t, list) else [t] if t else []:
-                if name not in kinds:
-                    kinds.append(name)
+                word = _TYPE_WORDS.get(str(name), str(name))
+                if word not in kinds:
+                    kinds.append(word)
         expected = " or ".join(kinds) if kinds else "a valid value"
         return [(kp, f"must be {expected}, not {type_name(value)}")]
 

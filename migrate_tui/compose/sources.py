@@ -33,6 +33,26 @@ class SourceIndex:
             probe = probe[:-1]
         return Location(self.files[0].path) if self.files else None
 
+    def locate_entry(self, kp: KeyPath, name: str) -> Location | None:
+        """Where ``name`` is named under ``kp``: a key of a mapping or an item of a list.
+
+        ``depends_on``, ``networks`` and the like take both forms; after the canonical
+        phase only the mapping is left, so a list item is found here by its value.
+        """
+        for parsed in reversed(self.files):
+            node: object = parsed.data
+            for part in kp:
+                if isinstance(node, dict) and part in node:
+                    node = node[part]
+                else:
+                    node = None
+                    break
+            if isinstance(node, dict) and name in node:
+                return parsed.locate((*kp, name))
+            if isinstance(node, list) and name in node:
+                return parsed.locate((*kp, node.index(name)))
+        return self.locate((*kp, name))
+
     def line_of(self, kp: KeyPath) -> tuple[str, int | None]:
         """(file, line) of ``kp``, for evidence in findings."""
         loc = self.locate(kp)

@@ -1,0 +1,236 @@
+"""Phase 4, canonical: every short syntax rewritten to the long one Compose prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrate_tui.errors import EnvFileError
+from tests.compose.conftest import HOME, LoadText, load, service, write_files
+
+
+def ports_of(load_yaml: LoadText, *specs: str) -> list[dict[str, object]]:
+    items = "\n".join(f"      - {spec!r}" for spec in specs)
+    project = load_yaml(f"services:\n  web:\n    image: nginx\n    ports:\n{items}\n")
+    ports: list[dict[str, object]] = service(project, "web")["ports"]
+    return ports
+
+
+def test_port_container_only(load_yaml: LoadText) -> None:
+    assert ports_of(load_yaml, "3000") == [
+        {"mode": "ingress", "target": 3000, "protocol": "tcp"}]
+
+
+def test_port_host_and_container(load_yaml: LoadText) -> None:
+    assert ports_of(load_yaml, "8080:80") == [
+        {"mode": "ingress", "target": 80, "published": "8080", "protocol": "tcp"}]
+
+
+def test_port_ranges_expand_one_entry_per_port(load_yaml: LoadText) -> None:
+    ports = ports_of(load_yaml, "8000-8001:9000-9001")
+    assert [(p["published"], p["target"]) for p in ports] == [("8000", 9000), ("8001", 9001)]
+
+
+def test_port_host_range_for_one_container_port_stays_a_range(load_yaml: LoadText) -> None:
+    assert [(p["published"], p["target"]) for p in ports_of(load_yaml, "8000-8010:80")] == [
+        ("8000-8010", 80)]
+
+
+def test_port_host_ip_ipv6_and_protocol(load_yaml: LoadText) -> None:
+    ports = ports_of(load_yaml, "127.0.0.1:5000:5000", "[::1]:6000:6000/udp", "53:53/udp")
+    assert [(p.get("host_ip"), p["published"], p["target"], p["protocol"]) for p in ports] == [
+        ("127.0.0.1", "5000", 5000, "tcp"),
+        ("::1", "6000", 6000, "udp"),
+        (None, "53", 53, "udp"),
+    ]
+
+
+def test_volume_short_forms(load_yaml: LoadText, tmp_path: Path) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            volumes:
+              - ./data:/data:ro
+              - ../shared:/shared
+              - cache:/cache
+              - /anonymous
+              - ~/config:/config
+              - /etc/hosts:/etc/hosts:ro
+        volumes:
+          cache: {}
+        """
+    )
+    volumes = [(v["type"], v.get("source"), v["target"], v.get("read_only", False))
+               for v in service(project, "web")["volumes"]]
+    assert volumes == [
+        ("bind", str(tmp_path / "data"), "/data", True),
+        ("bind", str(tmp_path.parent / "shared"), "/shared", False),
+        ("volume", "cache", "/cache", False),
+        ("volume", None, "/anonymous", False),
+        ("bind", f"{HOME}/config", "/config", False),
+        ("bind", "/etc/hosts", "/etc/hosts", True),
+    ]
+
+
+def test_relative_paths_resolve_against_the_project_directory(tmp_path: Path) -> None:
+    write_files(tmp_path, {"deploy/compose.yaml": """
+        services:
+          web:
+            build: ./app
+            volumes: ["./data:/data"]
+        """})
+    beside_file = load(tmp_path, files=("deploy/compose.yaml",))
+    from_root = load(tmp_path, files=("deploy/compose.yaml",), project_directory=".")
+    assert service(beside_file, "web")["volumes"][0]["source"] == str(tmp_path / "deploy/data")
+    assert service(from_root, "web")["volumes"][0]["source"] == str(tmp_path / "data")
+    assert service(from_root, "web")["build"]["context"] == str(tmp_path / "app")
+
+
+def test_depends_on_list_becomes_conditions(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            depends_on: [db]
+          api:
+            image: api
+            depends_on:
+              db:
+                condition: service_healthy
+          db:
+            image: postgres
+        """
+    )
+    assert service(project, "web")["depends_on"] == {
+        "db": {"condition": "service_started", "required": True}}
+    assert service(project, "api")["depends_on"] == {
+        "db": {"condition": "service_healthy", "required": True}}
+    assert project.services["web"].depends_on["db"].condition == "service_started"
+
+
+def test_environment_list_becomes_a_mapping(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            environment:
+              - A=1
+              - B
+              - C=
+              - D=x=y
+              - UNSET_HERE
+        """,
+        env={"B": "from-shell"},
+    )
+    # a bare name takes the value from the environment; unset, it stays without one
+    assert service(project, "web")["environment"] == {
+        "A": "1", "B": "from-shell", "C": "", "D": "x=y", "UNSET_HERE": None}
+
+
+def test_env_file_is_merged_under_environment(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            env_file:
+              - path: ./optional.env
+                required: false
+              - ./web.env
+            environment:
+              A: from-compose
+        """,
+        files={"web.env": "A=from-file\nW=1\n# comment\nQ='quoted $x'\n"},
+    )
+    web = service(project, "web")
+    assert web["environment"] == {"A": "from-compose", "W": "1", "Q": "quoted $$x"}
+    assert "env_file" not in web
+
+
+def test_required_env_file_missing_is_an_error(load_yaml: LoadText) -> None:
+    with pytest.raises(EnvFileError):
+        load_yaml(
+            """
+            services:
+              web:
+                image: nginx
+                env_file: ./missing.env
+            """
+        )
+
+
+def test_build_string_becomes_context_and_dockerfile(load_yaml: LoadText, tmp_path: Path) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            build: ./app
+          api:
+            build:
+              context: https://github.com/acme/api.git#main
+              dockerfile: build/Dockerfile
+        """
+    )
+    assert service(project, "web")["build"] == {
+        "context": str(tmp_path / "app"), "dockerfile": "Dockerfile"}
+    assert project.services["api"].build is not None
+    assert project.services["api"].build.context == "https://github.com/acme/api.git#main"
+    assert project.services["api"].build.dockerfile == "build/Dockerfile"
+
+
+def test_healthcheck_test_string_becomes_cmd_shell(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            healthcheck:
+              test: curl -f http://localhost || exit 1
+        """
+    )
+    assert service(project, "web")["healthcheck"]["test"] == [
+        "CMD-SHELL", "curl -f http://localhost || exit 1"]
+
+
+def test_command_string_is_split_like_a_shell(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            command: sh -c 'echo "hello world"'
+        """
+    )
+    assert service(project, "web")["command"] == ["sh", "-c", 'echo "hello world"']
+
+
+def test_deploy_memory_in_bytes_and_gpu_count_all(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            deploy:
+              resources:
+                limits:
+                  memory: 512M
+                  cpus: "0.5"
+                reservations:
+                  memory: 1.5g
+                  devices:
+                    - driver: nvidia
+                      count: all
+                      capabilities: [gpu]
+        """
+    )
+    resources = service(project, "web")["deploy"]["resources"]
+    assert resources["limits"] == {"memory": str(512 * 1024**2), "cpus": 0.5}
+    assert resources["reservations"]["memory"] == str(int(1.5 * 1024**3))
+    assert resources["reservations"]["devices"][0]["count"] == -1
+    web = project.services["web"]
+    assert web.limits is not None and web.limits.memory == 512 * 1024**2

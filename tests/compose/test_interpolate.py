@@ -1,0 +1,225 @@
+"""Phase 2, interpolate: every ``${VAR}`` form, as ``docker compose config`` resolves it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrate_tui.compose.interpolate import substitute
+from migrate_tui.errors import InterpolationError
+from tests.compose.conftest import LoadText, service
+
+ENV = {"SET": "value", "EMPTY": ""}
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("$SET", "value"),
+        ("${SET}", "value"),
+        ("pre-${SET}-post", "pre-value-post"),
+        ("$SET.x", "value.x"),
+        # :- default when unset or empty; - only when unset
+        ("${UNSET:-d}", "d"),
+        ("${EMPTY:-d}", "d"),
+        ("${SET:-d}", "value"),
+        ("${UNSET-d}", "d"),
+        ("${EMPTY-d}", ""),
+        ("${UNSET:-a b}", "a b"),
+        # ? only fails when unset, :? also when empty (the failures are in test_errors)
+        ("${EMPTY?msg}", ""),
+        ("${SET?msg}", "value"),
+        ("${SET:?msg}", "value"),
+        # :+ alternative when set and not empty; + when set
+        ("${SET:+alt}", "alt"),
+        ("${EMPTY:+alt}", ""),
+        ("${EMPTY+alt}", "alt"),
+        ("${UNSET+alt}", ""),
+        ("${SET:+[${SET}]}", "[value]"),
+        # nested defaults
+        ("${UNSET:-${UNSET2:-x}}", "x"),
+        ("${UNSET:-${SET:-x}}", "value"),
+        ("${SET:-${UNSET2:-x}}", "value"),
+        # braces in a default nest; unbalanced, the last one closes
+        ('${UNSET:-{"a": 1}}', '{"a": 1}'),
+        ("${UNSET:-{}", "{"),
+        ("${UNSET:-a}b}", "ab}"),
+    ],
+)
+def test_each_form_resolves_as_compose_does(
+    load_yaml: LoadText, expression: str, expected: str
+) -> None:
+    project = load_yaml(
+        f"""
+        services:
+          web:
+            image: nginx
+            environment:
+              V: '{expression}'
+        """,
+        env=ENV,
+    )
+    assert service(project, "web")["environment"]["V"] == expected
+
+
+def test_double_dollar_is_kept_escaped_as_compose_prints_it(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            command: ["sh", "-c", "echo $$HOME $$SET"]
+            environment:
+              PRICE: "$$5"
+        """,
+        env=ENV,
+    )
+    web = service(project, "web")
+    assert web["command"] == ["sh", "-c", "echo $$HOME $$SET"]
+    assert web["environment"]["PRICE"] == "$$5"
+
+
+def test_lone_dollar_is_a_literal_printed_escaped(load_yaml: LoadText) -> None:
+    # docker compose config prints every literal $ as $$, also one that starts no variable.
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            command: sh -c 'kill $(cat pid) $1'
+            labels:
+              cost: "5 $"
+        """,
+    )
+    web = service(project, "web")
+    assert web["command"] == ["sh", "-c", "kill $$(cat pid) $$1"]
+    assert web["labels"]["cost"] == "5 $$"
+
+
+def test_dollar_in_a_variable_value_is_printed_escaped(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            environment:
+              PASSWORD: ${PASSWORD}
+              FROM_DOTENV: ${DOTENV_PASSWORD}
+        """,
+        files={".env": "DOTENV_PASSWORD=a$$b\n"},
+        env={"PASSWORD": "p$ss"},
+    )
+    env = service(project, "web")["environment"]
+    assert env == {"PASSWORD": "p$$ss", "FROM_DOTENV": "a$$b"}
+
+
+def test_unset_variable_becomes_empty_with_one_warning(load_yaml: LoadText) -> None:
+    warnings: list[str] = []
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: "nginx:${TAG}"
+            environment:
+              A: ${TAG}
+              B: $TAG
+        """,
+        warnings=warnings,
+    )
+    web = service(project, "web")
+    assert web["image"] == "nginx:"
+    assert web["environment"] == {"A": "", "B": ""}
+    unset = [w for w in warnings if "TAG" in w]
+    assert unset == ['The "TAG" variable is not set. Defaulting to a blank string.']
+
+
+def test_keys_are_not_interpolated(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            labels:
+              "${SET}": "${SET}"
+        """,
+        env=ENV,
+    )
+    assert service(project, "web")["labels"] == {"${SET}": "value"}
+
+
+def test_typed_fields_are_cast_after_substitution(load_yaml: LoadText) -> None:
+    project = load_yaml(
+        """
+        services:
+          web:
+            image: nginx
+            privileged: ${PRIVILEGED}
+            ports:
+              - target: ${PORT}
+                published: "8080"
+        """,
+        env={"PRIVILEGED": "yes", "PORT": "80"},
+    )
+    web = service(project, "web")
+    assert web["privileged"] is True
+    assert web["ports"][0]["target"] == 80
+
+
+def test_cast_failure_names_the_key(load_yaml: LoadText) -> None:
+    with pytest.raises(InterpolationError) as caught:
+        load_yaml(
+            """
+            services:
+              web:
+                image: nginx
+                privileged: ${PRIVILEGED}
+            """,
+            env={"PRIVILEGED": "maybe"},
+        )
+    assert caught.value.path == "services.web.privileged"
+    assert caught.value.line == 4
+
+
+# -- properties ---------------------------------------------------------------------------
+
+_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True)
+_NO_DOLLAR = st.text(st.characters(blacklist_characters="$", blacklist_categories=("Cs",)))
+# Text around an expression must not extend the name ($NAMEx) or look like an operator.
+_SAFE_TEXT = st.text(alphabet=st.sampled_from(list(" -./:@#=abc{}")), max_size=10).filter(
+    lambda s: not s.startswith("{")
+)
+
+
+@given(_NO_DOLLAR)
+def test_text_without_dollar_is_unchanged(text: str) -> None:
+    assert substitute(text, {"A": "x"}) == text
+
+
+@given(_NO_DOLLAR)
+def test_double_dollars_round_trip(text: str) -> None:
+    escaped = text.replace("$", "$$")
+    doubled = "$$".join([escaped, escaped])
+    assert substitute(doubled, {}) == doubled
+
+
+@given(_NAMES, st.text(st.characters(blacklist_categories=("Cs",))), _SAFE_TEXT, _SAFE_TEXT)
+def test_a_defined_braced_name_is_replaced_by_its_value(
+    name: str, value: str, before: str, after: str
+) -> None:
+    assert substitute(f"{before}${{{name}}}{after}", {name: value}) == before + value + after
+
+
+@given(_NAMES, _SAFE_TEXT)
+def test_a_default_applies_exactly_when_the_name_is_unset(name: str, default: str) -> None:
+    default = default.replace("}", "")
+    assert substitute(f"${{{name}:-{default}}}", {}) == default
+    assert substitute(f"${{{name}:-{default}}}", {name: "set"}) == "set"
+
+
+@given(_NAMES)
+def test_an_unclosed_brace_is_always_an_error(name: str) -> None:
+    with pytest.raises(InterpolationError, match=re.escape("${" + name)):
+        substitute("${" + name, {name: "x"})
