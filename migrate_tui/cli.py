@@ -52,9 +52,68 @@ def build_parser() -> argparse.ArgumentParser:
 
     config = command("config", "print the normalized Compose project")
     config.add_argument("--format", choices=("json", "yaml"), default="yaml")
+    analyze = command("analyze", "the dependency graph, stateful/stateless and findings")
+    analyze.add_argument("--format", choices=("text", "json"), default="text")
+    plan = command("plan", "the phased migration plan")
+    plan.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    plan.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    plan.add_argument("--team-size", type=_positive_int, metavar="N",
+                      help="engineers on the migration (default 4)")
+    plan.add_argument("--focus", type=_fraction, metavar="F",
+                      help="share of their time, 0-1 or a percentage (default 0.5)")
+    plan.add_argument("--start", type=_date, metavar="YYYY-MM-DD", help="first day of week 1")
+    plan.add_argument("--playbooks", metavar="DIR", help="your own playbooks, over ours")
+    answers = plan.add_argument_group("decision answers")
+    answers.add_argument("--servers", type=_positive_int, metavar="N",
+                         help="servers that run the project today")
+    answers.add_argument("--deploys-per-week", type=float, metavar="N")
+    for flag, text in (("--autoscaling", "the load needs autoscaling"),
+                       ("--ops-owner", "someone owns operations"),
+                       ("--downtime-ok", "~15 minutes of downtime per incident is acceptable")):
+        answers.add_argument(flag, type=_yes_no, metavar="yes|no", help=text)
     tui = command("tui", "open the migration workspace (the default)")
     del tui
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if text.endswith("%") or value > 1:
+        value /= 100
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("give a share of time between 0 and 1 (or 1-100%)")
+    return value
+
+
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-05") from None
+
+
+def _yes_no(text: str) -> bool:
+    low = text.lower()
+    if low in ("yes", "y", "true", "1"):
+        return True
+    if low in ("no", "n", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r}: answer yes or no")
 
 
 def _options(args: argparse.Namespace) -> Any:
@@ -98,7 +157,80 @@ def _cmd_tui(args: argparse.Namespace) -> int:
     return int(app.return_code or 0)
 
 
-_COMMANDS = {"config": _cmd_config, "tui": _cmd_tui}
+def _load(args: argparse.Namespace) -> Any:
+    from migrate_tui.compose.loader import load_project
+
+    return load_project(_options(args), warn=_warn)
+
+
+def _color() -> bool:
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from migrate_tui.analysis.cli_command import run_analyze
+
+    sys.stdout.write(run_analyze(_load(args), args.format, _color()))
+    return 0
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from migrate_tui.analysis.pipeline import analyze
+    from migrate_tui.analysis.report import to_json
+    from migrate_tui.export.markdown import render_markdown
+    from migrate_tui.planning.build import make_plan
+    from migrate_tui.planning.decision import Answers
+    from migrate_tui.planning.playbooks import load_plan_playbooks
+    from migrate_tui.planning.plan import Settings
+
+    project = _load(args)
+    analysis = analyze(project)
+    playbooks = load_plan_playbooks(Path(args.playbooks) if args.playbooks else None)
+    settings = Settings(
+        team_size=args.team_size, focus=args.focus, start=args.start,
+        answers=Answers(servers=args.servers, deploys_per_week=args.deploys_per_week,
+                        autoscaling=args.autoscaling, ops_owner=args.ops_owner,
+                        downtime_ok=args.downtime_ok),
+    )
+    plan = make_plan(project, analysis, settings, playbooks=playbooks)
+    if args.format == "json":
+        text = json.dumps(plan.to_contract(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_markdown(plan, to_json(analysis), project.files)
+    if args.output:
+        _write_file(Path(args.output), text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _write_file(path: Any, text: str) -> None:
+    """Write ``text`` whole or not at all: a temporary file in the same folder, renamed."""
+    import os
+    import tempfile
+
+    from migrate_tui.errors import Location, MigrateError
+
+    folder = path.parent if str(path.parent) else "."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise MigrateError(f"cannot write {path}: {exc.strerror or exc}",
+                           location=Location(str(path)),
+                           hint="choose a folder that exists and that you can write to") from None
+
+
+_COMMANDS = {"config": _cmd_config, "analyze": _cmd_analyze, "plan": _cmd_plan, "tui": _cmd_tui}
 
 
 def _split_default_command(argv: list[str]) -> list[str]:

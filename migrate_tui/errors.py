@@ -121,6 +121,14 @@ class ConsistencyError(ComposeError):
     """A reference to a service, volume, network, secret or config that does not exist."""
 
 
+class PlaybookError(MigrateError):
+    """A playbook file (the catalogue, the rule texts) is missing or malformed."""
+
+
+class AnalysisError(MigrateError):
+    """A hint for the analysis (``x-migrate``, an override) has the wrong form."""
+
+
 class ProblemList(ComposeError):
     """Several problems found in one pass, so a user fixes a file at once.
 
@@ -141,3 +149,41 @@ class ProblemList(ComposeError):
             return self.problems[0].render()
         head = f"{len(self.problems)} problems:"
         return "\n".join([head] + [p.render() for p in self.problems])
+
+
+class ProgressError(MigrateError):
+    """The progress file (``migration.toml``) does not parse or validate, cannot be saved,
+    or a change names an unknown item or setting.
+
+    Args:
+        message: What is wrong, in one sentence.
+        location: The file (and line) where it is wrong.
+        path: The dotted key path in the TOML file, e.g. ``items."api.probes".status``.
+        hint: What the user should do about it.
+        also: Further problems found in the same pass, so a user fixes the file at once.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        path: str | None = None,
+        hint: str | None = None,
+        also: list[ProgressError] | None = None,
+    ) -> None:
+        super().__init__(message, location=location, path=path, hint=hint)
+        self.also = list(also or [])
+
+    @property
+    def problems(self) -> list[ProgressError]:
+        """This problem and the further ones, in file order."""
+        return [self, *self.also]
+
+    def render(self) -> str:
+        """Every problem, one block each."""
+        first = super().render()
+        if not self.also:
+            return first
+        blocks = [first] + [p.render() for p in self.also]
+        return "\n".join([f"{len(blocks)} problems:", *blocks])

@@ -23,6 +23,7 @@ prints it. After substitution, the string values of typed fields (``privileged``
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -254,11 +255,23 @@ _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
 
 
 def _cast_for(kp: KeyPath) -> Callable[[str], Any] | None:
-    pattern = tuple("[]" if isinstance(p, int) else p for p in kp)
+    if len(kp) < 2:
+        return None
+    # Every pattern has ``*`` second (the service, network... name), so the name is left
+    # out of the memo's key: one lookup per distinct field, not per field of each service.
+    return _cast_for_pattern(
+        (kp[0], "*", *("[]" if isinstance(p, int) else p for p in kp[2:]))
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _cast_for_pattern(pattern: tuple[str, ...]) -> Callable[[str], Any] | None:
     if pattern in _CASTS:
         return _CASTS[pattern]
     for key, cast in _CASTS.items():
-        if len(key) == len(pattern) and all(k in ("*", p) for k, p in zip(key, pattern)):
+        if len(key) == len(pattern) and all(
+            k in ("*", p) for k, p in zip(key, pattern, strict=True)
+        ):
             return cast
     return None
 

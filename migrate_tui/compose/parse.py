@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -37,6 +39,16 @@ MAX_NODES = 1_000_000
 """Most nodes one file may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 200
 """Deepest nesting of mappings and sequences accepted."""
+
+_DIRECT_DEPTH = 2_000
+"""Nesting libyaml's composer may go through on any thread's stack. It recurses in C, one
+stack frame a level: about 25,000 levels overflow an 8 MB stack and kill the interpreter."""
+_THREAD_STACK_BYTES = 64 * 1024 * 1024
+"""Stack of the thread that composes a document nesting deeper than ``_DIRECT_DEPTH``."""
+_THREAD_DEPTH = 10_000
+"""Nesting composed in that thread without a look first. Past it, the depth is measured
+from the event stream, which needs no stack and stops at ``MAX_DEPTH``: libyaml's scanner
+takes time quadratic in the flow nesting (10,000 levels: 0.25 s; 45,000: 5 s)."""
 
 RESET_TAG = "!reset"
 OVERRIDE_TAG = "!override"
@@ -102,7 +114,13 @@ def resolve_scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+_NOT_STRING_STARTS = frozenset("~nNtTfF+-.0123456789")
+"""First characters of every plain scalar that is not a string (null, bool, number)."""
+
+
 def _resolve_plain(value: str) -> Any:
+    if value and value[0] not in _NOT_STRING_STARTS:
+        return value  # most values (names, images, paths) are settled by one character
     if _NULL.match(value):
         return None
     if _BOOL_TRUE.match(value):
@@ -127,6 +145,12 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
+def _is_merge_key(key_node: yaml.Node) -> bool:
+    return key_node.tag == "tag:yaml.org,2002:merge" or (
+        key_node.value == "<<" and isinstance(key_node, yaml.ScalarNode) and not key_node.style
+    )
+
+
 class _Builder:
     """Walks a composed node graph into plain data, recording positions and tags."""
 
@@ -146,16 +170,79 @@ class _Builder:
             hint=hint,
         )
 
+    def root(self, node: yaml.Node) -> Any:
+        """Build one document, refusing it at once if its aliases expand too far."""
+        self._check_expansion(node)
+        return self.build(node, ())
+
+    def _check_expansion(self, root: yaml.Node) -> None:
+        """Count, before building anything, the values ``build`` would make of ``root``.
+
+        Each distinct node is counted once (aliases share their anchor's node), so a
+        billion laughs is refused in milliseconds instead of after a million values. The
+        count is the document's true expansion or less, so what is refused here ``build``
+        would refuse too (for its size, or its depth on the way), only later.
+        """
+        sizes: dict[int, int] = {}
+
+        def below(node: yaml.Node, depth: int) -> int:
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            if depth > MAX_DEPTH:
+                return 0  # deeper than this, build refuses the nesting anyway
+            sizes[key] = 0  # a node inside itself: build refuses it by depth
+            total = 0
+            if isinstance(node, yaml.SequenceNode):
+                for item in node.value:
+                    total += 1
+                    if isinstance(item, yaml.CollectionNode):
+                        total += below(item, depth + 1)
+                        if total > MAX_NODES:
+                            break
+            else:
+                for key_node, value_node in node.value:
+                    if _is_merge_key(key_node):
+                        sources = (value_node.value if isinstance(value_node, yaml.SequenceNode)
+                                   else [value_node])
+                        for source in sources:
+                            if isinstance(source, yaml.MappingNode):
+                                total += below(source, depth + 1)
+                    else:
+                        total += 1
+                        if isinstance(value_node, yaml.CollectionNode):
+                            total += below(value_node, depth + 1)
+                    if total > MAX_NODES:
+                        break
+            sizes[key] = total
+            return total
+
+        root_size = below(root, 0) if isinstance(root, yaml.CollectionNode) else 0
+        if self.count + 1 + root_size <= MAX_NODES:
+            return
+        node: yaml.Node = root
+        kp: KeyPath = ()  # the smallest node that alone is too large is the culprit
+        while True:
+            bigger = next(((c, ckp) for c, ckp, _ in _children(node, kp)
+                           if sizes.get(id(c), 0) >= MAX_NODES), None)
+            if bigger is None:
+                break
+            node, kp = bigger
+        raise self._bomb(node, kp)
+
+    def _bomb(self, node: yaml.Node, kp: KeyPath) -> YamlSyntaxError:
+        return self._error(
+            f"the document expands to more than {MAX_NODES:,} values "
+            "(aliases that refer to aliases: a YAML bomb?)",
+            node,
+            "remove the nested aliases; a real compose file is far smaller",
+            kp,
+        )
+
     def build(self, node: yaml.Node, kp: KeyPath, depth: int = 0) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self._error(
-                f"the document expands to more than {MAX_NODES:,} values "
-                "(aliases that refer to aliases: a YAML bomb?)",
-                node,
-                "remove the nested aliases; a real compose file is far smaller",
-                kp,
-            )
+            raise self._bomb(node, kp)
         if depth > MAX_DEPTH:
             raise self._error(
                 f"the document is nested more than {MAX_DEPTH} levels deep",
@@ -185,10 +272,7 @@ class _Builder:
         seen: dict[str, int] = {}
         merged: list[yaml.Node] = []
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or (
-                isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<"
-                and not key_node.style
-            ):
+            if _is_merge_key(key_node):
                 merged.append(value_node)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
@@ -228,11 +312,116 @@ class _Builder:
                         "point << at an anchor of a mapping, e.g. <<: *defaults",
                         kp,
                     )
-                value = self._mapping(source, kp, depth + 1)
-                for key, item in value.items():
-                    if key not in out:
-                        out[key] = item
+                # Positions of the merged keys go to a scratch table first: only the keys
+                # this merge adds keep theirs, an explicit key keeps its own line.
+                outer, self.positions = self.positions, {}
+                try:
+                    value = self._mapping(source, kp, depth + 1)
+                finally:
+                    scratch, self.positions = self.positions, outer
+                added = {key for key in value if key not in out}
+                for key in added:
+                    out[key] = value[key]
+                depth_of_key = len(kp)
+                for path, pos in scratch.items():
+                    if len(path) > depth_of_key and path[depth_of_key] in added:
+                        self.positions.setdefault(path, pos)
         return out
+
+
+def _children(
+    node: yaml.Node, kp: KeyPath = ()
+) -> list[tuple[yaml.Node, KeyPath, int]]:
+    """(child, its key path, values ``build`` makes for it besides its own children).
+
+    A merge key's sources add their entries, not themselves; a mapping key makes no value.
+    """
+    out: list[tuple[yaml.Node, KeyPath, int]] = []
+    if isinstance(node, yaml.SequenceNode):
+        out = [(item, (*kp, i), 1) for i, item in enumerate(node.value)]
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if _is_merge_key(key_node):
+                sources = (value_node.value if isinstance(value_node, yaml.SequenceNode)
+                           else [value_node])
+                out += [(src, kp, 0) for src in sources if isinstance(src, yaml.MappingNode)]
+            else:
+                out.append((value_node, (*kp, str(key_node.value)), 1))
+    return out
+
+
+_T = TypeVar("_T")
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of how deep ``text`` nests, from its characters alone.
+
+    A flow collection nests once per ``[`` or ``{``. A block collection needs one more
+    column of indentation at least every second level, so block nesting is at most twice
+    the longest line (lines split on ``\n`` only: other breaks only make them longer).
+    """
+    longest = max(map(len, text.split("\n")))
+    return text.count("[") + text.count("{") + 2 * longest + 2
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Refuse ``text`` if it nests deeper than ``MAX_DEPTH``, reading its event stream.
+
+    The parser keeps its own stack on the heap; only the composer recurses in C.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                mark = event.start_mark
+                raise YamlSyntaxError(
+                    f"the document is nested more than {MAX_DEPTH} levels deep",
+                    location=Location(path, mark.line + 1, mark.column + 1),
+                    hint="flatten the structure; compose files are a few levels deep",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _with_big_stack(func: Callable[[], _T]) -> _T:
+    """``func()`` run in a thread with a stack of ``_THREAD_STACK_BYTES``."""
+    result: list[_T] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(func())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller as is
+            error.append(exc)
+
+    previous = threading.stack_size(_THREAD_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="migrate-tui-yaml", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def _compose_all(text: str, path: str) -> list[yaml.Node]:
+    """The node graphs of the documents in ``text``, whatever its nesting, never crashing.
+
+    Raises:
+        yaml.YAMLError: The text is not YAML.
+        YamlSyntaxError: The text nests deeper than ``MAX_DEPTH`` (checked here only
+            when it could nest deeper than the composer's C stack allows).
+    """
+    bound = _nesting_bound(text)
+    if bound > _THREAD_DEPTH:
+        _check_depth(text, path)
+        bound = MAX_DEPTH + 1
+    if bound <= _DIRECT_DEPTH:
+        return list(yaml.compose_all(text, Loader=_Loader))
+    return _with_big_stack(lambda: list(yaml.compose_all(text, Loader=_Loader)))
 
 
 def format_path(kp: KeyPath) -> str:
@@ -263,7 +452,7 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
     builder = _Builder(path)
     data: dict[str, Any] = {}
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = _compose_all(text, path)
     except yaml.MarkedYAMLError as exc:
         # A token the scanner could not finish (an unclosed quote, a key without its
         # colon) is reported where it starts; the scanner's own mark is where it gave up,
@@ -292,7 +481,7 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
         if node is None:
             continue
         try:
-            value = builder.build(node, ())
+            value = builder.root(node)
         except RecursionError:
             raise YamlSyntaxError(
                 "the document is nested too deeply to read",
@@ -323,9 +512,9 @@ def _enclosing_key(text: str, line: int, column: int) -> KeyPath:
     head = "".join(lines[:line]) + (lines[line][:column] if line < len(lines) else "")
     builder = _Builder("")
     try:
-        for node in yaml.compose_all(head, Loader=_Loader):
+        for node in _compose_all(head, ""):
             if node is not None:
-                builder.build(node, ())
+                builder.root(node)
     except (yaml.YAMLError, YamlSyntaxError, RecursionError):
         return ()
     found: KeyPath = ()

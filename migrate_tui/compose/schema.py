@@ -111,13 +111,12 @@ class _Validator:
         return out
 
     def _one_of(self, value: Any, options: list[Schema], kp: KeyPath) -> list[tuple[KeyPath, str]]:
-        results = [self.errors(value, option, kp) for option in options]
-        passing = [r for r in results if not r]
-        if len(passing) == 1:
-            return []
-        if len(passing) > 1:
-            # Compose's validator accepts any match; so do we.
-            return []
+        results = []
+        for option in options:
+            found = self.errors(value, option, kp)
+            if not found:
+                return []  # Compose's validator accepts any match; so do we.
+            results.append(found)
         # The option whose type matches says most about what is wrong.
         typed = [
             r for r, option in zip(results, options)

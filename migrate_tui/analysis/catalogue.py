@@ -1,0 +1,220 @@
+"""The catalogue of known images and the heuristics, read from ``playbooks/catalogue/``.
+
+Three files, each validated by its model: ``stateful_images.yaml`` (databases, queues,
+search engines, object stores, caches and web servers, with their data paths and ports),
+``dev_only_images.yaml`` (admin UIs, fake mail servers, emulators) and ``heuristics.yaml``
+(which mount paths hold data, which names and commands are one-shot work, which variable
+names hold host names). A mistake in a file is reported with the file, the line, the item
+and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from migrate_tui.playbooks import load_playbook
+
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+
+State = Literal["stateful", "when-persisted", "stateless"]
+Category = Literal[
+    "database", "cache", "queue", "search", "object-store", "coordination", "secrets",
+    "vector-db", "observability", "directory", "web-server",
+]
+
+
+class ImageEntry(BaseModel):
+    """One piece of software the classifier knows by its image."""
+
+    model_config = _STRICT
+    name: str
+    """What the software is, as people call it (``PostgreSQL``)."""
+    category: Category
+    """What it does."""
+    state: State
+    """Whether it keeps data: always, only with persistence on, or never."""
+    images: list[str] = Field(min_length=1)
+    """Patterns on the image's repository path or its last part."""
+    names: list[str] = Field(default_factory=list)
+    """Service names that suggest it when the image does not say."""
+    data_paths: list[str] = Field(default_factory=list)
+    """Where it keeps its data in the container."""
+    ports: list[int] = Field(default_factory=list)
+    """The ports its clients use."""
+    persistence_flags: list[re.Pattern[str]] = Field(default_factory=list)
+    """Command-line patterns that turn persistence on (``when-persisted`` only)."""
+    probe: str | None = None
+    """A readiness check known to work for it."""
+
+    @field_validator("data_paths")
+    @classmethod
+    def _absolute(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            if not path.startswith("/"):
+                raise ValueError(f"data path {path!r} must be absolute (start with /)")
+        return paths
+
+    @field_validator("ports")
+    @classmethod
+    def _port_range(cls, ports: list[int]) -> list[int]:
+        for port in ports:
+            if not 0 < port < 65536:
+                raise ValueError(f"port {port} is not between 1 and 65535")
+        return ports
+
+    @model_validator(mode="after")
+    def _persistence_needs_a_signal(self) -> ImageEntry:
+        if self.state == "when-persisted" and not (self.data_paths or self.persistence_flags):
+            raise ValueError("state when-persisted needs data_paths or persistence_flags")
+        if self.state != "when-persisted" and self.persistence_flags:
+            raise ValueError("persistence_flags only apply to state when-persisted")
+        return self
+
+
+class DevOnlyEntry(BaseModel):
+    """A tool for laptops, not clusters."""
+
+    model_config = _STRICT
+    name: str
+    purpose: str
+    """What it is for, shown in the reasons."""
+    images: list[str] = Field(min_length=1)
+
+
+class Heuristics(BaseModel):
+    """Patterns for what the image catalogue does not cover (see ``heuristics.yaml``)."""
+
+    model_config = _STRICT
+    data_paths: list[re.Pattern[str]]
+    file_paths: list[re.Pattern[str]]
+    config_paths: list[re.Pattern[str]]
+    scratch_paths: list[re.Pattern[str]]
+    source_paths: list[re.Pattern[str]]
+    host_paths: list[re.Pattern[str]]
+    docker_sockets: list[re.Pattern[str]]
+    database_names: list[str]
+    job_names: list[re.Pattern[str]]
+    job_commands: list[re.Pattern[str]]
+    long_running_commands: list[re.Pattern[str]]
+    dev_profiles: list[str]
+    host_key_parts: list[str]
+
+
+class _ImagesFile(BaseModel):
+    model_config = _STRICT
+    images: list[ImageEntry]
+
+
+class _DevOnlyFile(BaseModel):
+    model_config = _STRICT
+    images: list[DevOnlyEntry]
+
+
+def any_match(patterns: list[re.Pattern[str]], text: str) -> re.Pattern[str] | None:
+    """The first pattern found in ``text``, or None."""
+    for pattern in patterns:
+        if pattern.search(text):
+            return pattern
+    return None
+
+
+def image_repository(ref: str) -> str:
+    """The repository path of an image reference, without registry, tag or digest.
+
+    ``docker.io/library/postgres:16`` gives ``postgres``; ``ghcr.io/acme/web:1.2`` gives
+    ``acme/web``; ``mcr.microsoft.com/mssql/server:2022-latest`` gives ``mssql/server``.
+    """
+    ref = ref.split("@", 1)[0]
+    head, _, last = ref.rpartition("/")
+    if ":" in last:
+        last = last.rsplit(":", 1)[0]
+    parts = [p for p in (head.split("/") if head else []) if p] + [last]
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] == "library":
+        parts = parts[1:]
+    return "/".join(parts).lower()
+
+
+def image_tag(ref: str) -> str | None:
+    """The tag of an image reference (``16.4``), ``@sha256:...`` for a digest, None if none."""
+    if "@" in ref:
+        return "@" + ref.split("@", 1)[1]
+    last = ref.rsplit("/", 1)[-1]
+    return last.rsplit(":", 1)[1] if ":" in last else None
+
+
+def _matches(patterns: list[str], repository: str) -> bool:
+    last = repository.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        subject = repository if "/" in pattern else last
+        if fnmatchcase(subject, pattern.lower()):
+            return True
+    return False
+
+
+def _base_name(service: str) -> str:
+    """A service name without a trailing number: ``postgres-1`` gives ``postgres``."""
+    return re.sub(r"[-_]?[0-9]+$", "", service.lower()) or service.lower()
+
+
+class Catalogue(BaseModel):
+    """All the catalogue files, validated."""
+
+    model_config = ConfigDict(frozen=True)
+    images: list[ImageEntry]
+    dev_only: list[DevOnlyEntry]
+    heuristics: Heuristics
+
+    def match_image(self, ref: str | None) -> ImageEntry | None:
+        """The entry for an image reference, or None."""
+        if not ref:
+            return None
+        repository = image_repository(ref)
+        return next((e for e in self.images if _matches(e.images, repository)), None)
+
+    def match_dev_only(self, ref: str | None) -> DevOnlyEntry | None:
+        """The dev-only entry for an image reference, or None."""
+        if not ref:
+            return None
+        repository = image_repository(ref)
+        return next((e for e in self.dev_only if _matches(e.images, repository)), None)
+
+    def match_name(self, service: str) -> ImageEntry | None:
+        """The entry a service's name suggests (``postgres``, ``redis-2``), or None."""
+        base = _base_name(service)
+        return next((e for e in self.images if base in e.names), None)
+
+    def is_database_name(self, service: str) -> bool:
+        """Whether the service's name is a generic database name (``db``, ``database``)."""
+        return _base_name(service) in self.heuristics.database_names
+
+
+CATALOGUE_FILES = {
+    "images": "catalogue/stateful_images.yaml",
+    "dev_only": "catalogue/dev_only_images.yaml",
+    "heuristics": "catalogue/heuristics.yaml",
+}
+"""The files of the catalogue, relative to the playbooks folder."""
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(folder: Path | None = None) -> Catalogue:
+    """Read and validate the catalogue.
+
+    Args:
+        folder: The playbooks folder; the installed one when None.
+
+    Raises:
+        PlaybookError: A file is missing or invalid.
+    """
+    images = load_playbook(CATALOGUE_FILES["images"], _ImagesFile, folder)
+    dev_only = load_playbook(CATALOGUE_FILES["dev_only"], _DevOnlyFile, folder)
+    heuristics = load_playbook(CATALOGUE_FILES["heuristics"], Heuristics, folder)
+    return Catalogue(images=images.images, dev_only=dev_only.images, heuristics=heuristics)

@@ -1,0 +1,443 @@
+"""Stateful or stateless, service, job or dev-only: each with the reasons that decided it.
+
+The class adds up signals, each a weight (positive: keeps data; negative: keeps none) and
+a reason a person can check:
+
+- the catalogue of images (``playbooks/catalogue/stateful_images.yaml``): a database,
+  queue, search engine or object store is stateful; Redis, Valkey, NATS and the
+  observability stores only with persistence on (a volume on their data path, or a flag
+  such as ``--appendonly yes`` or ``-js``); memcached and web servers never;
+- mounts: a writable named volume or bind mount on a data path (``/var/lib/...``,
+  ``.../data``) keeps data; tmpfs, read-only config files, source-code mounts and the
+  Docker socket do not;
+- the service's name, when the image says nothing (``db``, ``postgres`` built locally);
+- its kind: a one-shot job or a dev tool keeps nothing worth migrating.
+
+The confidence grows with the size of the sum. ``x-migrate: {stateful: true|false}`` in the
+compose file, or an override from the progress file, decides outright.
+
+The kind is ``dev-only`` (an admin UI or fake mail server from the catalogue, a profile
+named dev/debug/test, or a dependency others declare with ``required: false``), else
+``job`` (others wait for it with ``service_completed_successfully``, ``restart: "no"`` with
+a command, a one-shot name such as ``migrate`` or ``minio-init``, a migration command with
+nothing long-running after it), else ``service``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from migrate_tui.analysis.catalogue import Catalogue, ImageEntry, any_match
+from migrate_tui.analysis.evidence import Locator, shorten
+from migrate_tui.analysis.model import KINDS, ServiceClass, ServiceKind
+from migrate_tui.compose.model import Mount, Service
+from migrate_tui.errors import AnalysisError, Location
+
+Override = Mapping[str, Any]
+"""``{"class": "stateful"|"stateless", "kind": "service"|"job"|"dev-only"}``, either key."""
+
+MountRole = Literal["socket", "tmpfs", "host", "config", "scratch", "source", "data", "files",
+                    "other"]
+
+SharedMounts = Mapping[str, list[str]]
+"""For each mount a service shares (:func:`mount_key`), the other services mounting it."""
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence for the class."""
+
+    weight: float
+    """Positive: keeps data; negative: keeps none. 1.0 is decisive on its own."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """How another service depends on this one."""
+
+    source: str
+    condition: str
+    required: bool
+
+
+@dataclass
+class Classification:
+    """The classifier's answer for one service."""
+
+    service_class: ServiceClass
+    kind: ServiceKind
+    reasons: list[str]
+    kind_reasons: list[str]
+    confidence: float
+    overridden: bool = False
+    entry: ImageEntry | None = None
+    signals: list[Signal] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- mounts
+
+
+def mount_role(mount: Mount, catalogue: Catalogue) -> MountRole:
+    """What a mount is for, read from its type, source, target and mode."""
+    h = catalogue.heuristics
+    target = mount.target
+    if mount.type == "tmpfs":
+        return "tmpfs"
+    if mount.type == "bind":
+        source = mount.source or ""
+        if any_match(h.docker_sockets, source) or any_match(h.docker_sockets, target):
+            return "socket"
+        if any_match(h.host_paths, source):
+            return "host"
+    if any_match(h.scratch_paths, target):
+        return "scratch"
+    if mount.read_only or any_match(h.config_paths, target):
+        return "config"
+    if any_match(h.file_paths, target):
+        return "files"
+    if any_match(h.data_paths, target):
+        return "data"
+    if any_match(h.source_paths, target):
+        return "source"
+    return "other"
+
+
+def mount_key(mount: Mount) -> str | None:
+    """What two services share when they mount the same thing: a volume or a host folder."""
+    if mount.type == "volume" and mount.source:
+        return f"volume {mount.source}"
+    if mount.type == "bind" and mount.source:
+        return f"bind mount {mount.source}"
+    return None
+
+
+def _on_paths(target: str, paths: list[str]) -> bool:
+    """Whether a mount at ``target`` holds one of ``paths``: at it or at a parent of it.
+
+    A mount below a data path (``/var/lib/grafana/dashboards``) holds files put there, not
+    the data.
+    """
+    target = target.rstrip("/") or "/"
+    return any(target == p.rstrip("/") or p.startswith(target.rstrip("/") + "/") for p in paths)
+
+
+def _mount_name(mount: Mount, root: str = "") -> str:
+    if mount.type == "volume":
+        return f"volume {mount.source}" if mount.source else "an anonymous volume"
+    if mount.type == "bind":
+        return f"bind mount {shown_path(mount.source or '', root)}"
+    return mount.type
+
+
+def shown_path(path: str, root: str) -> str:
+    """A host path as a person wrote it: ``./data`` inside the project folder."""
+    if root and (path == root or path.startswith(root.rstrip("/") + "/")):
+        rest = path[len(root.rstrip("/")) + 1:]
+        return f"./{rest}" if rest else "."
+    return path
+
+
+def _mount_signal(mount: Mount, catalogue: Catalogue, entry: ImageEntry | None,
+                  shared: SharedMounts, root: str) -> Signal | None:
+    role = mount_role(mount, catalogue)
+    at = f"{_mount_name(mount, root)} at {mount.target}"
+    writable = not mount.read_only
+    named = mount.type == "volume" and bool(mount.source)
+    data = role == "data" or (entry is not None and _on_paths(mount.target, entry.data_paths)
+                              and role in ("data", "files", "other"))
+    others = shared.get(mount_key(mount) or "")
+    if role == "socket":
+        return Signal(-0.5, "mounts the Docker socket: a proxy or an agent, with no data of "
+                            "its own")
+    if role == "tmpfs":
+        return Signal(-0.1, f"tmpfs at {mount.target}: scratch space (an emptyDir)")
+    if role == "config":
+        return Signal(-0.05, f"{at}: configuration (a ConfigMap or Secret)")
+    if role == "scratch":
+        return Signal(-0.05, f"{at}: scratch, cache or build output")
+    if role == "source" and not data:
+        return Signal(-0.1, f"{at}: source code, mounted for development")
+    if role == "host":
+        return Signal(0.0, f"{at}: a path of the host machine")
+    if not writable or not (named or mount.type == "bind" or data):
+        return None
+    if others:
+        return Signal(0.2, f"shares {_mount_name(mount, root)} ({mount.target}) with "
+                           f"{', '.join(others)}: files to keep, not its own state")
+    if role == "files" and not data:
+        return Signal(0.25, f"writes files to {at} (a PVC, or object storage)")
+    if data:
+        weight = 0.7 if named else 0.6 if mount.type == "bind" else 0.3
+        suffix = " (lost with `docker compose down -v`)" if not named and mount.type == "volume" \
+            else ""
+        return Signal(weight, f"writes to {at}{suffix}")
+    if named:
+        return Signal(0.4, f"writes to {at}")
+    return None
+
+
+def _mount_signals(svc: Service, catalogue: Catalogue, entry: ImageEntry | None,
+                   shared: SharedMounts, root: str) -> list[Signal]:
+    """One signal per mount; only the strongest for and the strongest against count.
+
+    Three data volumes do not make a service more stateful than one does.
+    """
+    signals = [s for m in svc.volumes if (s := _mount_signal(m, catalogue, entry, shared, root))]
+    strongest_for = max((s.weight for s in signals if s.weight > 0), default=0.0)
+    strongest_against = min((s.weight for s in signals if s.weight < 0), default=0.0)
+    out, used_for, used_against = [], False, False
+    for signal in signals:
+        weight = 0.0
+        if signal.weight == strongest_for and not used_for and signal.weight > 0:
+            weight, used_for = signal.weight, True
+        elif signal.weight == strongest_against and not used_against and signal.weight < 0:
+            weight, used_against = signal.weight, True
+        out.append(Signal(weight, signal.reason) if weight or signal.weight == 0 else
+                   Signal(0.0, signal.reason))
+    return out
+
+
+def _persistent(svc: Service, entry: ImageEntry, catalogue: Catalogue,
+                root: str = "") -> str | None:
+    """Why a when-persisted service keeps data, or None when it does not."""
+    for mount in svc.volumes:
+        if mount.read_only or mount.type not in ("volume", "bind"):
+            continue
+        if mount_role(mount, catalogue) in ("config", "socket", "host"):
+            continue
+        named_or_bind = mount.type == "bind" or bool(mount.source)
+        if named_or_bind and _on_paths(mount.target, entry.data_paths):
+            return f"{_mount_name(mount, root)} on {mount.target}"
+    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
+    for pattern in entry.persistence_flags:
+        found = pattern.search(line)
+        if found:
+            return f"persistence turned on by `{found.group().strip()}`"
+    return None
+
+
+def _article(category: str) -> str:
+    words = {"object-store": "an object store", "vector-db": "a vector database",
+             "web-server": "a web server or proxy", "coordination": "a coordination service",
+             "secrets": "a secrets store", "directory": "a directory server",
+             "observability": "an observability store", "search": "a search engine",
+             "queue": "a message broker", "cache": "a cache", "database": "a database"}
+    return words.get(category, category)
+
+
+def _entry_signals(svc: Service, entry: ImageEntry, by: str, weight: float,
+                   catalogue: Catalogue, root: str) -> list[Signal]:
+    """Signals from a catalogue entry; ``by`` says how it matched (``image``, the name)."""
+    what = f"{by} ({_article(entry.category)})"
+    if entry.state == "stateful":
+        return [Signal(weight, what)]
+    if entry.state == "stateless":
+        return [Signal(-weight, f"{what}, which keeps no data")]
+    why = _persistent(svc, entry, catalogue, root)
+    if why:
+        return [Signal(weight * 0.9, f"{what} with persistence: {why}")]
+    return [Signal(-weight * 0.8, f"{what} with no volume on its data path and no persistence "
+                                  "flag: a restart loses its data")]
+
+
+def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
+                  shared: SharedMounts | None = None,
+                  root: str = "") -> tuple[list[Signal], ImageEntry | None]:
+    """The signals for a service's class, and the catalogue entry that matched.
+
+    Args:
+        svc: The service.
+        kind: Its kind: a job or a dev tool keeps nothing worth migrating, whatever it runs.
+        catalogue: The catalogue.
+        shared: For each mount this service shares (:func:`mount_key`), the others.
+        root: The project folder, to show host paths relative to it.
+    """
+    signals: list[Signal] = []
+    entry = catalogue.match_image(svc.image)
+    dev = catalogue.match_dev_only(svc.image)
+    known = entry is not None or dev is not None
+    # A job that runs a database's image (to create topics, load a schema) is no database.
+    strength = 0.3 if kind == "job" else 1.0
+    if entry is not None:
+        signals += _entry_signals(svc, entry, f"{entry.name} image", strength, catalogue, root)
+    elif dev is None:
+        named = catalogue.match_name(svc.name)
+        if named is not None:
+            entry = named
+            known = True
+            signals += _entry_signals(svc, named, f"named {svc.name!r} like a {named.name}",
+                                      0.6 * strength, catalogue, root)
+        elif catalogue.is_database_name(svc.name):
+            known = True
+            signals.append(Signal(0.5 * strength, f"named {svc.name!r}: the project's database"))
+    if dev is not None:
+        signals.append(Signal(-0.8, f"{dev.name} image ({dev.purpose})"))
+    mounts = _mount_signals(svc, catalogue, entry, shared or {}, root)
+    signals += mounts
+    if kind == "job":
+        signals.append(Signal(-0.8, "a one-shot job: it keeps nothing between runs"))
+    elif kind == "dev-only" and dev is None:
+        signals.append(Signal(-0.4, "a development aid: nothing in it to migrate"))
+    keeps = any(s.weight > 0 for s in mounts)
+    if not known:
+        if keeps:
+            signals.append(Signal(-0.3, "not a known data store"))
+        else:
+            what = "no volumes" if not svc.volumes else "no data volume"
+            signals.append(Signal(-0.6, f"{what} and not a known data store"))
+    return signals, entry
+
+
+# ---------------------------------------------------------------------- kinds
+
+
+def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tuple[
+        ServiceKind, list[str]]:
+    """The kind of a service, and why."""
+    h = catalogue.heuristics
+    dev = catalogue.match_dev_only(svc.image)
+    dev_reasons = []
+    if dev is not None:
+        dev_reasons.append(f"{dev.name} image ({dev.purpose})")
+    profiles = sorted(set(svc.profiles) & set(h.dev_profiles))
+    if profiles:
+        dev_reasons.append(f"only in profile {', '.join(profiles)}")
+    optional = sorted(i.source for i in incoming if not i.required)
+    if optional and all(not i.required for i in incoming):
+        dev_reasons.append(f"optional for {', '.join(optional)} (depends_on required: false)")
+    if dev_reasons:
+        return "dev-only", dev_reasons
+
+    job_reasons = []
+    waiting = sorted(i.source for i in incoming if i.condition == "service_completed_successfully")
+    if waiting:
+        job_reasons.append(f"{', '.join(waiting)} wait{'s' if len(waiting) == 1 else ''} for it "
+                           "to finish (service_completed_successfully)")
+    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
+    if svc.restart == "no" and line:
+        job_reasons.append('restart: "no" with a command of its own')
+    command_hint = any_match(h.job_commands, line)
+    found = command_hint.search(line) if command_hint else None
+    if found and not any_match(h.long_running_commands, line):
+        job_reasons.append(f"its command does one-shot work ({shorten(found.group(), 40)})")
+    strong = bool(job_reasons)
+    if any_match(h.job_names, svc.name.lower()):
+        job_reasons.append(f"named like one-shot work ({svc.name})")
+    # A name alone does not make a job of a service that serves a port.
+    if strong or (job_reasons and not svc.ports):
+        return "job", job_reasons
+    return "service", []
+
+
+# ---------------------------------------------------------------------- overrides
+
+
+def hint_of(svc: Service, locator: Locator) -> tuple[dict[str, Any], list[AnalysisError]]:
+    """The ``x-migrate`` hint of a service, checked: ({"class"?, "kind"?}, problems)."""
+    raw = svc.extensions.get("x-migrate")
+    if raw is None:
+        return {}, []
+    problems = []
+    out: dict[str, Any] = {}
+
+    def problem(key: str, message: str, hint: str) -> None:
+        ev = locator.key(svc.name, "x-migrate", *(key,) if key else ())
+        problems.append(AnalysisError(
+            message, location=Location(ev.file, ev.line), path=ev.path, hint=hint))
+
+    if not isinstance(raw, dict):
+        problem("", f"x-migrate of {svc.name} must be a mapping, not {type(raw).__name__}",
+                "write x-migrate: {stateful: true} (or false)")
+        return {}, problems
+    if "stateful" in raw:
+        if isinstance(raw["stateful"], bool):
+            out["class"] = "stateful" if raw["stateful"] else "stateless"
+        else:
+            problem("stateful", f"x-migrate.stateful must be true or false, not "
+                    f"{raw['stateful']!r}", "write stateful: true or stateful: false")
+    if "kind" in raw:
+        if raw["kind"] in KINDS:
+            out["kind"] = raw["kind"]
+        else:
+            problem("kind", f"x-migrate.kind must be one of {', '.join(KINDS)}, not "
+                    f"{raw['kind']!r}", "write kind: service, kind: job or kind: dev-only")
+    return out, problems
+
+
+def check_overrides(overrides: Mapping[str, Override] | None) -> dict[str, dict[str, Any]]:
+    """Overrides from the progress file, checked.
+
+    Raises:
+        AnalysisError: An override names a class or kind that does not exist.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    problems = []
+    for service, override in sorted((overrides or {}).items()):
+        entry: dict[str, Any] = {}
+        for key, allowed in (("class", ("stateful", "stateless")), ("kind", KINDS)):
+            value = override.get(key) if isinstance(override, Mapping) else None
+            if value is None:
+                continue
+            if value not in allowed:
+                problems.append(f"{service}.{key}: {value!r} is not one of {', '.join(allowed)}")
+            else:
+                entry[key] = value
+        out[service] = entry
+    if problems:
+        raise AnalysisError(
+            "invalid override" + ("s" if len(problems) > 1 else "") + ": " + "; ".join(problems),
+            hint="use class stateful|stateless and kind service|job|dev-only",
+        )
+    return out
+
+
+# ---------------------------------------------------------------------- the classifier
+
+
+def confidence_of(score: float) -> float:
+    """0.5 for a coin toss, up to 0.95 for a sum of 1 or more."""
+    return round(0.5 + min(abs(score), 1.0) * 0.45, 2)
+
+
+def classify(svc: Service, incoming: list[Incoming], catalogue: Catalogue,
+             hint: Mapping[str, Any] | None = None,
+             override: Mapping[str, Any] | None = None,
+             shared: SharedMounts | None = None, root: str = "") -> Classification:
+    """Classify one service.
+
+    Args:
+        svc: The service.
+        incoming: How the other services depend on it.
+        catalogue: The catalogue of images and heuristics.
+        hint: Its checked ``x-migrate`` hint (``class``, ``kind``).
+        override: Its override from the progress file (``class``, ``kind``); wins over the hint.
+        shared: For each mount it shares (:func:`mount_key`), the other services mounting it.
+        root: The project folder, to show host paths relative to it.
+    """
+    kind, kind_reasons = kind_of(svc, incoming, catalogue)
+    decided = {**(hint or {}), **(override or {})}
+
+    def source(key: str) -> str:
+        return ("the progress file" if override and key in override
+                else "x-migrate in the compose file")
+
+    overridden = False
+    if "kind" in decided:
+        kind, kind_reasons = decided["kind"], [f"set by {source('kind')}"]
+        overridden = True
+    signals, entry = class_signals(svc, kind, catalogue, shared, root)
+    ranked = sorted(signals, key=lambda s: (-abs(s.weight), s.reason))
+    reasons = [s.reason for s in ranked if s.weight or not any(r.weight for r in ranked)]
+    score = sum(s.weight for s in signals)
+    service_class: ServiceClass = "stateful" if score > 0 else "stateless"
+    confidence = confidence_of(score)
+    if "class" in decided:
+        service_class = decided["class"]
+        reasons = [f"set by {source('class')}", *reasons]
+        confidence = 1.0
+        overridden = True
+    return Classification(service_class=service_class, kind=kind, reasons=reasons,
+                          kind_reasons=kind_reasons, confidence=confidence,
+                          overridden=overridden, entry=entry, signals=signals)

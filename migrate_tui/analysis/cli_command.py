@@ -1,0 +1,47 @@
+"""``migrate-tui analyze``: what the command prints, for ``cli.py`` to call.
+
+The command line parses the flags and loads the project as ``config`` does, then calls
+:func:`run_analyze` and writes what it returns. Errors are :class:`MigrateError`
+subclasses, printed by the CLI without a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from migrate_tui.analysis.pipeline import analyze
+from migrate_tui.analysis.report import render_text, to_json
+from migrate_tui.compose.model import Project
+from migrate_tui.errors import DiscoveryError
+
+FORMATS = ("json", "text")
+"""The values of ``--format``."""
+
+
+def run_analyze(project: Project, fmt: str, color: bool,
+                overrides: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """Analyse a loaded project and format the result.
+
+    Args:
+        project: The loaded project.
+        fmt: ``json`` (the contract, indented, keys in a stable order) or ``text``.
+        color: ANSI colours in the text report (ignored for JSON).
+        overrides: Class and kind overrides from the progress file, by service.
+
+    Returns:
+        The output, ending with a newline.
+
+    Raises:
+        DiscoveryError: ``fmt`` is not a known format.
+        AnalysisError: An ``x-migrate`` hint or an override is malformed.
+        PlaybookError: A playbook file is missing or invalid.
+    """
+    if fmt not in FORMATS:
+        raise DiscoveryError(f"unknown format {fmt!r}",
+                             hint=f"use --format {' or --format '.join(FORMATS)}")
+    analysis = analyze(project, overrides)
+    if fmt == "json":
+        return json.dumps(to_json(analysis), indent=2, ensure_ascii=False) + "\n"
+    return render_text(analysis, color=color)

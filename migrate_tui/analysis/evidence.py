@@ -1,0 +1,340 @@
+"""Pointing at the line that says a thing, and showing it without its secrets.
+
+The loader's :class:`~migrate_tui.compose.sources.SourceIndex` knows where each key path was
+written. A service's key may also come from the service it ``extends`` (another name,
+maybe another file), a list item may sit at another index than in the merged list, and an
+environment variable may come from an ``env_file``. :class:`Locator` follows those so that
+evidence names the line a person would edit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from migrate_tui.analysis.model import Evidence
+from migrate_tui.compose.model import Project
+from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
+
+Match = Callable[[Any], bool]
+"""Picks an entry of a list (given the item) or of a mapping (given the key)."""
+
+
+def text_is(value: str) -> Match:
+    """Picks the entry written as ``value``."""
+
+    def match(entry: Any) -> bool:
+        return str(entry) == value
+
+    return match
+
+
+def text_has(part: str) -> Match:
+    """Picks the text entry that holds ``part``."""
+
+    def match(entry: Any) -> bool:
+        return isinstance(entry, str) and part in entry
+
+    return match
+
+_SECRET_KEY = re.compile(
+    r"(?i)(^|[_.-])(pass(word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|"
+    r"secret[_-]?key|key|credentials?|auth|salt|cookie|dsn)([_.-]|$)"
+)
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^:@/\s]*):[^@/\s]+@")
+MAX_TEXT = 96
+"""Longest evidence text kept; longer values are cut with an ellipsis."""
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a variable's name says it holds a secret (``DB_PASSWORD``, ``API_KEY``)."""
+    return bool(_SECRET_KEY.search(name))
+
+
+def has_url_credentials(value: str) -> bool:
+    """Whether a value holds a URL with a password (``postgres://u:pw@db/app``)."""
+    return bool(_URL_CREDENTIALS.search(value))
+
+
+def mask(value: str) -> str:
+    """A value with the passwords of its URLs masked: ``postgres://u:***@db/app``."""
+    return _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", value)
+
+
+def shorten(text: str, limit: int = MAX_TEXT) -> str:
+    """One line of at most ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def env_text(key: str, value: str | None) -> str:
+    """``KEY=value`` as evidence: secrets hidden, URL passwords masked, long values cut."""
+    if value is None:
+        return f"{key} (passed through from the host)"
+    if is_secret_name(key) and value and not value.startswith("/run/secrets/"):
+        return f"{key}=***"
+    return shorten(f"{key}={mask(value)}")
+
+
+class Locator:
+    """Finds the file and line of a service's keys, list items and variables.
+
+    Args:
+        project: The loaded project.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.files: list[ParsedFile] = list(project.sources.files)
+        self.by_path = {os.path.normpath(pf.path): pf for pf in self.files}
+        self.root = project.working_dir
+        self.roots = self._root_files()
+
+    # ------------------------------------------------------------------ public
+
+    def relative(self, file: str, *, climb: bool = False) -> str:
+        """A path relative to the project folder when it is inside it.
+
+        Args:
+            file: An absolute path.
+            climb: Also for a path outside the folder (``../shared/base.yaml``): evidence
+                files then read the same on every machine that has the same layout.
+        """
+        if not file:
+            return file
+        try:
+            rel = os.path.relpath(file, self.root)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return file
+        return file if rel.startswith("..") and not climb else rel
+
+    def top(self, *kp: str | int, text: str = "") -> Evidence:
+        """Evidence for a top-level key path (``volumes``, ``uploads``)."""
+        loc = self.project.sources.locate(kp)
+        file, line = (loc.file, loc.line) if loc else ("", None)
+        return Evidence(file=self.relative(file, climb=True), line=line,
+                        path=format_path(kp), text=text)
+
+    def key(self, service: str, *keys: str, text: str = "") -> Evidence:
+        """Evidence for ``services.<service>.<keys...>``: its own line, else its parent's."""
+        kp: KeyPath = ("services", service, *keys)
+        for depth in range(len(keys), 0, -1):
+            found = self._exact(service, keys[:depth])
+            if found is not None:
+                return self._evidence(found, kp, text)
+        found = self._definition(service)
+        return self._evidence(found, kp, text) if found else self._fallback(kp, text)
+
+    def item(self, service: str, key: str, match: Match, *, index: int | None = None,
+             text: str = "") -> Evidence:
+        """Evidence for the entry of a list or mapping key that ``match`` picks.
+
+        Args:
+            service: The service.
+            key: The list or mapping key (``volumes``, ``depends_on``, ``links``).
+            match: Called with each list item, or each mapping key; True picks it.
+            index: The entry's index in the merged list, for the key path shown.
+            text: The evidence text.
+
+        Returns:
+            The entry's line; the key's line (or the service's) when no entry as written
+            matches (an entry Compose added, like the ``depends_on`` that ``links`` implies).
+        """
+        found = self.find_item(service, key, match, index=index, text=text)
+        if found is not None:
+            return found
+        shown: KeyPath = ("services", service, key) + ((index,) if index is not None else ())
+        return self.key(service, key, text=text).model_copy(update={"path": format_path(shown)})
+
+    def find_item(self, service: str, key: str, match: Match, *, index: int | None = None,
+                  text: str = "") -> Evidence | None:
+        """Like :meth:`item`, but None when no entry as written matches."""
+        shown: KeyPath = ("services", service, key) + ((index,) if index is not None else ())
+        for pf, name in self._candidates(service):
+            node = _service(pf, name).get(key)
+            if isinstance(node, list):
+                for i, entry in enumerate(node):
+                    if _safe(match, entry) and ("services", name, key, i) in pf.positions:
+                        return self._evidence((pf, ("services", name, key, i)), shown, text)
+            elif isinstance(node, dict):
+                for entry in node:
+                    if _safe(match, entry) and ("services", name, key, entry) in pf.positions:
+                        return self._evidence((pf, ("services", name, key, entry)), shown, text)
+        return None
+
+    def entries(self, service: str, key: str) -> list[tuple[Any, Evidence]]:
+        """Every entry of a list key as written, in every file that sets it, with its line."""
+        out = []
+        for pf, name in self._candidates(service):
+            node = _service(pf, name).get(key)
+            for i, entry in enumerate(node if isinstance(node, list) else []):
+                kp = ("services", name, key, i)
+                if kp in pf.positions:
+                    out.append((entry, self._evidence((pf, kp), ("services", service, key, i),
+                                                      "")))
+        return out
+
+    def env(self, service: str, name: str, text: str = "") -> Evidence:
+        """Evidence for an environment variable: its line in a compose file or env file."""
+        shown: KeyPath = ("services", service, "environment", name)
+
+        def same(entry: Any) -> bool:
+            if not isinstance(entry, str):
+                return False
+            return re.split(r"[=:]", entry, maxsplit=1)[0].strip() == name
+
+        for pf, svc in self._candidates(service):
+            node = _service(pf, svc).get("environment")
+            if isinstance(node, dict) and ("services", svc, "environment", name) in pf.positions:
+                return self._evidence((pf, ("services", svc, "environment", name)), shown, text)
+            if isinstance(node, list):
+                for i, entry in enumerate(node):
+                    kp = ("services", svc, "environment", i)
+                    if same(entry) and kp in pf.positions:
+                        return self._evidence((pf, kp), shown, text)
+        for env_file in self.env_files(service):
+            line = _env_file_line(env_file, name)
+            if line is not None:
+                return Evidence(file=self.relative(env_file, climb=True), line=line,
+                                path=format_path(shown), text=text)
+        return self.key(service, "environment", name, text=text)
+
+    def env_files(self, service: str) -> list[str]:
+        """The env files of a service, last (winning) first, as absolute paths."""
+        found: list[str] = []
+        for pf, svc in self._candidates(service):
+            entries = _service(pf, svc).get("env_file")
+            for entry in entries if isinstance(entries, list) else [entries]:
+                path = entry.get("path") if isinstance(entry, dict) else entry
+                if isinstance(path, str) and "$" not in path:
+                    full = os.path.normpath(os.path.join(os.path.dirname(pf.path), path))
+                    if full not in found:
+                        found.append(full)
+        raw = self._service_model_raw(service).get("env_file") or []
+        for entry in reversed(raw):
+            path = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(path, str) and path not in found:
+                found.append(path)
+        return found
+
+    def env_file_entry(self, service: str) -> Evidence | None:
+        """Evidence for the service's ``env_file`` key, if it has one anywhere."""
+        for pf, svc in self._candidates(service):
+            kp = ("services", svc, "env_file")
+            if kp in pf.positions:
+                return self._evidence((pf, kp), ("services", service, "env_file"), "")
+        return None
+
+    # ------------------------------------------------------------------ internals
+
+    def _service_model_raw(self, service: str) -> dict[str, Any]:
+        svc = self.project.services.get(service) or self.project.inactive_services.get(service)
+        return svc.raw if svc is not None else {}
+
+    def _root_files(self) -> list[ParsedFile]:
+        """The compose files and the files they include, latest first (extends-only files
+        are reached through ``extends``, never by service name)."""
+        wanted = {os.path.normpath(f) for f in self.project.files}
+        queue = list(wanted)
+        while queue:
+            pf = self.by_path.get(queue.pop())
+            if pf is None:
+                continue
+            for path in _include_paths(pf):
+                if path not in wanted:
+                    wanted.add(path)
+                    queue.append(path)
+        return [pf for pf in reversed(self.files) if os.path.normpath(pf.path) in wanted]
+
+    def _candidates(self, service: str) -> Iterator[tuple[ParsedFile, str]]:
+        """(file, service name) pairs that may define the service's keys, winning first."""
+        seen: set[tuple[str, str]] = set()
+        for pf in self.roots:
+            yield from self._chain(pf, service, seen, 0)
+
+    def _chain(self, pf: ParsedFile, name: str, seen: set[tuple[str, str]],
+               depth: int) -> Iterator[tuple[ParsedFile, str]]:
+        if depth > 16 or (pf.path, name) in seen:
+            return
+        definition = _service(pf, name)
+        if not definition and ("services", name) not in pf.positions:
+            return
+        seen.add((pf.path, name))
+        yield pf, name
+        ext = definition.get("extends")
+        base_name = ext if isinstance(ext, str) else (
+            ext.get("service") if isinstance(ext, dict) else None)
+        if not isinstance(base_name, str):
+            return
+        target = pf
+        if isinstance(ext, dict) and isinstance(ext.get("file"), str):
+            path = os.path.normpath(os.path.join(os.path.dirname(pf.path), ext["file"]))
+            target = self.by_path.get(path)  # type: ignore[assignment]
+            if target is None:
+                return
+        yield from self._chain(target, base_name, seen, depth + 1)
+
+    def _definition(self, service: str) -> tuple[ParsedFile, KeyPath] | None:
+        """Where the service is first defined: the earliest file, not an override."""
+        for pf in reversed(self.roots):
+            if ("services", service) in pf.positions:
+                return pf, ("services", service)
+        return None
+
+    def _exact(self, service: str, keys: tuple[str, ...]) -> tuple[ParsedFile, KeyPath] | None:
+        for pf, name in self._candidates(service):
+            kp: KeyPath = ("services", name, *keys)
+            if kp in pf.positions:
+                return pf, kp
+        return None
+
+    def _evidence(self, found: tuple[ParsedFile, KeyPath], shown: KeyPath, text: str) -> Evidence:
+        pf, kp = found
+        line = pf.positions[kp][0]
+        return Evidence(file=self.relative(pf.path, climb=True), line=line,
+                        path=format_path(shown), text=text)
+
+    def _fallback(self, kp: KeyPath, text: str) -> Evidence:
+        file, line = self.project.sources.line_of(kp)
+        return Evidence(file=self.relative(file, climb=True), line=line,
+                        path=format_path(kp), text=text)
+
+
+def _safe(match: Match, entry: Any) -> bool:
+    try:
+        return bool(match(entry))
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
+def _service(pf: ParsedFile, name: str) -> dict[str, Any]:
+    services = pf.data.get("services") if isinstance(pf.data, dict) else None
+    node = services.get(name) if isinstance(services, dict) else None
+    return node if isinstance(node, dict) else {}
+
+
+def _include_paths(pf: ParsedFile) -> list[str]:
+    entries = pf.data.get("include") if isinstance(pf.data, dict) else None
+    out: list[str] = []
+    for entry in entries if isinstance(entries, list) else []:
+        paths = entry.get("path") if isinstance(entry, dict) else entry
+        for path in paths if isinstance(paths, list) else [paths]:
+            if isinstance(path, str) and "$" not in path:
+                out.append(os.path.normpath(os.path.join(os.path.dirname(pf.path), path)))
+    return out
+
+
+def _env_file_line(path: str, name: str) -> int | None:
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    pattern = re.compile(rf"^\s*(export\s+)?{re.escape(name)}\s*(=|$)")
+    found = None
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            found = number  # the last assignment wins, as in the loader
+    return found

@@ -1,0 +1,24 @@
+"""Migration findings: one small rule per thing that changes on the way to Kubernetes.
+
+The rules are grouped by subject (``network``, ``security``, ``storage``, ``images``,
+``lifecycle``, ``config``); each registers itself with :func:`~.base.rule`. Their texts
+(message, fix, severity) are in ``playbooks/findings.yaml``.
+"""
+
+from __future__ import annotations
+
+from migrate_tui.analysis.findings import config, images, lifecycle, network, security, storage
+from migrate_tui.analysis.findings.base import (
+    RULES,
+    FindingsPlaybook,
+    Hit,
+    RuleContext,
+    load_findings_playbook,
+    rule,
+    run_rules,
+)
+
+__all__ = [
+    "RULES", "FindingsPlaybook", "Hit", "RuleContext", "config", "images", "lifecycle",
+    "load_findings_playbook", "network", "rule", "run_rules", "security", "storage",
+]

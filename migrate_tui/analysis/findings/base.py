@@ -1,0 +1,218 @@
+"""What every rule shares: the texts playbook, the context a rule reads, the registry.
+
+A rule is a small function registered with :func:`rule`. It reads the project through a
+:class:`RuleContext` and yields :class:`Hit` objects: the service, the evidence and the
+values its texts need. The texts themselves (message, fix, severity, variants) live in
+``playbooks/findings.yaml``; :func:`run_rules` puts the two together into
+:class:`~migrate_tui.analysis.model.Finding` objects.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from migrate_tui.analysis.catalogue import Catalogue
+from migrate_tui.analysis.evidence import Locator
+from migrate_tui.analysis.model import SEVERITIES, Edge, Evidence, Finding, ServiceKind, Severity
+from migrate_tui.compose.model import Project, Service
+from migrate_tui.errors import Location, PlaybookError
+from migrate_tui.playbooks import load_playbook, playbooks_dir
+
+FINDINGS_FILE = "findings.yaml"
+"""The rule texts, relative to the playbooks folder."""
+
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+_DEFAULT_KINDS: tuple[ServiceKind, ...] = ("service", "job")
+
+
+def _fields(template: str) -> set[str]:
+    return {name.split(".")[0].split("[")[0]
+            for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class Variant(BaseModel):
+    """A case of a rule with its own severity or texts."""
+
+    model_config = _STRICT
+    severity: Severity | None = None
+    message: str | None = None
+    fix: str | None = None
+
+
+class RuleText(BaseModel):
+    """The texts of one rule."""
+
+    model_config = _STRICT
+    title: str
+    severity: Severity
+    message: str
+    fix: str
+    values: list[str] = Field(default_factory=list)
+    """The names the rule fills in; templates may use these and ``service``."""
+    applies_to: list[ServiceKind] = Field(default_factory=lambda: list(_DEFAULT_KINDS))
+    variants: dict[str, Variant] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _templates_use_known_values(self) -> RuleText:
+        known = {*self.values, "service"}
+        templates = [("message", self.message), ("fix", self.fix)]
+        for name, variant in self.variants.items():
+            templates += [(f"variants.{name}.message", variant.message or ""),
+                          (f"variants.{name}.fix", variant.fix or "")]
+        for where, template in templates:
+            try:
+                unknown = _fields(template) - known
+            except ValueError as exc:
+                raise ValueError(f"{where}: bad template ({exc})") from None
+            if unknown:
+                raise ValueError(f"{where} uses {{{', '.join(sorted(unknown))}}}, which is not "
+                                 f"in values {sorted(self.values)}")
+        return self
+
+
+class FindingsPlaybook(BaseModel):
+    """``playbooks/findings.yaml``."""
+
+    model_config = _STRICT
+    rules: dict[str, RuleText]
+
+
+@lru_cache(maxsize=4)
+def load_findings_playbook(folder: Path | None = None) -> FindingsPlaybook:
+    """Read and validate the rule texts.
+
+    Raises:
+        PlaybookError: The file is missing or invalid.
+    """
+    return load_playbook(FINDINGS_FILE, FindingsPlaybook, folder)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: the texts are filled in from ``values``."""
+
+    service: str | None
+    evidence: Evidence
+    values: Mapping[str, Any] = field(default_factory=dict)
+    variant: str | None = None
+    """A key of the rule's ``variants``, or None for the rule's own texts."""
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule reads."""
+
+    project: Project
+    services: Mapping[str, Service]
+    """Every service, active or not."""
+    kinds: Mapping[str, ServiceKind]
+    """The kind of each service."""
+    kind_reasons: Mapping[str, tuple[str, ...]]
+    """Why each service has its kind."""
+    ports: Mapping[str, tuple[int, ...]]
+    """The ports clients use, per service (declared, else the catalogue's)."""
+    probes: Mapping[str, str | None]
+    """A known readiness check per service, from the catalogue."""
+    edges: tuple[Edge, ...]
+    locator: Locator
+    catalogue: Catalogue
+
+
+RuleFunc = Callable[[RuleContext, Mapping[str, Any]], Iterable[Hit]]
+RULES: dict[str, RuleFunc] = {}
+"""Every rule, by id."""
+
+
+def rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule under its id (the key of its texts in ``findings.yaml``)."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice")
+        RULES[rule_id] = func
+        return func
+
+    return register
+
+
+def _fill(template: str, values: Mapping[str, Any], rule_id: str, field_name: str) -> str:
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise PlaybookError(
+            f"rule {rule_id}: the {field_name} template needs {exc}, which the rule does not give",
+            location=Location(str(playbooks_dir() / FINDINGS_FILE)),
+            path=f"rules.{rule_id}.{field_name}",
+            hint="use only the names listed in the rule's values",
+        ) from None
+
+
+def make_finding(rule_id: str, text: RuleText, hit: Hit) -> Finding:
+    """The finding of one hit, its texts filled in."""
+    variant = text.variants.get(hit.variant) if hit.variant else None
+    if hit.variant and variant is None:
+        raise PlaybookError(
+            f"rule {rule_id} has no variant {hit.variant!r} in its texts",
+            location=Location(str(playbooks_dir() / FINDINGS_FILE)),
+            path=f"rules.{rule_id}.variants", hint=f"add variants.{hit.variant} to the rule",
+        )
+    values = {name: "" for name in text.values}
+    values.update({"service": hit.service or "", **hit.values})
+    field_prefix = f"variants.{hit.variant}." if variant else ""
+    message = (variant.message if variant and variant.message else text.message)
+    fix = (variant.fix if variant and variant.fix else text.fix)
+    return Finding(
+        rule=rule_id,
+        severity=(variant.severity if variant and variant.severity else text.severity),
+        service=hit.service,
+        message=_fill(message, values, rule_id, field_prefix + "message"),
+        fix=_fill(fix, values, rule_id, field_prefix + "fix"),
+        evidence=hit.evidence,
+        variant=hit.variant,
+    )
+
+
+def finding_order(f: Finding) -> tuple[Any, ...]:
+    """Most severe first, then by rule, service, file, line and key path."""
+    return (SEVERITIES.index(f.severity), f.rule, f.service or "", f.evidence.file,
+            f.evidence.line or 0, f.evidence.path)
+
+
+def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
+    """Run every registered rule; the findings, most severe first.
+
+    Raises:
+        PlaybookError: A rule has no texts in the playbook, or the playbook has texts for
+            a rule that does not exist.
+    """
+    missing = sorted(set(RULES) - set(playbook.rules))
+    extra = sorted(set(playbook.rules) - set(RULES))
+    if missing or extra:
+        detail = "; ".join(
+            [f"no texts for rule {r}" for r in missing]
+            + [f"texts for unknown rule {r}" for r in extra]
+        )
+        raise PlaybookError(
+            f"findings playbook and rules disagree: {detail}",
+            location=Location(str(playbooks_dir() / FINDINGS_FILE)), path="rules",
+            hint="add an entry per rule of migrate_tui/analysis/findings/ (and none other)",
+        )
+    findings = []
+    for rule_id in sorted(RULES):
+        text = playbook.rules[rule_id]
+        for hit in RULES[rule_id](ctx, text.params):
+            kind = ctx.kinds.get(hit.service) if hit.service else None
+            if kind is not None and kind not in text.applies_to:
+                continue
+            findings.append(make_finding(rule_id, text, hit))
+    unique = {(f.rule, f.service, f.evidence.path, f.message): f for f in findings}
+    return sorted(unique.values(), key=finding_order)
+

@@ -1,0 +1,110 @@
+"""Rules about how services start, stop, run and log."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
+
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(us|µs|ms|s|m|h)")
+_UNITS = {"us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+
+
+def duration_seconds(text: str) -> int | None:
+    """Seconds in a Compose duration (``1m30s``, ``500ms``, ``20``), rounded up."""
+    text = str(text).strip()
+    if text.isdigit():
+        return int(text)
+    parts = _DURATION.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    total = sum(float(n) * _UNITS[u] for n, u in parts)
+    return max(1, int(-(-total // 1)))
+
+
+@rule("no-healthcheck")
+def no_healthcheck(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Long-running services with no healthcheck: probes to write."""
+    for name in sorted(ctx.services):
+        check = ctx.services[name].healthcheck
+        if check is not None and not check.disable and check.test and check.test[0] != "NONE":
+            continue
+        probe = ctx.probes.get(name)
+        ports = ctx.ports.get(name) or ()
+        if not probe:
+            probe = (f"httpGet or tcpSocket on port {ports[0]}" if ports
+                     else "exec, a command that fails when the worker is stuck")
+        text = "healthcheck disabled" if check is not None else "(no healthcheck)"
+        yield Hit(name, ctx.locator.key(name, "healthcheck", text=text).model_copy(
+            update={"path": f"services.{name}.healthcheck"}), {"probe": probe})
+
+
+@rule("depends-on-no-condition")
+def depends_on_no_condition(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """``depends_on`` that only orders the start (``service_started``)."""
+    for edge in ctx.edges:
+        if edge.kind == "depends_on" and edge.condition == "service_started":
+            yield Hit(edge.source, edge.evidence, {"target": edge.target})
+
+
+@rule("one-shot")
+def one_shot(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Jobs: a Kubernetes Job or an initContainer."""
+    for name in sorted(ctx.services):
+        if ctx.kinds.get(name) == "job":
+            why = next(iter(ctx.kind_reasons.get(name, ())), "one-shot")
+            yield Hit(name, ctx.locator.key(name, text=why), {"why": why})
+
+
+@rule("dev-only")
+def dev_only(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Development aids: candidates to retire."""
+    for name in sorted(ctx.services):
+        if ctx.kinds.get(name) == "dev-only":
+            why = "; ".join(ctx.kind_reasons.get(name, ())) or "a development aid"
+            yield Hit(name, ctx.locator.key(name, text=why), {"why": why})
+
+
+@rule("no-resource-limits")
+def no_resource_limits(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """No CPU or memory limit."""
+    for name in sorted(ctx.services):
+        limits = ctx.services[name].limits
+        if limits is None or (limits.cpus is None and limits.memory is None):
+            yield Hit(name, ctx.locator.key(name, "deploy", "resources", "limits",
+                                            text="(no limits)").model_copy(
+                update={"path": f"services.{name}.deploy.resources.limits"}))
+
+
+@rule("stop-grace-period")
+def stop_grace_period(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """``stop_grace_period``: terminationGracePeriodSeconds."""
+    for name in sorted(ctx.services):
+        period = ctx.services[name].get("stop_grace_period")
+        if period:
+            seconds = duration_seconds(str(period))
+            yield Hit(name, ctx.locator.key(name, "stop_grace_period",
+                                            text=f"stop_grace_period: {period}"),
+                      {"period": period, "seconds": seconds if seconds is not None else period})
+
+
+@rule("logging-driver")
+def logging_driver(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """A logging driver other than the default ones."""
+    for name in sorted(ctx.services):
+        driver = (ctx.services[name].get("logging") or {}).get("driver")
+        if driver and driver not in ("json-file", "local"):
+            yield Hit(name, ctx.locator.key(name, "logging", "driver",
+                                            text=f"logging.driver: {driver}"), {"driver": driver})
+
+
+@rule("container-name")
+def container_name(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """``container_name``."""
+    for name in sorted(ctx.services):
+        fixed = ctx.services[name].container_name
+        if fixed:
+            evidence = ctx.locator.key(name, "container_name", text=f"container_name: {fixed}")
+            yield Hit(name, evidence, {"container_name": fixed})

@@ -1,0 +1,222 @@
+"""Rules about how services find and reach each other: names, addresses, ports."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from migrate_tui.analysis.evidence import mask, shorten, text_has
+from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
+from migrate_tui.compose.model import Service
+
+_PORT_AFTER = re.compile(r"^:([0-9]{1,5})")
+_LISTEN_BEFORE = re.compile(r"(?i)(bind|listen|host)[\w-]*[=\s:]*['\"]?$")
+
+
+def _shares_namespace(ctx: RuleContext, name: str, svc: Service) -> bool:
+    """Localhost means another container when namespaces are shared (or the host's)."""
+    mode = svc.network_mode or ""
+    if mode == "host" or mode.startswith(("service:", "container:")):
+        return True
+    return any((other.network_mode or "") == f"service:{name}"
+               for other in ctx.services.values())
+
+
+def _owners(ctx: RuleContext, name: str, port: int) -> list[str]:
+    return sorted(n for n, ports in ctx.ports.items() if n != name and port in ports)
+
+
+@rule("localhost-reference")
+def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Environment values and commands that reach something through localhost."""
+    pattern = re.compile(params["pattern"])
+    ignore = re.compile(params["ignore_keys"])
+    public = re.compile(params["public_keys"])
+    listen = re.compile(params["listen_keys"])
+    for name in sorted(ctx.services):
+        svc = ctx.services[name]
+        if _shares_namespace(ctx, name, svc):
+            continue
+        own = set(ctx.ports.get(name, ()))
+        texts: list[tuple[str, str, str | None, int | None]] = [
+            (key, value, None, None) for key, value in svc.environment.items()
+            if value and not ignore.search(key)
+        ]
+        for field in ("command", "entrypoint"):
+            items = getattr(svc, field) or []
+            texts += [(field, item, items[i - 1] if i else None, i) for i, item in enumerate(items)]
+        for key, value, before, index in texts:
+            found = pattern.search(value)
+            if not found:
+                continue
+            after = _PORT_AFTER.match(value[found.end():])
+            port = int(after.group(1)) if after else None
+            is_env = index is None and key not in ("command", "entrypoint")
+            prefix = value[: found.start()] if not is_env else ""
+            if is_env and listen.search(key) or not is_env and (
+                    _LISTEN_BEFORE.search(prefix) or (before and _LISTEN_BEFORE.search(before))):
+                variant: str | None = "loopback-listen"
+            elif is_env and public.search(key):
+                variant = "public"
+            elif port is not None and port in own:
+                continue  # its own port: localhost still reaches it inside the pod
+            elif port is not None and _owners(ctx, name, port):
+                variant = "other-service"
+            else:
+                variant = None
+            owners = _owners(ctx, name, port) if port is not None else []
+            owner = owners[0] if owners else ""
+            shown = shorten(mask(value), 70)
+            values = {
+                "where": key, "value": shown, "port": port or "",
+                "owner": owner,
+                "suggestion": shorten(
+                    mask(value[: found.start()] + owner + value[found.end():]), 70
+                ) if owner else "",
+            }
+            if is_env:
+                evidence = ctx.locator.env(name, key, text=f"{key}={shown}")
+            else:
+                evidence = ctx.locator.item(name, key, text_has(value), index=index,
+                                            text=f"{key}: {shown}")
+            yield Hit(name, evidence, values, variant)
+
+
+@rule("network-mode-host")
+def network_mode_host(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """``network_mode: host``."""
+    for name in sorted(ctx.services):
+        if ctx.services[name].network_mode == "host":
+            yield Hit(name, ctx.locator.key(name, "network_mode", text="network_mode: host"))
+
+
+@rule("network-mode-service")
+def network_mode_service(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """``network_mode: service:X``: one pod with X."""
+    for name in sorted(ctx.services):
+        mode = ctx.services[name].network_mode or ""
+        if mode.startswith("service:"):
+            target = mode.split(":", 1)[1]
+            yield Hit(name, ctx.locator.key(name, "network_mode", text=f"network_mode: {mode}"),
+                      {"target": target})
+
+
+@rule("static-ip")
+def static_ip(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """``ipv4_address`` / ``ipv6_address`` on a network."""
+    for name in sorted(ctx.services):
+        for network, config in sorted(ctx.services[name].networks.items()):
+            for key in ("ipv4_address", "ipv6_address"):
+                address = (config or {}).get(key)
+                if address:
+                    yield Hit(name, ctx.locator.key(name, "networks", network, key,
+                                                    text=f"{key}: {address}"),
+                              {"address": address, "network": network})
+
+
+@rule("extra-hosts")
+def extra_hosts(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """``extra_hosts`` entries (host-gateway ones apart)."""
+    for name in sorted(ctx.services):
+        raw = ctx.services[name].get("extra_hosts") or []
+        if isinstance(raw, dict):
+            entries = [f"{k}:{v}" for k, v in raw.items()]
+        else:
+            entries = [str(e) for e in raw]
+        if not entries:
+            continue
+        gateway = [e for e in entries if e.endswith("host-gateway")]
+        chosen = gateway or entries
+        hosts = ", ".join(re.split(r"[:=]", e, maxsplit=1)[0] for e in chosen)
+        evidence = ctx.locator.key(name, "extra_hosts", text="extra_hosts: " + ", ".join(entries))
+        yield Hit(name, evidence, {"hosts": hosts}, "host-gateway" if gateway else None)
+
+
+@rule("links")
+def links(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Legacy ``links``."""
+    for edge in ctx.edges:
+        if edge.kind == "links":
+            yield Hit(edge.source, edge.evidence, {"target": edge.evidence.text.split(": ", 1)[1]})
+
+
+def _published_ports(ctx: RuleContext, name: str) -> Iterator[tuple[int, Any]]:
+    for i, port in enumerate(ctx.services[name].ports):
+        if port.published:
+            yield i, port
+
+
+def _port_evidence(ctx: RuleContext, name: str, i: int, port: Any) -> Any:
+    text = f"ports: {port.host_ip + ':' if port.host_ip else ''}{port.published}:{port.target}"
+
+    def match(entry: Any) -> bool:
+        if isinstance(entry, dict):
+            return str(entry.get("target")) == str(port.target)
+        text = str(entry).split("/")[0]
+        return text.endswith(f":{port.target}") or text == str(port.target)
+
+    return ctx.locator.item(name, "ports", match, index=i, text=text)
+
+
+@rule("host-port-range")
+def host_port_range(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Ranges of host ports, as written (Compose expands ``8000-8010:8000-8010``)."""
+    for name in sorted(ctx.services):
+        for entry, evidence in ctx.locator.entries(name, "ports"):
+            published, target = _written_range(entry)
+            if published:
+                shown = evidence.model_copy(update={"text": f"ports: {published}:{target}"})
+                yield Hit(name, shown, {"published": published, "target": target})
+
+
+def _written_range(entry: Any) -> tuple[str, str]:
+    """(host range, container port or range) of a ports entry written with a host range."""
+    if isinstance(entry, dict):
+        published = str(entry.get("published") or "")
+        return (published, str(entry.get("target", ""))) if "-" in published else ("", "")
+    text = str(entry).split("/")[0]
+    parts = text.rsplit(":", 2)
+    if len(parts) < 2:
+        return "", ""
+    published, target = parts[-2], parts[-1]
+    return (published, target) if "-" in published else ("", "")
+
+
+@rule("privileged-port")
+def privileged_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Host ports below 1024."""
+    for name in sorted(ctx.services):
+        for i, port in _published_ports(ctx, name):
+            published = str(port.published)
+            if published.isdigit() and 0 < int(published) < 1024:
+                yield Hit(name, _port_evidence(ctx, name, i, port),
+                          {"published": published, "target": port.target})
+
+
+@rule("unexposed-port")
+def unexposed_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Services others reach that declare no port for their Service."""
+    clients: dict[str, set[str]] = {}
+    ports: dict[str, Counter[int]] = {}
+    for edge in ctx.edges:
+        target = ctx.services.get(edge.target)
+        reached = edge.kind in ("inferred", "links") or (
+            edge.kind == "depends_on" and ctx.ports.get(edge.target))
+        if target is None or not reached or ctx.kinds.get(edge.target) != "service":
+            continue
+        clients.setdefault(edge.target, set()).add(edge.source)
+        if edge.port:
+            ports.setdefault(edge.target, Counter())[edge.port] += 1
+    for name in sorted(clients):
+        svc = ctx.services[name]
+        if svc.ports or svc.expose or svc.network_mode:
+            continue
+        seen = ports.get(name)
+        port = seen.most_common(1)[0][0] if seen else next(iter(ctx.ports.get(name, ())), None)
+        who = sorted(clients[name])
+        shown = ", ".join(who[:4]) + (f" and {len(who) - 4} more" if len(who) > 4 else "")
+        yield Hit(name, ctx.locator.key(name, text=f"reached by {', '.join(who)}"),
+                  {"clients": shown, "port": port or ""},
+                  None if port else "unknown-port")

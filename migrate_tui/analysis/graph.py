@@ -1,0 +1,344 @@
+"""The dependency graph: which service needs which, why, and in what order they start.
+
+An edge ``A -> B`` means A needs B. Every edge has a kind and the evidence that shows it:
+
+==============  ===================================================================
+kind            read from
+==============  ===================================================================
+depends_on      ``depends_on`` (with its condition and ``required``)
+links           ``links`` (legacy)
+network_mode    ``network_mode: service:B`` (or ``container:`` B's container name)
+volumes_from    ``volumes_from``
+ipc, pid        ``ipc: service:B``, ``pid: service:B``
+shared_volume   A and B mount the same named volume (no order: kept out of the waves)
+inferred        B's name, container name or network alias used as a host in A's
+                environment, command or entrypoint: a URL (``postgres://u:p@db/app``),
+                ``host:port`` (``db:5432``), or the whole value of a variable whose
+                name says host (``REDIS_HOST=cache``); dropped when the declared edges
+                already make B wait for A (shared configuration, not a need)
+==============  ===================================================================
+
+Cycles (possible once inferred edges exist) never stop anything: the waves are the
+topological generations of the graph's condensation, each cycle in one wave.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from migrate_tui.analysis.catalogue import Catalogue
+from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
+from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind
+from migrate_tui.compose.model import Mount, Service
+
+MAX_CYCLES = 50
+"""Most cycles reported: enough to see the problem in a dense graph without enumerating
+every loop of it."""
+
+_URL = re.compile(
+    r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*)://(?:[^@/\s'\"]*@)?"
+    r"(?P<hosts>[^/\s?#'\"\\;,]+(?:,(?![^,/\s]*://)[^/\s?#'\"\\;,]+)*)"
+)
+"""A URL; its hosts may be a list (``mongodb://a:27017,b:27017/db``)."""
+_HOST_PORT = re.compile(
+    r"(?<![\w.\-/\\$])(?P<host>[A-Za-z0-9][A-Za-z0-9_.-]*):(?P<port>[0-9]{1,5})(?![\w.])"
+)
+_TOKEN = re.compile(r"[\s,;]+")
+
+
+def hostnames(services: Mapping[str, Service]) -> dict[str, str]:
+    """The host names each service answers to on its networks: name -> service.
+
+    A service answers to its name, its ``container_name`` and its network aliases.
+    """
+    names: dict[str, str] = {}
+    for name in sorted(services):
+        svc = services[name]
+        names.setdefault(name, name)
+        if svc.container_name:
+            names.setdefault(svc.container_name, name)
+        for config in svc.networks.values():
+            for alias in (config or {}).get("aliases") or []:
+                if isinstance(alias, str):
+                    names.setdefault(alias, name)
+    return names
+
+
+def _link_aliases(svc: Service) -> dict[str, str]:
+    """The names ``links: [db:database]`` adds for this service only."""
+    out = {}
+    for link in svc.get("links") or []:
+        target, _, alias = str(link).partition(":")
+        if alias:
+            out[alias] = target
+    return out
+
+
+def hosts_in(value: str) -> Iterator[tuple[str, int | None, str]]:
+    """(host, port, matched text) of each URL and ``host:port`` in a value."""
+    for m in _URL.finditer(value):
+        for part in m["hosts"].split(","):
+            host, _, port = part.partition(":")
+            digits = re.match(r"[0-9]+", port)
+            yield host, int(digits.group()) if digits else None, m.group()
+    for m in _HOST_PORT.finditer(value):
+        yield m["host"], int(m["port"]), m.group()
+
+
+class _EdgeSet:
+    """Collects edges, one per (source, target, kind): the first evidence wins."""
+
+    def __init__(self) -> None:
+        self.edges: dict[tuple[str, str, str], Edge] = {}
+
+    def add(self, edge: Edge) -> None:
+        key = (edge.source, edge.target, edge.kind)
+        old = self.edges.get(key)
+        if old is None:
+            self.edges[key] = edge
+        elif old.port is None and edge.port is not None and edge.kind == "inferred":
+            self.edges[key] = old.model_copy(update={"port": edge.port})
+
+    def sorted(self) -> list[Edge]:
+        return [self.edges[k] for k in sorted(self.edges)]
+
+
+def build_edges(services: Mapping[str, Service], locator: Locator,
+                catalogue: Catalogue) -> list[Edge]:
+    """Every edge between the given services, sorted by source, target, kind."""
+    found = _EdgeSet()
+    names = hostnames(services)
+    containers = {s.container_name: n for n, s in services.items() if s.container_name}
+    for name in sorted(services):
+        svc = services[name]
+        for edge in _declared(name, svc, services, containers, locator):
+            found.add(edge)
+        for edge in _inferred(name, svc, {**names, **_link_aliases(svc)}, services, locator,
+                              catalogue):
+            found.add(edge)
+    for edge in _shared_volumes(services, locator):
+        found.add(edge)
+    return _drop_contradicted(found.sorted())
+
+
+def _drop_contradicted(edges: list[Edge]) -> list[Edge]:
+    """Drop inferred edges A -> B where the declared edges already make B wait for A.
+
+    Such an edge comes from configuration both services share (an anchor, an env file: the
+    init job that carries the API's URL), not from A needing B; kept, it would make a cycle
+    out of a declared order.
+    """
+    declared = nx.DiGraph()
+    declared.add_edges_from((e.source, e.target) for e in edges
+                            if e.kind in ORDERING_KINDS and e.kind != "inferred")
+    return [e for e in edges if e.kind != "inferred" or not (
+        e.target in declared and e.source in declared
+        and nx.has_path(declared, e.target, e.source))]
+
+
+def _declared(name: str, svc: Service, services: Mapping[str, Service],
+              containers: Mapping[str, str], locator: Locator) -> Iterator[Edge]:
+    others = list(_shared_namespaces(name, svc, services, containers, locator))
+    implied = {edge.target for edge in others}
+    for target, dep in svc.depends_on.items():
+        if target not in services or target == name:
+            continue
+        note = dep.condition + ("" if dep.required else ", required: false")
+        evidence = locator.find_item(name, "depends_on", text_is(target),
+                                     text=f"depends_on: {target} ({note})")
+        if evidence is None and target in implied:
+            continue  # Compose adds it for links, volumes_from and service: namespaces
+        yield Edge(
+            source=name, target=target, kind="depends_on",
+            condition=dep.condition, required=dep.required,
+            evidence=evidence or locator.key(name, "depends_on",
+                                             text=f"depends_on: {target} ({note})"),
+        )
+    yield from others
+
+
+def _shared_namespaces(name: str, svc: Service, services: Mapping[str, Service],
+                       containers: Mapping[str, str], locator: Locator) -> Iterator[Edge]:
+    """Edges of links, network_mode, ipc, pid and volumes_from."""
+    for i, link in enumerate(svc.get("links") or []):
+        target = str(link).split(":", 1)[0]
+        if target in services and target != name:
+            yield Edge(source=name, target=target, kind="links",
+                       evidence=locator.item(name, "links", text_is(str(link)), index=i,
+                                             text=f"links: {link}"))
+    namespaces: tuple[EdgeKind, ...] = ("network_mode", "ipc", "pid")
+    for kind in namespaces:
+        value = svc.get(kind)
+        ref = _service_ref(value, containers)
+        if ref is not None and ref in services and ref != name:
+            yield Edge(source=name, target=ref, kind=kind,
+                       evidence=locator.key(name, kind, text=f"{kind}: {value}"))
+    for i, entry in enumerate(svc.get("volumes_from") or []):
+        text = str(entry)
+        source = (_service_ref(text.rsplit(":", 1)[0] if text.count(":") == 2 else text,
+                               containers)
+                  if text.startswith("container:") else text.split(":", 1)[0])
+        if source is not None and source in services and source != name:
+            yield Edge(source=name, target=source, kind="volumes_from",
+                       evidence=locator.item(name, "volumes_from", text_is(text), index=i,
+                                             text=f"volumes_from: {text}"))
+
+
+def _service_ref(value: Any, containers: Mapping[str, str]) -> str | None:
+    """``service:B`` gives B; ``container:C`` gives the service whose container is C."""
+    if not isinstance(value, str):
+        return None
+    if value.startswith("service:"):
+        return value[len("service:"):]
+    if value.startswith("container:"):
+        return containers.get(value[len("container:"):].split(":", 1)[0])
+    return None
+
+
+def _inferred(name: str, svc: Service, names: Mapping[str, str],
+              services: Mapping[str, Service], locator: Locator,
+              catalogue: Catalogue) -> Iterator[Edge]:
+    host_parts = set(catalogue.heuristics.host_key_parts)
+
+    def edge(target: str, port: int | None, evidence_fn: Any) -> Edge | None:
+        if target == name or target not in services:
+            return None
+        return Edge(source=name, target=target, kind="inferred", port=port,
+                    evidence=evidence_fn())
+
+    for key, value in svc.environment.items():
+        if not value:
+            continue
+        text = env_text(key, value)
+        targets: list[tuple[str, int | None]] = [
+            (names[h], p) for h, p, _ in hosts_in(value) if h in names
+        ]
+        if set(re.split(r"[_.-]", key.upper())) & host_parts:
+            targets += [(names[t], None) for t in _TOKEN.split(value.strip()) if t in names]
+        for target, port in targets:
+            made = edge(target, port, lambda k=key, t=text: locator.env(name, k, text=t))
+            if made:
+                yield made
+    for field in ("command", "entrypoint"):
+        for i, item in enumerate(getattr(svc, field) or []):
+            for host, port, matched in hosts_in(item):
+                if host in names:
+                    text = shorten(f"{field}: …{mask(matched)}…")
+                    made = edge(names[host], port, lambda f=field, i=i, m=matched, t=text: (
+                        locator.item(name, f, text_has(m), index=i, text=t)))
+                    if made:
+                        yield made
+
+
+def _named_mounts(svc: Service) -> Iterator[tuple[int, Mount]]:
+    for i, mount in enumerate(svc.volumes):
+        if mount.type == "volume" and mount.source:
+            yield i, mount
+
+
+def _shared_volumes(services: Mapping[str, Service], locator: Locator) -> Iterator[Edge]:
+    users: dict[str, list[tuple[str, int, Mount]]] = {}
+    for name in sorted(services):
+        for i, mount in _named_mounts(services[name]):
+            users.setdefault(mount.source or "", []).append((name, i, mount))
+    for volume in sorted(users):
+        sharing: dict[str, tuple[int, Mount]] = {}
+        for name, i, mount in users[volume]:
+            sharing.setdefault(name, (i, mount))
+        for a, b in combinations(sorted(sharing), 2):
+            ia, ma = sharing[a]
+            mb = sharing[b][1]
+            text = (f"volume {volume}: {a} at {ma.target}{' (ro)' if ma.read_only else ''}, "
+                    f"{b} at {mb.target}{' (ro)' if mb.read_only else ''}")
+            yield Edge(source=a, target=b, kind="shared_volume",
+                       evidence=locator.item(a, "volumes", mount_matcher(ma), index=ia,
+                                             text=text))
+
+
+def mount_matcher(mount: Mount) -> Any:
+    """Picks a ``volumes`` entry as written (short or long syntax) that is this mount."""
+
+    def match(entry: Any) -> bool:
+        if isinstance(entry, dict):
+            return str(entry.get("target", "")).rstrip("/") == mount.target.rstrip("/")
+        if isinstance(entry, str):
+            parts = entry.split(":")
+            target = parts[1] if len(parts) > 1 else parts[0]
+            return target.rstrip("/") == mount.target.rstrip("/")
+        return False
+
+    return match
+
+
+
+# ---------------------------------------------------------------------- the graph
+
+
+def dependency_graph(services: Iterable[str], edges: Iterable[Edge]) -> nx.DiGraph:
+    """A DiGraph with a node per service and an edge per (source, target) pair.
+
+    Each edge's ``edges`` attribute lists its :class:`Edge` models, ``kinds`` their kinds,
+    and ``ordering`` whether any of them orders start-up.
+    """
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(services))
+    for edge in edges:
+        if not graph.has_edge(edge.source, edge.target):
+            graph.add_edge(edge.source, edge.target, edges=[], kinds=[], ordering=False)
+        data = graph[edge.source][edge.target]
+        data["edges"].append(edge)
+        data["kinds"] = sorted({*data["kinds"], edge.kind})
+        data["ordering"] = data["ordering"] or edge.kind in ORDERING_KINDS
+    return graph
+
+
+def ordering_graph(graph: nx.DiGraph) -> nx.DiGraph:
+    """The graph with only the edges that order start-up (no shared volumes)."""
+    out = nx.DiGraph()
+    out.add_nodes_from(graph.nodes)
+    out.add_edges_from((a, b) for a, b, d in graph.edges(data=True) if d.get("ordering"))
+    return out
+
+
+def find_cycles(graph: nx.DiGraph) -> list[tuple[str, ...]]:
+    """The cycles of the start-up order, each from its smallest name, sorted.
+
+    At most :data:`MAX_CYCLES` are listed.
+    """
+    order = ordering_graph(graph)
+    cycles: set[tuple[str, ...]] = set()
+    for component in sorted(nx.strongly_connected_components(order), key=min):
+        node = min(component)
+        if len(component) == 1 and not order.has_edge(node, node):
+            continue
+        sub = order.subgraph(sorted(component))
+        for cycle in nx.simple_cycles(sub):
+            start = cycle.index(min(cycle))
+            cycles.add(tuple(cycle[start:] + cycle[:start]))
+            if len(cycles) >= MAX_CYCLES:
+                return sorted(cycles)
+    return sorted(cycles)
+
+
+def compute_waves(graph: nx.DiGraph) -> list[list[str]]:
+    """Start-up waves: wave 0 needs nothing, wave n needs only earlier waves.
+
+    The services of a cycle share a wave. Within a wave the most depended-on service comes
+    first (counting everything that needs it, directly or not), then by name.
+    """
+    order = ordering_graph(graph)
+    condensed = nx.condensation(order)
+    members = condensed.graph["mapping"]
+    groups: dict[int, list[str]] = {}
+    for node, component in members.items():
+        groups.setdefault(component, []).append(node)
+    waves = []
+    for generation in nx.topological_generations(condensed.reverse(copy=False)):
+        names = [n for c in generation for n in groups[c]]
+        waves.append(sorted(names, key=lambda n: (-len(nx.ancestors(order, n)), n)))
+    return waves

@@ -1,0 +1,95 @@
+"""From a Compose project to its plan: load, analyse, apply the saved progress, plan.
+
+This is the one place the stages meet, for the CLI, the TUI and the tests alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from migrate_tui.analysis.model import Analysis
+from migrate_tui.compose.model import Project
+from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
+from migrate_tui.planning.plan import (
+    FindingFacts,
+    ItemProgress,
+    Plan,
+    PlanInput,
+    ServiceFacts,
+    Settings,
+    build_plan,
+)
+
+
+def _gpu(svc: Any) -> bool:
+    if svc.raw.get("gpus"):
+        return True
+    for resources in (svc.reservations, svc.limits):
+        for device in (resources.devices if resources else []):
+            caps = [c for group in [device.get("capabilities") or []] for c in group]
+            if "gpu" in caps or device.get("driver") == "nvidia":
+                return True
+    return False
+
+
+def _engine_key(software: str | None) -> str | None:
+    """``Microsoft SQL Server`` -> ``microsoft-sql-server``: the key of engines.yaml."""
+    if not software:
+        return None
+    return "-".join(software.lower().replace("/", " ").split())
+
+
+def plan_input(project: Project, analysis: Analysis) -> PlanInput:
+    """The facts the planner needs, from the project and its analysis."""
+    services = []
+    for name, info in analysis.services.items():
+        if not info.active:
+            continue
+        svc = project.services[name]
+        services.append(ServiceFacts(
+            name=name, service_class=info.service_class, kind=info.kind, wave=info.wave,
+            engine=_engine_key(info.software), ports=len(svc.ports), volumes=len(svc.volumes),
+            builds=svc.build is not None, gpu=_gpu(svc),
+            public_ports=any(p.published for p in svc.ports),
+        ))
+    findings = [
+        FindingFacts(rule=f.rule, severity=f.severity, service=f.service, message=f.message,
+                     fix=f.fix)
+        for f in analysis.findings
+    ]
+    return PlanInput(
+        project=project.name, services=services, findings=findings,
+        waves=[list(w) for w in analysis.waves],
+        has_secrets=bool(project.compose.get("secrets")),
+    )
+
+
+def make_plan(
+    project: Project,
+    analysis: Analysis,
+    settings: Settings | None = None,
+    progress: Mapping[str, ItemProgress] | None = None,
+    playbooks: PlanPlaybooks | None = None,
+) -> Plan:
+    """The plan of an analysed project."""
+    return build_plan(plan_input(project, analysis), playbooks or load_plan_playbooks(),
+                      settings, progress)
+
+
+def plan_for_path(
+    path: Path,
+    environ: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+) -> Plan:
+    """Load, analyse and plan the project at ``path`` (a folder or a compose file)."""
+    from migrate_tui.analysis.pipeline import analyze
+    from migrate_tui.compose.discover import LoadOptions
+    from migrate_tui.compose.loader import load_project
+
+    path = path.resolve()
+    folder = path if path.is_dir() else path.parent
+    project = load_project(LoadOptions(path=str(path), environ=environ, cwd=str(folder)),
+                           warn=lambda _m: None)
+    return make_plan(project, analyze(project), settings)

@@ -1,0 +1,185 @@
+"""The go / no-go decision that opens the denial phase, and the monthly cost comparison.
+
+Seven questions: how many services, how many servers, how often they deploy, whether they
+need autoscaling, whether someone owns operations, whether ~15 minutes of downtime per
+incident is acceptable, whether there are stateful workloads. The project answers the first
+and the last; the user the rest (flags, the TUI, the progress file). Unanswered questions
+count for nothing and are listed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from migrate_tui.planning.playbooks import CostSettings, DecisionSettings
+
+Recommendation = Literal["stay", "stateless-first", "migrate-all"]
+
+_FROZEN = ConfigDict(frozen=True)
+
+TITLES: dict[str, str] = {
+    "stay": "Stay on Compose for now",
+    "stateless-first": "Migrate the stateless services first; keep the data stores where they are",
+    "migrate-all": "Migrate everything",
+}
+
+
+class Answers(BaseModel):
+    """The user's answers; None where not answered yet."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    servers: int | None = Field(default=None, ge=1)
+    deploys_per_week: float | None = Field(default=None, ge=0)
+    autoscaling: bool | None = None
+    ops_owner: bool | None = None
+    downtime_ok: bool | None = None
+
+
+class CostComparison(BaseModel):
+    """Monthly cost of staying and of moving, infrastructure and people."""
+
+    model_config = _FROZEN
+    currency: str
+    compose_infra: float
+    compose_people: float
+    kubernetes_infra: float
+    kubernetes_people_first_six_months: float
+    kubernetes_people_after: float
+    hourly_rate: float = 0
+
+    @property
+    def compose_total(self) -> float:
+        """Monthly total on Compose."""
+        return self.compose_infra + self.compose_people
+
+    @property
+    def kubernetes_total_first_six_months(self) -> float:
+        """Monthly total on Kubernetes in the first six months."""
+        return self.kubernetes_infra + self.kubernetes_people_first_six_months
+
+    @property
+    def kubernetes_total_after(self) -> float:
+        """Monthly total on Kubernetes after six months."""
+        return self.kubernetes_infra + self.kubernetes_people_after
+
+
+class Decision(BaseModel):
+    """The recommendation, with its reasons."""
+
+    model_config = _FROZEN
+    recommendation: Recommendation
+    title: str
+    reasons: list[str]
+    """Why, one sentence each."""
+    would_change: list[str]
+    """What would change the recommendation."""
+    answers: dict[str, object]
+    """All seven answers, None where unknown."""
+    unanswered: list[str]
+    """Ids of the questions not answered yet."""
+    cost: CostComparison
+
+
+def cost_comparison(settings: CostSettings, servers: int | None) -> CostComparison:
+    """One Compose host (or as many as the team runs) against a managed three-node cluster."""
+    hosts = servers or 1
+    rate = settings.hourly_rate
+    return CostComparison(
+        currency=settings.currency,
+        compose_infra=hosts * settings.compose_server_monthly,
+        compose_people=settings.compose_ops_hours * rate,
+        kubernetes_infra=settings.nodes * settings.node_monthly
+        + settings.control_plane_monthly + settings.load_balancer_monthly,
+        kubernetes_people_first_six_months=settings.kubernetes_ops_hours_first_six_months * rate,
+        kubernetes_people_after=settings.kubernetes_ops_hours_after * rate,
+        hourly_rate=rate,
+    )
+
+
+def decide(
+    services: int, stateful: int, answers: Answers, settings: DecisionSettings
+) -> Decision:
+    """Recommend staying, migrating the stateless part first, or migrating everything.
+
+    Args:
+        services: Services to run in the cluster (dev-only ones left out).
+        stateful: How many of them are stateful.
+        answers: The user's answers.
+        settings: The questions and the cost rates.
+    """
+    go: list[str] = []
+    stay: list[str] = []
+    if services > 10:
+        go.append(f"{services} services: more than a team keeps track of by hand on a host")
+    elif services <= 5:
+        stay.append(f"only {services} services: one Compose host runs them comfortably")
+    if answers.servers is not None:
+        if answers.servers >= 2:
+            go.append(f"{answers.servers} servers: Kubernetes schedules across them for you")
+        else:
+            stay.append("one server: a cluster adds machines, not just software")
+    if answers.deploys_per_week is not None:
+        if answers.deploys_per_week >= 5:
+            go.append(f"{answers.deploys_per_week:g} deploys a week: rolling updates and "
+                      "rollbacks pay off")
+        elif answers.deploys_per_week < 1:
+            stay.append("less than one deploy a week: little to gain from deploy automation")
+    if answers.autoscaling is True:
+        go.append("the load needs autoscaling, which Compose cannot do")
+    elif answers.autoscaling is False:
+        stay.append("no need for autoscaling")
+    if answers.downtime_ok is False:
+        go.append("15 minutes of downtime per incident is not acceptable: Kubernetes restarts "
+                  "and reschedules on its own")
+    elif answers.downtime_ok is True:
+        stay.append("15 minutes of downtime per incident is acceptable")
+    if answers.ops_owner is False:
+        stay.append("nobody owns operations: a cluster needs an owner (about 40 h/month at "
+                    "first)")
+    elif answers.ops_owner is True:
+        go.append("someone owns operations and can run the cluster")
+
+    would_change: list[str] = []
+    if answers.ops_owner is False or (len(go) < 2 and len(stay) >= 2) or not go:
+        recommendation: Recommendation = "stay"
+        reasons = stay or ["nothing in the answers calls for Kubernetes yet"]
+        if answers.ops_owner is not True:
+            would_change.append("someone takes ownership of operations")
+        would_change += [
+            "the project grows past ten services or one server",
+            "the load needs autoscaling, or incidents must heal without a person",
+            "the team deploys several times a day",
+        ]
+    elif stateful and not (answers.ops_owner is True and len(go) >= 3):
+        recommendation = "stateless-first"
+        reasons = go + [f"{stateful} stateful service{'s' if stateful != 1 else ''}: move them "
+                        "last (or to managed services), each with its own cut-over"]
+        would_change.append("an operator or managed service is chosen for every data store, "
+                            "and someone owns operations: then migrate everything")
+    else:
+        recommendation = "migrate-all"
+        reasons = go + ([f"{stateful} stateful services, with an owner and operators or "
+                         "managed services for the data"] if stateful else
+                        ["no stateful services: every service can move as it is"])
+        would_change.append("nobody can own operations: then stay, or use a PaaS")
+    answered = {
+        "services": services,
+        "servers": answers.servers,
+        "deploys_per_week": answers.deploys_per_week,
+        "autoscaling": answers.autoscaling,
+        "ops_owner": answers.ops_owner,
+        "downtime_ok": answers.downtime_ok,
+        "stateful": stateful,
+    }
+    unanswered = [q.id for q in settings.questions if answered.get(q.id) is None]
+    return Decision(
+        recommendation=recommendation,
+        title=TITLES[recommendation],
+        reasons=reasons,
+        would_change=would_change,
+        answers=answered,
+        unanswered=unanswered,
+        cost=cost_comparison(settings.cost, answers.servers),
+    )

@@ -1,0 +1,324 @@
+"""The planning playbooks: phases, checklists, engine sub-plans, estimate factors, decision.
+
+Each is a YAML file under ``playbooks/plan/``, validated with pydantic. A team's own
+folder (``--playbooks DIR``) holds files of the same names; their items are added to ours,
+or replace ours where the ids match, and their settings replace ours key by key. Every
+problem names the file, the item and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from migrate_tui.errors import PlaybookError, ProblemList
+from migrate_tui.playbooks import playbooks_dir
+
+PhaseId = Literal["denial", "pain", "acceptance", "productivity"]
+PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity")
+Condition = Literal[
+    "has_stateful", "has_build", "has_gpu", "has_jobs", "has_dev_only", "has_secrets",
+    "has_public_ports",
+]
+
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+
+
+class Phase(BaseModel):
+    """One of the four stages."""
+
+    model_config = _STRICT
+    id: PhaseId
+    name: str
+    goal: str
+    default_weeks: tuple[int, int]
+    """First and last week of the default window."""
+
+
+class ChecklistItem(BaseModel):
+    """One thing to do, with a stable id."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Stable id: lowercase letters, digits and dashes."""
+    phase: PhaseId = "pain"
+    text: str = Field(min_length=3)
+    estimate_days: float = Field(ge=0, le=60)
+    """Person-days (a weight, for engine sub-plan items)."""
+    when: Condition | None = None
+    """A fact of the project the item needs, else always."""
+
+
+class EngineItem(BaseModel):
+    """One item of an engine's data sub-plan (always in the pain phase)."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    text: str = Field(min_length=3)
+    estimate_days: float = Field(gt=0, le=60)
+
+
+class Engine(BaseModel):
+    """The data sub-plan of a stateful engine."""
+
+    model_config = _STRICT
+    strategy: str
+    items: list[EngineItem]
+
+
+class FindingTask(BaseModel):
+    """When the fix of a finding rule is done, and how long it takes; its text is the fix."""
+
+    model_config = _STRICT
+    phase: PhaseId
+    estimate_days: float = Field(ge=0, le=60)
+    covered_by: str | None = None
+    """A service item that already does this fix: the finding adds detail there, no time."""
+
+
+class TextVariant(BaseModel):
+    """Another text for an item of the same id (the stateful wording of a stateless item)."""
+
+    model_config = _STRICT
+    id: str
+    text: str = Field(min_length=3)
+
+
+class Estimates(BaseModel):
+    """The estimate factors."""
+
+    model_config = _STRICT
+    stateful_multiplier: float = Field(ge=1)
+    per_port: float = Field(ge=0)
+    per_volume: float = Field(ge=0)
+    per_build: float = Field(ge=0)
+    days_per_week: float = Field(gt=0, le=7)
+    range_low: float = Field(gt=0, le=1)
+    range_high: float = Field(ge=1)
+    team_size: int = Field(ge=1)
+    focus: float = Field(gt=0, le=1)
+
+
+class Question(BaseModel):
+    """One of the seven decision questions."""
+
+    model_config = _STRICT
+    id: str
+    text: str
+    from_project: bool = False
+
+
+class CostSettings(BaseModel):
+    """Rates of the monthly cost comparison."""
+
+    model_config = _STRICT
+    currency: str
+    compose_server_monthly: float = Field(ge=0)
+    node_monthly: float = Field(ge=0)
+    nodes: int = Field(ge=1)
+    control_plane_monthly: float = Field(ge=0)
+    load_balancer_monthly: float = Field(ge=0)
+    hourly_rate: float = Field(ge=0)
+    compose_ops_hours: float = Field(ge=0)
+    kubernetes_ops_hours_first_six_months: float = Field(ge=0)
+    kubernetes_ops_hours_after: float = Field(ge=0)
+
+
+class DecisionSettings(BaseModel):
+    """The decision questions and cost rates."""
+
+    model_config = _STRICT
+    questions: list[Question]
+    cost: CostSettings
+
+
+class PlanPlaybooks(BaseModel):
+    """Everything the planner reads."""
+
+    model_config = ConfigDict(frozen=True)
+    phases: list[Phase]
+    project_items: list[ChecklistItem]
+    service_items: dict[str, list[ChecklistItem]]
+    """By class or kind: stateless, job, dev-only."""
+    stateful_texts: dict[str, str] = Field(default_factory=dict)
+    """The stateful wording of stateless items, by item id."""
+    engines: dict[str, Engine]
+    default_engine: Engine
+    estimates: Estimates
+    decision: DecisionSettings
+    finding_tasks: dict[str, FindingTask] = Field(default_factory=dict)
+    """By finding rule id: when its fix is done and how long it takes."""
+
+    @field_validator("phases")
+    @classmethod
+    def _four_phases(cls, phases: list[Phase]) -> list[Phase]:
+        if [p.id for p in phases] != list(PHASE_IDS):
+            raise ValueError("the phases must be denial, pain, acceptance, productivity, in order")
+        return phases
+
+
+def _read(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlaybookError(f"playbook {path} not found", hint="reinstall migrate-tui") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        from migrate_tui.errors import Location
+
+        raise PlaybookError(
+            f"invalid YAML in playbook: {getattr(exc, 'problem', exc)}",
+            location=Location(str(path), mark.line + 1 if mark else None),
+            hint="fix the YAML syntax",
+        ) from None
+
+
+def _problems(path: Path, item: str, exc: ValidationError) -> list[PlaybookError]:
+    from migrate_tui.errors import Location
+
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        out.append(PlaybookError(
+            f"{item}: field {field!r}: {err['msg']}",
+            location=Location(str(path)),
+            path=f"{item}.{field}" if field else item,
+            hint="fix this field of the item (see the comments at the top of the file)",
+        ))
+    return out
+
+
+def _items(path: Path, raw: Any, section: str, model: type[BaseModel]) -> tuple[list[Any], list[PlaybookError]]:
+    items: list[Any] = []
+    problems: list[PlaybookError] = []
+    if not isinstance(raw, list):
+        from migrate_tui.errors import Location
+
+        return [], [PlaybookError(f"{section} must be a list of items", location=Location(str(path)),
+                                  path=section, hint="write one `- id: ...` entry per item")]
+    for i, entry in enumerate(raw):
+        name = f"{section}[{i}]"
+        if isinstance(entry, dict) and entry.get("id"):
+            name = f"{section}[{entry['id']}]"
+        try:
+            items.append(model.model_validate(entry))
+        except ValidationError as exc:
+            problems.extend(_problems(path, name, exc))
+    return items, problems
+
+
+def _merge_items(ours: list[Any], theirs: list[Any]) -> list[Any]:
+    by_id = {i.id: i for i in ours}
+    order = [i.id for i in ours]
+    for item in theirs:
+        if item.id not in by_id:
+            order.append(item.id)
+        by_id[item.id] = item
+    return [by_id[i] for i in order]
+
+
+def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
+    """Load and validate the planning playbooks, with a team's folder laid over ours.
+
+    Raises:
+        PlaybookError: One problem, naming the file, the item and the field.
+        ProblemList: Several.
+    """
+    folders = [playbooks_dir() / "plan"]
+    if extra is not None:
+        if not extra.is_dir():
+            raise PlaybookError(f"playbooks folder {extra} not found",
+                                hint="give --playbooks the folder holding your YAML files")
+        folders.append(extra / "plan" if (extra / "plan").is_dir() else extra)
+    problems: list[PlaybookError] = []
+    phases: list[Phase] = []
+    project_items: list[ChecklistItem] = []
+    service_items: dict[str, list[ChecklistItem]] = {}
+    stateful_texts: dict[str, str] = {}
+    engines: dict[str, Engine] = {}
+    default_engine: Engine | None = None
+    estimates: dict[str, Any] = {}
+    decision: dict[str, Any] = {}
+    finding_tasks: dict[str, FindingTask] = {}
+    for folder in folders:
+        first = folder == folders[0]
+
+        def present(name: str) -> Path | None:
+            path = folder / name
+            return path if first or path.is_file() else None
+
+        if path := present("phases.yaml"):
+            raw = _read(path) or {}
+            found, errs = _items(path, raw.get("phases"), "phases", Phase)
+            problems += errs
+            phases = _merge_items(phases, found)
+        if path := present("project.yaml"):
+            found, errs = _items(path, (_read(path) or {}).get("items"), "items", ChecklistItem)
+            problems += errs
+            project_items = _merge_items(project_items, found)
+        if path := present("services.yaml"):
+            raw = _read(path) or {}
+            for key, value in raw.items():
+                if key == "stateful":
+                    variants, errs = _items(path, value, key, TextVariant)
+                    problems += errs
+                    stateful_texts.update({v.id: v.text for v in variants})
+                    continue
+                found, errs = _items(path, value, key, ChecklistItem)
+                problems += errs
+                service_items[key] = _merge_items(service_items.get(key, []), found)
+        if path := present("engines.yaml"):
+            raw = _read(path) or {}
+            for name, value in {"default": raw.get("default"), **(raw.get("engines") or {})}.items():
+                if value is None:
+                    continue
+                try:
+                    engine = Engine.model_validate(value)
+                except ValidationError as exc:
+                    problems += _problems(path, f"engines.{name}", exc)
+                    continue
+                if name == "default":
+                    default_engine = engine
+                else:
+                    engines[name] = engine
+        if path := present("estimates.yaml"):
+            estimates.update(_read(path) or {})
+        if path := present("decision.yaml"):
+            raw = _read(path) or {}
+            for key, value in raw.items():
+                if key == "cost" and isinstance(value, dict):
+                    decision["cost"] = {**decision.get("cost", {}), **value}
+                else:
+                    decision[key] = value
+        if path := present("findings.yaml"):
+            raw = _read(path) or {}
+            for rule_id, task in ((raw.get("rules") or {}) if isinstance(raw, dict) else {}).items():
+                try:
+                    finding_tasks[rule_id] = FindingTask.model_validate(task)
+                except ValidationError as exc:
+                    problems += _problems(path, f"rules.{rule_id}", exc)
+    try:
+        est = Estimates.model_validate(estimates)
+    except ValidationError as exc:
+        problems += _problems(folders[0] / "estimates.yaml", "estimates", exc)
+    try:
+        dec = DecisionSettings.model_validate(decision)
+    except ValidationError as exc:
+        problems += _problems(folders[0] / "decision.yaml", "decision", exc)
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise ProblemList(list(problems))
+    assert default_engine is not None
+    try:
+        return PlanPlaybooks(
+            phases=phases, project_items=project_items, service_items=service_items,
+            stateful_texts=stateful_texts,
+            engines=engines, default_engine=default_engine, estimates=est, decision=dec,
+            finding_tasks=finding_tasks,
+        )
+    except ValidationError as exc:
+        raise ProblemList(list(_problems(folders[0] / "phases.yaml", "phases", exc))) from None

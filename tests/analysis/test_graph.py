@@ -1,0 +1,147 @@
+"""The dependency graph: every edge kind with its evidence line, cycles and waves."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from migrate_tui.analysis.graph import compute_waves, find_cycles, hosts_in
+from migrate_tui.analysis.model import EDGE_KINDS, Analysis
+from tests.analysis.helpers import FIXTURES, analyse, line_of
+
+
+@pytest.fixture(scope="module")
+def edges() -> Analysis:
+    return analyse("edges")
+
+
+def edge(analysis: Analysis, source: str, target: str, kind: str):  # type: ignore[no-untyped-def]
+    found = [e for e in analysis.edges if (e.source, e.target, e.kind) == (source, target, kind)]
+    assert len(found) == 1, f"{source} -> {target} ({kind}) in {analysis.edges}"
+    return found[0]
+
+
+@pytest.mark.parametrize("source,target,kind,text", [
+    ("web", "api", "depends_on", "      api:"),
+    ("web", "cache", "depends_on", "      cache:"),
+    ("web", "db", "links", "- db:database"),
+    ("sidecar", "api", "network_mode", "network_mode: service:api"),
+    ("sidecar", "worker", "ipc", "ipc: service:worker"),
+    ("sidecar", "web", "pid", "pid: service:web"),
+    ("worker", "api", "volumes_from", "- api:ro"),
+    ("api", "worker", "shared_volume", "- shared-files:/srv/files"),
+    ("web", "api", "inferred", "API_URL: http://api:8080/v1"),
+    ("web", "db", "inferred", "DATABASE_URL: postgres://"),
+    ("web", "cache", "inferred", "REDIS_HOST: cache"),
+    ("web", "search", "inferred", "SEARCH: search-alias:9200"),
+    ("api", "queue", "inferred", 'command: ["serve", "--broker", "queue:5672"]'),
+    ("worker", "queue", "inferred", "wait-for http://fixed-queue:5672"),
+])
+def test_edge_kind_with_its_line(edges: Analysis, source: str, target: str, kind: str,
+                                 text: str) -> None:
+    found = edge(edges, source, target, kind)
+    assert (found.evidence.file, found.evidence.line) == ("compose.yaml", _first_line(text))
+    assert found.evidence.text
+
+
+def _first_line(text: str) -> int:
+    """The first line of the edges fixture holding ``text`` (the writer's, not a reader's)."""
+    lines = (FIXTURES / "edges" / "compose.yaml").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.endswith(text) or text in line)
+
+
+def test_every_edge_kind_is_covered(edges: Analysis) -> None:
+    assert {e.kind for e in edges.edges} == set(EDGE_KINDS)
+
+
+def test_depends_on_keeps_condition_and_required(edges: Analysis) -> None:
+    healthy = edge(edges, "web", "api", "depends_on")
+    optional = edge(edges, "web", "cache", "depends_on")
+    assert (healthy.condition, healthy.required) == ("service_healthy", True)
+    assert (optional.condition, optional.required) == ("service_started", False)
+
+
+def test_inferred_edges_carry_the_port_and_mask_passwords(edges: Analysis) -> None:
+    db = edge(edges, "web", "db", "inferred")
+    assert db.port == 5432
+    assert "s3cret" not in db.evidence.text and "app:***@db" in db.evidence.text
+
+
+def test_no_edge_to_itself_or_to_a_longer_host_name(edges: Analysis) -> None:
+    assert not [e for e in edges.edges if e.source == e.target]
+    assert not [e for e in edges.edges if e.source == "web" and e.target == "db"
+                and "example.com" in e.evidence.text]
+
+
+def test_compose_implied_depends_on_is_not_a_second_edge(edges: Analysis) -> None:
+    """Compose adds depends_on for links, volumes_from and service: namespaces."""
+    assert not [e for e in edges.edges if e.source == "sidecar" and e.kind == "depends_on"]
+    assert not [e for e in edges.edges if (e.source, e.target, e.kind) ==
+                ("worker", "api", "depends_on")]
+
+
+def test_shared_volume_edges_do_not_order_start_up(edges: Analysis) -> None:
+    graph = edges.graph()
+    assert graph["api"]["worker"]["kinds"] == ["shared_volume"]
+    assert not graph["api"]["worker"]["ordering"]
+    assert edges.services["api"].wave < edges.services["worker"].wave
+
+
+@pytest.mark.parametrize("value,hosts", [
+    ("postgres://user:pw@db:5432/app", [("db", 5432)]),
+    ("http://api:8080", [("api", 8080)]),
+    ("db:5432", [("db", 5432)]),
+    ("mongodb://a:27017,b:27018/x?replicaSet=rs", [("a", 27017), ("b", 27018)]),
+    ("PLAINTEXT://kafka:9092,CONTROLLER://kafka:9093", [("kafka", 9092), ("kafka", 9093)]),
+    ("amqp://guest:guest@rabbit/", [("rabbit", None)]),
+    ("12:30", [("12", 30)]),
+    ("$HOST:80", []),
+])
+def test_hosts_in_values(value: str, hosts: list[tuple[str, int | None]]) -> None:
+    assert sorted(set((h, p) for h, p, _ in hosts_in(value))) == sorted(set(hosts))
+
+
+def test_cycles_are_sorted_paths_and_share_a_wave() -> None:
+    analysis = analyse("cycle")
+    assert analysis.cycles == (("a", "b", "c"), ("c", "d"))
+    assert analysis.waves == (("a", "b", "c", "d"), ("e",))
+
+
+def test_waves_put_dependencies_first_most_depended_on_first() -> None:
+    analysis = analyse("waves")
+    assert analysis.waves == (("db", "cache", "lonely"), ("api", "worker"), ("web",))
+    assert [analysis.services[n].wave for n in ("db", "api", "web")] == [0, 1, 2]
+
+
+def test_cycles_and_waves_are_deterministic() -> None:
+    graph = nx.DiGraph()
+    graph.add_edges_from([("z", "y"), ("y", "x"), ("x", "z"), ("w", "z")], ordering=True)
+    reversed_graph = nx.DiGraph()
+    reversed_graph.add_edges_from(reversed(list(graph.edges)), ordering=True)
+    assert find_cycles(graph) == find_cycles(reversed_graph) == [("x", "z", "y")]
+    assert compute_waves(graph) == compute_waves(reversed_graph) == [["x", "y", "z"], ["w"]]
+
+
+def test_evidence_follows_extends_into_other_files() -> None:
+    analysis = analyse("extends")
+    db = edge(analysis, "worker", "db", "inferred")
+    assert (db.evidence.file, db.evidence.line) == ("base.yaml", line_of(
+        "extends", "DATABASE_HOST: db", "base.yaml"))
+    cache = edge(analysis, "api", "cache", "inferred")
+    assert (cache.evidence.file, cache.evidence.line) == ("app.env", 4)
+
+
+def test_explicit_key_next_to_a_merge_key_keeps_its_line() -> None:
+    analysis = analyse("merge_key")
+    (finding,) = [f for f in analysis.findings if f.rule == "runs-as-root"]
+    assert finding.evidence.line == line_of("merge_key", "user: root")
+
+
+def test_inferred_edge_against_the_declared_order_is_dropped() -> None:
+    analysis = analyse("contradicted")
+    pairs = {(e.source, e.target, e.kind) for e in analysis.edges}
+    assert ("api", "init", "depends_on") in pairs
+    assert ("init", "api", "inferred") not in pairs
+    assert ("web", "api", "inferred") in pairs
+    assert analysis.cycles == ()
+    assert analysis.waves == (("init",), ("api",), ("web",))

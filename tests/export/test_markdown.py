@@ -1,0 +1,135 @@
+"""The Markdown export: golden files, Mermaid syntax, determinism, no secrets."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "sample_projects"
+GOLDEN = REPO / "tests" / "fixtures" / "golden"
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root"}
+
+
+def _plan_markdown(folder: Path, *args: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-m", "migrate_tui", "plan", "--format", "markdown", *args],
+        cwd=folder, env={**ENV, "PWD": str(folder)}, capture_output=True, text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def _mermaid_blocks(text: str) -> list[list[str]]:
+    return [block.strip("\n").splitlines()
+            for block in re.findall(r"```mermaid\n(.*?)```", text, flags=re.S)]
+
+
+@pytest.mark.parametrize("name", ["webapp", "api-postgres-redis"])
+def test_whole_markdown_matches_the_reviewed_golden_file(name: str) -> None:
+    """Regenerate with UPDATE_GOLDEN=1 after reviewing the change on a rendered page."""
+    text = _plan_markdown(SAMPLES / name, "--start", "2027-01-04")
+    text = text.replace(str(REPO), "<repo>")
+    golden = GOLDEN / f"{name}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_same_input_same_bytes() -> None:
+    assert _plan_markdown(SAMPLES / "saas") == _plan_markdown(SAMPLES / "saas")
+
+
+def test_flowchart_follows_mermaid_syntax() -> None:
+    text = _plan_markdown(SAMPLES / "saas")
+    flow = next(b for b in _mermaid_blocks(text) if b[0] == "flowchart BT")
+    node = re.compile(r'^    (s_\w+)(\[\("[^"]*"\)\]|\["[^"]*"\]|\[/"[^"]*"/\]):::(\w+)$')
+    edge = re.compile(r"^  (s_\w+) (-->|-\.->) (s_\w+)$")
+    defined: set[str] = set()
+    classes: set[str] = set()
+    depth = 0
+    for line in flow[1:]:
+        if line.startswith("  subgraph "):
+            assert re.match(r'^  subgraph wave\d+\["Wave \d+"\]$', line), line
+            depth += 1
+        elif line == "  end":
+            depth -= 1
+        elif m := node.match(line):
+            defined.add(m.group(1))
+            classes.add(m.group(3))
+        elif m := edge.match(line):
+            assert m.group(1) in defined and m.group(3) in defined, line
+        elif line.startswith("  classDef "):
+            classes.discard(line.split()[1])
+        else:
+            pytest.fail(f"not flowchart syntax: {line!r}")
+    assert depth == 0
+    assert classes == set(), f"classes used but not defined: {classes}"
+    assert any(":::stateful" in line for line in flow), "stateful services are styled apart"
+
+
+def test_gantt_follows_mermaid_syntax() -> None:
+    text = _plan_markdown(SAMPLES / "api-postgres-redis", "--start", "2027-01-04")
+    gantt = next(b for b in _mermaid_blocks(text) if b[0] == "gantt")
+    assert gantt[1].startswith("  title ")
+    assert "  dateFormat YYYY-MM-DD" in gantt
+    sections = [line for line in gantt if line.startswith("  section ")]
+    assert [s.split(" ", 3)[-1] for s in sections] == ["Denial", "Pain", "Acceptance",
+                                                       "Productivity"]
+    task = re.compile(r"^  [^:#;]+ :(done, )?t\d+_\w+, \d{4}-\d\d-\d\d, \d+d$")
+    ids = set()
+    assert "  weekday monday" in gantt
+    for line in gantt[4:]:
+        if line.startswith(("  section ", "  tickInterval ", "  weekday ")):
+            continue
+        assert task.match(line), f"not gantt task syntax: {line!r}"
+        ident = line.split(":")[1].split(",")[0].replace("done", "").strip()
+        assert ident not in ids
+        ids.add(ident)
+
+
+def test_renders_tables_and_task_lists() -> None:
+    text = _plan_markdown(SAMPLES / "api-postgres-redis")
+    html = MarkdownIt("gfm-like").render(text)
+    assert html.count("<table>") >= 3  # summary, cost, findings
+    assert text.count("- [ ] ") > 20
+    for heading in ("## Summary", "## Decision", "## Dependency graph", "## Timeline",
+                    "## Denial", "## Pain", "## Acceptance", "## Productivity", "## Findings",
+                    "## How the estimates were computed"):
+        assert heading in text
+
+
+def test_no_secret_from_the_compose_file_reaches_the_export(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  api:\n    image: acme/api:1.2\n    environment:\n"
+        "      DATABASE_URL: postgres://app:hunter2pass@db:5432/app\n"
+        "      STRIPE_API_KEY: sk_live_abcdef123456\n"
+        "      JWT_SECRET: s3cr3t-value-42\n"
+        "    depends_on: [db]\n"
+        "  db:\n    image: postgres:16\n    environment:\n"
+        "      POSTGRES_PASSWORD: correct-horse-battery\n"
+        "    volumes: [pg:/var/lib/postgresql/data]\n"
+        "volumes:\n  pg: {}\n"
+    )
+    text = _plan_markdown(tmp_path)
+    for secret in ("hunter2pass", "sk_live_abcdef123456", "s3cr3t-value-42",
+                   "correct-horse-battery"):
+        assert secret not in text
+
+
+def test_hostile_service_names_cannot_break_the_markdown(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    labels:\n"
+        "      note: '<script>alert(1)</script> | [x](javascript:alert(1))'\n"
+        "    environment:\n      GREETING: \"\\e[31mred\\e[0m <b>hi</b>\"\n"
+    )
+    text = _plan_markdown(tmp_path)
+    assert "<script>" not in text and "\x1b" not in text
