@@ -200,7 +200,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(plan.to_contract(), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = render_markdown(plan, to_json(analysis), project.files)
+        text = render_markdown(plan, to_json(analysis), project.files, project.working_dir)
     if args.output:
         _write_file(Path(args.output), text)
         print(f"wrote {args.output}", file=sys.stderr)

@@ -103,13 +103,16 @@ def _money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}"
 
 
-def render_markdown(plan: Plan, analysis: dict[str, Any], files: list[str]) -> str:
+def render_markdown(
+    plan: Plan, analysis: dict[str, Any], files: list[str], root: str | None = None
+) -> str:
     """The whole plan as one Markdown document.
 
     Args:
         plan: The plan, with saved progress applied.
         analysis: The analysis JSON contract (services, edges, waves, cycles, findings).
-        files: The compose files the project was read from (names only are shown).
+        files: The compose files the project was read from.
+        root: The project directory: file names are shown relative to it.
     """
     out: list[str] = []
     analysis = _active_only(analysis)
@@ -125,7 +128,7 @@ def render_markdown(plan: Plan, analysis: dict[str, Any], files: list[str]) -> s
     out += [
         f"# Migration plan: {md(plan.project)}",
         "",
-        f"From {', '.join(_code(f.rsplit('/', 1)[-1]) for f in files)}, by migrate-tui. "
+        f"From {', '.join(_code(_relative(f, root)) for f in files)}, by migrate-tui. "
         "Regenerate it after every change to the compose files or the progress file.",
         "",
         "## Summary",
@@ -162,7 +165,7 @@ def render_markdown(plan: Plan, analysis: dict[str, Any], files: list[str]) -> s
         ]
         for task in phase.tasks:
             out += _task(task)
-    out += _findings(analysis.get("findings", []))
+    out += _findings(analysis.get("findings", []), root)
     out += _method(plan)
     return "\n".join(out).rstrip() + "\n"
 
@@ -361,7 +364,16 @@ def _task(task: Task) -> list[str]:
     return out
 
 
-def _findings(findings: list[dict[str, Any]]) -> list[str]:
+def _relative(path: str, root: str | None) -> str:
+    """``path`` relative to the project directory when inside it, else its name."""
+    if not path.startswith("/"):
+        return path  # already relative to the project
+    if root and (path == root or path.startswith(root.rstrip("/") + "/")):
+        return path[len(root.rstrip("/")) + 1:]
+    return path.rsplit("/", 1)[-1]
+
+
+def _findings(findings: list[dict[str, Any]], root: str | None) -> list[str]:
     out = ["## Findings", ""]
     if not findings:
         return out + ["No findings.", ""]
@@ -378,7 +390,7 @@ def _findings(findings: list[dict[str, Any]]) -> list[str]:
         out += [f"**Fix:** {md(fix)}" for fix in fixes[:1]] + [""]
         out += ["| Service | Finding | Where |", "|---|---|---|"]
         for f in group:
-            where = f.get("file", "").rsplit("/", 1)[-1]
+            where = _relative(f.get("file", ""), root) if f.get("file") else ""
             if f.get("line"):
                 where += f":{f['line']}"
             out.append(f"| {md(f.get('service') or '-')} | {md(f['message'])}"

@@ -165,6 +165,14 @@ def host_port_range(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit
     """Ranges of host ports, as written (Compose expands ``8000-8010:8000-8010``)."""
     for name in sorted(ctx.services):
         for entry, evidence in ctx.locator.entries(name, "ports"):
+            if "$" in str(entry):
+                # As written it is a template: judge the ports Compose made of it.
+                ranges = [p for p in ctx.services[name].ports if "-" in (p.published or "")]
+                for port in ranges[:1]:
+                    shown = evidence.model_copy(
+                        update={"text": f"ports: {port.published}:{port.target}"})
+                    yield Hit(name, shown, {"published": port.published, "target": port.target})
+                continue
             published, target = _written_range(entry)
             if published:
                 shown = evidence.model_copy(update={"text": f"ports: {published}:{target}"})
@@ -206,6 +214,8 @@ def unexposed_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]
             edge.kind == "depends_on" and ctx.ports.get(edge.target))
         if target is None or not reached or ctx.kinds.get(edge.target) != "service":
             continue
+        if edge.source not in ctx.project.services:
+            continue  # a client behind a profile that is not enabled
         clients.setdefault(edge.target, set()).add(edge.source)
         if edge.port:
             ports.setdefault(edge.target, Counter())[edge.port] += 1
