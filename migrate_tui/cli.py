@@ -43,18 +43,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_compose_flags(parser, "")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, *, path: bool = True,
+                state: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("path", nargs="?", metavar="PATH",
-                       help="project folder or compose file (default: the current folder)")
+        if path:
+            p.add_argument("path", nargs="?", metavar="PATH",
+                           help="project folder or compose file (default: the current folder)")
         _add_compose_flags(p, "_after")
+        if state:
+            p.add_argument("--state", metavar="FILE",
+                           help="the progress file (default: migration.toml next to the "
+                           "compose file)")
+            p.add_argument("--playbooks", metavar="DIR", help="your own playbooks, over ours")
         return p
 
     config = command("config", "print the normalized Compose project")
     config.add_argument("--format", choices=("json", "yaml"), default="yaml")
     analyze = command("analyze", "the dependency graph, stateful/stateless and findings")
     analyze.add_argument("--format", choices=("text", "json"), default="text")
-    plan = command("plan", "the phased migration plan")
+    plan = command("plan", "the phased migration plan", state=True)
     plan.add_argument("--format", choices=("markdown", "json"), default="markdown")
     plan.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     plan.add_argument("--team-size", type=_positive_int, metavar="N",
@@ -62,7 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--focus", type=_fraction, metavar="F",
                       help="share of their time, 0-1 or a percentage (default 0.5)")
     plan.add_argument("--start", type=_date, metavar="YYYY-MM-DD", help="first day of week 1")
-    plan.add_argument("--playbooks", metavar="DIR", help="your own playbooks, over ours")
     answers = plan.add_argument_group("decision answers")
     answers.add_argument("--servers", type=_positive_int, metavar="N",
                          help="servers that run the project today")
@@ -71,7 +77,32 @@ def build_parser() -> argparse.ArgumentParser:
                        ("--ops-owner", "someone owns operations"),
                        ("--downtime-ok", "~15 minutes of downtime per incident is acceptable")):
         answers.add_argument(flag, type=_yes_no, metavar="yes|no", help=text)
-    tui = command("tui", "open the migration workspace (the default)")
+    status = command("status", "progress: done/total overall, per phase, service, person",
+                     state=True)
+    status.add_argument("--format", choices=("text", "json"), default="text")
+    set_cmd = command("set", "set the status of a checklist item", path=False, state=True)
+    set_cmd.add_argument("item", metavar="ITEM_ID", help="e.g. api.probes (see `plan`)")
+    set_cmd.add_argument("--status", required=True,
+                         choices=("todo", "doing", "done", "skipped", "blocked"))
+    set_cmd.add_argument("--by", metavar="NAME", help="who (default: git config user.name)")
+    set_cmd.add_argument("--note", metavar="TEXT", help="a note ('' removes it)")
+    set_cmd.add_argument("--project", dest="path", metavar="PATH",
+                         help="project folder or compose file (default: the current folder)")
+    assign = command("assign", "give a checklist item an owner", path=False, state=True)
+    assign.add_argument("item", metavar="ITEM_ID")
+    assign.add_argument("name", metavar="NAME", help="the owner ('' unassigns)")
+    assign.add_argument("--by", metavar="NAME", help="who (default: git config user.name)")
+    assign.add_argument("--project", dest="path", metavar="PATH",
+                        help="project folder or compose file (default: the current folder)")
+    driver = sub.add_parser("merge-driver", help="git merge driver for migration.toml",
+                            description="git merge driver: merges two progress files item by "
+                            "item, the latest change winning. Set up with: git config "
+                            'merge.migrate-tui.driver "migrate-tui merge-driver %%O %%A %%B" '
+                            "and `migration.toml merge=migrate-tui` in .gitattributes.")
+    driver.add_argument("base", metavar="BASE")
+    driver.add_argument("ours", metavar="OURS")
+    driver.add_argument("theirs", metavar="THEIRS")
+    tui = command("tui", "open the migration workspace (the default)", state=True)
     del tui
     return parser
 
@@ -176,37 +207,88 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _flags(args: argparse.Namespace) -> Any:
+    from migrate_tui.planning.decision import Answers
+    from migrate_tui.planning.plan import Settings
+
+    return Settings(
+        team_size=getattr(args, "team_size", None), focus=getattr(args, "focus", None),
+        start=getattr(args, "start", None),
+        answers=Answers(servers=getattr(args, "servers", None),
+                        deploys_per_week=getattr(args, "deploys_per_week", None),
+                        autoscaling=getattr(args, "autoscaling", None),
+                        ops_owner=getattr(args, "ops_owner", None),
+                        downtime_ok=getattr(args, "downtime_ok", None)),
+    )
+
+
+def _workspace(args: argparse.Namespace, *, strict: bool = True) -> Any:
+    """The workspace; a broken progress file stops the command (exit 2) when ``strict``."""
+    from migrate_tui.workspace import open_workspace
+
+    workspace = open_workspace(
+        _options(args), state_file=getattr(args, "state", None),
+        playbooks_dir=getattr(args, "playbooks", None), flags=_flags(args), warn=_warn,
+    )
+    if strict and workspace.progress_error is not None:
+        raise workspace.progress_error
+    return workspace
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from migrate_tui.analysis.pipeline import analyze
     from migrate_tui.analysis.report import to_json
     from migrate_tui.export.markdown import render_markdown
-    from migrate_tui.planning.build import make_plan
-    from migrate_tui.planning.decision import Answers
-    from migrate_tui.planning.playbooks import load_plan_playbooks
-    from migrate_tui.planning.plan import Settings
 
-    project = _load(args)
-    analysis = analyze(project)
-    playbooks = load_plan_playbooks(Path(args.playbooks) if args.playbooks else None)
-    settings = Settings(
-        team_size=args.team_size, focus=args.focus, start=args.start,
-        answers=Answers(servers=args.servers, deploys_per_week=args.deploys_per_week,
-                        autoscaling=args.autoscaling, ops_owner=args.ops_owner,
-                        downtime_ok=args.downtime_ok),
-    )
-    plan = make_plan(project, analysis, settings, playbooks=playbooks)
+    ws = _workspace(args)
     if args.format == "json":
-        text = json.dumps(plan.to_contract(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(ws.plan.to_contract(), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = render_markdown(plan, to_json(analysis), project.files, project.working_dir)
+        text = render_markdown(ws.plan, to_json(ws.analysis), ws.project.files,
+                               ws.project.working_dir)
     if args.output:
         _write_file(Path(args.output), text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _by(args: argparse.Namespace, ws: Any) -> str | None:
+    from migrate_tui.progress.git import git_user_name
+
+    return args.by or git_user_name(ws.project.working_dir)
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from migrate_tui.progress.commands import cmd_status
+
+    ws = _workspace(args)
+    sys.stdout.write(cmd_status(ws.store, ws.rows(), args.format))
+    return 0
+
+
+def _cmd_set(args: argparse.Namespace) -> int:
+    from migrate_tui.progress.commands import cmd_set
+
+    ws = _workspace(args)
+    print(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids()))
+    return 0
+
+
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from migrate_tui.progress.commands import cmd_assign
+
+    ws = _workspace(args)
+    print(cmd_assign(ws.store, args.item, args.name, _by(args, ws), ws.item_ids()))
+    return 0
+
+
+def _cmd_merge_driver(args: argparse.Namespace) -> int:
+    from migrate_tui.progress.commands import cmd_merge_driver
+
+    return cmd_merge_driver(args.base, args.ours, args.theirs)
 
 
 def _write_file(path: Any, text: str) -> None:
@@ -230,7 +312,10 @@ def _write_file(path: Any, text: str) -> None:
                            hint="choose a folder that exists and that you can write to") from None
 
 
-_COMMANDS = {"config": _cmd_config, "analyze": _cmd_analyze, "plan": _cmd_plan, "tui": _cmd_tui}
+_COMMANDS = {
+    "config": _cmd_config, "analyze": _cmd_analyze, "plan": _cmd_plan, "status": _cmd_status,
+    "set": _cmd_set, "assign": _cmd_assign, "merge-driver": _cmd_merge_driver, "tui": _cmd_tui,
+}
 
 
 def _split_default_command(argv: list[str]) -> list[str]:
@@ -242,7 +327,7 @@ def _split_default_command(argv: list[str]) -> list[str]:
         arg = argv[i]
         if arg in ("-h", "--help"):
             return argv
-        if arg in takes_value:
+        if arg in takes_value or arg == "--state":
             i += 2
             continue
         if arg.startswith("-"):

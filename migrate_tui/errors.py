@@ -152,8 +152,10 @@ class ProblemList(ComposeError):
 
 
 class ProgressError(MigrateError):
-    """The progress file (``migration.toml``) does not parse or validate, cannot be saved,
-    or a change names an unknown item or setting.
+    """The progress file is broken or cannot be saved, or a change is not valid.
+
+    Raised when ``migration.toml`` does not parse or validate, cannot be written, or a
+    change names an unknown item, status or setting.
 
     Args:
         message: What is wrong, in one sentence.

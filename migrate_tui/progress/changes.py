@@ -1,0 +1,242 @@
+"""What a session changes, as small typed records, and how they apply to a state.
+
+A session (the TUI, one ``migrate-tui set``) never writes a whole state: it records
+:data:`Change` records, each with who made it and when, and the store applies them on top of
+what is on disk at save time. A change older than the last change of its item (or of its
+setting) is stale and is dropped: the latest change wins, whichever session saves first.
+
+Settings are handled as leaves, one per key path (``("team",)``, ``("answers",
+"servers")``, ``("overrides", "db", "class")``), each a value and the time it was set;
+the merge works on the same leaves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from migrate_tui.errors import ProgressError
+from migrate_tui.progress.model import (
+    ANSWER_NAMES,
+    UNTOUCHED,
+    ItemState,
+    OverrideField,
+    ProgressState,
+    Settings,
+    Status,
+    utc_now,
+    utc_second,
+)
+from migrate_tui.progress.problems import validation_problems
+
+SettingKey = Literal[
+    "team", "team_size", "focus", "start",
+    "answers.servers", "answers.deploys_per_week", "answers.autoscaling",
+    "answers.ops_owner", "answers.downtime_ok",
+]
+"""A setting :class:`SetSetting` can change; overrides have :class:`SetOverride`."""
+SETTING_KEYS: tuple[str, ...] = (
+    "team", "team_size", "focus", "start", *(f"answers.{name}" for name in ANSWER_NAMES),
+)
+
+SettingPath = tuple[str, ...]
+"""A setting's key path: ``("team",)``, ``("answers", "servers")``,
+``("overrides", "db", "class")``."""
+Leaf = tuple[Any, dt.datetime | None]
+"""A setting's value (None: not set) and when it was last changed (None: never)."""
+
+
+@dataclass(frozen=True)
+class SetStatus:
+    """Set the status of a checklist item."""
+
+    item_id: str
+    status: Status
+    by: str | None = None
+    """Who made the change."""
+    at: dt.datetime = dataclasses.field(default_factory=utc_now)
+    """When (stored as UTC seconds)."""
+
+
+@dataclass(frozen=True)
+class SetAssignee:
+    """Assign a checklist item to someone; None (or "") unassigns it."""
+
+    item_id: str
+    assignee: str | None
+    by: str | None = None
+    at: dt.datetime = dataclasses.field(default_factory=utc_now)
+
+
+@dataclass(frozen=True)
+class SetNote:
+    """Set the note of a checklist item; None (or "") removes it."""
+
+    item_id: str
+    note: str | None
+    by: str | None = None
+    at: dt.datetime = dataclasses.field(default_factory=utc_now)
+
+
+@dataclass(frozen=True)
+class SetSetting:
+    """Set one setting (``team``, ``focus``, ``answers.servers``...); None clears it.
+
+    The file keeps when a setting changed, not who changed it: ``by`` is for the caller's
+    messages.
+    """
+
+    key: SettingKey
+    value: Any
+    by: str | None = None
+    at: dt.datetime = dataclasses.field(default_factory=utc_now)
+
+
+@dataclass(frozen=True)
+class SetOverride:
+    """Override a service's ``class`` or ``kind``; None returns it to the analysis' verdict."""
+
+    service: str
+    field: OverrideField
+    value: str | None
+    by: str | None = None
+    at: dt.datetime = dataclasses.field(default_factory=utc_now)
+
+
+Change = SetStatus | SetAssignee | SetNote | SetSetting | SetOverride
+"""One change a session made."""
+
+ItemChange = SetStatus | SetAssignee | SetNote
+
+
+# ---------------------------------------------------------------------- settings as leaves
+
+
+def setting_leaves(settings: Settings) -> dict[SettingPath, Leaf]:
+    """The settings as leaves: every set value or recorded time, by key path."""
+    data = settings.model_dump(by_alias=True)
+    values: dict[SettingPath, Any] = {}
+    times: dict[SettingPath, dt.datetime] = {}
+    for name in ("team", "team_size", "focus", "start"):
+        if data[name] not in (None, ()):
+            values[(name,)] = data[name]
+        if data["changed_at"][name] is not None:
+            times[(name,)] = data["changed_at"][name]
+    for name, value in data["answers"].items():
+        if value is not None:
+            values[("answers", name)] = value
+    for name, when in data["changed_at"]["answers"].items():
+        times[("answers", name)] = when
+    for service, override in data["overrides"].items():
+        for key, value in override.items():
+            if value is not None:
+                values[("overrides", service, key)] = value
+    for service, keys in data["changed_at"]["overrides"].items():
+        for key, when in keys.items():
+            times[("overrides", service, key)] = when
+    return {path: (values.get(path), times.get(path)) for path in {*values, *times}}
+
+
+def settings_from_leaves(leaves: Mapping[SettingPath, Leaf]) -> Settings:
+    """The settings the leaves describe, validated.
+
+    Raises:
+        ProgressError: A value is not valid for its setting.
+    """
+    data: dict[str, Any] = {"changed_at": {}}
+    for path, (value, when) in sorted(leaves.items()):
+        if value is not None:
+            _put(data, path, value)
+        if when is not None:
+            _put(data["changed_at"], path, when)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as err:
+        raise validation_problems(err, None, prefix=("settings",)) from None
+
+
+def _put(tree: dict[str, Any], path: SettingPath, value: Any) -> None:
+    for key in path[:-1]:
+        tree = tree.setdefault(key, {})
+    tree[path[-1]] = value
+
+
+# ---------------------------------------------------------------------- applying
+
+
+def apply_changes(state: ProgressState, changes: Iterable[Change]) -> ProgressState:
+    """A state with the changes applied in order; stale changes are dropped.
+
+    A change is stale when its item (or setting) was changed later than the change was
+    made. Ties apply, so several changes made in one second all land.
+
+    Raises:
+        ProgressError: A change names an unknown setting or carries an invalid value.
+    """
+    items = dict(state.items)
+    leaves = setting_leaves(state.settings)
+    settings_changed = False
+    for change in changes:
+        at = utc_second(change.at)
+        if isinstance(change, (SetStatus, SetAssignee, SetNote)):
+            if not change.item_id:
+                raise ProgressError("a checklist item id cannot be empty", path="items",
+                                    hint="name the item, e.g. api.probes")
+            current = items.get(change.item_id, UNTOUCHED)
+            if current.changed_at is None or at >= current.changed_at:
+                items[change.item_id] = _changed_item(current, change, at)
+            continue
+        path, value = _setting_target(change)
+        _, when = leaves.get(path, (None, None))
+        if when is None or at >= when:
+            leaves[path] = (value, at)
+            settings_changed = True
+            settings_from_leaves({path: leaves[path]})  # report a bad value as this change's
+    settings = settings_from_leaves(leaves) if settings_changed else state.settings
+    return ProgressState.model_validate(
+        {"schema": state.schema_version, "settings": settings, "items": items}
+    )
+
+
+def _changed_item(current: ItemState, change: ItemChange, at: dt.datetime) -> ItemState:
+    update: dict[str, Any] = {"changed_at": at, "changed_by": change.by or None}
+    if isinstance(change, SetStatus):
+        update["status"] = change.status
+    elif isinstance(change, SetAssignee):
+        update["assignee"] = change.assignee or None
+    else:
+        update["note"] = change.note or None
+    try:
+        return ItemState.model_validate({**current.model_dump(by_alias=True), **update})
+    except ValidationError as err:
+        raise validation_problems(err, None, prefix=("items", change.item_id)) from None
+
+
+def _setting_target(change: SetSetting | SetOverride) -> tuple[SettingPath, Any]:
+    if isinstance(change, SetOverride):
+        if change.field not in ("class", "kind"):
+            raise ProgressError(
+                f"unknown override {change.field!r} for service {change.service!r}",
+                path=f"settings.overrides.{change.service}",
+                hint="override class (stateful|stateless) or kind (service|job|dev-only)",
+            )
+        return ("overrides", change.service, change.field), change.value or None
+    if change.key not in SETTING_KEYS:
+        close = difflib.get_close_matches(change.key, SETTING_KEYS, n=3)
+        raise ProgressError(
+            f"unknown setting {change.key!r}",
+            path=f"settings.{change.key}",
+            hint=("did you mean " + " or ".join(close) + "?") if close
+            else "the settings are " + ", ".join(SETTING_KEYS),
+        )
+    value = change.value
+    if change.key == "team" and value is not None:
+        value = tuple(value) if isinstance(value, (list, tuple)) else value
+        value = value or None
+    return tuple(change.key.split(".")), value

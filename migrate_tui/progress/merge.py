@@ -1,0 +1,173 @@
+"""Three-way merge of progress states, and the git merge driver built on it.
+
+The same merge serves two people saving one file at once (the store merges this session's
+changes into what is on disk) and two git branches (``migrate-tui merge-driver``).
+
+Rules, item by item and setting by setting:
+
+- what only one side changed (relative to the base) is taken from that side, so the union
+  of both sides' work survives;
+- in an item both sides changed, a field only one side changed still comes from that side;
+  a field both changed differently comes from the side whose item was changed last
+  (``changed_at``);
+- a setting both sides changed comes from the side that changed it last
+  (``settings.changed_at``); for ``team`` both sides' additions and removals are kept;
+- equal times are broken by comparing the values, so the merge gives the same result
+  whichever side is "ours".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from migrate_tui.errors import ProgressError
+from migrate_tui.progress.atomic import write_file
+from migrate_tui.progress.changes import Leaf, SettingPath, setting_leaves, settings_from_leaves
+from migrate_tui.progress.document import DEFAULT_NAME, dumps_state, header_name, read_state
+from migrate_tui.progress.model import UNTOUCHED, ItemState, ProgressState, Settings
+
+T = TypeVar("T")
+_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_ITEM_FIELDS = ("status", "assignee", "note", "changed_by", "changed_at")
+
+
+def _three_way(base: T, ours: T, theirs: T, pick: Callable[[], T]) -> T:
+    """The side that changed; ``pick()`` when both changed, differently."""
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    return pick()
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _later(ours: tuple[dt.datetime | None, Any], theirs: tuple[dt.datetime | None, Any]) -> bool:
+    """Whether ``theirs`` (time, value) wins over ``ours``: later, or equal and greater."""
+    key_o = (ours[0] or _NEVER, _canonical(ours[1]))
+    key_t = (theirs[0] or _NEVER, _canonical(theirs[1]))
+    return key_t > key_o
+
+
+def merge_item(base: ItemState, ours: ItemState, theirs: ItemState) -> ItemState:
+    """One item, merged field by field (see the module's rules)."""
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    dumped = [s.model_dump(mode="json") for s in (base, ours, theirs)]
+    winner = theirs if _later((ours.changed_at, dumped[1]), (theirs.changed_at, dumped[2])) \
+        else ours
+    merged = {
+        name: _three_way(
+            getattr(base, name), getattr(ours, name), getattr(theirs, name),
+            lambda name=name: getattr(winner, name),  # type: ignore[misc]
+        )
+        for name in _ITEM_FIELDS
+    }
+    return ItemState.model_validate(merged)
+
+
+def _merge_team(base: Any, first: Any, second: Any) -> tuple[str, ...]:
+    """Both sides' additions and removals; ``first``'s order, then ``second``'s additions."""
+    b, f, s = (tuple(x or ()) for x in (base, first, second))
+    removed = (set(b) - set(f)) | (set(b) - set(s))
+    return tuple(dict.fromkeys(name for name in (*f, *s) if name not in removed))
+
+
+def _merge_leaf(path: SettingPath, base: Leaf, ours: Leaf, theirs: Leaf) -> Leaf:
+    def pick() -> Leaf:
+        winner, loser = (theirs, ours) if _later((ours[1], ours[0]), (theirs[1], theirs[0])) \
+            else (ours, theirs)
+        if path == ("team",):
+            return _merge_team(base[0], winner[0], loser[0]) or None, winner[1]
+        return winner
+
+    return _three_way(base, ours, theirs, pick)
+
+
+def merge_settings(base: Settings, ours: Settings, theirs: Settings) -> Settings:
+    """The settings, merged leaf by leaf (see the module's rules)."""
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    leaves = [setting_leaves(s) for s in (base, ours, theirs)]
+    merged: dict[SettingPath, Leaf] = {}
+    for path in sorted({p for side in leaves for p in side}):
+        b, o, t = (side.get(path, (None, None)) for side in leaves)
+        merged[path] = _merge_leaf(path, b, o, t)
+    return settings_from_leaves(merged)
+
+
+def merge_states(base: ProgressState, ours: ProgressState, theirs: ProgressState) -> ProgressState:
+    """Merge two progress states that both started from ``base``.
+
+    Args:
+        base: The common ancestor (an empty state if there is none).
+        ours: One side.
+        theirs: The other side.
+
+    Returns:
+        The union of both sides' changes; where both changed the same thing, the later
+        change.
+    """
+    items: dict[str, ItemState] = {}
+    for item_id in sorted({*base.items, *ours.items, *theirs.items}):
+        merged = merge_item(base.item(item_id), ours.item(item_id), theirs.item(item_id))
+        if merged != UNTOUCHED:
+            items[item_id] = merged
+    return ProgressState.model_validate({
+        "schema": ours.schema_version,
+        "settings": merge_settings(base.settings, ours.settings, theirs.settings),
+        "items": items,
+    })
+
+
+def merge_driver(
+    base_path: str | os.PathLike[str],
+    ours_path: str | os.PathLike[str],
+    theirs_path: str | os.PathLike[str],
+    *,
+    stderr: TextIO | None = None,
+) -> int:
+    """Git's merge driver for progress files: ``migrate-tui merge-driver %O %A %B``.
+
+    Reads the three versions git hands over, merges them with :func:`merge_states` and
+    writes the result into ``ours_path`` (git's ``%A``), which git then takes as the
+    merged file. A missing or empty base (the file was added on both branches) is an
+    empty state.
+
+    Args:
+        base_path: The common ancestor's version (``%O``).
+        ours_path: The current branch's version (``%A``); receives the result.
+        theirs_path: The other branch's version (``%B``).
+        stderr: Where problems are reported (default: ``sys.stderr``).
+
+    Returns:
+        0 when merged; 1 when a version cannot be read or validated, in which case no file
+        is changed and git reports a conflict.
+    """
+    err_out = stderr if stderr is not None else sys.stderr
+    ours_file = Path(ours_path)
+    try:
+        states = [read_state(Path(p))[0] for p in (base_path, ours_path, theirs_path)]
+        name = header_name(ours_file.read_text(encoding="utf-8")) or DEFAULT_NAME
+        merged = merge_states(*states)
+        write_file(ours_file, dumps_state(merged, name).encode("utf-8"))
+    except ProgressError as err:
+        print(f"migrate-tui merge-driver: cannot merge the progress file:\n{err.render()}",
+              file=err_out)
+        return 1
+    except OSError as err:
+        print(f"migrate-tui merge-driver: cannot write {ours_file}: {err}", file=err_out)
+        return 1
+    return 0

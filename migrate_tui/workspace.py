@@ -1,0 +1,171 @@
+"""A migration workspace: the project, its analysis, its plan and its saved progress.
+
+The CLI and the TUI both work through this: it loads the project, reads the progress file,
+applies the overrides and settings saved there to the analysis and the plan, and saves
+changes through the progress store. A progress file that does not validate leaves the
+workspace read-only with the problem kept, never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from migrate_tui.analysis.model import Analysis
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.model import Project
+from migrate_tui.errors import MigrateError, ProgressError
+from migrate_tui.planning.decision import Answers
+from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
+from migrate_tui.planning.plan import ItemProgress, Plan, Settings
+from migrate_tui.progress.changes import Change
+from migrate_tui.progress.model import ProgressState
+from migrate_tui.progress.status import PlanRow
+from migrate_tui.progress.store import ProgressStore, default_path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything a session works on, computed from the files on disk."""
+
+    project: Project
+    analysis: Analysis
+    plan: Plan
+    state: ProgressState
+    """The saved progress (empty when the file is missing or unreadable)."""
+    store: ProgressStore
+    playbooks: PlanPlaybooks
+    progress_error: MigrateError | None = None
+    """Why the progress file could not be read: the workspace is then read-only."""
+    flags: Settings | None = None
+    """Settings given on the command line; they win over the saved ones."""
+
+    @property
+    def read_only(self) -> bool:
+        """True when the progress file is broken and must not be written."""
+        return self.progress_error is not None
+
+    def rows(self) -> list[PlanRow]:
+        """(item id, phase, service, text) of every checklist item, for the status figures."""
+        return [(i.id, p.id, t.service, i.text)
+                for p in self.plan.phases for t in p.tasks for i in t.checklist]
+
+    def item_ids(self) -> set[str]:
+        """Every checklist item id of the plan."""
+        return {i.id for i in self.plan.items()}
+
+    def orphaned(self) -> list[str]:
+        """Saved items whose service or rule left the project: kept, and shown as such."""
+        return sorted(set(self.state.items) - self.item_ids())
+
+    def apply(self, changes: Sequence[Change]) -> Workspace:
+        """Save changes, then re-analyse and re-plan from what the file now holds.
+
+        Raises:
+            ProgressError: The workspace is read-only, or the save failed.
+        """
+        if self.progress_error is not None:
+            raise ProgressError(
+                "the progress file is broken, so nothing is saved: "
+                + self.progress_error.message,
+                location=self.progress_error.location,
+                path=self.progress_error.path,
+                hint=self.progress_error.hint or "fix the file, then reload",
+            )
+        state = self.store.apply(changes)
+        return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
+
+    def reload_progress(self) -> Workspace:
+        """Read the progress file again (a teammate's ``git pull``)."""
+        try:
+            state = self.store.load()
+        except ProgressError as exc:
+            return replace(self, progress_error=exc)
+        return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
+
+
+def _settings(state: ProgressState, flags: Settings | None) -> Settings:
+    saved = state.settings
+    answers = Answers(**saved.answers.model_dump())
+    if flags is not None:
+        given = {k: v for k, v in flags.answers.model_dump().items() if v is not None}
+        answers = answers.model_copy(update=given)
+    return Settings(
+        team_size=(flags.team_size if flags and flags.team_size else saved.team_size),
+        focus=(flags.focus if flags and flags.focus is not None else saved.focus),
+        start=(flags.start if flags and flags.start else saved.start),
+        answers=answers,
+    )
+
+
+def overrides_of(state: ProgressState) -> dict[str, dict[str, Any]]:
+    """The class and kind overrides saved in the progress file, as the analysis takes them."""
+    return {
+        name: o.model_dump(by_alias=True, exclude_none=True)
+        for name, o in state.settings.overrides.items()
+        if o.model_dump(exclude_none=True)
+    }
+
+
+def compute(
+    project: Project,
+    store: ProgressStore,
+    state: ProgressState,
+    playbooks: PlanPlaybooks,
+    *,
+    progress_error: MigrateError | None = None,
+    flags: Settings | None = None,
+) -> Workspace:
+    """Analyse and plan ``project`` with the saved ``state`` applied."""
+    from migrate_tui.analysis.pipeline import analyze
+    from migrate_tui.planning.build import make_plan
+
+    overrides = {k: v for k, v in overrides_of(state).items() if k in project.services
+                 or k in project.inactive_services}
+    analysis = analyze(project, overrides)
+    progress = {
+        item_id: ItemProgress(status=s.status, assignee=s.assignee)
+        for item_id, s in state.items.items()
+    }
+    plan = make_plan(project, analysis, _settings(state, flags), progress, playbooks)
+    return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
+                     playbooks=playbooks, progress_error=progress_error, flags=flags)
+
+
+def open_workspace(
+    options: LoadOptions,
+    *,
+    state_file: str | None = None,
+    playbooks_dir: str | None = None,
+    flags: Settings | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Workspace:
+    """Load the project and its progress file.
+
+    Args:
+        options: The Compose flags.
+        state_file: The progress file (default: ``migration.toml`` next to the compose file).
+        playbooks_dir: A team's own playbooks, laid over ours.
+        flags: Settings from the command line, over the saved ones.
+        warn: Receives the loader's warnings.
+
+    Raises:
+        MigrateError: The project (or a playbook) does not load. A broken progress file
+            does not raise: the workspace is read-only and carries the error.
+    """
+    from migrate_tui.compose.loader import load_project
+
+    project = load_project(options, warn=warn)
+    playbooks = load_plan_playbooks(Path(playbooks_dir) if playbooks_dir else None)
+    path = Path(state_file) if state_file else default_path(project.working_dir)
+    if state_file and not path.is_absolute():
+        path = Path(options.cwd or ".").absolute() / path
+    store = ProgressStore(path)
+    try:
+        state = store.load()
+        error = None
+    except ProgressError as exc:
+        state, error = ProgressState(), exc
+    return compute(project, store, state, playbooks, progress_error=error, flags=flags)
