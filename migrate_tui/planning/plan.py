@@ -220,7 +220,7 @@ def _service_task(
         by_rule: dict[str, list[FindingFacts]] = {}
         for f in findings:
             task = playbooks.finding_tasks.get(f.rule)
-            if f.service == s.name and task is not None and task.phase == phase:
+            if task is not None and task.phase == phase:
                 by_rule.setdefault(f.rule, []).append(f)
         index = {item_id: n for n, (item_id, _, _) in enumerate(items)}
         for rule in sorted(by_rule):
@@ -304,6 +304,9 @@ def build_plan(
         settings.answers, playbooks.decision,
     )
     order = _service_order(data)
+    findings_of: dict[str | None, list[FindingFacts]] = {}
+    for finding in data.findings:
+        findings_of.setdefault(finding.service, []).append(finding)
     phases: list[PhasePlan] = []
     week = low = high = 0.0
     for phase in playbooks.phases:
@@ -326,7 +329,7 @@ def build_plan(
                 estimate_days=_round(sum(i.estimate_days for i in items)), checklist=items,
             ))
         for s in order:
-            built = _service_task(s, phase.id, playbooks, data.findings)
+            built = _service_task(s, phase.id, playbooks, findings_of.get(s.name, []))
             if built is None:
                 continue
             items, work = built
