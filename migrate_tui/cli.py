@@ -183,7 +183,8 @@ def _cmd_config(args: argparse.Namespace) -> int:
 def _cmd_tui(args: argparse.Namespace) -> int:
     from migrate_tui.tui.app import make_app
 
-    app = make_app(_options(args))
+    app = make_app(_options(args), state_file=getattr(args, "state", None),
+                   playbooks_dir=getattr(args, "playbooks", None))
     app.run()
     return int(app.return_code or 0)
 
@@ -301,6 +302,9 @@ def _write_file(path: Any, text: str) -> None:
     folder = path.parent if str(path.parent) else "."
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would create it
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

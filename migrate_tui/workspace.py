@@ -75,7 +75,17 @@ class Workspace:
                 hint=self.progress_error.hint or "fix the file, then reload",
             )
         state = self.store.apply(changes)
+        if state.settings == self.state.settings:
+            return self.with_progress(state)
         return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
+
+    def with_progress(self, state: ProgressState) -> Workspace:
+        """The same analysis, the plan re-made with new statuses and owners (no re-analysis)."""
+        from migrate_tui.planning.build import make_plan
+
+        plan = make_plan(self.project, self.analysis, _settings(state, self.flags),
+                         _progress(state), self.playbooks)
+        return replace(self, plan=plan, state=state, progress_error=None)
 
     def reload_progress(self) -> Workspace:
         """Read the progress file again (a teammate's ``git pull``)."""
@@ -83,6 +93,8 @@ class Workspace:
             state = self.store.load()
         except ProgressError as exc:
             return replace(self, progress_error=exc)
+        if state.settings == self.state.settings:
+            return self.with_progress(state)
         return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
 
 
@@ -109,6 +121,11 @@ def overrides_of(state: ProgressState) -> dict[str, dict[str, Any]]:
     }
 
 
+def _progress(state: ProgressState) -> dict[str, ItemProgress]:
+    return {item_id: ItemProgress(status=s.status, assignee=s.assignee)
+            for item_id, s in state.items.items()}
+
+
 def compute(
     project: Project,
     store: ProgressStore,
@@ -125,11 +142,7 @@ def compute(
     overrides = {k: v for k, v in overrides_of(state).items() if k in project.services
                  or k in project.inactive_services}
     analysis = analyze(project, overrides)
-    progress = {
-        item_id: ItemProgress(status=s.status, assignee=s.assignee)
-        for item_id, s in state.items.items()
-    }
-    plan = make_plan(project, analysis, _settings(state, flags), progress, playbooks)
+    plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks)
     return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
                      playbooks=playbooks, progress_error=progress_error, flags=flags)
 

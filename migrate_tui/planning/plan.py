@@ -122,6 +122,19 @@ class Task(BaseModel):
         """Items done or skipped."""
         return sum(1 for i in self.checklist if i.status in ("done", "skipped"))
 
+    @property
+    def days_left(self) -> float:
+        """The estimate, less the share of the items done (weighted by their estimates)."""
+        weights = [i.estimate_days for i in self.checklist]
+        total = sum(weights)
+        if not self.checklist:
+            return self.estimate_days
+        if total <= 0:
+            weights, total = [1.0] * len(self.checklist), float(len(self.checklist))
+        left = sum(w for w, i in zip(weights, self.checklist)
+                   if i.status not in ("done", "skipped"))
+        return self.estimate_days * left / total
+
 
 class PhasePlan(BaseModel):
     """One phase, scheduled."""
@@ -138,6 +151,11 @@ class PhasePlan(BaseModel):
     end_date: str | None = None
     estimate_days: float
     tasks: list[Task]
+
+    @property
+    def days_left(self) -> float:
+        """Work left in this phase, in person-days."""
+        return sum(t.days_left for t in self.tasks)
 
 
 class Plan(BaseModel):

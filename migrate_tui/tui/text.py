@@ -9,6 +9,18 @@ from rich.text import Text
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def plain(value: str) -> Text:
+def clean(value: object) -> str:
+    """``value`` as a string with terminal control characters replaced."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(value))
+
+
+def plain(value: object, style: str = "") -> Text:
     """``value`` as literal text: no markup, no terminal control sequences."""
-    return Text(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", value))
+    return Text(clean(value), style=style)
+
+
+STATUS_MARK = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "skipped": "[-]", "blocked": "[!]"}
+STATUS_STYLE = {"todo": "", "doing": "yellow", "done": "green", "skipped": "dim",
+                "blocked": "bold red"}
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+CLASS_STYLE = {"stateful": "magenta", "stateless": "green"}

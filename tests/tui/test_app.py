@@ -1,66 +1,223 @@
-"""The first TUI: services listed, errors shown in the app, `r` recovers, `q` quits."""
+"""The TUI, driven with Pilot: every view and action, and what lands on disk."""
 
 from __future__ import annotations
 
+import shutil
+import tomllib
 from pathlib import Path
 
+import pytest
+
 from migrate_tui.compose.discover import LoadOptions
-from migrate_tui.tui.app import make_app
+from migrate_tui.tui.app import MigrateApp, make_app
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
-from migrate_tui.tui.widgets.services_table import ServicesTable
+from migrate_tui.tui.widgets.plan_view import PlanTree
+from migrate_tui.tui.widgets.services_view import ServicesView
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
 
 
-def _options(path: Path) -> LoadOptions:
-    return LoadOptions(path=str(path), environ={"PATH": "/usr/bin", "HOME": "/root"}, cwd=str(path))
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    target = tmp_path / "shop"
+    shutil.copytree(SAMPLES / "api-postgres-redis", target)
+    return target
 
 
-async def _wait_loaded(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if app.project is not None or app.query_one(ErrorPanel).error is not None:
+def _app(path: Path, **kwargs: object) -> MigrateApp:
+    options = LoadOptions(path=str(path), environ={"PATH": "/usr/bin", "HOME": str(path)},
+                          cwd=str(path))
+    return make_app(options, user="alice", watch_interval=0, **kwargs)
+
+
+async def _until(pilot, check, what: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if check():
             return
-    raise AssertionError("the project never finished loading")
+    raise AssertionError(f"timed out waiting for {what}")
 
 
-async def test_lists_every_service_with_image_ports_and_volumes() -> None:
-    app = make_app(_options(SAMPLES / "api-postgres-redis"))
+async def _loaded(app: MigrateApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await _until(pilot, lambda: app.workspace is not None or app.load_error is not None,
+                 "the project to load")
+    await pilot.pause()
+
+
+def _toml(path: Path) -> dict:
+    return tomllib.loads((path / "migration.toml").read_text())
+
+
+async def test_number_keys_switch_the_five_views(project: Path) -> None:
+    app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait_loaded(app, pilot)
-        table = app.query_one(ServicesTable)
-        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        assert names == sorted(app.project.services)
-        row = table.get_row(next(k for k in table.rows if k.value == "db"))
-        assert str(row[1]).startswith("postgres:")
-        assert "/var/lib/postgresql/data" in str(row[3])
+        await _loaded(app, pilot)
+        tabs = app.query_one("#tabs")
+        for key, tab in zip("23451", ("services", "graph", "plan", "findings", "overview")):
+            await pilot.press(key)
+            assert tabs.active == tab
 
 
-async def test_broken_file_shows_the_error_and_r_recovers(tmp_path: Path) -> None:
-    compose = tmp_path / "compose.yaml"
-    compose.write_text("services:\n  web:\n    image: nginx\n    ports:\n      - 'abc'\n")
-    app = make_app(_options(tmp_path))
+async def test_plan_opens_on_the_first_item_and_space_lands_in_the_toml(project: Path) -> None:
+    app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait_loaded(app, pilot)
+        await _loaded(app, pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        tree = app.query_one(PlanTree)
+        assert tree.has_focus
+        first = app.workspace.plan.phases[0].tasks[0].checklist[0].id
+        assert tree.cursor_node is not None and tree.cursor_node.data == ("item", first)
+        await pilot.press("space")
+        await _until(pilot, lambda: (project / "migration.toml").exists(), "the save")
+        item = _toml(project)["items"][first]
+        assert item["status"] == "done"
+        assert item["changed_by"] == "alice"
+        assert item["changed_at"]
+        await _until(pilot, lambda: "saved" in str(app.query_one("#save-state").render()),
+                     "the saved state")
+
+
+async def test_item_form_sets_assignee_and_note(project: Path) -> None:
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        first = app.workspace.plan.phases[0].tasks[0].checklist[0].id
+        await pilot.press("a")
+        await pilot.pause()
+        for ch in "bob":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await _until(pilot, lambda: (project / "migration.toml").exists(), "the save")
+        assert _toml(project)["items"][first]["assignee"] == "bob"
+
+
+async def test_overriding_a_service_to_stateful_doubles_its_estimate_on_screen(
+        project: Path) -> None:
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("2")
+        view = app.query_one(ServicesView)
+        view.select("api")
+        await pilot.pause()
+        before = view.rows["api"][4]
+        await pilot.press("c")
+        await _until(pilot, lambda: view.rows["api"][1] == "stateful", "the re-plan")
+        assert view.rows["api"][4] == pytest.approx(2 * before)
+        assert _toml(project)["settings"]["overrides"]["api"]["class"] == "stateful"
+
+
+async def test_export_writes_the_same_file_the_cli_writes(project: Path) -> None:
+    import subprocess
+    import sys
+
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await _until(pilot, lambda: (project / "MIGRATION_PLAN.md").exists(), "the export")
+    cli = subprocess.run([sys.executable, "-m", "migrate_tui", "plan", "-o", "cli.md"],
+                         cwd=project, env={"PATH": "/usr/bin", "HOME": str(project)},
+                         capture_output=True, text=True, check=True)
+    assert cli.returncode == 0
+    assert (project / "MIGRATION_PLAN.md").read_text() == (project / "cli.md").read_text()
+
+
+async def test_broken_compose_file_shows_the_error_and_r_recovers(project: Path) -> None:
+    compose = project / "compose.yaml"
+    good = compose.read_text()
+    compose.write_text(good.replace("services:", "services:\n  broken: [1, 2\n", 1))
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
         panel = app.query_one(ErrorPanel)
-        assert panel.display
-        assert "compose.yaml:5" in panel.error.render()
-        assert "services.web.ports[0]" in panel.error.render()
-        compose.write_text("services:\n  web:\n    image: nginx\n    ports:\n      - '8080:80'\n")
+        assert panel.display and app.workspace is None
+        assert "compose.yaml:" in panel.error.render()
+        compose.write_text(good)
         await pilot.press("r")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.project is not None:
-                break
-        assert app.project is not None and list(app.project.services) == ["web"]
+        await _until(pilot, lambda: app.workspace is not None, "the reload")
         assert not panel.display
-        assert app.query_one(ServicesTable).row_count == 1
 
 
-async def test_q_quits() -> None:
-    app = make_app(_options(SAMPLES / "webapp"))
+async def test_broken_progress_file_opens_read_only_and_is_left_alone(project: Path) -> None:
+    broken = 'schema = 1\n[items."api.probes"]\nstatus = "finished"\n'
+    (project / "migration.toml").write_text(broken)
+    app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait_loaded(app, pilot)
+        await _loaded(app, pilot)
+        assert app.workspace is not None and app.workspace.read_only
+        assert "read-only" in str(app.query_one("#save-state").render())
+        await pilot.press("4")
+        await pilot.press("space")
+        await pilot.pause(0.2)
+    assert (project / "migration.toml").read_text() == broken
+
+
+async def test_a_teammates_change_on_disk_is_picked_up(project: Path) -> None:
+    options = LoadOptions(path=str(project), environ={"PATH": "/usr/bin", "HOME": str(project)},
+                          cwd=str(project))
+    app = make_app(options, user="alice", watch_interval=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        (project / "migration.toml").write_text(
+            'schema = 1\n\n[items."api.probes"]\nstatus = "done"\nchanged_by = "bob"\n'
+            "changed_at = 2030-01-01T00:00:00Z\n")
+        await _until(pilot, lambda: app.workspace.state.item("api.probes").status == "done",
+                     "the reload from disk")
+
+
+async def test_graph_and_findings_open_their_service(project: Path) -> None:
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "services"
+        assert app.query_one(ServicesView).selected is not None
+        await pilot.press("5")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#tabs").active == "services"
+
+
+async def test_filter_narrows_the_services_table(project: Path) -> None:
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        await pilot.press("2", "slash")
+        for ch in "stateful":
+            await pilot.press(ch)
+        await pilot.pause()
+        table = app.query_one("#svc-table")
+        names = {str(k.value) for k in table.rows}
+        assert names == {n for n, s in app.workspace.analysis.services.items()
+                         if s.service_class == "stateful" and s.active}
+
+
+async def test_answering_a_question_is_saved(project: Path) -> None:
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        field = app.query_one("#q-servers")
+        field.focus()
+        for ch in "3":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await _until(pilot, lambda: (project / "migration.toml").exists(), "the save")
+        assert _toml(project)["settings"]["answers"]["servers"] == 3
+
+
+async def test_q_quits(project: Path) -> None:
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0

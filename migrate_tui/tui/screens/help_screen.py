@@ -1,0 +1,45 @@
+"""The keys, on one screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# migrate-tui
+
+| Key | Where | What |
+|---|---|---|
+| `1`-`5` | anywhere | Overview, Services, Graph, Plan, Findings |
+| `ctrl+p` | anywhere | the command palette: every action, and "open service NAME" |
+| `e` | anywhere | export the plan as Markdown |
+| `r` | anywhere | reload the compose files and the progress file |
+| `?` | anywhere | this help |
+| `q` | anywhere | quit |
+| `space` | Plan | toggle the selected item done / todo |
+| `s` `a` `n` | Plan | the item's status, assignee, note |
+| `/` | Services | filter |
+| `o` | Services | sort by the next column (or click a header) |
+| `c` | Services | override: stateful / stateless (saved, re-plans) |
+| `k` | Services | override: kind (service, job, dev-only) |
+| `enter` | Graph, Findings | open the service |
+
+Every change is saved to the progress file at once (see the line above the footer).
+A teammate's change to that file (after a `git pull`) is picked up within a second.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Press any of escape, ? or q to close."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="help"):
+            yield Markdown(HELP)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,74 @@
+"""The Findings view: every finding by severity and rule; Enter opens its service."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from migrate_tui.tui.messages import OpenService
+from migrate_tui.tui.text import SEVERITY_STYLE, plain
+from migrate_tui.workspace import Workspace
+
+_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+class FindingsView(Vertical):
+    """The findings table and the selected finding's fix."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.workspace: Workspace | None = None
+        self.order: list[str | None] = []
+        self.fixes: list[Text] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="findings-summary")
+        yield DataTable(id="findings-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="findings-fix")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#findings-table", DataTable)
+        table.add_columns("Severity", "Rule", "Service", "Finding", "Where")
+
+    def show(self, workspace: Workspace) -> None:
+        """List ``workspace``'s findings."""
+        self.workspace = workspace
+        active = workspace.project.services
+        found = sorted((f for f in workspace.analysis.findings
+                        if f.service is None or f.service in active),
+                       key=lambda f: (_ORDER[f.severity], f.rule, f.service or "",
+                                      f.evidence.line or 0))
+        counts = {s: sum(1 for f in found if f.severity == s) for s in _ORDER}
+        summary = Text(f"{len(found)} findings: ", style="bold")
+        for severity, n in counts.items():
+            summary.append(f"{n} {severity}  ", style=SEVERITY_STYLE[severity])
+        summary.append("Enter opens the service.", style="dim")
+        self.query_one("#findings-summary", Static).update(summary)
+        table = self.query_one("#findings-table", DataTable)
+        table.clear()
+        self.order = []
+        self.fixes = []
+        for f in found:
+            table.add_row(Text(f.severity, style=SEVERITY_STYLE[f.severity]), plain(f.rule),
+                          plain(f.service or "(project)"), plain(f.message),
+                          plain(f.evidence.where))
+            self.order.append(f.service)
+            fix = Text("Fix: ", style="bold")
+            fix.append_text(plain(f.fix))
+            self.fixes.append(fix)
+        if self.fixes:
+            self.query_one("#findings-fix", Static).update(self.fixes[0])
+
+    @on(DataTable.RowHighlighted, "#findings-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.fixes):
+            self.query_one("#findings-fix", Static).update(self.fixes[event.cursor_row])
+
+    @on(DataTable.RowSelected, "#findings-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        service = self.order[event.cursor_row] if event.cursor_row < len(self.order) else None
+        if service:
+            self.post_message(OpenService(service))

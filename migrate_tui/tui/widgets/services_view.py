@@ -1,0 +1,207 @@
+"""The Services view: a sortable, filterable table and the selected service's detail."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Static
+
+from migrate_tui.tui.messages import OverrideRequested
+from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
+from migrate_tui.workspace import Workspace
+
+_COLUMNS = ("Service", "Class", "Kind", "Wave", "Days", "Findings", "Progress")
+_KINDS = ("service", "job", "dev-only")
+
+
+class ServicesView(Horizontal):
+    """Table on the left, detail on the right."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("c", "toggle_class", "Stateful/stateless"),
+        Binding("k", "cycle_kind", "Kind"),
+        Binding("o", "sort", "Sort"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.workspace: Workspace | None = None
+        self.selected: str | None = None
+        self.sort_column = 0
+        self.rows: dict[str, tuple[object, ...]] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="svc-left"):
+            yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter")
+            yield DataTable(id="svc-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="svc-detail"):
+            yield Static(id="svc-detail-text")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#svc-table", DataTable)
+        for label in _COLUMNS:
+            table.add_column(label, key=label)
+
+    def show(self, workspace: Workspace) -> None:
+        """Show ``workspace``, keeping the selection and the filter."""
+        self.workspace = workspace
+        plan = workspace.plan
+        days: dict[str, float] = {}
+        progress: dict[str, list[int]] = {}
+        for phase in plan.phases:
+            for task in phase.tasks:
+                if task.service is None:
+                    continue
+                days[task.service] = days.get(task.service, 0) + task.estimate_days
+                counts = progress.setdefault(task.service, [0, 0])
+                counts[0] += task.done
+                counts[1] += len(task.checklist)
+        findings: dict[str, int] = {}
+        for f in workspace.analysis.findings:
+            if f.service:
+                findings[f.service] = findings.get(f.service, 0) + 1
+        self.rows = {}
+        for name, info in workspace.analysis.services.items():
+            if not info.active:
+                continue
+            done, total = progress.get(name, [0, 0])
+            self.rows[name] = (name, info.service_class, info.kind, info.wave,
+                               round(days.get(name, 0), 2), findings.get(name, 0),
+                               (done / total) if total else 0.0, f"{done}/{total}")
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#svc-table", DataTable)
+        needle = self.query_one("#svc-filter", Input).value.strip().lower()
+        keep = self.selected
+        table.clear()
+        key = self.sort_column
+        rows = sorted(self.rows.values(), key=lambda r: (r[key], r[0]),
+                      reverse=key in (4, 5))
+        for row in rows:
+            name, cls, kind = str(row[0]), str(row[1]), str(row[2])
+            if needle and not any(needle in v.lower() for v in (name, cls, kind)):
+                continue
+            overridden = self.workspace and self.workspace.analysis.services[name].overridden
+            table.add_row(
+                plain(name, "bold" if overridden else ""),
+                Text(cls + ("*" if overridden else ""), style=CLASS_STYLE[cls]),
+                Text(kind, style="dim" if kind != "service" else ""),
+                str(row[3]), f"{row[4]:g}", str(row[5]) if row[5] else "-", str(row[7]),
+                key=name,
+            )
+        if table.row_count:
+            names = [str(r.value) for r in table.rows]
+            index = names.index(keep) if keep in names else 0
+            table.move_cursor(row=index)
+            self._detail(names[index])
+        else:
+            self.query_one("#svc-detail-text", Static).update("No service matches the filter.")
+
+    def select(self, name: str) -> None:
+        """Select ``name`` (from the graph or the findings)."""
+        self.selected = name
+        filt = self.query_one("#svc-filter", Input)
+        if filt.value:
+            filt.value = ""
+        self._fill()
+        self.query_one("#svc-table", DataTable).focus()
+
+    @on(Input.Changed, "#svc-filter")
+    def _filter(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#svc-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#svc-table", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#svc-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value:
+            self.selected = str(event.row_key.value)
+            self._detail(self.selected)
+
+    @on(DataTable.HeaderSelected, "#svc-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_column = event.column_index
+        self._fill()
+
+    def action_filter(self) -> None:
+        self.query_one("#svc-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        self.sort_column = (self.sort_column + 1) % 7
+        self.notify(f"sorted by {_COLUMNS[self.sort_column].lower()}", timeout=1.5)
+        self._fill()
+
+    def action_toggle_class(self) -> None:
+        if not self.workspace or not self.selected:
+            return
+        info = self.workspace.analysis.services[self.selected]
+        target = "stateless" if info.service_class == "stateful" else "stateful"
+        self.post_message(OverrideRequested(self.selected, "class", target))
+
+    def action_cycle_kind(self) -> None:
+        if not self.workspace or not self.selected:
+            return
+        info = self.workspace.analysis.services[self.selected]
+        target = _KINDS[(_KINDS.index(info.kind) + 1) % len(_KINDS)]
+        self.post_message(OverrideRequested(self.selected, "kind", target))
+
+    def _detail(self, name: str) -> None:
+        ws = self.workspace
+        if ws is None or name not in ws.analysis.services:
+            return
+        info = ws.analysis.services[name]
+        out = Text()
+        out.append_text(plain(name, "bold"))
+        out.append(f"  {info.service_class}", style=CLASS_STYLE[info.service_class])
+        out.append(f" · {info.kind} · wave {info.wave} · confidence {info.confidence:.2f}")
+        if info.overridden:
+            out.append(" · overridden (c / k to change)", style="yellow")
+        out.append("\n\nWhy\n", style="bold underline")
+        for reason in (*info.reasons, *info.kind_reasons):
+            out.append("  • ")
+            out.append_text(plain(reason))
+            out.append("\n")
+        needs = [e for e in ws.analysis.edges if e.source == name]
+        needed = [e for e in ws.analysis.edges if e.target == name]
+        out.append("\nNeeds\n", style="bold underline")
+        for e in needs or []:
+            out.append_text(plain(f"  → {e.target}  ({e.kind}, {e.evidence.where})"))
+            out.append("\n")
+        if not needs:
+            out.append("  nothing\n", style="dim")
+        out.append("\nNeeded by\n", style="bold underline")
+        for e in needed:
+            out.append_text(plain(f"  ← {e.source}  ({e.kind})"))
+            out.append("\n")
+        if not needed:
+            out.append("  nothing\n", style="dim")
+        out.append("\nFindings\n", style="bold underline")
+        found = [f for f in ws.analysis.findings if f.service == name]
+        for f in found:
+            out.append(f"  {f.severity:<6} ", style=SEVERITY_STYLE[f.severity])
+            out.append_text(plain(f"{f.rule}: {f.message}"))
+            out.append("\n         fix: ", style="dim")
+            out.append_text(plain(f.fix, "dim"))
+            out.append("\n")
+        if not found:
+            out.append("  none\n", style="dim")
+        out.append("\nChecklist\n", style="bold underline")
+        for phase in ws.plan.phases:
+            for task in phase.tasks:
+                if task.service != name:
+                    continue
+                out.append(f"  {phase.name}: {task.estimate_days:g} days\n", style="bold")
+                for item in task.checklist:
+                    out.append(f"  {STATUS_MARK[item.status]} ", style=STATUS_STYLE[item.status])
+                    out.append_text(plain(item.text))
+                    if item.assignee:
+                        out.append_text(plain(f"  @{item.assignee}", "cyan"))
+                    out.append("\n")
+        self.query_one("#svc-detail-text", Static).update(out)

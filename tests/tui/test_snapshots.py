@@ -1,0 +1,42 @@
+"""Snapshots of the five views on the SaaS sample (pytest-textual-snapshot).
+
+Update after reviewing a change: ``pytest tests/tui/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.tui.app import make_app
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_projects" / "saas"
+FIXED = Path("/tmp/migrate-tui-snapshots/saas")
+"""A fixed path, so the path shown in the header is the same on every machine."""
+
+
+@pytest.fixture(scope="module")
+def project() -> Path:
+    if FIXED.exists():
+        shutil.rmtree(FIXED)
+    shutil.copytree(SAMPLE, FIXED)
+    return FIXED
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3", "4", "5"])
+def test_view_snapshot(snap_compare, project: Path, key: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(LoadOptions(path=str(project), environ={"PATH": "/usr/bin", "HOME": "/root"},
+                               cwd=str(project)), user="alice", watch_interval=0)
+
+    async def loaded(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if app.workspace is not None:
+                break
+        await pilot.press(key)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)
