@@ -311,6 +311,11 @@ class Canonicalizer:
         for i, item in enumerate(value):
             ikp = (*kp, i)
             if isinstance(item, dict):
+                if "target" not in item:
+                    raise self.error(
+                        f"service ports {format_path(ikp)} is missing a target port", ikp,
+                        "add `target: PORT`, the port the container listens on",
+                    )
                 port = dict(item)
                 port.setdefault("mode", "ingress")
                 port.setdefault("protocol", "tcp")

@@ -16,6 +16,10 @@ from migrate_tui.compose.merge import drop_path, merge_service
 from migrate_tui.compose.parse import ParsedFile
 from migrate_tui.errors import ExtendsError, Location
 
+MAX_CHAIN = 64
+"""Longest ``extends`` chain followed (a service on a service on a service...): each link
+is a few nested calls, and real chains are two or three links long."""
+
 LoadFile = Callable[[str], "tuple[dict[str, Any], ParsedFile, str]"]
 """Loads another compose file for ``extends.file``: its data (long syntax, extends not yet
 applied), its parsed source and the folder its relative paths are resolved against."""
@@ -71,6 +75,14 @@ class ExtendsResolver:
                 location=self.source.locate(("services", name, "extends")),
                 path=f"services.{name}.extends",
                 hint="break the cycle: a service cannot extend itself, directly or not",
+            )
+        if len(chain) >= MAX_CHAIN:
+            raise ExtendsError(
+                f"the extends chain from service {chain[0][1]!r} is longer than {MAX_CHAIN} "
+                f"links (it reaches {name!r} here)",
+                location=self.source.locate(("services", name, "extends")),
+                path=f"services.{name}.extends",
+                hint="extend the service at the root of the chain directly",
             )
         chain = (*chain, link)
         ext = svc["extends"]

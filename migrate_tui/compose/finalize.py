@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -205,30 +206,30 @@ def check_consistency(
 
 def find_cycle(services: dict[str, Any]) -> list[str] | None:
     """The first depends_on cycle, services visited in sorted order; None if there is none."""
-    state: dict[str, int] = {}
-    stack: list[str] = []
+    state: dict[str, int] = {}  # 1: on the path being followed, 2: done
 
-    def visit(name: str) -> list[str] | None:
-        state[name] = 1
-        stack.append(name)
-        for dep in sorted((services[name].get("depends_on") or {}).keys()):
-            if dep not in services:
+    def deps(name: str) -> Iterator[str]:
+        return iter(sorted((services[name].get("depends_on") or {}).keys()))
+
+    for root in sorted(services):
+        if root in state:
+            continue
+        # Depth first without recursion: a chain of thousands of services is no problem.
+        stack, pending = [root], [deps(root)]
+        state[root] = 1
+        while stack:
+            dep = next(pending[-1], None)
+            if dep is None:
+                state[stack.pop()] = 2
+                pending.pop()
+            elif dep not in services:
                 continue
-            if state.get(dep) == 1:
+            elif state.get(dep) == 1:
                 return [*stack[stack.index(dep):], dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[name] = 2
-        return None
-
-    for name in sorted(services):
-        if name not in state:
-            found = visit(name)
-            if found:
-                return found
+            elif dep not in state:
+                state[dep] = 1
+                stack.append(dep)
+                pending.append(deps(dep))
     return None
 
 

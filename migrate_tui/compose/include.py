@@ -21,6 +21,9 @@ from migrate_tui.errors import IncludeError
 LoadProject = Callable[[list[str], str, dict[str, str], tuple[str, ...]], dict[str, Any]]
 """Loads the files of an included project: (files, project dir, environment, include chain)."""
 
+MAX_CHAIN = 32
+"""Deepest nesting of ``include`` followed (a project including one that includes...)."""
+
 _RESOURCES = ("services", "networks", "volumes", "secrets", "configs", "models")
 
 
@@ -40,6 +43,13 @@ def apply_include(
     entries = data.get("include")
     if not entries:
         return data
+    if len(chain) > MAX_CHAIN:
+        raise IncludeError(
+            f"includes are nested more than {MAX_CHAIN} projects deep",
+            location=source.locate(("include",)),
+            path="include",
+            hint="include the innermost projects directly from the top-level file",
+        )
     out = {k: v for k, v in data.items() if k != "include"}
     for i, entry in enumerate(entries):
         kp = ("include", i)
@@ -48,6 +58,8 @@ def apply_include(
         raw_paths = spec.get("path")
         paths = raw_paths if isinstance(raw_paths, list) else [raw_paths]
         files = [posixpath.normpath(posixpath.join(base_dir, str(p))) for p in paths]
+        if not files:
+            continue  # `path: []` includes nothing, as Compose reads it
         for f in files:
             if f in chain:
                 cycle = "\n include ".join([*chain, f])

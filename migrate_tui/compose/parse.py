@@ -319,12 +319,15 @@ class _Builder:
                     value = self._mapping(source, kp, depth + 1)
                 finally:
                     scratch, self.positions = self.positions, outer
-                added = {key for key in value if key not in out}
+                # In the source's order: a set here would order the keys by string hash,
+                # which changes from one run to the next.
+                added = [key for key in value if key not in out]
                 for key in added:
                     out[key] = value[key]
+                added_keys = set(added)
                 depth_of_key = len(kp)
                 for path, pos in scratch.items():
-                    if len(path) > depth_of_key and path[depth_of_key] in added:
+                    if len(path) > depth_of_key and path[depth_of_key] in added_keys:
                         self.positions.setdefault(path, pos)
         return out
 

@@ -44,7 +44,9 @@ class ServiceFacts:
     """service, job or dev-only."""
     wave: int
     engine: str | None = None
-    """The stateful engine (postgres, kafka...) when the catalogue knows the image."""
+    """The stateful engine's key in engines.yaml (postgresql, kafka...), if known."""
+    software: str | None = None
+    """What people call it (PostgreSQL, Kafka), for titles."""
     ports: int = 0
     volumes: int = 0
     builds: bool = False
@@ -404,7 +406,7 @@ def _service_title(s: ServiceFacts, phase: str) -> str:
             f"{s.name}: make the Job safe to re-run"
     if phase == "pain":
         if s.service_class == "stateful":
-            return f"{s.name}: move the data and cut over ({s.engine or 'stateful'})"
+            return f"{s.name}: move the data and cut over ({s.software or s.engine or 'stateful'})"
         return f"{s.name}: run it in the cluster"
     return f"{s.name}: make it Kubernetes-native"
 

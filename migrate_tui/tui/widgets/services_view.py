@@ -168,17 +168,25 @@ class ServicesView(Horizontal):
             out.append("  • ")
             out.append_text(plain(reason))
             out.append("\n")
-        needs = [e for e in ws.analysis.edges if e.source == name]
-        needed = [e for e in ws.analysis.edges if e.target == name]
+        needs: dict[str, list[str]] = {}
+        where: dict[str, str] = {}
+        needed: dict[str, list[str]] = {}
+        for e in ws.analysis.edges:
+            if e.source == name:
+                needs.setdefault(e.target, []).append(e.kind)
+                where.setdefault(e.target, e.evidence.where)
+            elif e.target == name:
+                needed.setdefault(e.source, []).append(e.kind)
         out.append("\nNeeds\n", style="bold underline")
-        for e in needs or []:
-            out.append_text(plain(f"  → {e.target}  ({e.kind}, {e.evidence.where})"))
+        for target, kinds in sorted(needs.items()):
+            out.append_text(plain(f"  → {target}  ({', '.join(dict.fromkeys(kinds))}; "
+                                  f"{where[target]})"))
             out.append("\n")
         if not needs:
             out.append("  nothing\n", style="dim")
         out.append("\nNeeded by\n", style="bold underline")
-        for e in needed:
-            out.append_text(plain(f"  ← {e.source}  ({e.kind})"))
+        for source, kinds in sorted(needed.items()):
+            out.append_text(plain(f"  ← {source}  ({', '.join(dict.fromkeys(kinds))})"))
             out.append("\n")
         if not needed:
             out.append("  nothing\n", style="dim")
