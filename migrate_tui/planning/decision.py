@@ -154,8 +154,10 @@ def decide(
         ]
     elif stateful and not (answers.ops_owner is True and len(go) >= 3):
         recommendation = "stateless-first"
-        reasons = go + [f"{stateful} stateful service{'s' if stateful != 1 else ''}: move them "
-                        "last (or to managed services), each with its own cut-over"]
+        reasons = go + ([f"{stateful} stateful services: move them last (or to managed "
+                         "services), each with its own cut-over"] if stateful != 1 else
+                        ["1 stateful service: move it last (or to a managed service), with "
+                         "its own cut-over"])
         would_change.append("an operator or managed service is chosen for every data store, "
                             "and someone owns operations: then migrate everything")
     else:

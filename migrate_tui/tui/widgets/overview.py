@@ -53,7 +53,7 @@ class Overview(VerticalScroll):
             with Vertical(id="ov-decision-box"):
                 yield Static(id="ov-decision")
             with Vertical(id="ov-questions"):
-                yield Label("[b]The decision's questions[/b] (saved to the progress file)")
+                yield Label("[b]Your answers[/b] (saved as you change them)")
                 for key, text, kind in _QUESTIONS:
                     with Horizontal(classes="question"):
                         yield Label(text, classes="question-text")
