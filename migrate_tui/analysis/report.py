@@ -15,6 +15,8 @@ groups and aligns; colour is plain ANSI, on only when the caller says the termin
 
 from __future__ import annotations
 
+import re
+
 import textwrap
 from collections.abc import Iterable
 from itertools import groupby
@@ -321,4 +323,17 @@ def render_text(analysis: Analysis, color: bool = False) -> str:
     lines: list[str] = []
     for section in sections:
         lines += [*section, ""]
-    return "\n".join(line.rstrip() for line in lines).rstrip() + "\n"
+    return _neutralize("\n".join(line.rstrip() for line in lines).rstrip() + "\n")
+
+
+_OUR_COLOURS = re.compile(r"(\x1b\[[0-9;]*m)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _neutralize(text: str) -> str:
+    """Control characters from the compose file shown as ``\\x1b``; our colours kept."""
+    parts = _OUR_COLOURS.split(text)
+    return "".join(
+        part if i % 2 else _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", part)
+        for i, part in enumerate(parts)
+    )

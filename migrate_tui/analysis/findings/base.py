@@ -9,6 +9,8 @@ values its texts need. The texts themselves (message, fix, severity, variants) l
 
 from __future__ import annotations
 
+import re
+
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -143,9 +145,19 @@ def rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(value: Any) -> Any:
+    """A value from the compose file with its control characters shown as ``\\x1b``."""
+    if isinstance(value, str):
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
+    return value
+
+
 def _fill(template: str, values: Mapping[str, Any], rule_id: str, field_name: str) -> str:
     try:
-        return template.format_map(values)
+        return template.format_map({k: _visible(v) for k, v in values.items()})
     except (KeyError, IndexError, ValueError) as exc:
         raise PlaybookError(
             f"rule {rule_id}: the {field_name} template needs {exc}, which the rule does not give",
