@@ -40,8 +40,12 @@ def findings() -> set[tuple[str, str | None, int]]:
             if f.evidence.file == "compose.yaml"}
 
 
+COVERED_ELSEWHERE = {"path-outside-project"}
+"""Rules whose fixture needs files outside the fixture folder: tests/analysis/test_paths_rule.py."""
+
+
 def test_every_rule_is_exercised_by_the_fixture() -> None:
-    assert {rule for rule, _, _ in expected()} == set(RULES)
+    assert {rule for rule, _, _ in expected()} | COVERED_ELSEWHERE == set(RULES)
 
 
 @pytest.mark.parametrize("rule,variant,line", sorted(expected(), key=lambda t: (t[0], t[2])))

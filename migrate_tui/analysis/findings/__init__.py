@@ -7,7 +7,15 @@ The rules are grouped by subject (``network``, ``security``, ``storage``, ``imag
 
 from __future__ import annotations
 
-from migrate_tui.analysis.findings import config, images, lifecycle, network, security, storage
+from migrate_tui.analysis.findings import (
+    config,
+    images,
+    lifecycle,
+    network,
+    paths,
+    security,
+    storage,
+)
 from migrate_tui.analysis.findings.base import (
     RULES,
     FindingsPlaybook,
@@ -20,5 +28,5 @@ from migrate_tui.analysis.findings.base import (
 
 __all__ = [
     "RULES", "FindingsPlaybook", "Hit", "RuleContext", "config", "images", "lifecycle",
-    "load_findings_playbook", "network", "rule", "run_rules", "security", "storage",
+    "load_findings_playbook", "network", "paths", "rule", "run_rules", "security", "storage",
 ]
