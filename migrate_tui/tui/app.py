@@ -97,6 +97,8 @@ class MigrateApp(App[int]):
         self.load_error: MigrateError | None = None
         self._save_lock = threading.Lock()
         self._stamps: dict[str, float] = {}
+        self._stale: set[str] = set(TABS)
+        """Views not yet showing the current workspace: refreshed when they are opened."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -151,11 +153,8 @@ class MigrateApp(App[int]):
         self.query_one("#error", ErrorPanel).display = False
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.display = True
-        self.query_one(Overview).show(ws)
-        self.query_one(ServicesView).show(ws)
-        self.query_one(GraphView).show(ws)
-        self.query_one(PlanTree).show(ws)
-        self.query_one(FindingsView).show(ws)
+        self._stale = set(TABS)
+        self._refresh_view(tabs.active)
         plan = ws.plan
         items = plan.items()
         done = sum(1 for i in items if i.status in ("done", "skipped"))
@@ -196,6 +195,18 @@ class MigrateApp(App[int]):
         else:
             exists = "" if ws.store.path.exists() else " (created on the first change)"
             bar.update(f"[dim]progress file: {name}{exists}[/]")
+
+    _VIEWS: dict[str, type[Any]] = {
+        "overview": Overview, "services": ServicesView, "graph": GraphView,
+        "plan": PlanTree, "findings": FindingsView,
+    }
+
+    def _refresh_view(self, tab: str) -> None:
+        """Show the current workspace in one view; the others wait until they are opened."""
+        if self.workspace is None or tab not in self._stale:
+            return
+        self._stale.discard(tab)
+        self.query_one(self._VIEWS[tab]).show(self.workspace)
 
     # -- changes --------------------------------------------------------------------------
 
@@ -320,11 +331,13 @@ class MigrateApp(App[int]):
         if self.workspace is None:
             return
         self.query_one("#tabs", TabbedContent).active = tab
+        self._refresh_view(tab)
         self._focus_tab(tab)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
+            self._refresh_view(event.pane.id)
             self._focus_tab(event.pane.id)
 
     def action_reload(self) -> None:

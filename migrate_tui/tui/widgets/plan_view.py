@@ -73,6 +73,7 @@ class PlanTree(Tree[NodeData]):
         self.items: dict[str, PlanItem] = {}
         self.nodes_by_id: dict[str, TreeNode[NodeData]] = {}
         self.structure: tuple[str, ...] = ()
+        self.expanded_tasks: set[str] = set()
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace``'s plan, keeping what is expanded and selected."""
@@ -89,7 +90,9 @@ class PlanTree(Tree[NodeData]):
         for phase in plan.phases:
             self.nodes_by_id[phase.id].set_label(_phase_label(phase, capacity))
             for task in phase.tasks:
-                node = self.nodes_by_id[task.id]
+                node = self.nodes_by_id.get(task.id)
+                if node is None:
+                    continue
                 node.set_label(_task_label(task))
                 for item in task.checklist:
                     if item.id in self.nodes_by_id:
@@ -106,17 +109,15 @@ class PlanTree(Tree[NodeData]):
         self.clear()
         self.nodes_by_id = {}
         plan = workspace.plan
+        self.expanded_tasks = expanded
         for p_index, phase in enumerate(plan.phases):
+            open_phase = phase.id in expanded or (first and p_index == 0)
             pnode = self.root.add(_phase_label(phase, plan.capacity_days_per_week),
-                                  data=("phase", phase.id), expand=True)
-            self.nodes_by_id[phase.id] = pnode
-            for t_index, task in enumerate(phase.tasks):
-                open_it = task.id in expanded or (first and p_index == 0 and t_index == 0)
-                tnode = pnode.add(_task_label(task), data=("task", task.id), expand=open_it,
+                                  data=("phase", phase.id), expand=open_phase,
                                   allow_expand=True)
-                self.nodes_by_id[task.id] = tnode
-                if open_it:
-                    self._add_items(tnode, task)
+            self.nodes_by_id[phase.id] = pnode
+            if open_phase or (selected and selected[1] in self._ids_in(phase)):
+                self._add_tasks(pnode, phase, first and p_index == 0)
         target = self.nodes_by_id.get(selected[1]) if selected else None
         if target is None and first:
             first_task = plan.phases[0].tasks[0] if plan.phases[0].tasks else None
@@ -124,6 +125,21 @@ class PlanTree(Tree[NodeData]):
                 target = self.nodes_by_id.get(first_task.checklist[0].id)
         if target is not None:
             self.call_after_refresh(self.move_cursor, target)
+
+    def _ids_in(self, phase: PhasePlan) -> set[str]:
+        return {t.id for t in phase.tasks} | {i.id for t in phase.tasks for i in t.checklist}
+
+    def _add_tasks(self, pnode: TreeNode[NodeData], phase: PhasePlan, open_first: bool) -> None:
+        """The tasks of a phase, added when it is first opened (plans can be huge)."""
+        if pnode.children:
+            return
+        for t_index, task in enumerate(phase.tasks):
+            open_it = task.id in self.expanded_tasks or (open_first and t_index == 0)
+            tnode = pnode.add(_task_label(task), data=("task", task.id), expand=open_it,
+                              allow_expand=True)
+            self.nodes_by_id[task.id] = tnode
+            if open_it:
+                self._add_items(tnode, task)
 
     def _add_items(self, tnode: TreeNode[NodeData], task: Task) -> None:
         if tnode.children:
@@ -137,9 +153,16 @@ class PlanTree(Tree[NodeData]):
         data = event.node.data
         if data and data[0] == "task":
             self._add_items(event.node, self.tasks[data[1]])
+        elif data and data[0] == "phase" and self.workspace is not None:
+            phase = next(p for p in self.workspace.plan.phases if p.id == data[1])
+            self._add_tasks(event.node, phase, False)
 
     def select_item(self, item_id: str) -> None:
         """Move the cursor to an item, expanding its task."""
+        for phase in (self.workspace.plan.phases if self.workspace else []):
+            if item_id in self._ids_in(phase):
+                self._add_tasks(self.nodes_by_id[phase.id], phase, False)
+                self.nodes_by_id[phase.id].expand()
         for task in self.tasks.values():
             if any(i.id == item_id for i in task.checklist):
                 tnode = self.nodes_by_id[task.id]
