@@ -93,6 +93,8 @@ def mount_role(mount: Mount, catalogue: Catalogue) -> MountRole:
             return "host"
     if any_match(h.scratch_paths, target):
         return "scratch"
+    if mount.type == "volume" and mount.source and any_match(h.scratch_paths, mount.source):
+        return "scratch"  # the volume's own name says it is a cache
     if mount.read_only or any_match(h.config_paths, target):
         return "config"
     if any_match(h.file_paths, target):
