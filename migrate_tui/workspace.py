@@ -18,8 +18,8 @@ from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import MigrateError, ProgressError
 from migrate_tui.planning.decision import Answers
-from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 from migrate_tui.planning.plan import ItemProgress, Plan, Settings
+from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 from migrate_tui.progress.changes import Change
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.progress.status import PlanRow

@@ -166,7 +166,7 @@ def decide(
                          "managed services for the data"] if stateful else
                         ["no stateful services: every service can move as it is"])
         would_change.append("nobody can own operations: then stay, or use a PaaS")
-    answered = {
+    answered: dict[str, object] = {
         "services": services,
         "servers": answers.servers,
         "deploys_per_week": answers.deploys_per_week,

@@ -98,7 +98,7 @@ def run_oracle(case: Case) -> tuple[int, dict[str, Any] | None, str]:
 
 def run_ours(case: Case) -> tuple[int, dict[str, Any] | None, str]:
     """(exit code, project or None, message) of our loader, in process."""
-    from migrate_tui.cli import _options, build_parser, _split_default_command
+    from migrate_tui.cli import _options, _split_default_command, build_parser
     from migrate_tui.compose.loader import load_project
     from migrate_tui.errors import MigrateError
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from migrate_tui.errors import MigrateError
-from migrate_tui.planning.playbooks import load_plan_playbooks
 from migrate_tui.planning.plan import FindingFacts, PlanInput, ServiceFacts, Settings, build_plan
+from migrate_tui.planning.playbooks import load_plan_playbooks
 
 PLAYBOOKS = load_plan_playbooks()
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.tui.app import MigrateApp, make_app
