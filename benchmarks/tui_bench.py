@@ -13,9 +13,9 @@ import asyncio
 import shutil
 import statistics
 import subprocess
-import threading
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -66,8 +66,8 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
     firsts = [r[0] for r in results]
     toggles = [r[1] * 1000 for r in results]
-    print(f"| services | first screen (s) | toggle on disk (ms) |")
-    print(f"|---:|---:|---:|")
+    print("| services | first screen (s) | toggle on disk (ms) |")
+    print("|---:|---:|---:|")
     print(f"| {n} | {statistics.median(firsts):.2f} ({min(firsts):.2f}-{max(firsts):.2f}) | "
           f"{statistics.median(toggles):.0f} ({min(toggles):.0f}-{max(toggles):.0f}) |")
 

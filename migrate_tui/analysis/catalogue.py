@@ -11,8 +11,8 @@ and the field.
 from __future__ import annotations
 
 import re
-from fnmatch import fnmatchcase
-from functools import lru_cache
+from fnmatch import translate
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -150,13 +150,37 @@ def image_tag(ref: str) -> str | None:
     return last.rsplit(":", 1)[1] if ":" in last else None
 
 
-def _matches(patterns: list[str], repository: str) -> bool:
-    last = repository.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        subject = repository if "/" in pattern else last
-        if fnmatchcase(subject, pattern.lower()):
-            return True
-    return False
+class _PatternIndex:
+    """Lists of shell patterns as two regexes, one alternative a list, in order.
+
+    A regex tries its alternatives left to right, so the one that matches tells the first
+    list that does: one regex call instead of a ``fnmatchcase`` per pattern.
+    """
+
+    def __init__(self, pattern_lists: list[list[str]]) -> None:
+        def one(on_path: bool) -> re.Pattern[str] | None:
+            groups = []
+            for i, patterns in enumerate(pattern_lists):
+                chosen = [translate(p.lower()) for p in patterns if ("/" in p) == on_path]
+                if chosen:
+                    groups.append(f"(?P<_list{i}>{'|'.join(chosen)})")
+            return re.compile("|".join(groups)) if groups else None
+
+        self.on_path = one(True)
+        self.on_last = one(False)
+
+    def first(self, repository: str) -> int | None:
+        """The index of the first list that matches (by path or by last part), or None."""
+        found = []
+        if self.on_path is not None:
+            m = self.on_path.match(repository)
+            if m:
+                found.append(int(str(m.lastgroup)[len("_list"):]))
+        if self.on_last is not None:
+            m = self.on_last.match(repository.rsplit("/", 1)[-1])
+            if m:
+                found.append(int(str(m.lastgroup)[len("_list"):]))
+        return min(found) if found else None
 
 
 def _base_name(service: str) -> str:
@@ -172,19 +196,47 @@ class Catalogue(BaseModel):
     dev_only: list[DevOnlyEntry]
     heuristics: Heuristics
 
+    @cached_property
+    def _found(self) -> dict[tuple[bool, str], ImageEntry | DevOnlyEntry | None]:
+        """Answers already given, by (dev-only?, image reference): a project runs the same
+        images many times over, and each is looked up for its kind and for its class.
+
+        A cached property, not a private attribute: pydantic reads those through
+        ``__getattr__``, ten times slower, and this is read for every lookup.
+        """
+        return {}
+
+    @cached_property
+    def _indexes(self) -> dict[bool, _PatternIndex]:
+        """The patterns of the dev-only entries (True) and of the others, compiled."""
+        return {}
+
+    def _index(self, dev_only: bool) -> _PatternIndex:
+        if dev_only not in self._indexes:
+            entries: list[ImageEntry] | list[DevOnlyEntry] = (
+                self.dev_only if dev_only else self.images)
+            self._indexes[dev_only] = _PatternIndex([e.images for e in entries])
+        return self._indexes[dev_only]
+
     def match_image(self, ref: str | None) -> ImageEntry | None:
         """The entry for an image reference, or None."""
         if not ref:
             return None
-        repository = image_repository(ref)
-        return next((e for e in self.images if _matches(e.images, repository)), None)
+        key = (False, ref)
+        if key not in self._found:
+            index = self._index(False).first(image_repository(ref))
+            self._found[key] = None if index is None else self.images[index]
+        return self._found[key]  # type: ignore[return-value]
 
     def match_dev_only(self, ref: str | None) -> DevOnlyEntry | None:
         """The dev-only entry for an image reference, or None."""
         if not ref:
             return None
-        repository = image_repository(ref)
-        return next((e for e in self.dev_only if _matches(e.images, repository)), None)
+        key = (True, ref)
+        if key not in self._found:
+            index = self._index(True).first(image_repository(ref))
+            self._found[key] = None if index is None else self.dev_only[index]
+        return self._found[key]  # type: ignore[return-value]
 
     def match_name(self, service: str) -> ImageEntry | None:
         """The entry a service's name suggests (``postgres``, ``redis-2``), or None."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from migrate_tui.analysis.pipeline import analyze
 from migrate_tui.analysis.report import render_text, to_json
+from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import DiscoveryError
 
@@ -20,6 +21,7 @@ FORMATS = ("json", "text")
 """The values of ``--format``."""
 
 
+@gc_paused
 def run_analyze(project: Project, fmt: str, color: bool,
                 overrides: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """Analyse a loaded project and format the result.

@@ -92,6 +92,8 @@ class Locator:
         self.by_path = {os.path.normpath(pf.path): pf for pf in self.files}
         self.root = project.working_dir
         self.roots = self._root_files()
+        self._relative: dict[tuple[str, bool], str] = {}
+        self._candidate_lists: dict[str, list[tuple[ParsedFile, str]]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -105,11 +107,14 @@ class Locator:
         """
         if not file:
             return file
-        try:
-            rel = os.path.relpath(file, self.root)
-        except ValueError:  # pragma: no cover - another drive on Windows
-            return file
-        return file if rel.startswith("..") and not climb else rel
+        key = (file, climb)
+        if key not in self._relative:  # a project has a few files, asked for again and again
+            try:
+                rel = os.path.relpath(file, self.root)
+            except ValueError:  # pragma: no cover - another drive on Windows
+                rel = file
+            self._relative[key] = file if rel.startswith("..") and not climb else rel
+        return self._relative[key]
 
     def top(self, *kp: str | int, text: str = "") -> Evidence:
         """Evidence for a top-level key path (``volumes``, ``uploads``)."""
@@ -249,11 +254,16 @@ class Locator:
                     queue.append(path)
         return [pf for pf in reversed(self.files) if os.path.normpath(pf.path) in wanted]
 
-    def _candidates(self, service: str) -> Iterator[tuple[ParsedFile, str]]:
-        """(file, service name) pairs that may define the service's keys, winning first."""
-        seen: set[tuple[str, str]] = set()
-        for pf in self.roots:
-            yield from self._chain(pf, service, seen, 0)
+    def _candidates(self, service: str) -> list[tuple[ParsedFile, str]]:
+        """(file, service name) pairs that may define the service's keys, winning first.
+
+        Worked out once a service: the analysis asks for a service's lines many times.
+        """
+        if service not in self._candidate_lists:
+            seen: set[tuple[str, str]] = set()
+            self._candidate_lists[service] = [
+                found for pf in self.roots for found in self._chain(pf, service, seen, 0)]
+        return self._candidate_lists[service]
 
     def _chain(self, pf: ParsedFile, name: str, seen: set[tuple[str, str]],
                depth: int) -> Iterator[tuple[ParsedFile, str]]:

@@ -19,22 +19,27 @@ inferred        B's name, container name or network alias used as a host in A's
 ==============  ===================================================================
 
 Cycles (possible once inferred edges exist) never stop anything: the waves are the
-topological generations of the graph's condensation, each cycle in one wave.
+topological generations of the graph's condensation, each cycle in one wave. The order is
+worked out on plain adjacency lists (:mod:`.ordering`); ``networkx`` is imported only to
+list the cycles of a project that has some, and for :func:`dependency_graph`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from itertools import combinations
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
 from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind
+from migrate_tui.analysis.ordering import Succ, adjacency, bits_of, components, reaches, waves
 from migrate_tui.compose.model import Mount, Service
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MAX_CYCLES = 50
 """Most cycles reported: enough to see the problem in a dense graph without enumerating
@@ -81,13 +86,22 @@ def _link_aliases(svc: Service) -> dict[str, str]:
 
 def hosts_in(value: str) -> Iterator[tuple[str, int | None, str]]:
     """(host, port, matched text) of each URL and ``host:port`` in a value."""
-    for m in _URL.finditer(value):
-        for part in m["hosts"].split(","):
-            host, _, port = part.partition(":")
-            digits = re.match(r"[0-9]+", port)
-            yield host, int(digits.group()) if digits else None, m.group()
+    if ":" not in value:
+        return  # both forms need one (most values: a word, a number, a path)
+    if "://" in value:
+        for m in _URL.finditer(value):
+            for part in m["hosts"].split(","):
+                host, _, port = part.partition(":")
+                digits = re.match(r"[0-9]+", port)
+                yield host, int(digits.group()) if digits else None, m.group()
     for m in _HOST_PORT.finditer(value):
         yield m["host"], int(m["port"]), m.group()
+
+
+@lru_cache(maxsize=4096)
+def _key_parts(key: str) -> frozenset[str]:
+    """The words of a variable's name, upper case: ``redis_host`` gives REDIS and HOST."""
+    return frozenset(re.split(r"[_.-]", key.upper()))
 
 
 class _EdgeSet:
@@ -118,8 +132,9 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
         svc = services[name]
         for edge in _declared(name, svc, services, containers, locator):
             found.add(edge)
-        for edge in _inferred(name, svc, {**names, **_link_aliases(svc)}, services, locator,
-                              catalogue):
+        aliases = _link_aliases(svc)  # rare: copying every name for each service is O(n²)
+        for edge in _inferred(name, svc, {**names, **aliases} if aliases else names, services,
+                              locator, catalogue):
             found.add(edge)
     for edge in _shared_volumes(services, locator):
         found.add(edge)
@@ -133,12 +148,13 @@ def _drop_contradicted(edges: list[Edge]) -> list[Edge]:
     init job that carries the API's URL), not from A needing B; kept, it would make a cycle
     out of a declared order.
     """
-    declared = nx.DiGraph()
-    declared.add_edges_from((e.source, e.target) for e in edges
-                            if e.kind in ORDERING_KINDS and e.kind != "inferred")
+    succ = adjacency((), ((e.source, e.target) for e in edges
+                          if e.kind in ORDERING_KINDS and e.kind != "inferred"))
+    nodes = list(succ)
+    reach = reaches(nodes, succ)
+    bits = bits_of(nodes)
     return [e for e in edges if e.kind != "inferred" or not (
-        e.target in declared and e.source in declared
-        and nx.has_path(declared, e.target, e.source))]
+        e.target in reach and e.source in reach and reach[e.target] & bits[e.source])]
 
 
 def _declared(name: str, svc: Service, services: Mapping[str, Service],
@@ -214,12 +230,14 @@ def _inferred(name: str, svc: Service, names: Mapping[str, str],
     for key, value in svc.environment.items():
         if not value:
             continue
-        text = env_text(key, value)
         targets: list[tuple[str, int | None]] = [
             (names[h], p) for h, p, _ in hosts_in(value) if h in names
         ]
-        if set(re.split(r"[_.-]", key.upper())) & host_parts:
+        if _key_parts(key) & host_parts:
             targets += [(names[t], None) for t in _TOKEN.split(value.strip()) if t in names]
+        if not targets:
+            continue
+        text = env_text(key, value)
         for target, port in targets:
             made = edge(target, port, lambda k=key, t=text: locator.env(name, k, text=t))
             if made:
@@ -285,6 +303,8 @@ def dependency_graph(services: Iterable[str], edges: Iterable[Edge]) -> nx.DiGra
     Each edge's ``edges`` attribute lists its :class:`Edge` models, ``kinds`` their kinds,
     and ``ordering`` whether any of them orders start-up.
     """
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(sorted(services))
     for edge in edges:
@@ -299,10 +319,28 @@ def dependency_graph(services: Iterable[str], edges: Iterable[Edge]) -> nx.DiGra
 
 def ordering_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """The graph with only the edges that order start-up (no shared volumes)."""
+    import networkx as nx
+
     out = nx.DiGraph()
     out.add_nodes_from(graph.nodes)
     out.add_edges_from((a, b) for a, b, d in graph.edges(data=True) if d.get("ordering"))
     return out
+
+
+def start_order(services: Iterable[str], edges: Iterable[Edge]) -> tuple[
+        list[list[str]], list[tuple[str, ...]]]:
+    """(waves, cycles) of the services: :func:`compute_waves` and :func:`find_cycles` of
+    their :func:`dependency_graph`, without building it."""
+    nodes = sorted(services)
+    succ = adjacency(nodes, ((e.source, e.target) for e in edges if e.kind in ORDERING_KINDS))
+    return waves(nodes, succ), _cycles(nodes, succ)
+
+
+def _ordering_lists(graph: nx.DiGraph) -> tuple[list[str], dict[str, list[str]]]:
+    """The nodes and ordering successors of a :func:`dependency_graph`."""
+    nodes = list(graph.nodes)
+    return nodes, adjacency(nodes, ((a, b) for a, b, d in graph.edges(data=True)
+                                    if d.get("ordering")))
 
 
 def find_cycles(graph: nx.DiGraph) -> list[tuple[str, ...]]:
@@ -310,13 +348,24 @@ def find_cycles(graph: nx.DiGraph) -> list[tuple[str, ...]]:
 
     At most :data:`MAX_CYCLES` are listed.
     """
-    order = ordering_graph(graph)
+    return _cycles(*_ordering_lists(graph))
+
+
+def _cycles(nodes: Sequence[str], succ: Succ) -> list[tuple[str, ...]]:
+    cyclic = [c for c in components(nodes, succ)
+              if len(c) > 1 or c[0] in succ.get(c[0], ())]
+    if not cyclic:
+        return []
+    import networkx as nx
+
     cycles: set[tuple[str, ...]] = set()
-    for component in sorted(nx.strongly_connected_components(order), key=min):
-        node = min(component)
-        if len(component) == 1 and not order.has_edge(node, node):
-            continue
-        sub = order.subgraph(sorted(component))
+    for component in sorted(cyclic, key=min):
+        members = sorted(component)
+        inside = set(members)
+        sub = nx.DiGraph()
+        sub.add_nodes_from(members)
+        sub.add_edges_from((a, b) for a in members for b in sorted(succ.get(a, ()))
+                           if b in inside)
         for cycle in nx.simple_cycles(sub):
             start = cycle.index(min(cycle))
             cycles.add(tuple(cycle[start:] + cycle[:start]))
@@ -331,14 +380,4 @@ def compute_waves(graph: nx.DiGraph) -> list[list[str]]:
     The services of a cycle share a wave. Within a wave the most depended-on service comes
     first (counting everything that needs it, directly or not), then by name.
     """
-    order = ordering_graph(graph)
-    condensed = nx.condensation(order)
-    members = condensed.graph["mapping"]
-    groups: dict[int, list[str]] = {}
-    for node, component in members.items():
-        groups.setdefault(component, []).append(node)
-    waves = []
-    for generation in nx.topological_generations(condensed.reverse(copy=False)):
-        names = [n for c in generation for n in groups[c]]
-        waves.append(sorted(names, key=lambda n: (-len(nx.ancestors(order, n)), n)))
-    return waves
+    return waves(*_ordering_lists(graph))

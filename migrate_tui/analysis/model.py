@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _FROZEN = ConfigDict(frozen=True)
 

@@ -30,8 +30,9 @@ from migrate_tui.analysis.classify import (
 )
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
-from migrate_tui.analysis.graph import build_edges, compute_waves, dependency_graph, find_cycles
+from migrate_tui.analysis.graph import build_edges, start_order
 from migrate_tui.analysis.model import Analysis, ServiceAnalysis
+from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
 
@@ -60,6 +61,7 @@ def _raise_all(problems: list[AnalysisError]) -> None:
     )
 
 
+@gc_paused
 def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None = None,
             *, catalogue: Catalogue | None = None) -> Analysis:
     """Analyse a loaded project: dependencies, classes and kinds, order, findings.
@@ -110,16 +112,17 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
             if key and not mount.read_only and kinds[name] == "service":
                 sharing.setdefault(key, set()).add(name)
 
+    shared_by: dict[str, dict[str, list[str]]] = {name: {} for name in services}
+    for key, users in sharing.items():
+        if len(users) > 1:
+            for name in users:
+                shared_by[name][key] = sorted(users - {name})
     classes = {}
     for name, svc in services.items():
-        shared = {v: sorted(users - {name}) for v, users in sharing.items()
-                  if name in users and len(users) > 1}
         classes[name] = classify(svc, incoming[name], catalogue, hints[name], checked.get(name),
-                                 shared, project.working_dir)
-    graph = dependency_graph(services, edges)
-    waves = compute_waves(graph)
+                                 shared_by[name], project.working_dir)
+    waves, cycles = start_order(services, edges)
     wave_of = {n: i for i, wave in enumerate(waves) for n in wave}
-    cycles = find_cycles(graph)
 
     analysed = {}
     for name, svc in services.items():

@@ -24,6 +24,7 @@ from typing import Any
 
 from migrate_tui.analysis.findings.base import load_findings_playbook
 from migrate_tui.analysis.model import SEVERITIES, Analysis, Edge, Evidence, Finding
+from migrate_tui.compose.gc_pause import gc_paused
 
 WIDTH = 100
 """Width the text report wraps to."""
@@ -50,6 +51,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
     }
 
 
+@gc_paused
 def to_json(analysis: Analysis) -> dict[str, Any]:
     """The analysis as the JSON contract (a dict ready for ``json.dumps``)."""
     return {

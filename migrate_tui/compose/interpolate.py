@@ -303,17 +303,24 @@ def interpolate(
             warned.add(name)
             warn(f'The "{name}" variable is not set. Defaulting to a blank string.')
 
+    # The same text (an anchor's ``${TIER:-staging}``) gives the same result: the variables
+    # do not change, and an unset one is warned about once anyway.
+    substituted: dict[str, str] = {}
+
     def walk(value: Any, kp: KeyPath) -> Any:
         if isinstance(value, str):
-            try:
-                new = substitute(value, env, on_unset=on_unset)
-            except InterpolationError as exc:
-                raise InterpolationError(
-                    f"error while interpolating {format_path(kp)}: {exc.message}",
-                    location=source.locate(kp),
-                    path=format_path(kp),
-                    hint=exc.hint,
-                ) from None
+            new = substituted.get(value)
+            if new is None:
+                try:
+                    new = substitute(value, env, on_unset=on_unset)
+                except InterpolationError as exc:
+                    raise InterpolationError(
+                        f"error while interpolating {format_path(kp)}: {exc.message}",
+                        location=source.locate(kp),
+                        path=format_path(kp),
+                        hint=exc.hint,
+                    ) from None
+                substituted[value] = new
             cast = _cast_for(kp) if kp and kp[0] in _CAST_ROOTS else None
             if cast is None:
                 return new
@@ -327,10 +334,28 @@ def interpolate(
                     path=format_path(kp),
                     hint="give this field a value of the right type (true/false, a number)",
                 ) from None
+        # A child that is a string with no ``$`` and no cast to apply (most of them), or a
+        # plain scalar, is kept as it is without a call or a key path of its own.
         if isinstance(value, dict):
-            return {k: walk(v, (*kp, k)) for k, v in value.items()}
+            star_parent = bool(kp) and _pattern_part(kp[-1]) in _CAST_STAR_PARENTS
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                if isinstance(v, str):
+                    keep = "$" not in v and not star_parent and k not in _CAST_LAST_KEYS
+                else:
+                    keep = not isinstance(v, (dict, list))
+                out[k] = v if keep else walk(v, (*kp, k))
+            return out
         if isinstance(value, list):
-            return [walk(v, (*kp, i)) for i, v in enumerate(value)]
+            star_parent = bool(kp) and _pattern_part(kp[-1]) in _CAST_STAR_PARENTS
+            items: list[Any] = []
+            for i, v in enumerate(value):
+                if isinstance(v, str):
+                    keep = "$" not in v and not star_parent
+                else:
+                    keep = not isinstance(v, (dict, list))
+                items.append(v if keep else walk(v, (*kp, i)))
+            return items
         return value
 
     result: dict[str, Any] = walk(data, ())
@@ -338,6 +363,20 @@ def interpolate(
 
 
 _CAST_ROOTS = {"services", "networks", "volumes", "secrets", "configs"}
+
+
+def _pattern_part(part: str | int) -> str:
+    """A key path part as the cast patterns write it: ``[]`` for any list index."""
+    return "[]" if isinstance(part, int) else part
+
+
+_CAST_LAST_KEYS = frozenset(p[-1] for p in _CASTS if p[-1] != "*")
+"""The last part of every cast pattern that names its field: a string under any other key
+is never cast (``*``-ended patterns are told by their parent, below)."""
+_CAST_STAR_PARENTS = frozenset(p[-2] for p in _CASTS if p[-1] == "*")
+"""The part before a pattern's final ``*`` (``ulimits``): every child of it may be cast."""
+assert "[]" not in _CAST_LAST_KEYS and "*" not in _CAST_STAR_PARENTS, (
+    "the shortcut in interpolate() assumes no pattern ends with [] or with */*")
 
 
 def location_of(source: ParsedFile, kp: KeyPath) -> Location:

@@ -21,12 +21,10 @@ Each file goes through phases 1 to 6 in turn; phases 7 to 10 run once on the res
 from __future__ import annotations
 
 import copy
-import functools
-import gc
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from migrate_tui.compose.canonical import Canonicalizer, home_dir
 from migrate_tui.compose.discover import LoadOptions, discover, normalize_project_name
@@ -37,6 +35,7 @@ from migrate_tui.compose.finalize import (
     resolve_environment,
     select_profiles,
 )
+from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.include import apply_include
 from migrate_tui.compose.interpolate import interpolate, substitute
 from migrate_tui.compose.merge import drop_path, merge_files
@@ -47,30 +46,6 @@ from migrate_tui.compose.sources import SourceIndex
 from migrate_tui.errors import ComposeError, DiscoveryError, Location
 
 Warn = Callable[[str], None]
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _gc_paused(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run ``func`` with the cyclic garbage collector paused.
-
-    A load builds hundreds of thousands of small containers that all stay alive; the
-    collector would walk them again and again (a third of the load time at 2,000 services).
-    Reference counting still frees what is dropped; the collector resumes afterwards.
-    """
-
-    @functools.wraps(func)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
 
 
 class _Files:
@@ -144,7 +119,8 @@ class _Files:
             data = apply_include(data, parsed, base_dir, env, (*chain, path), load_included)
             for over in (*parsed.resets, *parsed.overrides):
                 drop_path(result, over)
-            result = merge_files(result, data)
+            # Over nothing, a merge is a deep copy; `data` is this load's own, so take it.
+            result = merge_files(result, data) if result else data
         return result
 
 
@@ -158,7 +134,7 @@ def _project_name(files: _Files, paths: list[str], env: dict[str, str]) -> str |
     return name
 
 
-@_gc_paused
+@gc_paused
 def load_project(options: LoadOptions, warn: Warn | None = None) -> Project:
     """Load a Compose project as Docker Compose does.
 

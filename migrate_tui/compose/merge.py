@@ -152,11 +152,20 @@ def _matches(path: tuple[str, ...], pattern: str) -> bool:
     )
 
 
+_FOUND: dict[tuple[int, tuple[str, ...]], Any] = {}
+"""The rule of each (table, path) already looked up, the name in second place left out."""
+
+
 def _rule(table: dict[str, Any], path: tuple[str, ...]) -> Any:
-    for pattern, rule in table.items():
-        if _matches(path, pattern):
-            return rule
-    return None
+    # Every pattern has ``*`` second (the service's or network's name), so one lookup a
+    # field serves every service.
+    key = (id(table), (path[0], "*", *path[2:]) if len(path) > 1 else path)
+    if key not in _FOUND:
+        if len(_FOUND) > 10_000:
+            _FOUND.clear()  # keys from hostile files: keep the memo small
+        _FOUND[key] = next(
+            (rule for pattern, rule in table.items() if _matches(path, pattern)), None)
+    return _FOUND[key]
 
 
 def _unique(items: list[Any], key: Indexer) -> list[Any]:
@@ -235,3 +244,7 @@ def drop_path(data: dict[str, Any], path: KeyPath) -> None:
     last = path[-1] if path else None
     if isinstance(node, dict) and last in node:
         del node[last]
+
+
+assert all(p.split(".")[1:2] in (["*"], []) for t in (SPECIAL, UNIQUE) for p in t), (
+    "_rule leaves the second part of a path out of its memo: patterns must have * there")

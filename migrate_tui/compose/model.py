@@ -155,6 +155,11 @@ class Project(BaseModel):
     """What the load warned about (unset variables, obsolete keys)."""
 
 
+# The models' field names, read once: ``Model.model_fields`` is a property, slow in a loop.
+_PORT_FIELDS = frozenset(Port.model_fields)
+_HEALTHCHECK_FIELDS = frozenset(Healthcheck.model_fields)
+
+
 def _resources(section: Any) -> Resources | None:
     if not isinstance(section, dict):
         return None
@@ -180,7 +185,7 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
         command=raw.get("command"),
         entrypoint=raw.get("entrypoint"),
         environment=raw.get("environment") or {},
-        ports=[Port(**{k: v for k, v in p.items() if k in Port.model_fields})
+        ports=[Port(**{k: v for k, v in p.items() if k in _PORT_FIELDS})
                for p in raw.get("ports") or []],
         expose=list(raw.get("expose") or []),
         volumes=[Mount(type=v.get("type", "volume"), source=v.get("source"),
@@ -194,7 +199,7 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
         network_mode=raw.get("network_mode"),
         profiles=list(raw.get("profiles") or []),
         healthcheck=Healthcheck(**{k: v for k, v in health.items()
-                                   if k in Healthcheck.model_fields})
+                                   if k in _HEALTHCHECK_FIELDS})
         if isinstance(health, dict) else None,
         restart=raw.get("restart"),
         limits=_resources(resources.get("limits")),

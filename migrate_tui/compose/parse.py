@@ -63,6 +63,9 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
 _PLAIN = "?plain"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SIMPLE_TAGS = frozenset((_PLAIN, _STR_TAG))
+"""Tags of the scalars :meth:`_Builder._scalar` reads: plain, or a string (quoted)."""
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -145,8 +148,11 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _is_merge_key(key_node: yaml.Node) -> bool:
-    return key_node.tag == "tag:yaml.org,2002:merge" or (
+    return key_node.tag == _MERGE_TAG or (
         key_node.value == "<<" and isinstance(key_node, yaml.ScalarNode) and not key_node.style
     )
 
@@ -184,14 +190,21 @@ class _Builder:
         would refuse too (for its size, or its depth on the way), only later.
         """
         sizes: dict[int, int] = {}
+        inside: set[int] = set()  # the nodes being counted, from the root down
 
         def below(node: yaml.Node, depth: int) -> int:
             key = id(node)
+            if key in inside:
+                raise self._error(
+                    "an alias refers to the anchor it is inside: the value would contain "
+                    "itself, without end", node,
+                    "write out what the alias should repeat, or point it at another anchor",
+                )
             if key in sizes:
                 return sizes[key]
             if depth > MAX_DEPTH:
                 return 0  # deeper than this, build refuses the nesting anyway
-            sizes[key] = 0  # a node inside itself: build refuses it by depth
+            inside.add(key)
             total = 0
             if isinstance(node, yaml.SequenceNode):
                 for item in node.value:
@@ -214,6 +227,7 @@ class _Builder:
                             total += below(value_node, depth + 1)
                     if total > MAX_NODES:
                         break
+            inside.discard(key)
             sizes[key] = total
             return total
 
@@ -222,12 +236,14 @@ class _Builder:
             return
         node: yaml.Node = root
         kp: KeyPath = ()  # the smallest node that alone is too large is the culprit
+        seen = {id(root)}  # never twice the same node, whatever the aliases
         while True:
             bigger = next(((c, ckp) for c, ckp, _ in _children(node, kp)
-                           if sizes.get(id(c), 0) >= MAX_NODES), None)
+                           if sizes.get(id(c), 0) >= MAX_NODES and id(c) not in seen), None)
             if bigger is None:
                 break
             node, kp = bigger
+            seen.add(id(node))
         raise self._bomb(node, kp)
 
     def _bomb(self, node: yaml.Node, kp: KeyPath) -> YamlSyntaxError:
@@ -261,18 +277,30 @@ class _Builder:
             for i, item in enumerate(node.value):
                 ikp = (*kp, i)
                 self.positions[ikp] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                out.append(self.build(item, ikp, depth + 1))
+                out.append(self._scalar(item, ikp) if item.__class__ is yaml.ScalarNode
+                           and item.tag in _SIMPLE_TAGS and depth < MAX_DEPTH
+                           else self.build(item, ikp, depth + 1))
             return out
         if node.tag == RESET_TAG:
             return None
         return resolve_scalar(node)
 
+    def _scalar(self, node: yaml.ScalarNode, kp: KeyPath) -> Any:
+        """``build`` of a plain or string scalar, most of the values: no tag to record."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self._bomb(node, kp)
+        if node.tag == _PLAIN and not node.style:
+            return _resolve_plain(node.value)
+        return node.value
+
     def _mapping(self, node: yaml.MappingNode, kp: KeyPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         seen: dict[str, int] = {}
         merged: list[yaml.Node] = []
+        positions = self.positions
         for key_node, value_node in node.value:
-            if _is_merge_key(key_node):
+            if (key_node.value == "<<" or key_node.tag == _MERGE_TAG) and _is_merge_key(key_node):
                 merged.append(value_node)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
@@ -282,7 +310,12 @@ class _Builder:
                     "use a string as the key",
                     kp,
                 )
-            key = resolve_scalar(key_node)
+            text = key_node.value
+            if key_node.tag == _PLAIN and not key_node.style and text and (
+                    text[0] not in _NOT_STRING_STARTS):
+                key = text  # most keys: a name, settled by its first character
+            else:
+                key = resolve_scalar(key_node)
             if not isinstance(key, str):
                 raise self._error(
                     f"non-string key {key_node.value!r} in {format_path(kp) or 'the top level'}",
@@ -298,10 +331,14 @@ class _Builder:
                     "twice in a mapping)",
                     (*kp, key),
                 )
-            seen[key] = key_node.start_mark.line + 1
+            mark = key_node.start_mark
+            line = mark.line + 1
+            seen[key] = line
             ckp = (*kp, key)
-            self.positions[ckp] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, ckp, depth + 1)
+            positions[ckp] = (line, mark.column + 1)
+            out[key] = (self._scalar(value_node, ckp) if value_node.__class__ is yaml.ScalarNode
+                        and value_node.tag in _SIMPLE_TAGS and depth < MAX_DEPTH
+                        else self.build(value_node, ckp, depth + 1))
         for merge_node in merged:
             sources = merge_node.value if isinstance(merge_node, yaml.SequenceNode) else [merge_node]
             for source in sources:

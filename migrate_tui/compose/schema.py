@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -68,9 +69,150 @@ _TYPE_WORDS = {
 """JSON schema type names as YAML users call them, for messages."""
 
 
+Check = Callable[[Any], bool]
+"""Whether a value has no problem against one schema."""
+
+
+def _type_test(name: Any) -> Check:
+    """``_is_type`` for one type name, as a function of the value alone."""
+    if name == "string":
+        return lambda v: isinstance(v, str)
+    if name == "boolean":
+        return lambda v: isinstance(v, bool)
+    if name == "integer":
+        return lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (
+            isinstance(v, float) and v.is_integer())
+    if name == "number":
+        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+    if name == "object":
+        return lambda v: isinstance(v, dict)
+    if name == "array":
+        return lambda v: isinstance(v, list)
+    if name == "null":
+        return lambda v: v is None
+    return lambda v: False
+
+
 class _Validator:
     def __init__(self, root: Schema) -> None:
         self.root = root
+        self.checks: dict[int, Check] = {}
+
+    def check(self, schema: Schema) -> Check:
+        """A function that tells, quickly, whether a value has no problem against ``schema``.
+
+        It answers as ``not errors(value, schema, ())`` would, without collecting messages
+        or key paths: a valid file, the usual case, is checked once, fast, and only a file
+        with a problem is walked again by :meth:`errors` for the messages. Built once per
+        schema node; a ``$ref`` back to a node being built goes through its cell.
+        """
+        schema = self.resolve(schema)
+        key = id(schema)
+        if key not in self.checks:
+            cell: list[Check] = []
+            self.checks[key] = lambda value: cell[0](value)
+            cell.append(self._build_check(schema))
+            self.checks[key] = cell[0]
+        return self.checks[key]
+
+    def _build_check(self, schema: Schema) -> Check:  # noqa: C901 - one test a keyword
+        tests: list[Check] = []
+        types = schema.get("type")
+        type_ok: Check | None = None
+        if types is not None:
+            names = types if isinstance(types, list) else [types]
+            preds = [_type_test(t) for t in names]
+            type_ok = preds[0] if len(preds) == 1 else (
+                lambda v: any(p(v) for p in preds))
+        if "enum" in schema:
+            enum = schema["enum"]
+            tests.append(lambda v: v in enum)
+        if "pattern" in schema:
+            regex = _regex(schema["pattern"])
+            tests.append(lambda v: not isinstance(v, str) or bool(regex.search(v)))
+        for bound, ok in (("minimum", lambda v, b: not v < b), ("maximum", lambda v, b: not v > b)):
+            if bound in schema:
+                tests.append(lambda v, b=schema[bound], ok=ok: not isinstance(v, (int, float))
+                             or isinstance(v, bool) or ok(v, b))
+        if "oneOf" in schema:
+            options = [self.check(o) for o in schema["oneOf"]]
+
+            def one_of(value: Any) -> bool:
+                for option in options:
+                    if option(value):
+                        return True
+                return False
+
+            tests.append(one_of)
+        props = {k: self.check(v) for k, v in schema.get("properties", {}).items()}
+        patterns = [(_regex(p), self.check(v))
+                    for p, v in schema.get("patternProperties", {}).items()]
+        additional = schema.get("additionalProperties", True)
+        more: Check | bool = self.check(additional) if isinstance(additional, dict) else (
+            additional is not False)
+        required = list(schema.get("required", []))
+        if props or patterns or more is not True or required:
+
+            def object_ok(value: Any) -> bool:
+                if not isinstance(value, dict):
+                    return True
+                for key, item in value.items():
+                    matched = False
+                    prop = props.get(key)
+                    if prop is not None:
+                        matched = True
+                        if not prop(item):
+                            return False
+                    for regex, sub in patterns:
+                        if regex.search(key):
+                            matched = True
+                            if not sub(item):
+                                return False
+                    if not matched and more is not True and (more is False or not more(item)):
+                        return False
+                for key in required:
+                    if key not in value:
+                        return False
+                return True
+
+            tests.append(object_ok)
+        items = schema.get("items")
+        item_ok = self.check(items) if isinstance(items, dict) else None
+        unique = bool(schema.get("uniqueItems"))
+        if item_ok is not None or unique:
+
+            def array_ok(value: Any) -> bool:
+                if not isinstance(value, list):
+                    return True
+                if item_ok is not None:
+                    for item in value:
+                        if not item_ok(item):
+                            return False
+                if unique:
+                    seen: set[str] = set()
+                    for item in value:
+                        key = json.dumps(item, sort_keys=True, default=str)
+                        if key in seen:
+                            return False
+                        seen.add(key)
+                return True
+
+            tests.append(array_ok)
+
+        if not tests:
+            return type_ok or (lambda v: True)
+        if type_ok is None and len(tests) == 1:
+            return tests[0]
+
+        def ok(value: Any) -> bool:
+            if type_ok is not None and not type_ok(value):
+                return False
+            for test in tests:
+                if not test(value):
+                    return False
+            return True
+
+        return ok
 
     def resolve(self, schema: Schema) -> Schema:
         while "$ref" in schema:
@@ -180,6 +322,12 @@ class _Validator:
         return out
 
 
+@lru_cache(maxsize=1)
+def _validator() -> _Validator:
+    """The validator of the Compose schema, its checks built once a process."""
+    return _Validator(compose_schema())
+
+
 def validate(data: dict[str, Any], source: ParsedFile) -> None:
     """Validate one interpolated file against the Compose schema.
 
@@ -191,7 +339,9 @@ def validate(data: dict[str, Any], source: ParsedFile) -> None:
         SchemaError: One problem.
         ProblemList: Several, each a :class:`SchemaError`.
     """
-    validator = _Validator(compose_schema())
+    validator = _validator()
+    if validator.check(compose_schema())(data):
+        return
     found = validator.errors(data, compose_schema(), ())
     if not found:
         return

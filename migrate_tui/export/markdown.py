@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
+from migrate_tui.analysis.ordering import adjacency, is_acyclic, transitive_reduction
+from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.planning.plan import Plan, Task
 
 _SECRET_KEY = re.compile(
@@ -23,15 +26,40 @@ _SECRET_KEY = re.compile(
     r"PRIVATE[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_.-]*)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;`|]+)"
 )
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)@")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~"})
+"""Markdown's special characters, each to be preceded by a backslash."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MASK = "********"
+_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")
+"""A part of every key ``_SECRET_KEY`` masks, in lower case."""
+
+
+def _may_hold_secret(text: str) -> bool:
+    """False when ``_SECRET_KEY`` cannot match: no separator, or no secret word.
+
+    Checked on ASCII text only: with non-ASCII letters, case-insensitive matching has
+    surprises (the Kelvin sign matches ``k``), and the regex decides.
+    """
+    if not text.isascii():
+        return True
+    if "=" not in text and ":" not in text:
+        return False
+    low = text.lower()
+    return any(word in low for word in _SECRET_WORDS)
 
 
 def redact(text: str) -> str:
     """``text`` with the values of secret-looking keys and URL passwords masked."""
-    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{_MASK}@", text)
+    if "://" in text and "@" in text:
+        text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{_MASK}@", text)
+    if not _may_hold_secret(text):
+        return text
     return _SECRET_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}{_MASK}", text)
+
+
+def _without_control(text: str) -> str:
+    """``text`` without control characters (a printable text has none to remove)."""
+    return text if text.isprintable() else _CONTROL.sub("", text)
 
 
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`|<>]*[^\s`|<>.,;:)]", re.IGNORECASE)
@@ -42,37 +70,55 @@ def md(text: Any) -> str:
 
     URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
     """
-    clean = _CONTROL.sub("", redact(str(text))).replace("\n", " ")
+    return _md(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _md(text: str) -> str:
+    """:func:`md` of a string, kept: a plan repeats the same item texts for every service."""
+    clean = _without_control(redact(text)).replace("\n", " ")
+    if "://" not in clean:
+        return clean.translate(_MD_ESCAPES)
     out: list[str] = []
     last = 0
     for match in _URL.finditer(clean):
-        out.append(_MD_SPECIAL.sub(r"\\\1", clean[last:match.start()]))
+        out.append(clean[last:match.start()].translate(_MD_ESCAPES))
         out.append(f"`{match.group(0)}`")
         last = match.end()
-    out.append(_MD_SPECIAL.sub(r"\\\1", clean[last:]))
+    out.append(clean[last:].translate(_MD_ESCAPES))
     return "".join(out)
 
 
 def _code(text: Any) -> str:
-    clean = _CONTROL.sub("", redact(str(text))).replace("\n", " ").replace("`", "'")
+    clean = redact(str(text))
+    if not clean.isprintable():
+        clean = _CONTROL.sub("", clean).replace("\n", " ")
+    clean = clean.replace("`", "'")
     return f"`{clean}`"
 
 
+_NOT_ID = re.compile(r"[^A-Za-z0-9_]")
+
+
+@lru_cache(maxsize=65536)
 def _mermaid_id(name: str) -> str:
-    return "s_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
+    return "s_" + _NOT_ID.sub("_", name)
 
 
 def _mermaid_label(text: str) -> str:
     """A label inside ``["..."]``: quotes and brackets as entity codes."""
-    clean = _CONTROL.sub("", str(text))
+    clean = _without_control(str(text))
     return (clean.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;")
             .replace(">", "#gt;"))
 
 
 def _gantt_text(text: str) -> str:
     """A gantt task name: no colon, hash or semicolon (they end the name)."""
-    clean = _CONTROL.sub("", redact(str(text)))
-    return re.sub(r"[:#;]", " -", clean).strip()
+    clean = _without_control(redact(str(text)))
+    return clean.translate(_GANTT_ENDS).strip()
+
+
+_GANTT_ENDS = str.maketrans({":": " -", "#": " -", ";": " -"})
 
 
 def _last_week(end: float) -> int:
@@ -103,6 +149,7 @@ def _money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}"
 
 
+@gc_paused
 def render_markdown(
     plan: Plan, analysis: dict[str, Any], files: list[str], root: str | None = None
 ) -> str:
@@ -295,8 +342,6 @@ def _drawn_edges(analysis: dict[str, Any]) -> list[tuple[str, str, bool]]:
     Shared volumes are no dependency and stay out (the findings list them). Where the
     graph has a cycle, every edge is kept.
     """
-    import networkx as nx
-
     services = analysis.get("services", {})
     declared: dict[tuple[str, str], bool] = {}
     for edge in analysis.get("edges", []):
@@ -304,10 +349,11 @@ def _drawn_edges(analysis: dict[str, Any]) -> list[tuple[str, str, bool]]:
         if edge["kind"] == "shared_volume" or pair[0] not in services or pair[1] not in services:
             continue
         declared[pair] = declared.get(pair, False) or edge["kind"] != "inferred"
-    graph = nx.DiGraph(list(declared))
+    succ = adjacency((), declared)
+    nodes = list(succ)
     keep = set(declared)
-    if nx.is_directed_acyclic_graph(graph):
-        keep = set(nx.transitive_reduction(graph).edges())
+    if is_acyclic(nodes, succ):
+        keep = transitive_reduction(nodes, succ)
     return sorted((a, b, declared[(a, b)]) for a, b in keep)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_tui.analysis.model import Analysis
+from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 from migrate_tui.planning.plan import (
@@ -66,6 +67,7 @@ def plan_input(project: Project, analysis: Analysis) -> PlanInput:
     )
 
 
+@gc_paused
 def make_plan(
     project: Project,
     analysis: Analysis,

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.planning.decision import Answers, Decision, decide
 from migrate_tui.planning.playbooks import (
     PHASE_IDS,
@@ -179,6 +180,7 @@ class Plan(BaseModel):
         """Every checklist item, in plan order."""
         return [i for p in self.phases for t in p.tasks for i in t.checklist]
 
+    @gc_paused
     def to_contract(self) -> dict[str, Any]:
         """The JSON contract of ``migrate-tui plan --format json``."""
         data = self.model_dump(mode="json", by_alias=True)

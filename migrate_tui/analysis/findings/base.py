@@ -150,7 +150,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def _visible(value: Any) -> Any:
     """A value from the compose file with its control characters shown as ``\\x1b``."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isprintable():  # printable: nothing to show
         return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
     return value
 

@@ -15,13 +15,16 @@ _PORT_AFTER = re.compile(r"^:([0-9]{1,5})")
 _LISTEN_BEFORE = re.compile(r"(?i)(bind|listen|host)[\w-]*[=\s:]*['\"]?$")
 
 
-def _shares_namespace(ctx: RuleContext, name: str, svc: Service) -> bool:
-    """Localhost means another container when namespaces are shared (or the host's)."""
+def _shares_namespace(name: str, svc: Service, modes: set[str]) -> bool:
+    """Localhost means another container when namespaces are shared (or the host's).
+
+    ``modes`` holds the ``network_mode`` of every service: one set for all the services
+    instead of a pass over the others for each.
+    """
     mode = svc.network_mode or ""
     if mode == "host" or mode.startswith(("service:", "container:")):
         return True
-    return any((other.network_mode or "") == f"service:{name}"
-               for other in ctx.services.values())
+    return f"service:{name}" in modes
 
 
 def _owners(ctx: RuleContext, name: str, port: int) -> list[str]:
@@ -35,9 +38,10 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
     ignore = re.compile(params["ignore_keys"])
     public = re.compile(params["public_keys"])
     listen = re.compile(params["listen_keys"])
+    modes = {svc.network_mode for svc in ctx.services.values() if svc.network_mode}
     for name in sorted(ctx.services):
         svc = ctx.services[name]
-        if _shares_namespace(ctx, name, svc):
+        if _shares_namespace(name, svc, modes):
             continue
         own = set(ctx.ports.get(name, ()))
         texts: list[tuple[str, str, str | None, int | None]] = [

@@ -1,0 +1,154 @@
+"""Start-up order on plain adjacency lists: components, waves, reachability, reduction.
+
+The analysis needs a few graph algorithms on a few thousand services at most; written here
+on dicts and lists (sets of services as the bits of an ``int``) they cost milliseconds,
+where building ``networkx`` graphs and importing the library cost a tenth of a second.
+``networkx`` stays for listing the cycles themselves (:func:`.graph.find_cycles`), and is
+imported only when a project has one.
+
+A graph is ``succ``: each node's successors, ``A -> B`` meaning A needs B. Nodes missing
+from ``succ`` have none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+Succ = Mapping[str, Sequence[str]]
+"""Successors by node."""
+
+
+def adjacency(nodes: Iterable[str], pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """The successors of each node from (source, target) pairs, each pair once, in order."""
+    succ: dict[str, list[str]] = {n: [] for n in nodes}
+    seen: set[tuple[str, str]] = set()
+    for pair in pairs:
+        if pair not in seen:
+            seen.add(pair)
+            succ.setdefault(pair[0], []).append(pair[1])
+            succ.setdefault(pair[1], [])
+    return succ
+
+
+def components(nodes: Iterable[str], succ: Succ) -> list[list[str]]:
+    """The strongly connected components, each after every component it reaches.
+
+    Tarjan's algorithm, without recursion: a chain of thousands of services is no problem.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ.get(root, ())))]
+        while work:
+            node, todo = work[-1]
+            for nxt in todo:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(succ.get(nxt, ()))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    out.append(component)
+    return out
+
+
+def waves(nodes: Sequence[str], succ: Succ) -> list[list[str]]:
+    """Start-up waves: wave 0 needs nothing, wave n only earlier waves; a cycle in one wave.
+
+    A component's wave is one more than the latest wave it needs (the topological
+    generations of the condensation). Within a wave, the most depended-on node comes
+    first (counting every node that reaches it, directly or not), then by name.
+    """
+    found = components(nodes, succ)
+    comp_of = {n: i for i, members in enumerate(found) for n in members}
+    bit = {n: 1 << i for i, n in enumerate(nodes)}
+    for members in found:
+        for n in members:
+            bit.setdefault(n, 1 << len(bit))
+    wave_of: list[int] = []
+    needs: list[set[int]] = []
+    for i, members in enumerate(found):  # each after every component it reaches
+        targets = {comp_of[t] for n in members for t in succ.get(n, ())} - {i}
+        needs.append(targets)
+        wave_of.append(1 + max(wave_of[t] for t in targets) if targets else 0)
+    # Who reaches each component (outside it), as bits: sources first, passed on down.
+    reached_by = [0] * len(found)
+    members_bits = [sum(bit[n] for n in members) for members in found]
+    for i in range(len(found) - 1, -1, -1):
+        passed = reached_by[i] | members_bits[i]
+        for t in needs[i]:
+            reached_by[t] |= passed
+    by_wave: dict[int, list[tuple[int, str]]] = {}
+    for i, members in enumerate(found):
+        count = reached_by[i].bit_count() + len(members) - 1
+        by_wave.setdefault(wave_of[i], []).extend((-count, n) for n in members)
+    return [[n for _, n in sorted(by_wave[w])] for w in sorted(by_wave)]
+
+
+def reaches(nodes: Sequence[str], succ: Succ) -> dict[str, int]:
+    """For each node, the nodes it reaches (itself included) as bits of ``bits_of(nodes)``."""
+    bits = bits_of(nodes)
+    found = components(nodes, succ)
+    comp_of = {n: i for i, members in enumerate(found) for n in members}
+    reach = [0] * len(found)
+    for i, members in enumerate(found):  # each after every component it reaches
+        value = 0
+        for n in members:
+            value |= bits[n]
+            for t in succ.get(n, ()):
+                if comp_of[t] != i:
+                    value |= reach[comp_of[t]]
+        reach[i] = value
+    return {n: reach[comp_of[n]] for n in comp_of}
+
+
+def bits_of(nodes: Sequence[str]) -> dict[str, int]:
+    """One bit a node, in the order given."""
+    return {n: 1 << i for i, n in enumerate(nodes)}
+
+
+def is_acyclic(nodes: Sequence[str], succ: Succ) -> bool:
+    """Whether the graph has no cycle (a node on a loop to itself is one)."""
+    if any(n in succ.get(n, ()) for n in nodes):
+        return False
+    return all(len(c) == 1 for c in components(nodes, succ))
+
+
+def transitive_reduction(nodes: Sequence[str], succ: Succ) -> set[tuple[str, str]]:
+    """The edges of an acyclic graph that no longer path implies.
+
+    An edge ``u -> v`` stays unless another successor of ``u`` reaches ``v``.
+    """
+    reach = reaches(nodes, succ)
+    bits = bits_of(nodes)
+    kept: set[tuple[str, str]] = set()
+    for u in nodes:
+        targets = succ.get(u, ())
+        implied = 0
+        for v in targets:
+            implied |= reach[v] & ~bits[v]  # what v reaches, v itself aside
+        kept.update((u, v) for v in targets if not implied & bits[v])
+    return kept
