@@ -340,6 +340,14 @@ class MigrateApp(App[int]):
             self._refresh_view(event.pane.id)
             self._focus_tab(event.pane.id)
 
+    def _plan_action(self, action: str) -> None:
+        self.action_show_tab("plan")
+        self.call_after_refresh(self.query_one(PlanTree).run_action, action)
+
+    def _services_action(self, action: str) -> None:
+        self.action_show_tab("services")
+        self.call_after_refresh(self.query_one(ServicesView).run_action, action)
+
     def action_reload(self) -> None:
         """Load everything again from disk."""
         self.query_one("#summary", Static).update("Reloading…")
@@ -399,6 +407,16 @@ class MigrateApp(App[int]):
         yield SystemCommand("Reload", "Read the compose and progress files again",
                             self.action_reload)
         yield SystemCommand("Help", "The keys", self.action_help)
+        for action, title in (("toggle_done", "Tick the selected plan item (done / todo)"),
+                              ("edit('status')", "Set the selected plan item's status"),
+                              ("edit('assignee')", "Assign the selected plan item"),
+                              ("edit('note')", "Note on the selected plan item")):
+            yield SystemCommand(title, "In the Plan view",
+                                lambda action=action: self._plan_action(action))
+        for action, title in (("toggle_class", "Flip the selected service stateful/stateless"),
+                              ("cycle_kind", "Change the selected service's kind")):
+            yield SystemCommand(title, "In the Services view",
+                                lambda action=action: self._services_action(action))
         if self.workspace is not None:
             for name in self.workspace.project.services:
                 yield SystemCommand(f"Open service {name}", "Show it in the Services view",

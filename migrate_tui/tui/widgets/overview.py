@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label, ProgressBar, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
@@ -28,6 +28,25 @@ def _weeks(start: float, end: float) -> str:
     return f"week {first}" if first == last else f"weeks {first}-{last}"
 
 
+TRACK = 40
+"""Width of the timeline, in cells: the whole plan from week 1 to its last week."""
+
+
+def _track(start: float, end: float, total: float, done: float) -> Text:
+    """The phase on the plan's timeline: done part solid, the rest shaded, the rest blank."""
+    total = max(total, 1e-9)
+    first = min(TRACK - 1, int(start / total * TRACK))
+    last = max(first + 1, min(TRACK, round(end / total * TRACK)))
+    width = last - first
+    solid = round(width * done)
+    text = Text("·" * first, style="dim")
+    text.append("█" * solid, style="green")
+    text.append("▒" * (width - solid), style="cyan")
+    text.append("·" * (TRACK - last), style="dim")
+    text.append(f" {done:4.0%}")
+    return text
+
+
 class PhaseRow(Horizontal):
     """One phase on the timeline: name, weeks, a progress bar, done/total."""
 
@@ -36,7 +55,7 @@ class PhaseRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("", classes="phase-name")
-        yield ProgressBar(total=1, show_eta=False, show_percentage=True)
+        yield Static("", classes="phase-track")
         yield Label("", classes="phase-count")
 
 
@@ -123,11 +142,12 @@ class Overview(VerticalScroll):
             row = self.query_one(f"#phase-{phase.id}", PhaseRow)
             row.query_one(".phase-name", Label).update(
                 f"[b]{phase.name}[/b] {_weeks(phase.start_week, phase.end_week)}")
-            bar = row.query_one(ProgressBar)
-            bar.update(total=max(1, len(items)), progress=done)
+            row.query_one(".phase-track", Static).update(
+                _track(phase.start_week, phase.end_week, plan.total_weeks,
+                       done / len(items) if items else 0.0))
             left = phase.days_left
             row.query_one(".phase-count", Label).update(
-                f"{done}/{len(items)} done, {left:.1f} of {phase.estimate_days:g} days left")
+                f"{done}/{len(items)} done, {left:.1f} of {phase.estimate_days:.1f} days left")
         total_items = plan.items()
         done_all = sum(1 for i in total_items if i.status in ("done", "skipped"))
         totals = Text()
