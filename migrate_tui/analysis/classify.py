@@ -406,7 +406,8 @@ def confidence_of(score: float) -> float:
 def classify(svc: Service, incoming: list[Incoming], catalogue: Catalogue,
              hint: Mapping[str, Any] | None = None,
              override: Mapping[str, Any] | None = None,
-             shared: SharedMounts | None = None, root: str = "") -> Classification:
+             shared: SharedMounts | None = None, root: str = "",
+             found_kind: tuple[ServiceKind, list[str]] | None = None) -> Classification:
     """Classify one service.
 
     Args:
@@ -417,8 +418,9 @@ def classify(svc: Service, incoming: list[Incoming], catalogue: Catalogue,
         override: Its override from the progress file (``class``, ``kind``); wins over the hint.
         shared: For each mount it shares (:func:`mount_key`), the other services mounting it.
         root: The project folder, to show host paths relative to it.
+        found_kind: What :func:`kind_of` gives for it, when the caller has it already.
     """
-    kind, kind_reasons = kind_of(svc, incoming, catalogue)
+    kind, kind_reasons = found_kind or kind_of(svc, incoming, catalogue)
     decided = {**(hint or {}), **(override or {})}
 
     def source(key: str) -> str:

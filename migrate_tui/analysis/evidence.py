@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ MAX_TEXT = 96
 """Longest evidence text kept; longer values are cut with an ellipsis."""
 
 
+@lru_cache(maxsize=8192)
 def is_secret_name(name: str) -> bool:
     """Whether a variable's name says it holds a secret (``DB_PASSWORD``, ``API_KEY``)."""
     return bool(_SECRET_KEY.search(name))
@@ -56,20 +58,25 @@ def is_secret_name(name: str) -> bool:
 
 def has_url_credentials(value: str) -> bool:
     """Whether a value holds a URL with a password (``postgres://u:pw@db/app``)."""
-    return bool(_URL_CREDENTIALS.search(value))
+    return "://" in value and "@" in value and bool(_URL_CREDENTIALS.search(value))
 
 
 def mask(value: str) -> str:
     """A value with the passwords of its URLs masked: ``postgres://u:***@db/app``."""
+    if "://" not in value or "@" not in value:
+        return value  # no URL with a user in it: most values
     return _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", value)
 
 
 def shorten(text: str, limit: int = MAX_TEXT) -> str:
     """One line of at most ``limit`` characters."""
-    text = " ".join(text.split())
+    if not (text.isascii() and text.isprintable() and "  " not in text
+            and text[:1] != " " and text[-1:] != " "):
+        text = " ".join(text.split())  # (else already one line, single-spaced)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@lru_cache(maxsize=8192)
 def env_text(key: str, value: str | None) -> str:
     """``KEY=value`` as evidence: secrets hidden, URL passwords masked, long values cut."""
     if value is None:

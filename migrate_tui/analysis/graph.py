@@ -87,15 +87,23 @@ def _link_aliases(svc: Service) -> dict[str, str]:
 def hosts_in(value: str) -> Iterator[tuple[str, int | None, str]]:
     """(host, port, matched text) of each URL and ``host:port`` in a value."""
     if ":" not in value:
-        return  # both forms need one (most values: a word, a number, a path)
+        return iter(())  # both forms need one (most values: a word, a number, a path)
+    return iter(_hosts(value))
+
+
+@lru_cache(maxsize=8192)
+def _hosts(value: str) -> tuple[tuple[str, int | None, str], ...]:
+    """:func:`hosts_in`, kept: services built from one anchor share their values."""
+    found: list[tuple[str, int | None, str]] = []
     if "://" in value:
         for m in _URL.finditer(value):
             for part in m["hosts"].split(","):
                 host, _, port = part.partition(":")
                 digits = re.match(r"[0-9]+", port)
-                yield host, int(digits.group()) if digits else None, m.group()
+                found.append((host, int(digits.group()) if digits else None, m.group()))
     for m in _HOST_PORT.finditer(value):
-        yield m["host"], int(m["port"]), m.group()
+        found.append((m["host"], int(m["port"]), m.group()))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)

@@ -103,8 +103,10 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
 
     # Which long-running services write to the same volume or host folder: that is shared
     # files, not one service's state. A job or a dev tool mounting it does not count.
+    found_kinds = {name: kind_of(svc, incoming[name], catalogue)
+                   for name, svc in services.items()}
     kinds = {name: checked.get(name, {}).get("kind") or hints[name].get("kind") or
-             kind_of(svc, incoming[name], catalogue)[0] for name, svc in services.items()}
+             found_kinds[name][0] for name in services}
     sharing: dict[str, set[str]] = {}
     for name, svc in services.items():
         for mount in svc.volumes:
@@ -120,7 +122,7 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
     classes = {}
     for name, svc in services.items():
         classes[name] = classify(svc, incoming[name], catalogue, hints[name], checked.get(name),
-                                 shared_by[name], project.working_dir)
+                                 shared_by[name], project.working_dir, found_kinds[name])
     waves, cycles = start_order(services, edges)
     wave_of = {n: i for i, wave in enumerate(waves) for n in wave}
 

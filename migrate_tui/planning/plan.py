@@ -290,6 +290,8 @@ def _finding_text(found: list[FindingFacts]) -> str:
 
 
 def _apply_progress(items: list[PlanItem], progress: Mapping[str, ItemProgress]) -> list[PlanItem]:
+    if not progress:
+        return list(items)  # nothing saved yet: every item as planned
     out = []
     for item in items:
         state = progress.get(item.id)
