@@ -10,6 +10,7 @@ store, saves them, and shows the re-planned workspace.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -134,12 +135,19 @@ class MigrateApp(App[int]):
         """Load the project, its analysis, plan and progress, off the interface thread."""
         from migrate_tui.workspace import open_workspace
 
+        # While this thread loads, let it keep the GIL for longer stretches: the event loop
+        # only draws "Loading…" meanwhile, and every forced hand-over costs the load time
+        # (at 2,000 services: 1.7 s with the default 5 ms, 1.2 s with 100 ms).
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(max(interval, 0.1))
         try:
             workspace = open_workspace(self.options, state_file=self.state_file,
                                        playbooks_dir=self.playbooks_dir)
         except MigrateError as exc:
             self.post_message(WorkspaceFailed(exc))
             return
+        finally:
+            sys.setswitchinterval(interval)
         self.post_message(WorkspaceReady(workspace))
 
     @on(WorkspaceReady)
