@@ -129,7 +129,7 @@ class AnalysisError(MigrateError):
     """A hint for the analysis (``x-migrate``, an override) has the wrong form."""
 
 
-class ProblemList(ComposeError):
+class ProblemList(MigrateError):
     """Several problems found in one pass, so a user fixes a file at once.
 
     Args:

@@ -191,15 +191,27 @@ def _read(path: Path) -> Any:
         ) from None
 
 
-def _problems(path: Path, item: str, exc: ValidationError) -> list[PlaybookError]:
-    from migrate_tui.errors import Location
+def _locate(path: Path, kp: tuple[str | int, ...]) -> Any:
+    """The line of a key path in a playbook: the file is read again, with positions, only
+    when something in it is wrong."""
+    from migrate_tui.compose.parse import parse_yaml
+    from migrate_tui.errors import Location, MigrateError
 
+    try:
+        return parse_yaml(path.read_text(encoding="utf-8"), str(path)).locate(kp)
+    except (OSError, MigrateError):
+        return Location(str(path))
+
+
+def _problems(path: Path, item: str, exc: ValidationError,
+              kp: tuple[str | int, ...] = ()) -> list[PlaybookError]:
     out = []
     for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"])
+        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        field = ".".join(str(p) for p in loc)
         out.append(PlaybookError(
             f"{item}: field {field!r}: {err['msg']}",
-            location=Location(str(path)),
+            location=_locate(path, (*kp, *loc)),
             path=f"{item}.{field}" if field else item,
             hint="fix this field of the item (see the comments at the top of the file)",
         ))
@@ -221,7 +233,7 @@ def _items(path: Path, raw: Any, section: str, model: type[BaseModel]) -> tuple[
         try:
             items.append(model.model_validate(entry))
         except ValidationError as exc:
-            problems.extend(_problems(path, name, exc))
+            problems.extend(_problems(path, name, exc, (section, i)))
     return items, problems
 
 
@@ -294,7 +306,8 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
                 try:
                     engine = Engine.model_validate(value)
                 except ValidationError as exc:
-                    problems += _problems(path, f"engines.{name}", exc)
+                    problems += _problems(path, f"engines.{name}", exc,
+                                          ("default",) if name == "default" else ("engines", name))
                     continue
                 if name == "default":
                     default_engine = engine
@@ -315,7 +328,7 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
                 try:
                     finding_tasks[rule_id] = FindingTask.model_validate(task)
                 except ValidationError as exc:
-                    problems += _problems(path, f"rules.{rule_id}", exc)
+                    problems += _problems(path, f"rules.{rule_id}", exc, ("rules", rule_id))
     try:
         est = Estimates.model_validate(estimates)
     except ValidationError as exc:

@@ -89,7 +89,7 @@ def test_a_broken_team_playbook_names_file_item_and_field(tmp_path: Path) -> Non
     with pytest.raises(MigrateError) as info:
         load_plan_playbooks(tmp_path)
     text = info.value.render()
-    assert "project.yaml" in text
+    assert "project.yaml:5" in text  # the line of the bad field
     assert "items[my-check]" in text
     assert "estimate_days" in text
 
