@@ -1,4 +1,5 @@
-from migrate_tui.cli import main
 import sys
+
+from migrate_tui.cli import main
 
 sys.exit(main())

@@ -16,7 +16,6 @@ groups and aligns; colour is plain ANSI, on only when the caller says the termin
 from __future__ import annotations
 
 import re
-
 import textwrap
 from collections.abc import Iterable
 from itertools import groupby

@@ -184,8 +184,8 @@ def check_consistency(
                 problem(name, key, f"service {name!r} depends on service "
                         f"{dep!r}, which is not active (profiles: "
                         f"{', '.join(inactive[dep].get('profiles') or [])}){via}",
-                        f"enable its profile with --profile, or mark the dependency "
-                        f"`required: false`")
+                        "enable its profile with --profile, or mark the dependency "
+                        "`required: false`")
             else:
                 problem(name, key, f"service {name!r} depends on undefined "
                         f"service {dep!r}{via}", "fix the name or define that service")

@@ -148,7 +148,7 @@ SPECIAL: dict[str, Merger] = {
 def _matches(path: tuple[str, ...], pattern: str) -> bool:
     parts = pattern.split(".")
     return len(parts) == len(path) and all(
-        p == "*" or fnmatch.fnmatchcase(k, p) for p, k in zip(parts, path)
+        p == "*" or fnmatch.fnmatchcase(k, p) for p, k in zip(parts, path, strict=True)
     )
 
 
@@ -235,9 +235,7 @@ def drop_path(data: dict[str, Any], path: KeyPath) -> None:
     """Delete ``path`` from ``data`` if it is there (for ``!reset`` and ``!override``)."""
     node: Any = data
     for part in path[:-1]:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
         else:
             return

@@ -265,7 +265,7 @@ class _Validator:
             results.append(found)
         # The option whose type matches says most about what is wrong.
         typed = [
-            r for r, option in zip(results, options)
+            r for r, option in zip(results, options, strict=True)
             if not (len(r) == 1 and r[0][0] == kp and r[0][1].startswith("must be ")
                     and " not " in r[0][1])
         ]

@@ -12,7 +12,6 @@ from typing import Any
 from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project
-from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 from migrate_tui.planning.plan import (
     FindingFacts,
     ItemProgress,
@@ -22,6 +21,7 @@ from migrate_tui.planning.plan import (
     Settings,
     build_plan,
 )
+from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 
 
 def _gpu(svc: Any) -> bool:

@@ -134,7 +134,7 @@ class Task(BaseModel):
             return self.estimate_days
         if total <= 0:
             weights, total = [1.0] * len(self.checklist), float(len(self.checklist))
-        left = sum(w for w, i in zip(weights, self.checklist)
+        left = sum(w for w, i in zip(weights, self.checklist, strict=True)
                    if i.status not in ("done", "skipped"))
         return self.estimate_days * left / total
 

@@ -274,7 +274,7 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
     for folder in folders:
         first = folder == folders[0]
 
-        def present(name: str) -> Path | None:
+        def present(name: str, folder: Path = folder, first: bool = first) -> Path | None:
             path = folder / name
             return path if first or path.is_file() else None
 

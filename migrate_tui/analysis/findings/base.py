@@ -10,7 +10,6 @@ values its texts need. The texts themselves (message, fix, severity, variants) l
 from __future__ import annotations
 
 import re
-
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
