@@ -160,10 +160,8 @@ class Canonicalizer:
         build["context"] = context
         if isinstance(build.get("args"), list):
             build["args"] = self._key_values(build["args"], (*kp, "args"), keep_none=True)
-        elif isinstance(build.get("args"), dict):
-            build["args"] = {
-                k: None if v is None else go_string(v) for k, v in build["args"].items()
-            }
+        elif isinstance(args := build.get("args"), dict):
+            build["args"] = {k: None if v is None else go_string(v) for k, v in args.items()}
         if isinstance(build.get("labels"), list):
             build["labels"] = self._key_values(build["labels"], (*kp, "labels"), keep_none=False)
         dockerfile = build.get("dockerfile")

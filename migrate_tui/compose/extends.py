@@ -64,9 +64,9 @@ class ExtendsResolver:
         """One service with its ``extends`` chain applied."""
         if name in self.done:
             return self.done[name]
-        svc = self.data["services"][name]
+        svc: Any = self.data["services"][name]
         if not isinstance(svc, dict) or not isinstance(svc.get("extends"), dict):
-            return svc
+            return svc  # type: ignore[no-any-return]
         link = (self.source.path, name)
         if link in chain:
             names = " -> ".join(f"{posixpath.basename(f)}:{s}" for f, s in (*chain, link))
@@ -110,8 +110,9 @@ class ExtendsResolver:
             if reset[:2] == prefix and len(reset) > 2:
                 drop_path(merged, reset[2:])
         for over in self.source.overrides:
-            if over[:2] == prefix and len(over) == 3 and over[2] in svc:
-                merged[over[2]] = svc[over[2]]
+            key = over[2] if len(over) == 3 else None
+            if over[:2] == prefix and isinstance(key, str) and key in svc:
+                merged[key] = svc[key]
         self.done[name] = merged
         return merged
 

@@ -235,7 +235,9 @@ def drop_path(data: dict[str, Any], path: KeyPath) -> None:
     """Delete ``path`` from ``data`` if it is there (for ``!reset`` and ``!override``)."""
     node: Any = data
     for part in path[:-1]:
-        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
         else:
             return

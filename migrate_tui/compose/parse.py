@@ -30,7 +30,7 @@ from migrate_tui.errors import Location, YamlSyntaxError
 try:  # libyaml's parser where it is installed: several times faster.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader
 
 KeyPath = tuple[str | int, ...]
 """A path into a document: mapping keys and sequence indexes."""
@@ -68,7 +68,7 @@ _SIMPLE_TAGS = frozenset((_PLAIN, _STR_TAG))
 """Tags of the scalars :meth:`_Builder._scalar` reads: plain, or a string (quoted)."""
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """A safe loader that tags plain scalars for us to resolve under YAML 1.2."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:  # noqa: D102
