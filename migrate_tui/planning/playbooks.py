@@ -21,7 +21,7 @@ from migrate_tui.playbooks import playbooks_dir
 try:
     from yaml import CSafeLoader as _FastLoader
 except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _FastLoader
 
 PhaseId = Literal["denial", "pain", "acceptance", "productivity"]
 PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity")

@@ -328,11 +328,9 @@ class MigrateApp(App[int]):
     # -- actions ----------------------------------------------------------------------------
 
     def _focus_tab(self, tab: str) -> None:
-        targets = {"overview": Overview, "services": "#svc-table", "graph": "#graph-nodes",
-                   "plan": PlanTree, "findings": "#findings-table"}
-        target = targets[tab]
-        widget = self.query_one(target) if isinstance(target, str) else self.query_one(target)
-        widget.focus()
+        targets = {"overview": "#overview-view", "services": "#svc-table",
+                   "graph": "#graph-nodes", "plan": "#plan-view", "findings": "#findings-table"}
+        self.query_one(targets[tab]).focus()
 
     def action_show_tab(self, tab: str) -> None:
         """Switch to one of the five views."""
