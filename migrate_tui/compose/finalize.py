@@ -149,12 +149,12 @@ def check_consistency(
                         f"network {net!r}", f"declare it under the top-level `networks:` "
                         f"({net}: {{}})")
         for i, vol in enumerate(svc.get("volumes") or []):
-            if isinstance(vol, dict) and vol.get("type") == "volume" and vol.get("source"):
-                if vol["source"] not in declared["volumes"]:
-                    problem(name, ("volumes", i), f"service {name!r} refers to undefined "
-                            f"volume {vol['source']!r}", "declare it under the top-level "
-                            f"`volumes:` ({vol['source']}: {{}}), or write ./{vol['source']} "
-                            "for a folder on the host")
+            if (isinstance(vol, dict) and vol.get("type") == "volume" and vol.get("source")
+                    and vol["source"] not in declared["volumes"]):
+                problem(name, ("volumes", i), f"service {name!r} refers to undefined "
+                        f"volume {vol['source']!r}", "declare it under the top-level "
+                        f"`volumes:` ({vol['source']}: {{}}), or write ./{vol['source']} "
+                        "for a folder on the host")
         for kind in ("secrets", "configs"):
             for i, ref in enumerate(svc.get(kind) or []):
                 source = ref.get("source") if isinstance(ref, dict) else ref

@@ -235,7 +235,8 @@ def drop_path(data: dict[str, Any], path: KeyPath) -> None:
     """Delete ``path`` from ``data`` if it is there (for ``!reset`` and ``!override``)."""
     node: Any = data
     for part in path[:-1]:
-        if isinstance(node, dict) and part in node:
+        # Two branches, not one `or`: mypy narrows `part` to int only in the second.
+        if isinstance(node, dict) and part in node:  # noqa: SIM114
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]

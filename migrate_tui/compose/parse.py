@@ -340,7 +340,8 @@ class _Builder:
                         and value_node.tag in _SIMPLE_TAGS and depth < MAX_DEPTH
                         else self.build(value_node, ckp, depth + 1))
         for merge_node in merged:
-            sources = merge_node.value if isinstance(merge_node, yaml.SequenceNode) else [merge_node]
+            sources = (merge_node.value if isinstance(merge_node, yaml.SequenceNode)
+                       else [merge_node])
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
                     raise self._error(

@@ -240,9 +240,9 @@ class _Validator:
         if "enum" in schema and value not in schema["enum"]:
             allowed = ", ".join(str(v) for v in schema["enum"])
             out.append((kp, f"must be one of: {allowed} (found {value!r})"))
-        if "pattern" in schema and isinstance(value, str):
-            if not _regex(schema["pattern"]).search(value):
-                out.append((kp, f"{value!r} does not match the expected form"))
+        if ("pattern" in schema and isinstance(value, str)
+                and not _regex(schema["pattern"]).search(value)):
+            out.append((kp, f"{value!r} does not match the expected form"))
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if "minimum" in schema and value < schema["minimum"]:
                 out.append((kp, f"must be at least {schema['minimum']}"))
@@ -282,7 +282,9 @@ class _Validator:
         expected = " or ".join(kinds) if kinds else "a valid value"
         return [(kp, f"must be {expected}, not {type_name(value)}")]
 
-    def _object(self, value: dict[str, Any], schema: Schema, kp: KeyPath) -> list[tuple[KeyPath, str]]:
+    def _object(
+        self, value: dict[str, Any], schema: Schema, kp: KeyPath
+    ) -> list[tuple[KeyPath, str]]:
         out: list[tuple[KeyPath, str]] = []
         props: Schema = schema.get("properties", {})
         patterns: Schema = schema.get("patternProperties", {})
@@ -320,7 +322,8 @@ class _Validator:
             for i, item in enumerate(value):
                 key = json.dumps(item, sort_keys=True, default=str)
                 if key in seen:
-                    out.append(((*kp, i), f"duplicates item {seen[key]} ({item!r}); items must be unique"))
+                    out.append(((*kp, i), f"duplicates item {seen[key]} ({item!r}); "
+                                "items must be unique"))
                 else:
                     seen[key] = i
         return out

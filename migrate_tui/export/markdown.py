@@ -382,7 +382,8 @@ def _gantt(plan: Plan) -> list[str]:
             cursor += dt.timedelta(days=days)
     out += ["```", "",
             "The whole team takes the tasks of a phase one after the other, in the order of "
-            "the plan; a bar is the task's person-days over the team's capacity." + ("" if plan.start else " The axis counts weeks from the start "
+            "the plan; a bar is the task's person-days over the team's capacity."
+            + ("" if plan.start else " The axis counts weeks from the start "
                                "(set `--start YYYY-MM-DD` for dates)."), ""]
     return out
 

@@ -51,7 +51,8 @@ def plan_input(project: Project, analysis: Analysis) -> PlanInput:
         svc = project.services[name]
         services.append(ServiceFacts(
             name=name, service_class=info.service_class, kind=info.kind, wave=info.wave,
-            engine=_engine_key(info.software), software=info.software, ports=len(svc.ports), volumes=len(svc.volumes),
+            engine=_engine_key(info.software), software=info.software,
+            ports=len(svc.ports), volumes=len(svc.volumes),
             builds=svc.build is not None, gpu=_gpu(svc),
             public_ports=any(p.published for p in svc.ports),
         ))

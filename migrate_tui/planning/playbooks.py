@@ -218,13 +218,16 @@ def _problems(path: Path, item: str, exc: ValidationError,
     return out
 
 
-def _items(path: Path, raw: Any, section: str, model: type[BaseModel]) -> tuple[list[Any], list[PlaybookError]]:
+def _items(
+    path: Path, raw: Any, section: str, model: type[BaseModel]
+) -> tuple[list[Any], list[PlaybookError]]:
     items: list[Any] = []
     problems: list[PlaybookError] = []
     if not isinstance(raw, list):
         from migrate_tui.errors import Location
 
-        return [], [PlaybookError(f"{section} must be a list of items", location=Location(str(path)),
+        return [], [PlaybookError(f"{section} must be a list of items",
+                                  location=Location(str(path)),
                                   path=section, hint="write one `- id: ...` entry per item")]
     for i, entry in enumerate(raw):
         name = f"{section}[{i}]"
@@ -300,7 +303,8 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
                 service_items[key] = _merge_items(service_items.get(key, []), found)
         if path := present("engines.yaml"):
             raw = _read(path) or {}
-            for name, value in {"default": raw.get("default"), **(raw.get("engines") or {})}.items():
+            engines_raw = {"default": raw.get("default"), **(raw.get("engines") or {})}
+            for name, value in engines_raw.items():
                 if value is None:
                     continue
                 try:
@@ -324,7 +328,8 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
                     decision[key] = value
         if path := present("findings.yaml"):
             raw = _read(path) or {}
-            for rule_id, task in ((raw.get("rules") or {}) if isinstance(raw, dict) else {}).items():
+            rules = (raw.get("rules") or {}) if isinstance(raw, dict) else {}
+            for rule_id, task in rules.items():
                 try:
                     finding_tasks[rule_id] = FindingTask.model_validate(task)
                 except ValidationError as exc:

@@ -53,7 +53,8 @@ async def test_number_keys_switch_the_five_views(project: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _loaded(app, pilot)
         tabs = app.query_one("#tabs")
-        for key, tab in zip("23451", ("services", "graph", "plan", "findings", "overview"), strict=True):
+        views = ("services", "graph", "plan", "findings", "overview")
+        for key, tab in zip("23451", views, strict=True):
             await pilot.press(key)
             assert tabs.active == tab
 
