@@ -24,6 +24,7 @@ from typing import Any
 from migrate_tui.analysis.findings.base import load_findings_playbook
 from migrate_tui.analysis.model import SEVERITIES, Analysis, Edge, Evidence, Finding
 from migrate_tui.compose.gc_pause import gc_paused
+from migrate_tui.text import visible
 
 WIDTH = 100
 """Width the text report wraps to."""
@@ -328,13 +329,12 @@ def render_text(analysis: Analysis, color: bool = False) -> str:
 
 
 _OUR_COLOURS = re.compile(r"(\x1b\[[0-9;]*m)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _neutralize(text: str) -> str:
     """Control characters from the compose file shown as ``\\x1b``; our colours kept."""
     parts = _OUR_COLOURS.split(text)
     return "".join(
-        part if i % 2 else _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", part)
+        part if i % 2 else visible(part)
         for i, part in enumerate(parts)
     )

@@ -20,6 +20,7 @@ from typing import Any
 from migrate_tui.analysis.ordering import adjacency, is_acyclic, transitive_reduction
 from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.planning.plan import Plan, Task
+from migrate_tui.text import CONTROL, last_week, week_range, without_control
 
 _SECRET_KEY = re.compile(
     r"(?i)\b([A-Z0-9_.-]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|"
@@ -28,7 +29,6 @@ _SECRET_KEY = re.compile(
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)@")
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~"})
 """Markdown's special characters, each to be preceded by a backslash."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MASK = "********"
 _SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")
 """A part of every key ``_SECRET_KEY`` masks, in lower case."""
@@ -59,7 +59,7 @@ def redact(text: str) -> str:
 
 def _without_control(text: str) -> str:
     """``text`` without control characters (a printable text has none to remove)."""
-    return text if text.isprintable() else _CONTROL.sub("", text)
+    return without_control(text)
 
 
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`|<>]*[^\s`|<>.,;:)]", re.IGNORECASE)
@@ -92,7 +92,7 @@ def _md(text: str) -> str:
 def _code(text: Any) -> str:
     clean = redact(str(text))
     if not clean.isprintable():
-        clean = _CONTROL.sub("", clean).replace("\n", " ")
+        clean = CONTROL.sub("", clean).replace("\n", " ")
     clean = clean.replace("`", "'")
     return f"`{clean}`"
 
@@ -119,17 +119,6 @@ def _gantt_text(text: str) -> str:
 
 
 _GANTT_ENDS = str.maketrans({":": " -", "#": " -", ";": " -"})
-
-
-def _last_week(end: float) -> int:
-    """The week a phase ends in: 8.03 is week 8 (a day's rounding is not a new week)."""
-    return max(1, -int(-(end - 0.1) // 1))
-
-
-def _weeks(start: float, end: float) -> str:
-    first = int(start + 0.1) + 1
-    last = max(first, _last_week(end))
-    return f"week {first}" if first == last else f"weeks {first}–{last}"
 
 
 def _n(count: int, word: str) -> str:
@@ -199,13 +188,13 @@ def render_markdown(
     out += _gantt(plan)
     for phase in plan.phases:
         out += [
-            f"## {md(phase.name)}: {_weeks(phase.start_week, phase.end_week)}",
+            f"## {md(phase.name)}: {week_range(phase.start_week, phase.end_week, '–')}",
             "",
             f"{md(phase.goal)}",
             "",
-            f"{_days(phase.estimate_days)} of work; ends in week {_last_week(phase.end_week)} "
-            f"(range: week {_last_week(phase.end_week_low)} to "
-            f"{_last_week(phase.end_week_high)})"
+            f"{_days(phase.estimate_days)} of work; ends in week {last_week(phase.end_week)} "
+            f"(range: week {last_week(phase.end_week_low)} to "
+            f"{last_week(phase.end_week_high)})"
             + (f", {phase.start_date} to {_day_before(phase.end_date)}"
                if phase.start_date and phase.end_date else "") + ".",
             "",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from migrate_tui.text import CONTROL
 
 
 def clean(value: object) -> str:
     """``value`` as a string with terminal control characters replaced."""
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(value))
+    return CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(value))
 
 
 def plain(value: object, style: str = "") -> Text:

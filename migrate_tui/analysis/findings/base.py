@@ -9,7 +9,6 @@ values its texts need. The texts themselves (message, fix, severity, variants) l
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from migrate_tui.analysis.model import SEVERITIES, Edge, Evidence, Finding, Serv
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, PlaybookError
 from migrate_tui.playbooks import load_playbook, playbooks_dir
+from migrate_tui.text import visible
 
 FINDINGS_FILE = "findings.yaml"
 """The rule texts, relative to the playbooks folder."""
@@ -144,13 +144,10 @@ def rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _visible(value: Any) -> Any:
     """A value from the compose file with its control characters shown as ``\\x1b``."""
     if isinstance(value, str) and not value.isprintable():  # printable: nothing to show
-        return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
+        return visible(value)
     return value
 
 

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from migrate_tui.text import week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -20,12 +21,6 @@ _QUESTIONS: list[tuple[str, str, str]] = [
     ("downtime_ok", "~15 min downtime per incident OK?", "bool"),
 ]
 _YES_NO = [("yes", "yes"), ("no", "no")]
-
-
-def _weeks(start: float, end: float) -> str:
-    first = int(start + 0.1) + 1
-    last = max(first, -int(-(end - 0.1) // 1))
-    return f"week {first}" if first == last else f"weeks {first}-{last}"
 
 
 TRACK = 40
@@ -141,7 +136,7 @@ class Overview(VerticalScroll):
             done = sum(1 for i in items if i.status in ("done", "skipped"))
             row = self.query_one(f"#phase-{phase.id}", PhaseRow)
             row.query_one(".phase-name", Label).update(
-                f"[b]{phase.name}[/b] {_weeks(phase.start_week, phase.end_week)}")
+                f"[b]{phase.name}[/b] {week_range(phase.start_week, phase.end_week)}")
             row.query_one(".phase-track", Static).update(
                 _track(phase.start_week, phase.end_week, plan.total_weeks,
                        done / len(items) if items else 0.0))

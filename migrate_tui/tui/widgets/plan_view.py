@@ -16,6 +16,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from migrate_tui.planning.plan import PhasePlan, PlanItem, Task
+from migrate_tui.text import week_range
 from migrate_tui.tui.messages import ItemChangeRequested
 from migrate_tui.tui.text import STATUS_MARK, STATUS_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -28,10 +29,8 @@ def _phase_label(phase: PhasePlan, capacity: float) -> Text:
     items = [i for t in phase.tasks for i in t.checklist]
     done = sum(1 for i in items if i.status in ("done", "skipped"))
     left = phase.days_left
-    first = int(phase.start_week + 0.1) + 1
-    last = max(first, -int(-(phase.end_week - 0.1) // 1))
     label = Text(phase.name, style="bold")
-    label.append(f"  weeks {first}-{last}  {done}/{len(items)} done  "
+    label.append(f"  {week_range(phase.start_week, phase.end_week)}  {done}/{len(items)} done  "
                  f"{left:.1f} days left (~{left / capacity:.1f} weeks)", style="dim")
     return label
 
