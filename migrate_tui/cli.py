@@ -240,6 +240,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from migrate_tui.analysis.report import to_json
+    from migrate_tui.export.files import write_export
     from migrate_tui.export.markdown import render_markdown
 
     ws = _workspace(args)
@@ -249,7 +250,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         text = render_markdown(ws.plan, to_json(ws.analysis), ws.project.files,
                                ws.project.working_dir)
     if args.output:
-        _write_file(Path(args.output), text)
+        write_export(Path(args.output), text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -290,30 +291,6 @@ def _cmd_merge_driver(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_merge_driver
 
     return cmd_merge_driver(args.base, args.ours, args.theirs)
-
-
-def _write_file(path: Any, text: str) -> None:
-    """Write ``text`` whole or not at all: a temporary file in the same folder, renamed."""
-    import os
-    import tempfile
-
-    from migrate_tui.errors import Location, MigrateError
-
-    folder = path.parent if str(path.parent) else "."
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as a plain open() would create it
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise MigrateError(f"cannot write {path}: {exc.strerror or exc}",
-                           location=Location(str(path)),
-                           hint="choose a folder that exists and that you can write to") from None
 
 
 _COMMANDS = {

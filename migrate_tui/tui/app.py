@@ -383,7 +383,7 @@ class MigrateApp(App[int]):
 
     def _export(self, path: str) -> None:
         from migrate_tui.analysis.report import to_json
-        from migrate_tui.cli import _write_file
+        from migrate_tui.export.files import write_export
         from migrate_tui.export.markdown import render_markdown
 
         ws = self.workspace
@@ -395,7 +395,7 @@ class MigrateApp(App[int]):
         text = render_markdown(ws.plan, to_json(ws.analysis), ws.project.files,
                                ws.project.working_dir)
         try:
-            _write_file(target, text)
+            write_export(target, text)
         except MigrateError as exc:
             self.notify(exc.render(), severity="error", title="Export failed")
             return
