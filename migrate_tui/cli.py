@@ -9,6 +9,7 @@ Errors print in a few lines, without a traceback, and exit 2.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -325,6 +326,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = _split_default_command(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if args.command != "tui":
+        # A one-shot command builds a large graph of objects that all live until it exits:
+        # the cyclic collector would only walk them again and again (0.13 s of 1.5 s at
+        # 2,000 services). Reference counting still frees what is dropped.
+        gc.disable()
     try:
         return _COMMANDS[args.command](args)
     except MigrateError as exc:
