@@ -9,6 +9,7 @@ store, saves them, and shows the re-planned workspace.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -140,6 +141,10 @@ class MigrateApp(App[int]):
         # (at 2,000 services: 1.7 s with the default 5 ms, 1.2 s with 100 ms).
         interval = sys.getswitchinterval()
         sys.setswitchinterval(max(interval, 0.1))
+        # The cyclic collector would walk the half-built workspace again and again while
+        # it grows; it pauses for the load (reference counting still frees what is dropped).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             workspace = open_workspace(self.options, state_file=self.state_file,
                                        playbooks_dir=self.playbooks_dir)
@@ -148,6 +153,12 @@ class MigrateApp(App[int]):
             return
         finally:
             sys.setswitchinterval(interval)
+            # The workspace lives until the next reload: its objects leave the collector's
+            # sight, or its first full collection would walk them all while the screen
+            # waits (0.2 s at 2,000 services). Reference counting still frees them.
+            gc.freeze()
+            if collecting:
+                gc.enable()
         self.post_message(WorkspaceReady(workspace))
 
     @on(WorkspaceReady)
