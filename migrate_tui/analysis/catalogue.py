@@ -183,9 +183,12 @@ class _PatternIndex:
         return min(found) if found else None
 
 
+_TRAILING_NUMBER = re.compile(r"[-_]?[0-9]+$")
+
+
 def _base_name(service: str) -> str:
     """A service name without a trailing number: ``postgres-1`` gives ``postgres``."""
-    return re.sub(r"[-_]?[0-9]+$", "", service.lower()) or service.lower()
+    return _TRAILING_NUMBER.sub("", service.lower()) or service.lower()
 
 
 class Catalogue(BaseModel):
@@ -238,10 +241,38 @@ class Catalogue(BaseModel):
             self._found[key] = None if index is None else self.dev_only[index]
         return self._found[key]  # type: ignore[return-value]
 
+    @cached_property
+    def _by_name(self) -> dict[str, ImageEntry]:
+        """The entry of each service name the entries list, the first entry that lists it."""
+        by_name: dict[str, ImageEntry] = {}
+        for entry in self.images:
+            for name in entry.names:
+                by_name.setdefault(name, entry)
+        return by_name
+
     def match_name(self, service: str) -> ImageEntry | None:
         """The entry a service's name suggests (``postgres``, ``redis-2``), or None."""
-        base = _base_name(service)
-        return next((e for e in self.images if base in e.names), None)
+        return self._by_name.get(_base_name(service))
+
+    @cached_property
+    def _one_shot(self) -> dict[str, str | None]:
+        """Answers of :meth:`one_shot_work` already given, by command line."""
+        return {}
+
+    def one_shot_work(self, line: str) -> str | None:
+        """The one-shot work a command line does (``manage.py migrate``), as it is written
+        there; None when it does none, or when it goes on to run something long-running.
+
+        Kept by line: most services of a project share theirs (often none at all), and each
+        line is tried against a score of patterns.
+        """
+        if line not in self._one_shot:
+            h = self.heuristics
+            hint = any_match(h.job_commands, line)
+            found = hint.search(line) if hint else None
+            self._one_shot[line] = (found.group() if found and
+                                    not any_match(h.long_running_commands, line) else None)
+        return self._one_shot[line]
 
     def is_database_name(self, service: str) -> bool:
         """Whether the service's name is a generic database name (``db``, ``database``)."""

@@ -186,6 +186,8 @@ def _mount_signals(svc: Service, catalogue: Catalogue, entry: ImageEntry | None,
 
     Three data volumes do not make a service more stateful than one does.
     """
+    if not svc.volumes:
+        return []  # most services
     signals = [s for m in svc.volumes if (s := _mount_signal(m, catalogue, entry, shared, root))]
     strongest_for = max((s.weight for s in signals if s.weight > 0), default=0.0)
     strongest_against = min((s.weight for s in signals if s.weight < 0), default=0.0)
@@ -320,10 +322,9 @@ def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tup
     line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
     if svc.restart == "no" and line:
         job_reasons.append('restart: "no" with a command of its own')
-    command_hint = any_match(h.job_commands, line)
-    found = command_hint.search(line) if command_hint else None
-    if found and not any_match(h.long_running_commands, line):
-        job_reasons.append(f"its command does one-shot work ({shorten(found.group(), 40)})")
+    work = catalogue.one_shot_work(line)
+    if work is not None:
+        job_reasons.append(f"its command does one-shot work ({shorten(work, 40)})")
     strong = bool(job_reasons)
     if any_match(h.job_names, svc.name.lower()):
         job_reasons.append(f"named like one-shot work ({svc.name})")

@@ -86,8 +86,17 @@ def env_text(key: str, value: str | None) -> str:
     return shorten(f"{key}={mask(value)}")
 
 
+Candidate = tuple[ParsedFile, str, dict[str, Any]]
+"""A file that may define a service's keys, the service's name there, and its mapping there
+(empty when the file names the service without a mapping)."""
+
+
 class Locator:
     """Finds the file and line of a service's keys, list items and variables.
+
+    The analysis asks for tens of thousands of lines at 2,000 services, so what does not
+    change between two questions is worked out once: the files that define a service
+    (:meth:`_candidates`), the relative name of each file, the evidence of a variable.
 
     Args:
         project: The loaded project.
@@ -100,7 +109,8 @@ class Locator:
         self.root = project.working_dir
         self.roots = self._root_files()
         self._relative: dict[tuple[str, bool], str] = {}
-        self._candidate_lists: dict[str, list[tuple[ParsedFile, str]]] = {}
+        self._candidate_lists: dict[str, list[Candidate]] = {}
+        self._env_evidence: dict[tuple[str, str, str], Evidence] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -131,14 +141,11 @@ class Locator:
                         path=format_path(kp), text=text)
 
     def key(self, service: str, *keys: str, text: str = "") -> Evidence:
-        """Evidence for ``services.<service>.<keys...>``: its own line, else its parent's."""
-        kp: KeyPath = ("services", service, *keys)
-        for depth in range(len(keys), 0, -1):
-            found = self._exact(service, keys[:depth])
-            if found is not None:
-                return self._evidence(found, kp, text)
-        found = self._definition(service)
-        return self._evidence(found, kp, text) if found else self._fallback(kp, text)
+        """Evidence for ``services.<service>.<keys...>``: its own line, else its parent's.
+
+        The evidence's path is the key path asked for, whichever line was found.
+        """
+        return self._key(service, keys, format_path(("services", service, *keys)), text)
 
     def item(self, service: str, key: str, match: Match, *, index: int | None = None,
              text: str = "") -> Evidence:
@@ -158,67 +165,53 @@ class Locator:
         found = self.find_item(service, key, match, index=index, text=text)
         if found is not None:
             return found
-        shown: KeyPath = ("services", service, key) + ((index,) if index is not None else ())
-        return self.key(service, key, text=text).model_copy(update={"path": format_path(shown)})
+        return self._key(service, (key,), _item_path(service, key, index), text)
 
     def find_item(self, service: str, key: str, match: Match, *, index: int | None = None,
                   text: str = "") -> Evidence | None:
         """Like :meth:`item`, but None when no entry as written matches."""
-        shown: KeyPath = ("services", service, key) + ((index,) if index is not None else ())
-        for pf, name in self._candidates(service):
-            node = _service(pf, name).get(key)
+        for pf, name, definition in self._candidates(service):
+            node = definition.get(key)
             if isinstance(node, list):
                 for i, entry in enumerate(node):
                     if _safe(match, entry) and ("services", name, key, i) in pf.positions:
-                        return self._evidence((pf, ("services", name, key, i)), shown, text)
+                        return self._evidence(pf, ("services", name, key, i),
+                                              _item_path(service, key, index), text)
             elif isinstance(node, dict):
                 for entry in node:
                     if _safe(match, entry) and ("services", name, key, entry) in pf.positions:
-                        return self._evidence((pf, ("services", name, key, entry)), shown, text)
+                        return self._evidence(pf, ("services", name, key, entry),
+                                              _item_path(service, key, index), text)
         return None
 
     def entries(self, service: str, key: str) -> list[tuple[Any, Evidence]]:
         """Every entry of a list key as written, in every file that sets it, with its line."""
         out = []
-        for pf, name in self._candidates(service):
-            node = _service(pf, name).get(key)
+        for pf, name, definition in self._candidates(service):
+            node = definition.get(key)
             for i, entry in enumerate(node if isinstance(node, list) else []):
                 kp = ("services", name, key, i)
                 if kp in pf.positions:
-                    out.append((entry, self._evidence((pf, kp), ("services", service, key, i),
-                                                      "")))
+                    out.append((entry, self._evidence(pf, kp, _item_path(service, key, i), "")))
         return out
 
     def env(self, service: str, name: str, text: str = "") -> Evidence:
-        """Evidence for an environment variable: its line in a compose file or env file."""
-        shown: KeyPath = ("services", service, "environment", name)
+        """Evidence for an environment variable: its line in a compose file or env file.
 
-        def same(entry: Any) -> bool:
-            if not isinstance(entry, str):
-                return False
-            return re.split(r"[=:]", entry, maxsplit=1)[0].strip() == name
-
-        for pf, svc in self._candidates(service):
-            node = _service(pf, svc).get("environment")
-            if isinstance(node, dict) and ("services", svc, "environment", name) in pf.positions:
-                return self._evidence((pf, ("services", svc, "environment", name)), shown, text)
-            if isinstance(node, list):
-                for i, entry in enumerate(node):
-                    kp = ("services", svc, "environment", i)
-                    if same(entry) and kp in pf.positions:
-                        return self._evidence((pf, kp), shown, text)
-        for env_file in self.env_files(service):
-            line = _env_file_line(env_file, name)
-            if line is not None:
-                return Evidence(file=self.relative(env_file, climb=True), line=line,
-                                path=format_path(shown), text=text)
-        return self.key(service, "environment", name, text=text)
+        Kept once made: the edge a variable makes and the finding about it (a password in a
+        URL) show the same line with the same text.
+        """
+        key = (service, name, text)
+        found = self._env_evidence.get(key)
+        if found is None:
+            found = self._env_evidence[key] = self._locate_env(service, name, text)
+        return found
 
     def env_files(self, service: str) -> list[str]:
         """The env files of a service, last (winning) first, as absolute paths."""
         found: list[str] = []
-        for pf, svc in self._candidates(service):
-            entries = _service(pf, svc).get("env_file")
+        for pf, _, definition in self._candidates(service):
+            entries = definition.get("env_file")
             for entry in entries if isinstance(entries, list) else [entries]:
                 path = entry.get("path") if isinstance(entry, dict) else entry
                 if isinstance(path, str) and "$" not in path:
@@ -234,13 +227,44 @@ class Locator:
 
     def env_file_entry(self, service: str) -> Evidence | None:
         """Evidence for the service's ``env_file`` key, if it has one anywhere."""
-        for pf, svc in self._candidates(service):
+        for pf, svc, _ in self._candidates(service):
             kp = ("services", svc, "env_file")
             if kp in pf.positions:
-                return self._evidence((pf, kp), ("services", service, "env_file"), "")
+                return self._evidence(pf, kp, f"services.{service}.env_file", "")
         return None
 
     # ------------------------------------------------------------------ internals
+
+    def _key(self, service: str, keys: tuple[str, ...], path: str, text: str) -> Evidence:
+        """:meth:`key`, showing ``path``."""
+        for depth in range(len(keys), 0, -1):
+            found = self._exact(service, keys[:depth])
+            if found is not None:
+                return self._evidence(*found, path, text)
+        found = self._definition(service)
+        if found is not None:
+            return self._evidence(*found, path, text)
+        file, line = self.project.sources.line_of(("services", service, *keys))
+        return Evidence(file=self.relative(file, climb=True), line=line, path=path, text=text)
+
+    def _locate_env(self, service: str, name: str, text: str) -> Evidence:
+        """:meth:`env`, worked out."""
+        path = f"services.{service}.environment.{name}"
+        for pf, svc, definition in self._candidates(service):
+            node = definition.get("environment")
+            if isinstance(node, dict) and ("services", svc, "environment", name) in pf.positions:
+                return self._evidence(pf, ("services", svc, "environment", name), path, text)
+            if isinstance(node, list):
+                for i, entry in enumerate(node):
+                    kp = ("services", svc, "environment", i)
+                    if _assigns(entry, name) and kp in pf.positions:
+                        return self._evidence(pf, kp, path, text)
+        for env_file in self.env_files(service):
+            line = _env_file_line(env_file, name)
+            if line is not None:
+                return Evidence(file=self.relative(env_file, climb=True), line=line,
+                                path=path, text=text)
+        return self._key(service, ("environment", name), path, text)
 
     def _service_model_raw(self, service: str) -> dict[str, Any]:
         svc = self.project.services.get(service) or self.project.inactive_services.get(service)
@@ -261,8 +285,8 @@ class Locator:
                     queue.append(path)
         return [pf for pf in reversed(self.files) if os.path.normpath(pf.path) in wanted]
 
-    def _candidates(self, service: str) -> list[tuple[ParsedFile, str]]:
-        """(file, service name) pairs that may define the service's keys, winning first.
+    def _candidates(self, service: str) -> list[Candidate]:
+        """The files that may define the service's keys, winning first (:data:`Candidate`).
 
         Worked out once a service: the analysis asks for a service's lines many times.
         """
@@ -273,14 +297,14 @@ class Locator:
         return self._candidate_lists[service]
 
     def _chain(self, pf: ParsedFile, name: str, seen: set[tuple[str, str]],
-               depth: int) -> Iterator[tuple[ParsedFile, str]]:
+               depth: int) -> Iterator[Candidate]:
         if depth > 16 or (pf.path, name) in seen:
             return
         definition = _service(pf, name)
         if not definition and ("services", name) not in pf.positions:
             return
         seen.add((pf.path, name))
-        yield pf, name
+        yield pf, name, definition
         ext = definition.get("extends")
         base_name = ext if isinstance(ext, str) else (
             ext.get("service") if isinstance(ext, dict) else None)
@@ -302,22 +326,30 @@ class Locator:
         return None
 
     def _exact(self, service: str, keys: tuple[str, ...]) -> tuple[ParsedFile, KeyPath] | None:
-        for pf, name in self._candidates(service):
+        for pf, name, _ in self._candidates(service):
             kp: KeyPath = ("services", name, *keys)
             if kp in pf.positions:
                 return pf, kp
         return None
 
-    def _evidence(self, found: tuple[ParsedFile, KeyPath], shown: KeyPath, text: str) -> Evidence:
-        pf, kp = found
-        line = pf.positions[kp][0]
-        return Evidence(file=self.relative(pf.path, climb=True), line=line,
-                        path=format_path(shown), text=text)
+    def _evidence(self, pf: ParsedFile, kp: KeyPath, path: str, text: str) -> Evidence:
+        """Evidence for the line of ``kp`` in ``pf``, showing the key path ``path``."""
+        return Evidence(file=self.relative(pf.path, climb=True), line=pf.positions[kp][0],
+                        path=path, text=text)
 
-    def _fallback(self, kp: KeyPath, text: str) -> Evidence:
-        file, line = self.project.sources.line_of(kp)
-        return Evidence(file=self.relative(file, climb=True), line=line,
-                        path=format_path(kp), text=text)
+
+def _item_path(service: str, key: str, index: int | None) -> str:
+    """``services.<service>.<key>``, with ``[index]`` when there is one: ``format_path``
+    of that key path, without building it."""
+    path = f"services.{service}.{key}"
+    return path if index is None else f"{path}[{index}]"
+
+
+def _assigns(entry: Any, name: str) -> bool:
+    """Whether an item of an ``environment`` list sets ``name`` (``NAME=value``)."""
+    if not isinstance(entry, str):
+        return False
+    return re.split(r"[=:]", entry, maxsplit=1)[0].strip() == name
 
 
 def _safe(match: Match, entry: Any) -> bool:

@@ -27,14 +27,15 @@ list the cycles of a project that has some, and for :func:`dependency_graph`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
-from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind
+from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind, Evidence
 from migrate_tui.analysis.ordering import Succ, adjacency, bits_of, components, reaches, waves
 from migrate_tui.compose.model import Mount, Service
 
@@ -54,6 +55,8 @@ _HOST_PORT = re.compile(
     r"(?<![\w.\-/\\$])(?P<host>[A-Za-z0-9][A-Za-z0-9_.-]*):(?P<port>[0-9]{1,5})(?![\w.])"
 )
 _TOKEN = re.compile(r"[\s,;]+")
+_NAMESPACE_KEYS = frozenset({"links", "network_mode", "ipc", "pid", "volumes_from"})
+"""The keys :func:`_shared_namespaces` reads."""
 
 
 def hostnames(services: Mapping[str, Service]) -> dict[str, str]:
@@ -135,6 +138,7 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
     """Every edge between the given services, sorted by source, target, kind."""
     found = _EdgeSet()
     names = hostnames(services)
+    host_parts = frozenset(catalogue.heuristics.host_key_parts)
     containers = {s.container_name: n for n, s in services.items() if s.container_name}
     for name in sorted(services):
         svc = services[name]
@@ -142,7 +146,7 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
             found.add(edge)
         aliases = _link_aliases(svc)  # rare: copying every name for each service is O(n²)
         for edge in _inferred(name, svc, {**names, **aliases} if aliases else names, services,
-                              locator, catalogue):
+                              locator, host_parts):
             found.add(edge)
     for edge in _shared_volumes(services, locator):
         found.add(edge)
@@ -167,7 +171,8 @@ def _drop_contradicted(edges: list[Edge]) -> list[Edge]:
 
 def _declared(name: str, svc: Service, services: Mapping[str, Service],
               containers: Mapping[str, str], locator: Locator) -> Iterator[Edge]:
-    others = list(_shared_namespaces(name, svc, services, containers, locator))
+    others = ([] if _NAMESPACE_KEYS.isdisjoint(svc.raw) else  # (most services)
+              list(_shared_namespaces(name, svc, services, containers, locator)))
     implied = {edge.target for edge in others}
     for target, dep in svc.depends_on.items():
         if target not in services or target == name:
@@ -224,16 +229,34 @@ def _service_ref(value: Any, containers: Mapping[str, str]) -> str | None:
     return None
 
 
+@dataclass
+class _Named:
+    """Where a service's values first name another service, and the first port given."""
+
+    port: int | None
+    evidence: Callable[[], Evidence]
+    """Locates the first mention, when the edge is made."""
+
+
 def _inferred(name: str, svc: Service, names: Mapping[str, str],
               services: Mapping[str, Service], locator: Locator,
-              catalogue: Catalogue) -> Iterator[Edge]:
-    host_parts = set(catalogue.heuristics.host_key_parts)
+              host_parts: frozenset[str]) -> Iterator[Edge]:
+    """The inferred edges of a service: one per service its values name.
 
-    def edge(target: str, port: int | None, evidence_fn: Any) -> Edge | None:
+    The first mention is the evidence and the first port given is the port: what
+    :class:`_EdgeSet` would keep of an edge per mention, without making (and locating) the
+    edges it would drop.
+    """
+    found: dict[str, _Named] = {}
+
+    def named(target: str, port: int | None, evidence: Callable[[], Evidence]) -> None:
         if target == name or target not in services:
-            return None
-        return Edge(source=name, target=target, kind="inferred", port=port,
-                    evidence=evidence_fn())
+            return
+        seen = found.get(target)
+        if seen is None:
+            found[target] = _Named(port, evidence)
+        elif seen.port is None and port is not None:
+            seen.port = port
 
     for key, value in svc.environment.items():
         if not value:
@@ -241,24 +264,23 @@ def _inferred(name: str, svc: Service, names: Mapping[str, str],
         targets: list[tuple[str, int | None]] = [
             (names[h], p) for h, p, _ in hosts_in(value) if h in names
         ]
-        if _key_parts(key) & host_parts:
+        if not host_parts.isdisjoint(_key_parts(key)):
             targets += [(names[t], None) for t in _TOKEN.split(value.strip()) if t in names]
         if not targets:
             continue
         text = env_text(key, value)
         for target, port in targets:
-            made = edge(target, port, lambda k=key, t=text: locator.env(name, k, text=t))
-            if made:
-                yield made
+            named(target, port, partial(locator.env, name, key, text=text))
     for field in ("command", "entrypoint"):
         for i, item in enumerate(getattr(svc, field) or []):
             for host, port, matched in hosts_in(item):
                 if host in names:
                     text = shorten(f"{field}: …{mask(matched)}…")
-                    made = edge(names[host], port, lambda f=field, i=i, m=matched, t=text: (
-                        locator.item(name, f, text_has(m), index=i, text=t)))
-                    if made:
-                        yield made
+                    named(names[host], port, partial(locator.item, name, field,
+                                                     text_has(matched), index=i, text=text))
+    for target, seen in found.items():
+        yield Edge(source=name, target=target, kind="inferred", port=seen.port,
+                   evidence=seen.evidence())
 
 
 def _named_mounts(svc: Service) -> Iterator[tuple[int, Mount]]:
@@ -341,7 +363,8 @@ def start_order(services: Iterable[str], edges: Iterable[Edge]) -> tuple[
     their :func:`dependency_graph`, without building it."""
     nodes = sorted(services)
     succ = adjacency(nodes, ((e.source, e.target) for e in edges if e.kind in ORDERING_KINDS))
-    return waves(nodes, succ), _cycles(nodes, succ)
+    found = components(nodes, succ)  # once, for both
+    return waves(nodes, succ, found), _cycles(nodes, succ, found)
 
 
 def _ordering_lists(graph: nx.DiGraph) -> tuple[list[str], dict[str, list[str]]]:
@@ -359,8 +382,10 @@ def find_cycles(graph: nx.DiGraph) -> list[tuple[str, ...]]:
     return _cycles(*_ordering_lists(graph))
 
 
-def _cycles(nodes: Sequence[str], succ: Succ) -> list[tuple[str, ...]]:
-    cyclic = [c for c in components(nodes, succ)
+def _cycles(nodes: Sequence[str], succ: Succ,
+            found: list[list[str]] | None = None) -> list[tuple[str, ...]]:
+    """The cycles of a graph, given its :func:`~.ordering.components` when known."""
+    cyclic = [c for c in (components(nodes, succ) if found is None else found)
               if len(c) > 1 or c[0] in succ.get(c[0], ())]
     if not cyclic:
         return []

@@ -75,14 +75,21 @@ def components(nodes: Iterable[str], succ: Succ) -> list[list[str]]:
     return out
 
 
-def waves(nodes: Sequence[str], succ: Succ) -> list[list[str]]:
+def waves(nodes: Sequence[str], succ: Succ,
+          found: list[list[str]] | None = None) -> list[list[str]]:
     """Start-up waves: wave 0 needs nothing, wave n only earlier waves; a cycle in one wave.
 
     A component's wave is one more than the latest wave it needs (the topological
     generations of the condensation). Within a wave, the most depended-on node comes
     first (counting every node that reaches it, directly or not), then by name.
+
+    Args:
+        nodes: The nodes, in the order that breaks ties.
+        succ: The successors of each node.
+        found: The graph's :func:`components`, when the caller has them already.
     """
-    found = components(nodes, succ)
+    if found is None:
+        found = components(nodes, succ)
     comp_of = {n: i for i, members in enumerate(found) for n in members}
     bit = {n: 1 << i for i, n in enumerate(nodes)}
     for members in found:

@@ -10,9 +10,10 @@ values its texts need. The texts themselves (message, fix, severity, variants) l
 from __future__ import annotations
 
 import string
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator
-from migrate_tui.analysis.model import SEVERITIES, Edge, Evidence, Finding, ServiceKind, Severity
+from migrate_tui.analysis.model import (
+    SEVERITIES,
+    Edge,
+    EdgeKind,
+    Evidence,
+    Finding,
+    ServiceKind,
+    Severity,
+)
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, PlaybookError
 from migrate_tui.playbooks import load_playbook, playbooks_dir
@@ -126,6 +135,33 @@ class RuleContext:
     locator: Locator
     catalogue: Catalogue
 
+    def setting(self, key: str) -> list[str]:
+        """The services whose definition sets ``key`` (``cap_add``, ``sysctls``), sorted.
+
+        A rule about a key few services set reads these, not every service: at 2,000
+        services, one pass for all such rules instead of one each.
+        """
+        return self._setting.get(key, [])
+
+    def edges_of(self, kind: EdgeKind) -> list[Edge]:
+        """The edges of one kind, in the order of :attr:`edges`."""
+        return self._edges_by_kind.get(kind, [])
+
+    @cached_property
+    def _setting(self) -> dict[str, list[str]]:
+        names: defaultdict[str, list[str]] = defaultdict(list)
+        for name in sorted(self.services):
+            for key in self.services[name].raw:
+                names[key].append(name)
+        return names
+
+    @cached_property
+    def _edges_by_kind(self) -> dict[str, list[Edge]]:
+        edges: defaultdict[str, list[Edge]] = defaultdict(list)
+        for edge in self.edges:
+            edges[edge.kind].append(edge)
+        return edges
+
 
 RuleFunc = Callable[[RuleContext, Mapping[str, Any]], Iterable[Hit]]
 RULES: dict[str, RuleFunc] = {}
@@ -152,8 +188,9 @@ def _visible(value: Any) -> Any:
 
 
 def _fill(template: str, values: Mapping[str, Any], rule_id: str, field_name: str) -> str:
+    """``template`` filled in from ``values``, which :func:`_shown_values` made safe to show."""
     try:
-        return template.format_map({k: _visible(v) for k, v in values.items()})
+        return template.format_map(values)
     except (KeyError, IndexError, ValueError) as exc:
         raise PlaybookError(
             f"rule {rule_id}: the {field_name} template needs {exc}, which the rule does not give",
@@ -163,29 +200,74 @@ def _fill(template: str, values: Mapping[str, Any], rule_id: str, field_name: st
         ) from None
 
 
-def make_finding(rule_id: str, text: RuleText, hit: Hit) -> Finding:
-    """The finding of one hit, its texts filled in."""
-    variant = text.variants.get(hit.variant) if hit.variant else None
-    if hit.variant and variant is None:
+@dataclass(frozen=True)
+class _Case:
+    """The texts of one case of a rule (its own, or one variant's), put together once.
+
+    A rule may hit thousands of times (every service that runs as root); what a hit's
+    finding needs from the playbook is the same for each of them.
+    """
+
+    rule_id: str
+    severity: Severity
+    message: str
+    fix: str
+    field_prefix: str
+    """Where the templates are in the playbook, for a message about a bad one."""
+    blanks: Mapping[str, str]
+    """Every value the rule lists, empty: a hit need not give them all."""
+
+
+def _case(rule_id: str, text: RuleText, variant_name: str | None) -> _Case:
+    """The case of ``rule_id`` that a hit of ``variant_name`` (None: the rule's own) gets.
+
+    Raises:
+        PlaybookError: The rule has no such variant in its texts.
+    """
+    variant = text.variants.get(variant_name) if variant_name else None
+    if variant_name and variant is None:
         raise PlaybookError(
-            f"rule {rule_id} has no variant {hit.variant!r} in its texts",
+            f"rule {rule_id} has no variant {variant_name!r} in its texts",
             location=Location(str(playbooks_dir() / FINDINGS_FILE)),
-            path=f"rules.{rule_id}.variants", hint=f"add variants.{hit.variant} to the rule",
+            path=f"rules.{rule_id}.variants", hint=f"add variants.{variant_name} to the rule",
         )
-    values = {name: "" for name in text.values}
-    values.update({"service": hit.service or "", **hit.values})
-    field_prefix = f"variants.{hit.variant}." if variant else ""
-    message = (variant.message if variant and variant.message else text.message)
-    fix = (variant.fix if variant and variant.fix else text.fix)
-    return Finding(
-        rule=rule_id,
+    return _Case(
+        rule_id=rule_id,
         severity=(variant.severity if variant and variant.severity else text.severity),
+        message=(variant.message if variant and variant.message else text.message),
+        fix=(variant.fix if variant and variant.fix else text.fix),
+        field_prefix=f"variants.{variant_name}." if variant else "",
+        blanks=dict.fromkeys(text.values, ""),
+    )
+
+
+def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
+    """The values a hit's texts are filled in from, control characters made visible."""
+    values = {**case.blanks, "service": hit.service or "", **hit.values}
+    for name, value in values.items():
+        shown = _visible(value)
+        if shown is not value:
+            values[name] = shown  # (replaces a value: the dict keeps its size)
+    return values
+
+
+def _finding(case: _Case, hit: Hit) -> Finding:
+    """The finding of one hit of a case, its texts filled in."""
+    values = _shown_values(case, hit)
+    return Finding(
+        rule=case.rule_id,
+        severity=case.severity,
         service=hit.service,
-        message=_fill(message, values, rule_id, field_prefix + "message"),
-        fix=_fill(fix, values, rule_id, field_prefix + "fix"),
+        message=_fill(case.message, values, case.rule_id, case.field_prefix + "message"),
+        fix=_fill(case.fix, values, case.rule_id, case.field_prefix + "fix"),
         evidence=hit.evidence,
         variant=hit.variant,
     )
+
+
+def make_finding(rule_id: str, text: RuleText, hit: Hit) -> Finding:
+    """The finding of one hit, its texts filled in."""
+    return _finding(_case(rule_id, text, hit.variant), hit)
 
 
 def finding_order(f: Finding) -> tuple[Any, ...]:
@@ -216,11 +298,14 @@ def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
     findings = []
     for rule_id in sorted(RULES):
         text = playbook.rules[rule_id]
+        cases: dict[str | None, _Case] = {}
         for hit in RULES[rule_id](ctx, text.params):
             kind = ctx.kinds.get(hit.service) if hit.service else None
             if kind is not None and kind not in text.applies_to:
                 continue
-            findings.append(make_finding(rule_id, text, hit))
+            if hit.variant not in cases:
+                cases[hit.variant] = _case(rule_id, text, hit.variant)
+            findings.append(_finding(cases[hit.variant], hit))
     unique = {(f.rule, f.service, f.evidence.path, f.message): f for f in findings}
     return sorted(unique.values(), key=finding_order)
 

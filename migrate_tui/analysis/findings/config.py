@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from migrate_tui.analysis.evidence import has_url_credentials, mask, shorten
@@ -16,12 +17,17 @@ def plain_secret(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     names = re.compile(params["names"])
     ignore_names = re.compile(params["ignore_names"])
     ignore_values = re.compile(params["ignore_values"])
+
+    @cache
+    def secret_name(key: str) -> bool:
+        """Kept by name: the same few names recur in every service (``DB_PASSWORD``)."""
+        return bool(names.search(key)) and not ignore_names.search(key)
+
     for name in sorted(ctx.services):
         for key, value in ctx.services[name].environment.items():
             if value is None:
                 continue
-            if names.search(key) and not ignore_names.search(key) and \
-                    not ignore_values.search(value.strip()):
+            if secret_name(key) and not ignore_values.search(value.strip()):
                 yield Hit(name, ctx.locator.env(name, key, text=f"{key}=***"), {"key": key})
             elif has_url_credentials(value):
                 yield Hit(name, ctx.locator.env(name, key, text=shorten(f"{key}={mask(value)}")),

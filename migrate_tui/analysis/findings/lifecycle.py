@@ -37,15 +37,14 @@ def no_healthcheck(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]
             probe = (f"httpGet or tcpSocket on port {ports[0]}" if ports
                      else "exec, a command that fails when the worker is stuck")
         text = "healthcheck disabled" if check is not None else "(no healthcheck)"
-        yield Hit(name, ctx.locator.key(name, "healthcheck", text=text).model_copy(
-            update={"path": f"services.{name}.healthcheck"}), {"probe": probe})
+        yield Hit(name, ctx.locator.key(name, "healthcheck", text=text), {"probe": probe})
 
 
 @rule("depends-on-no-condition")
 def depends_on_no_condition(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``depends_on`` that only orders the start (``service_started``)."""
-    for edge in ctx.edges:
-        if edge.kind == "depends_on" and edge.condition == "service_started":
+    for edge in ctx.edges_of("depends_on"):
+        if edge.condition == "service_started":
             yield Hit(edge.source, edge.evidence, {"target": edge.target})
 
 
@@ -74,14 +73,13 @@ def no_resource_limits(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[
         limits = ctx.services[name].limits
         if limits is None or (limits.cpus is None and limits.memory is None):
             yield Hit(name, ctx.locator.key(name, "deploy", "resources", "limits",
-                                            text="(no limits)").model_copy(
-                update={"path": f"services.{name}.deploy.resources.limits"}))
+                                            text="(no limits)"))
 
 
 @rule("stop-grace-period")
 def stop_grace_period(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``stop_grace_period``: terminationGracePeriodSeconds."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("stop_grace_period"):
         period = ctx.services[name].get("stop_grace_period")
         if period:
             seconds = duration_seconds(str(period))
@@ -93,7 +91,7 @@ def stop_grace_period(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[H
 @rule("logging-driver")
 def logging_driver(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """A logging driver other than the default ones."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("logging"):
         driver = (ctx.services[name].get("logging") or {}).get("driver")
         if driver and driver not in ("json-file", "local"):
             yield Hit(name, ctx.locator.key(name, "logging", "driver",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from migrate_tui.analysis.evidence import mask, shorten, text_has
@@ -34,8 +35,9 @@ def _owners(ctx: RuleContext, name: str, port: int) -> list[str]:
 @rule("localhost-reference")
 def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Environment values and commands that reach something through localhost."""
-    pattern = re.compile(params["pattern"])
-    ignore = re.compile(params["ignore_keys"])
+    # Searches kept by text: variable names, and many values, recur from service to service.
+    search = cache(re.compile(params["pattern"]).search)
+    ignored = cache(re.compile(params["ignore_keys"]).search)
     public = re.compile(params["public_keys"])
     listen = re.compile(params["listen_keys"])
     modes = {svc.network_mode for svc in ctx.services.values() if svc.network_mode}
@@ -46,13 +48,13 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
         own = set(ctx.ports.get(name, ()))
         texts: list[tuple[str, str, str | None, int | None]] = [
             (key, value, None, None) for key, value in svc.environment.items()
-            if value and not ignore.search(key)
+            if value and not ignored(key)
         ]
         for field in ("command", "entrypoint"):
             items = getattr(svc, field) or []
             texts += [(field, item, items[i - 1] if i else None, i) for i, item in enumerate(items)]
         for key, value, before, index in texts:
-            found = pattern.search(value)
+            found = search(value)
             if not found:
                 continue
             after = _PORT_AFTER.match(value[found.end():])
@@ -123,7 +125,7 @@ def static_ip(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("extra-hosts")
 def extra_hosts(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``extra_hosts`` entries (host-gateway ones apart)."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("extra_hosts"):
         raw = ctx.services[name].get("extra_hosts") or []
         if isinstance(raw, dict):
             entries = [f"{k}:{v}" for k, v in raw.items()]
@@ -141,9 +143,8 @@ def extra_hosts(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("links")
 def links(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Legacy ``links``."""
-    for edge in ctx.edges:
-        if edge.kind == "links":
-            yield Hit(edge.source, edge.evidence, {"target": edge.evidence.text.split(": ", 1)[1]})
+    for edge in ctx.edges_of("links"):
+        yield Hit(edge.source, edge.evidence, {"target": edge.evidence.text.split(": ", 1)[1]})
 
 
 def _published_ports(ctx: RuleContext, name: str) -> Iterator[tuple[int, Any]]:
@@ -210,23 +211,23 @@ def privileged_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit
 @rule("unexposed-port")
 def unexposed_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Services others reach that declare no port for their Service."""
-    clients: dict[str, set[str]] = {}
-    ports: dict[str, Counter[int]] = {}
+    # Only a long-running service that declares no port can be the target of a finding:
+    # picked first, so that the edges to the others are passed over at once.
+    quiet = {name for name, svc in ctx.services.items()
+             if ctx.kinds.get(name) == "service" and
+             not (svc.ports or svc.expose or svc.network_mode)}
+    active = ctx.project.services
+    clients: defaultdict[str, set[str]] = defaultdict(set)
+    ports: defaultdict[str, Counter[int]] = defaultdict(Counter)
     for edge in ctx.edges:
-        target = ctx.services.get(edge.target)
-        reached = edge.kind in ("inferred", "links") or (
-            edge.kind == "depends_on" and ctx.ports.get(edge.target))
-        if target is None or not reached or ctx.kinds.get(edge.target) != "service":
-            continue
-        if edge.source not in ctx.project.services:
-            continue  # a client behind a profile that is not enabled
-        clients.setdefault(edge.target, set()).add(edge.source)
-        if edge.port:
-            ports.setdefault(edge.target, Counter())[edge.port] += 1
+        if edge.target not in quiet or edge.source not in active:
+            continue  # (a client behind a profile that is not enabled reaches nothing)
+        if edge.kind in ("inferred", "links") or (
+                edge.kind == "depends_on" and ctx.ports.get(edge.target)):
+            clients[edge.target].add(edge.source)
+            if edge.port:
+                ports[edge.target][edge.port] += 1
     for name in sorted(clients):
-        svc = ctx.services[name]
-        if svc.ports or svc.expose or svc.network_mode:
-            continue
         seen = ports.get(name)
         port = seen.most_common(1)[0][0] if seen else next(iter(ctx.ports.get(name, ())), None)
         who = sorted(clients[name])

@@ -22,7 +22,7 @@ def privileged(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 def dangerous_capabilities(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``cap_add`` of capabilities the Pod Security Standards refuse."""
     dangerous = {c.upper() for c in params["capabilities"]}
-    for name in sorted(ctx.services):
+    for name in ctx.setting("cap_add"):
         raw = ctx.services[name].get("cap_add") or []
         added = [str(c).upper().removeprefix("CAP_") for c in raw]
         bad = [c for c in added if c in dangerous]
@@ -58,7 +58,7 @@ def docker_socket(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("host-namespace")
 def host_namespace(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``pid: host`` and ``ipc: host``."""
-    for name in sorted(ctx.services):
+    for name in sorted({*ctx.setting("pid"), *ctx.setting("ipc")}):
         for key in ("pid", "ipc"):
             if ctx.services[name].get(key) == "host":
                 yield Hit(name, ctx.locator.key(name, key, text=f"{key}: host"),
@@ -71,8 +71,7 @@ def runs_as_root(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     for name in sorted(ctx.services):
         user = ctx.services[name].user
         if user is None:
-            yield Hit(name, ctx.locator.key(name, "user", text="(no user)").model_copy(
-                update={"path": f"services.{name}.user"}), {"user": ""})
+            yield Hit(name, ctx.locator.key(name, "user", text="(no user)"), {"user": ""})
         elif user.split(":", 1)[0] in _ROOT_USERS:
             yield Hit(name, ctx.locator.key(name, "user", text=f"user: {user}"), {"user": user},
                       "explicit-root")
@@ -81,7 +80,7 @@ def runs_as_root(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("sysctls")
 def sysctls(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Kernel parameters set with ``sysctls``."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("sysctls"):
         raw = ctx.services[name].get("sysctls") or {}
         names = sorted(raw) if isinstance(raw, dict) else sorted(str(s).split("=")[0] for s in raw)
         if names:
@@ -92,7 +91,7 @@ def sysctls(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("ulimits")
 def ulimits(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``ulimits``."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("ulimits"):
         raw = ctx.services[name].get("ulimits") or {}
         if raw:
             names = ", ".join(sorted(raw))
@@ -103,7 +102,7 @@ def ulimits(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("devices")
 def devices(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Host devices mapped into the container."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("devices"):
         raw = ctx.services[name].get("devices") or []
         shown = [str(d.get("source", d)) if isinstance(d, dict) else str(d).split(":")[0]
                  for d in raw]

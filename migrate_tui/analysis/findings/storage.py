@@ -42,9 +42,8 @@ def bind_mount(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 @rule("volumes-from")
 def volumes_from(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``volumes_from``."""
-    for edge in ctx.edges:
-        if edge.kind == "volumes_from":
-            yield Hit(edge.source, edge.evidence, {"target": edge.target})
+    for edge in ctx.edges_of("volumes_from"):
+        yield Hit(edge.source, edge.evidence, {"target": edge.target})
 
 
 @rule("shared-volume")
