@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from itertools import chain, groupby
+from typing import Any, NamedTuple
 
 from migrate_tui.analysis.ordering import adjacency, is_acyclic, transitive_reduction
 from migrate_tui.compose.gc_pause import gc_paused
-from migrate_tui.planning.plan import Plan, Task
+from migrate_tui.planning.plan import PhasePlan, Plan, Task
 from migrate_tui.text import CONTROL, last_week, week_range, without_control
 
 _SECRET_KEY = re.compile(
@@ -30,7 +32,7 @@ _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~"})
 """Markdown's special characters, each to be preceded by a backslash."""
 _MASK = "********"
-_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")
+_SECRET_WORD = re.compile("pass|pwd|secret|token|key|credential|auth")
 """A part of every key ``_SECRET_KEY`` masks, in lower case."""
 
 
@@ -44,8 +46,7 @@ def _may_hold_secret(text: str) -> bool:
         return True
     if "=" not in text and ":" not in text:
         return False
-    low = text.lower()
-    return any(word in low for word in _SECRET_WORDS)
+    return _SECRET_WORD.search(text.lower()) is not None
 
 
 def redact(text: str) -> str:
@@ -65,36 +66,55 @@ def _without_control(text: str) -> str:
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`|<>]*[^\s`|<>.,;:)]", re.IGNORECASE)
 
 
-def md(text: Any) -> str:
-    """Text from a compose file, safe inside Markdown prose or a table cell.
-
-    URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
-    """
-    return _md(str(text))
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]<>|~]")
+"""Whether a text has any of Markdown's special characters (see ``_MD_ESCAPES``)."""
 
 
 @lru_cache(maxsize=65536)
-def _md(text: str) -> str:
-    """:func:`md` of a string, kept: a plan repeats the same item texts for every service."""
+def md(text: str) -> str:
+    """Text from a compose file, safe inside Markdown prose or a table cell.
+
+    URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
+    Kept: a plan repeats the same item texts for every service.
+    """
     clean = _without_control(redact(text)).replace("\n", " ")
     if "://" not in clean:
-        return clean.translate(_MD_ESCAPES)
+        return _escaped(clean)
     out: list[str] = []
     last = 0
     for match in _URL.finditer(clean):
-        out.append(clean[last:match.start()].translate(_MD_ESCAPES))
+        out.append(_escaped(clean[last:match.start()]))
         out.append(f"`{match.group(0)}`")
         last = match.end()
-    out.append(clean[last:].translate(_MD_ESCAPES))
+    out.append(_escaped(clean[last:]))
     return "".join(out)
 
 
+def _escaped(text: str) -> str:
+    """``text`` with Markdown's special characters escaped; most texts have none, and a
+    search finds that out several times faster than ``translate`` copies them."""
+    return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
+
+
 def _code(text: Any) -> str:
+    """``text`` as a code span, its secrets masked, without control characters or backticks."""
     clean = redact(str(text))
     if not clean.isprintable():
         clean = CONTROL.sub("", clean).replace("\n", " ")
     clean = clean.replace("`", "'")
     return f"`{clean}`"
+
+
+def _as_they_are(texts: list[str]) -> bool:
+    """Whether :func:`_code` leaves each of ``texts`` as it is, checked on them all at once.
+
+    It does when they have no ``=`` or ``:`` (which a secret :func:`redact` masks comes
+    after), no backtick and no control character. A task's item ids are its service's
+    name and ours, so that is nearly always the case, and one check of the task spares
+    three calls an item.
+    """
+    joined = " ".join(texts)
+    return joined.isprintable() and not ("=" in joined or ":" in joined or "`" in joined)
 
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_]")
@@ -203,7 +223,20 @@ def render_markdown(
             out += _task(task)
     out += _findings(analysis.get("findings", []), root)
     out += _method(plan)
-    return "\n".join(out).rstrip() + "\n"
+    return _document(out)
+
+
+def _document(lines: list[str]) -> str:
+    """The lines as one text, without trailing blank space, ending in one newline.
+
+    Trimmed before they are joined: stripping the joined text would copy a big plan's
+    megabytes twice more.
+    """
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines:
+        lines[-1] = lines[-1].rstrip()
+    return "\n".join([*lines, ""])
 
 
 def _active_only(analysis: dict[str, Any]) -> dict[str, Any]:
@@ -283,45 +316,136 @@ def _migration_cost(plan: Plan) -> float:
     return _work(plan) * 8 * plan.decision.cost.hourly_rate
 
 
+MERMAID_MAX_TEXT_SIZE = 50_000
+"""The longest diagram Mermaid draws, in characters (UTF-16 code units, as JavaScript
+counts them). Its ``maxTextSize`` setting, 50,000 by default (the config schema,
+https://mermaid.js.org/config/schema-docs/config.html, and ``MAX_TEXTLENGTH`` in
+``packages/mermaid/src/mermaidAPI.ts``): a longer text is replaced by a box that says
+"Maximum text size in diagram exceeded". Like ``maxEdges``, it is set by the page that runs
+Mermaid (``mermaid.initialize``); the Markdown we write cannot raise it."""
+
+MERMAID_MAX_EDGES = 500
+"""The most arrows Mermaid draws in a flowchart: its ``maxEdges`` setting, 500 by default
+(the config schema, and ``addSingleLink`` in ``packages/mermaid/src/diagrams/flowchart/
+flowDb.ts``, which throws "Edge limit exceeded" at the 501st). Its message says it is a
+secure setting: only ``mermaid.initialize`` can raise it, not the diagram's own config."""
+
+_NAMES_SHOWN = 10
+"""In the waves table, how many services of a wave are named before "and N more"."""
+
+
+def _mermaid(lines: Iterable[str]) -> list[str] | None:
+    """The lines of a Mermaid diagram, or None as soon as they pass ``MERMAID_MAX_TEXT_SIZE``.
+
+    Mermaid would draw an error box in its place; stopping early also spares building the
+    rest of a diagram nobody would see.
+    """
+    out: list[str] = []
+    size = 0
+    for line in lines:
+        size += (len(line) if line.isascii() else len(line.encode("utf-16-le")) // 2) + 1
+        if size > MERMAID_MAX_TEXT_SIZE:
+            return None
+        out.append(line)
+    return out
+
+
 def _flowchart(analysis: dict[str, Any]) -> list[str]:
+    """The dependency graph as a Mermaid flowchart, or its waves as a table when too big.
+
+    The flowchart is drawn when its text and arrows are within what Mermaid draws
+    (``MERMAID_MAX_TEXT_SIZE``, ``MERMAID_MAX_EDGES``); the arrows, which take a
+    transitive reduction to find, are only looked for once the boxes fit.
+    """
+    nodes = _mermaid(_flowchart_nodes(analysis))
+    edges = _drawn_edges(analysis) if nodes is not None else []
+    lines = None
+    if nodes is not None and len(edges) <= MERMAID_MAX_EDGES:
+        lines = _mermaid(chain(nodes, _flowchart_edges(analysis, edges)))
+    if lines is None:
+        return _waves_table(analysis)
+    return ["## Dependency graph", "",
+            "An arrow A → B means A needs B. Wave 0, at the top, needs nothing; each wave needs "
+            "only the waves above it. Stateful services are cylinders, jobs parallelograms, "
+            "dev-only services dashed. Arrows implied by others are left out.", "",
+            "```mermaid", *lines, "```", "",
+            "Solid arrows are declared (`depends_on`, `links`, `network_mode`, `volumes_from`); "
+            "dotted ones are inferred from environment values and commands.", ""]
+
+
+def _flowchart_nodes(analysis: dict[str, Any]) -> Iterator[str]:
+    """The flowchart's first lines: a subgraph of boxes for each wave."""
     services = analysis.get("services", {})
-    waves = analysis.get("waves", [])
-    cycles = {n for c in analysis.get("cycles", []) for n in c}
-    out = ["## Dependency graph", "",
-           "An arrow A → B means A needs B. Wave 0, at the top, needs nothing; each wave needs "
-           "only the waves above it. Stateful services are cylinders, jobs parallelograms, "
-           "dev-only services dashed. Arrows implied by others are left out.", "",
-           "```mermaid", "flowchart BT"]
-    for index, wave in enumerate(waves):
-        out.append(f'  subgraph wave{index}["Wave {index}"]')
+    yield "flowchart BT"
+    for index, wave in enumerate(analysis.get("waves", [])):
+        yield f'  subgraph wave{index}["Wave {index}"]'
         for name in wave:
             info = services.get(name, {})
             nid = _mermaid_id(name)
             label = _mermaid_label(name)
             if info.get("class") == "stateful":
-                out.append(f'    {nid}[("{label}")]:::stateful')
+                yield f'    {nid}[("{label}")]:::stateful'
             elif info.get("kind") == "dev-only":
-                out.append(f'    {nid}["{label}"]:::devonly')
+                yield f'    {nid}["{label}"]:::devonly'
             elif info.get("kind") == "job":
-                out.append(f'    {nid}[/"{label}"/]:::job')
+                yield f'    {nid}[/"{label}"/]:::job'
             else:
-                out.append(f'    {nid}["{label}"]:::stateless')
-        out.append("  end")
-    for source, target, declared in _drawn_edges(analysis):
+                yield f'    {nid}["{label}"]:::stateless'
+        yield "  end"
+
+
+def _flowchart_edges(
+    analysis: dict[str, Any], edges: list[tuple[str, str, bool]]
+) -> Iterator[str]:
+    """The flowchart's last lines: the arrows, the styles, the services in a cycle."""
+    for source, target, declared in edges:
         arrow = "-->" if declared else "-.->"
-        out.append(f"  {_mermaid_id(source)} {arrow} {_mermaid_id(target)}")
-    out += [
-        "  classDef stateful fill:#fdebd0,stroke:#b9770e,stroke-width:2px,color:#000",
-        "  classDef stateless fill:#d6eaf8,stroke:#2874a6,color:#000",
-        "  classDef job fill:#e8daef,stroke:#7d3c98,color:#000",
-        "  classDef devonly fill:#eaeded,stroke:#7f8c8d,stroke-dasharray:4 2,color:#000",
-    ]
+        yield f"  {_mermaid_id(source)} {arrow} {_mermaid_id(target)}"
+    yield "  classDef stateful fill:#fdebd0,stroke:#b9770e,stroke-width:2px,color:#000"
+    yield "  classDef stateless fill:#d6eaf8,stroke:#2874a6,color:#000"
+    yield "  classDef job fill:#e8daef,stroke:#7d3c98,color:#000"
+    yield "  classDef devonly fill:#eaeded,stroke:#7f8c8d,stroke-dasharray:4 2,color:#000"
+    cycles = {n for c in analysis.get("cycles", []) for n in c}
     if cycles:
-        out.append("  classDef cycle stroke:#c0392b,stroke-width:3px")
-        out.append("  class " + ",".join(_mermaid_id(n) for n in sorted(cycles)) + " cycle")
-    out += ["```", "",
-            "Solid arrows are declared (`depends_on`, `links`, `network_mode`, `volumes_from`); "
-            "dotted ones are inferred from environment values and commands.", ""]
+        yield "  classDef cycle stroke:#c0392b,stroke-width:3px"
+        yield "  class " + ",".join(_mermaid_id(n) for n in sorted(cycles)) + " cycle"
+
+
+def _waves_table(analysis: dict[str, Any]) -> list[str]:
+    """The dependency graph of a project too big to draw: one table row per wave.
+
+    Each row counts the wave's services, names its stateful ones (the moves that need a
+    data plan) and the first others. The arrows themselves are in the analysis JSON.
+    """
+    services = analysis.get("services", {})
+    waves = analysis.get("waves", [])
+    out = ["## Dependency graph", "",
+           f"The {len(services):,} services make a graph too big for one Mermaid diagram "
+           f"(GitHub's renderer draws at most {MERMAID_MAX_EDGES} arrows and "
+           f"{MERMAID_MAX_TEXT_SIZE:,} characters), so here are its waves instead. Wave 0 "
+           "needs nothing; each wave needs only the waves before it; within a wave the most "
+           "depended-on services come first. `migrate-tui analyze --format json` has every "
+           "dependency.", "",
+           "| Wave | Services | Stateful | Others |", "|---:|---|---|---|"]
+    for index, wave in enumerate(waves):
+        stateful = [n for n in wave if services.get(n, {}).get("class") == "stateful"]
+        others = [n for n in wave if services.get(n, {}).get("class") != "stateful"]
+        kinds = [services.get(n, {}).get("kind") for n in others]
+        count = str(len(wave))
+        extra = [_n(kinds.count("job"), "job")] if "job" in kinds else []
+        if "dev-only" in kinds:
+            extra.append(f"{kinds.count('dev-only')} dev-only")
+        if extra:
+            count += f" ({', '.join(extra)})"
+        shown = ", ".join(md(n) for n in others[:_NAMES_SHOWN])
+        if len(others) > _NAMES_SHOWN:
+            shown += f" and {len(others) - _NAMES_SHOWN} more"
+        out.append(f"| {index} | {count} | {', '.join(md(n) for n in stateful) or '-'} "
+                   f"| {shown or '-'} |")
+    out.append("")
+    cycles = sorted({n for c in analysis.get("cycles", []) for n in c})
+    if cycles:
+        out += [f"In a dependency cycle: {', '.join(md(n) for n in cycles)}.", ""]
     return out
 
 
@@ -351,57 +475,156 @@ _GANTT_ORIGIN = dt.date(2000, 1, 3)
 
 
 def _gantt(plan: Plan) -> list[str]:
+    """The timeline as a Mermaid gantt: a bar a task, or a bar a wave when that is too long.
+
+    Past ``MERMAID_MAX_TEXT_SIZE`` the tasks of a phase are drawn a wave at a time (its
+    stateless services, then its stateful ones); a plan that does not fit even so gets the
+    same bars as a table.
+    """
     start = dt.date.fromisoformat(plan.start) if plan.start else _GANTT_ORIGIN
     axis = "%b %d" if plan.start else "W%W"
     ticks = "1week" if plan.total_weeks <= 20 else "2week"
-    out = ["## Timeline", "", "```mermaid", "gantt",
-           f"  title {_gantt_text(plan.project)} - about {_w(plan.total_weeks)} weeks",
-           "  dateFormat YYYY-MM-DD", f"  axisFormat {axis}", f"  tickInterval {ticks}",
-           "  weekday monday"]
+    head = ["gantt", f"  title {_gantt_text(plan.project)} - about {_w(plan.total_weeks)} weeks",
+            "  dateFormat YYYY-MM-DD", f"  axisFormat {axis}", f"  tickInterval {ticks}",
+            "  weekday monday"]
+    axis_note = "" if plan.start else (" The axis counts weeks from the start "
+                                       "(set `--start YYYY-MM-DD` for dates).")
+    lines = _mermaid(chain(head, _gantt_lines(_gantt_bars(plan, start, by_wave=False))))
+    if lines is not None:
+        return ["## Timeline", "", "```mermaid", *lines, "```", "",
+                "The whole team takes the tasks of a phase one after the other, in the order of "
+                "the plan; a bar is the task's person-days over the team's capacity."
+                + axis_note, ""]
+    tasks = sum(len(p.tasks) for p in plan.phases)
+    why = (f"The plan's {tasks:,} tasks are too many to draw a bar each (GitHub's renderer "
+           f"draws at most {MERMAID_MAX_TEXT_SIZE:,} characters a diagram)")
+    lines = _mermaid(chain(head, _gantt_lines(_gantt_bars(plan, start, by_wave=True))))
+    if lines is not None:
+        return ["## Timeline", "", "```mermaid", *lines, "```", "",
+                f"{why}, so a bar is the tasks of one wave: its stateless services and jobs, "
+                "its stateful services or its dev-only ones. The whole team takes the tasks "
+                "of a phase one after the other, in the order of the plan; a bar is their "
+                "person-days over the team's capacity." + axis_note, ""]
+    out = ["## Timeline", "",
+           f"{why}, even a bar a wave, so here are the waves as a table. The whole team takes "
+           "the tasks of a phase one after the other, in the order of the plan; the days are "
+           "their person-days over the team's capacity.", "",
+           "| Phase | Tasks | Start | Days |", "|---|---|---|---:|"]
+    for phase, bar in _gantt_bars(plan, start, by_wave=True):
+        if bar is not None:
+            when = (bar.start.isoformat() if plan.start
+                    else f"week {(bar.start - start).days // 7 + 1}")
+            out.append(f"| {md(phase.name)} | {md(bar.name)} | {when} | {bar.days} |")
+    return [*out, ""]
+
+
+class _Bar(NamedTuple):
+    """One bar of the gantt."""
+
+    place: int
+    """Its place in its phase, from 0: the gantt's task id."""
+    name: str
+    done: bool
+    start: dt.date
+    days: int
+
+
+def _gantt_bars(
+    plan: Plan, start: dt.date, *, by_wave: bool
+) -> Iterator[tuple[PhasePlan, _Bar | None]]:
+    """Each phase (with None: a section begins), then its bars, one after the other.
+
+    A bar is a task; with ``by_wave``, the consecutive tasks of services of one wave and
+    one kind (the plan orders services by kind, then wave).
+    """
     per_day = max(plan.capacity_days_per_week / 7, 1e-9)
     cursor = start
     for phase in plan.phases:
-        out.append(f"  section {_gantt_text(phase.name)}")
+        yield phase, None
         cursor = max(cursor, start + dt.timedelta(days=round(phase.start_week * 7)))
-        for index, task in enumerate(phase.tasks):
-            days = max(1, round(task.estimate_days / per_day))
-            status = "done, " if task.checklist and task.done == len(task.checklist) else ""
-            out.append(f"  {_gantt_text(task.title)} :{status}t{index}_{phase.id}, "
-                       f"{cursor.isoformat()}, {days}d")
+        runs = _waves(phase.tasks) if by_wave else ((_gantt_text(t.title), [t])
+                                                     for t in phase.tasks)
+        for index, (name, tasks) in enumerate(runs):
+            days = sum(max(1, round(t.estimate_days / per_day)) for t in tasks)
+            done = all(t.checklist and t.done == len(t.checklist) for t in tasks)
+            yield phase, _Bar(index, name, done, cursor, days)
             cursor += dt.timedelta(days=days)
-    out += ["```", "",
-            "The whole team takes the tasks of a phase one after the other, in the order of "
-            "the plan; a bar is the task's person-days over the team's capacity."
-            + ("" if plan.start else " The axis counts weeks from the start "
-                               "(set `--start YYYY-MM-DD` for dates)."), ""]
-    return out
+
+
+def _gantt_lines(bars: Iterable[tuple[PhasePlan, _Bar | None]]) -> Iterator[str]:
+    """The gantt's sections and bars."""
+    for phase, bar in bars:
+        if bar is None:
+            yield f"  section {_gantt_text(phase.name)}"
+        else:
+            yield (f"  {bar.name} :{'done, ' if bar.done else ''}t{bar.place}_{phase.id}, "
+                   f"{bar.start.isoformat()}, {bar.days}d")
+
+
+def _waves(tasks: list[Task]) -> Iterator[tuple[str, list[Task]]]:
+    """The tasks in runs of one wave and one kind, each with its bar's name
+    (``Wave 2 - 40 stateless services``, or a project task's title)."""
+    for (wave, kind), run in groupby(tasks, key=_wave_kind):
+        group = list(run)
+        if wave is None:
+            yield _gantt_text(group[0].title), group
+        else:
+            yield f"Wave {wave} - {_n(len(group), f'{kind} service')}", group
+
+
+def _wave_kind(task: Task) -> tuple[int | None, str]:
+    """What puts a task in a wave's bar: its wave and kind (a project task is on its own)."""
+    if task.service is None:
+        return None, task.id
+    if task.kind == "dev-only":
+        return task.wave, "dev-only"
+    return task.wave, "stateful" if task.service_class == "stateful" else "stateless"
+
+
+_DONE = ("done", "skipped")
+"""The statuses that tick an item's box."""
 
 
 def _task(task: Task) -> list[str]:
-    details = [f"{_days(task.estimate_days)}"]
+    """A task's heading, its facts and its checklist.
+
+    The checklists are most of a big plan's Markdown (40,000 lines at 2,000 services): an
+    item still to do, with nobody on it, which is most of them, takes the short way.
+    """
+    plain_ids = _as_they_are([item.id for item in task.checklist])
+    checklist = []
+    done = 0
+    for item in task.checklist:
+        status, owner = item.status, item.assignee
+        code = f"`{item.id}`" if plain_ids else _code(item.id)
+        if status == "todo" and not owner:
+            checklist.append(f"- [ ] {md(item.text)} {code}")
+            continue
+        notes = [f"**{status}**"] if status not in ("todo", "done") else []
+        if owner:
+            notes.append(f"owner: {md(owner)}")
+        suffix = f" ({', '.join(notes)})" if notes else ""
+        box = "[x]" if status in _DONE else "[ ]"
+        done += status in _DONE
+        checklist.append(f"- {box} {md(item.text)} {code}{suffix}")
+    details = [_days(task.estimate_days)]
     if task.service_class and task.kind == "service":
         details.append(task.service_class)
     elif task.kind:
         details.append(task.kind)
     if task.wave is not None:
         details.append(f"wave {task.wave}")
-    out = [f"### {md(task.title)}", "", f"_{' · '.join(details)} · "
-           f"{task.done}/{len(task.checklist)} done_", ""]
-    for item in task.checklist:
-        box = "[x]" if item.status in ("done", "skipped") else "[ ]"
-        extra = []
-        if item.status not in ("todo", "done"):
-            extra.append(f"**{item.status}**")
-        if item.assignee:
-            extra.append(f"owner: {md(item.assignee)}")
-        suffix = f" ({', '.join(extra)})" if extra else ""
-        out.append(f"- {box} {md(item.text)} {_code(item.id)}{suffix}")
-    out.append("")
-    return out
+    return [f"### {md(task.title)}", "",
+            f"_{' · '.join(details)} · {done}/{len(task.checklist)} done_", "",
+            *checklist, ""]
 
 
+@lru_cache(maxsize=1024)
 def _relative(path: str, root: str | None) -> str:
-    """``path`` relative to the project directory when inside it, else its name."""
+    """``path`` relative to the project directory when inside it, else its name.
+
+    Kept: the findings of a big project name the same few files thousands of times.
+    """
     if not path.startswith("/"):
         return path  # already relative to the project
     if root and (path == root or path.startswith(root.rstrip("/") + "/")):

@@ -25,7 +25,7 @@ from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.planning.decision import Answers, Decision, decide
 from migrate_tui.planning.playbooks import (
     PHASE_IDS,
-    ChecklistItem,
+    FindingTask,
     PhaseId,
     PlanPlaybooks,
 )
@@ -223,46 +223,82 @@ def _service_order(data: PlanInput) -> list[ServiceFacts]:
     return sorted(data.services, key=key)
 
 
+_ItemSpec = tuple[str, str, float]
+"""A checklist item before it becomes a :class:`PlanItem`: id, text, estimate in days."""
+
+
+@dataclass(frozen=True)
+class _PhasePlaybook:
+    """The playbooks' part in one phase, sorted out once for all services.
+
+    Which items a stateless service has in the pain phase, which finding rules are fixed
+    there: the answers depend on the phase and the kind of service only, and a plan of
+    2,000 services would otherwise ask the playbooks 8,000 times.
+    """
+
+    phase: PhaseId
+    checklists: dict[tuple[str, bool], list[_ItemSpec]]
+    """By kind (stateless, job, dev-only) and whether the stateful wording applies: the
+    ids here are the playbook's, without the service name."""
+    fixes: dict[str, FindingTask]
+    """The finding rules whose fix is done in this phase."""
+
+    @classmethod
+    def of(cls, playbooks: PlanPlaybooks, phase: PhaseId) -> _PhasePlaybook:
+        """The part of ``playbooks`` in ``phase``."""
+        checklists: dict[tuple[str, bool], list[_ItemSpec]] = {}
+        for kind, items in playbooks.service_items.items():
+            here = [i for i in items if i.phase == phase]
+            checklists[(kind, False)] = [(i.id, i.text, i.estimate_days) for i in here]
+            checklists[(kind, True)] = [
+                (i.id, playbooks.stateful_texts.get(i.id, i.text), i.estimate_days)
+                for i in here
+            ]
+        fixes = {rule: t for rule, t in playbooks.finding_tasks.items() if t.phase == phase}
+        return cls(phase, checklists, fixes)
+
+
 def _service_task(
     s: ServiceFacts,
-    phase: PhaseId,
+    here: _PhasePlaybook,
     playbooks: PlanPlaybooks,
     findings: list[FindingFacts],
-) -> tuple[list[PlanItem], float] | None:
+) -> tuple[list[_ItemSpec], float] | None:
     """The checklist and estimate of one service in one phase; None if it has nothing."""
     est = playbooks.estimates
+    phase = here.phase
     base_key = s.kind if s.kind in ("job", "dev-only") else "stateless"
     stateful = s.service_class == "stateful" and s.kind != "dev-only"
-    texts = playbooks.stateful_texts if stateful and base_key == "stateless" else {}
-    items: list[tuple[str, str, float]] = [
-        (f"{s.name}.{i.id}", texts.get(i.id, i.text), i.estimate_days)
-        for i in playbooks.service_items.get(base_key, []) if i.phase == phase
+    prefix = f"{s.name}."
+    items: list[_ItemSpec] = [
+        (prefix + item_id, text, days)
+        for item_id, text, days in here.checklists.get(
+            (base_key, stateful and base_key == "stateless"), [])
     ]
+    by_rule: dict[str, list[FindingFacts]] = {}
     if s.kind != "dev-only":
-        by_rule: dict[str, list[FindingFacts]] = {}
         for f in findings:
-            task = playbooks.finding_tasks.get(f.rule)
-            if task is not None and task.phase == phase:
+            if f.rule in here.fixes:
                 by_rule.setdefault(f.rule, []).append(f)
+    if by_rule:
         index = {item_id: n for n, (item_id, _, _) in enumerate(items)}
         for rule in sorted(by_rule):
-            task = playbooks.finding_tasks[rule]
+            task = here.fixes[rule]
             detail = _finding_text(by_rule[rule])
-            covered = f"{s.name}.{task.covered_by}" if task.covered_by else None
+            covered = prefix + task.covered_by if task.covered_by else None
             if covered in index:
                 n = index[covered]
                 item_id, text, days = items[n]
                 items[n] = (item_id, f"{text} ({detail})", days)
                 continue
-            items.append((f"{s.name}.fix-{rule}", detail, task.estimate_days))
+            items.append((f"{prefix}fix-{rule}", detail, task.estimate_days))
     if not items:
         return None
     work = sum(e for _, _, e in items)
     if phase == "pain" and s.kind != "dev-only":
         work += est.per_port * s.ports + est.per_volume * s.volumes
         work += est.per_build if s.builds else 0
-    plan_items = [PlanItem(id=i, text=t, estimate_days=e) for i, t, e in items]
-    if s.service_class == "stateful" and s.kind != "dev-only":
+    if stateful:
         extra = (est.stateful_multiplier - 1) * work
         if phase == "pain":
             engine = playbooks.engines.get(s.engine or "", playbooks.default_engine)
@@ -270,34 +306,45 @@ def _service_task(
             known = {i.id for i in data_items}
             data_items += [i for i in playbooks.default_engine.items if i.id not in known]
             weight = sum(i.estimate_days for i in data_items)
-            plan_items += [
-                PlanItem(id=f"{s.name}.data-{i.id}",
-                         text=f"Decide where its data lives: {engine.strategy}"
-                         if i.id == "placement" else i.text,
-                         estimate_days=extra * i.estimate_days / weight)
+            items += [
+                (f"{prefix}data-{i.id}",
+                 f"Decide where its data lives: {engine.strategy}"
+                 if i.id == "placement" else i.text,
+                 extra * i.estimate_days / weight)
                 for i in data_items
             ]
         work *= est.stateful_multiplier
-    return plan_items, work
+    return items, work
 
 
 def _finding_text(found: list[FindingFacts]) -> str:
     """One item for the findings of one rule on one service: what is wrong, then the fix."""
+    if len(found) == 1:  # the usual case, without the removal of repeats
+        return f"{found[0].message}. Fix: {found[0].fix}" if found[0].message else found[0].fix
     messages = list(dict.fromkeys(f.message for f in found))
     fixes = list(dict.fromkeys(f.fix for f in found))
     what = "; ".join(messages)
     return f"{what}. Fix: {' '.join(fixes)}" if what else " ".join(fixes)
 
 
-def _apply_progress(items: list[PlanItem], progress: Mapping[str, ItemProgress]) -> list[PlanItem]:
-    if not progress:
-        return list(items)  # nothing saved yet: every item as planned
+def _checklist(
+    items: list[_ItemSpec], progress: Mapping[str, ItemProgress]
+) -> list[dict[str, Any]]:
+    """The fields of each item's :class:`PlanItem`, with its saved status and assignee.
+
+    Fields, not models: :class:`Task` validates the whole list in one call, in about a
+    quarter less time than building each of a big plan's 40,000 items on its own.
+    """
+    if not progress:  # nothing saved yet: every item as planned
+        return [{"id": i, "text": t, "estimate_days": e} for i, t, e in items]
     out = []
-    for item in items:
-        state = progress.get(item.id)
+    for item_id, text, days in items:
+        fields: dict[str, Any] = {"id": item_id, "text": text, "estimate_days": days}
+        state = progress.get(item_id)
         if state is not None:
-            item = item.model_copy(update={"status": state.status, "assignee": state.assignee})
-        out.append(item)
+            fields["status"] = state.status
+            fields["assignee"] = state.assignee
+        out.append(fields)
     return out
 
 
@@ -334,34 +381,31 @@ def build_plan(
     phases: list[PhasePlan] = []
     week = low = high = 0.0
     for phase in playbooks.phases:
+        here = _PhasePlaybook.of(playbooks, phase.id)
         tasks: list[Task] = []
-        project_items = [
-            i for i in playbooks.project_items
+        project_items: list[_ItemSpec] = [
+            (f"project.{i.id}", i.text, i.estimate_days) for i in playbooks.project_items
             if i.phase == phase.id and (i.when is None or i.when in facts)
         ]
-        project_findings = [f for f in data.findings if f.service is None
-                            and (t := playbooks.finding_tasks.get(f.rule)) and t.phase == phase.id]
-        if project_items or project_findings:
-            items = [_project_item(i) for i in project_items]
-            for f in project_findings:
-                t = playbooks.finding_tasks[f.rule]
-                items.append(PlanItem(id=f"project.fix-{f.rule}", text=f.fix,
-                                      estimate_days=t.estimate_days))
-            items = _apply_progress(list({i.id: i for i in items}.values()), progress)
-            tasks.append(Task(
-                id=f"{phase.id}.project", title=_PROJECT_TITLES[phase.id], service=None,
-                estimate_days=_round(sum(i.estimate_days for i in items)), checklist=items,
-            ))
+        project_items += [(f"project.fix-{f.rule}", f.fix, here.fixes[f.rule].estimate_days)
+                          for f in findings_of.get(None, []) if f.rule in here.fixes]
+        if project_items:
+            unique = list({i[0]: i for i in project_items}.values())
+            tasks.append(Task.model_validate({
+                "id": f"{phase.id}.project", "title": _PROJECT_TITLES[phase.id],
+                "service": None, "estimate_days": _round(sum(e for _, _, e in unique)),
+                "checklist": _checklist(unique, progress),
+            }))
         for s in order:
-            built = _service_task(s, phase.id, playbooks, findings_of.get(s.name, []))
+            built = _service_task(s, here, playbooks, findings_of.get(s.name, []))
             if built is None:
                 continue
             items, work = built
-            tasks.append(Task(
-                id=f"{phase.id}.{s.name}", title=_service_title(s, phase.id), service=s.name,
-                **{"class": s.service_class}, kind=s.kind, wave=s.wave,
-                estimate_days=_round(work), checklist=_apply_progress(items, progress),
-            ))
+            tasks.append(Task.model_validate({
+                "id": f"{phase.id}.{s.name}", "title": _service_title(s, phase.id),
+                "service": s.name, "class": s.service_class, "kind": s.kind, "wave": s.wave,
+                "estimate_days": _round(work), "checklist": _checklist(items, progress),
+            }))
         work = sum(t.estimate_days for t in tasks)
         weeks = work / capacity
         start = week
@@ -382,10 +426,6 @@ def build_plan(
         total_weeks=_round(week), total_weeks_low=_round(low), total_weeks_high=_round(high),
         phases=phases,
     )
-
-
-def _project_item(item: ChecklistItem) -> PlanItem:
-    return PlanItem(id=f"project.{item.id}", text=item.text, estimate_days=item.estimate_days)
 
 
 def _date(start: dt.date | None, weeks: float) -> str | None:
