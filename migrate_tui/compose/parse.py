@@ -166,6 +166,10 @@ class _Builder:
         self.resets: list[KeyPath] = []
         self.overrides: list[KeyPath] = []
         self.count = 0
+        self._built_sources: dict[
+            tuple[int, int], tuple[dict[str, Any], list[tuple[KeyPath, tuple[int, int]]], int]
+        ] = {}
+        """Merge sources built so far, by (node, depth): see :meth:`_merge_source`."""
 
     def _error(self, message: str, node: yaml.Node, hint: str, kp: KeyPath = ()) -> YamlSyntaxError:
         mark = node.start_mark
@@ -294,6 +298,37 @@ class _Builder:
             return _resolve_plain(node.value)
         return node.value
 
+    def _merge_source(
+        self, source: yaml.MappingNode, kp: KeyPath, depth: int
+    ) -> tuple[dict[str, Any], list[tuple[KeyPath, tuple[int, int]]]]:
+        """The mapping a merge key brings in, and its positions relative to ``kp``.
+
+        One anchor is usually merged into many services (``<<: *common`` in each of 2,000):
+        it is built once, and each further use gets a copy of what was built, counted
+        against ``MAX_NODES`` like a build. A source with ``!reset``/``!override`` tags
+        inside is built each time, as its tags are recorded under each user's path.
+        """
+        key = (id(source), depth)
+        cached = self._built_sources.get(key)
+        if cached is not None:
+            value, positions, count = cached
+            self.count += count
+            if self.count > MAX_NODES:
+                raise self._bomb(source, kp)
+            return _fresh(value), positions
+        count, resets, overrides = self.count, len(self.resets), len(self.overrides)
+        # The source's positions go to a scratch table: the caller keeps only some.
+        outer, self.positions = self.positions, {}
+        try:
+            value = self._mapping(source, kp, depth)
+        finally:
+            scratch, self.positions = self.positions, outer
+        start = len(kp)
+        positions = [(path[start:], pos) for path, pos in scratch.items()]
+        if len(self.resets) == resets and len(self.overrides) == overrides:
+            self._built_sources[key] = (value, positions, self.count - count)
+        return value, positions
+
     def _mapping(self, node: yaml.MappingNode, kp: KeyPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         seen: dict[str, int] = {}
@@ -350,24 +385,28 @@ class _Builder:
                         "point << at an anchor of a mapping, e.g. <<: *defaults",
                         kp,
                     )
-                # Positions of the merged keys go to a scratch table first: only the keys
-                # this merge adds keep theirs, an explicit key keeps its own line.
-                outer, self.positions = self.positions, {}
-                try:
-                    value = self._mapping(source, kp, depth + 1)
-                finally:
-                    scratch, self.positions = self.positions, outer
+                value, positions = self._merge_source(source, kp, depth + 1)
                 # In the source's order: a set here would order the keys by string hash,
                 # which changes from one run to the next.
                 added = [key for key in value if key not in out]
                 for key in added:
                     out[key] = value[key]
+                # Only the keys this merge adds keep the source's positions: an explicit
+                # key keeps its own line.
                 added_keys = set(added)
-                depth_of_key = len(kp)
-                for path, pos in scratch.items():
-                    if len(path) > depth_of_key and path[depth_of_key] in added_keys:
-                        self.positions.setdefault(path, pos)
+                for relative, pos in positions:
+                    if relative[0] in added_keys:
+                        self.positions.setdefault((*kp, *relative), pos)
         return out
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of built data: new mappings and lists, the same (immutable) scalars."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    return value
 
 
 def _children(

@@ -104,6 +104,52 @@ def test_anchor_and_alias_copy_a_value() -> None:
     assert data["services"]["b"]["environment"] == {"LOG_LEVEL": "info", "EXTRA": "1"}
 
 
+def test_an_anchor_merged_into_many_services_gives_each_its_own_copy() -> None:
+    parsed = parse(
+        """
+        x-common: &common
+          restart: always
+          logging:
+            options: {max-size: 10m}
+          volumes: [data:/data]
+        services:
+          a:
+            <<: *common
+            image: a
+          b:
+            <<: *common
+            restart: "no"
+        """
+    )
+    a, b = parsed.data["services"]["a"], parsed.data["services"]["b"]
+    assert a["logging"] == b["logging"] == {"options": {"max-size": "10m"}}
+    a["logging"]["options"]["max-size"] = "1g"  # a later phase may change one service
+    a["volumes"].append("more:/more")
+    assert b["logging"] == {"options": {"max-size": "10m"}}
+    assert b["volumes"] == ["data:/data"]
+    # Merged keys point at the anchor's lines; an explicit key keeps its own.
+    assert parsed.positions[("services", "b", "logging", "options", "max-size")] == (4, 15)
+    assert parsed.positions[("services", "a", "volumes", 0)] == (5, 13)
+    assert parsed.positions[("services", "b", "restart")] == (12, 5)
+    assert parsed.positions[("services", "a", "restart")] == (2, 3)
+
+
+def test_a_reset_inside_a_merged_anchor_is_recorded_for_each_service() -> None:
+    parsed = parse(
+        """
+        x-common: &common
+          ports: !reset []
+        services:
+          a:
+            <<: *common
+          b:
+            <<: *common
+        """
+    )
+    assert ("services", "a", "ports") in parsed.resets
+    assert ("services", "b", "ports") in parsed.resets
+
+
 def test_reset_and_override_tags_are_recorded_by_key_path() -> None:
     parsed = parse(
         """
