@@ -385,7 +385,7 @@ class _Builder:
                         "point << at an anchor of a mapping, e.g. <<: *defaults",
                         kp,
                     )
-                value, positions = self._merge_source(source, kp, depth + 1)
+                value, source_positions = self._merge_source(source, kp, depth + 1)
                 # In the source's order: a set here would order the keys by string hash,
                 # which changes from one run to the next.
                 added = [key for key in value if key not in out]
@@ -394,7 +394,7 @@ class _Builder:
                 # Only the keys this merge adds keep the source's positions: an explicit
                 # key keeps its own line.
                 added_keys = set(added)
-                for relative, pos in positions:
+                for relative, pos in source_positions:
                     if relative[0] in added_keys:
                         self.positions.setdefault((*kp, *relative), pos)
         return out
