@@ -201,12 +201,19 @@ class Catalogue(BaseModel):
 
     @cached_property
     def _found(self) -> dict[tuple[bool, str], ImageEntry | DevOnlyEntry | None]:
-        """Answers already given, by (dev-only?, image reference): a project runs the same
-        images many times over, and each is looked up for its kind and for its class.
+        """Answers already given, by (dev-only?, repository): a project runs the same few
+        repositories many times over, at many tags, and each is looked up for its kind and
+        for its class.
 
         A cached property, not a private attribute: pydantic reads those through
         ``__getattr__``, ten times slower, and this is read for every lookup.
         """
+        return {}
+
+    @cached_property
+    def _repositories(self) -> dict[str, str]:
+        """:func:`image_repository` of each image reference already looked up: both
+        lookups of a service read it."""
         return {}
 
     @cached_property
@@ -221,25 +228,27 @@ class Catalogue(BaseModel):
             self._indexes[dev_only] = _PatternIndex([e.images for e in entries])
         return self._indexes[dev_only]
 
+    def _lookup(self, ref: str, dev_only: bool) -> ImageEntry | DevOnlyEntry | None:
+        """The entry of the dev-only list (or of the others) that an image reference
+        matches, worked out once a repository."""
+        repository = self._repositories.get(ref)
+        if repository is None:
+            repository = self._repositories[ref] = image_repository(ref)
+        key = (dev_only, repository)
+        if key not in self._found:
+            index = self._index(dev_only).first(repository)
+            entries: list[ImageEntry] | list[DevOnlyEntry] = (
+                self.dev_only if dev_only else self.images)
+            self._found[key] = None if index is None else entries[index]
+        return self._found[key]
+
     def match_image(self, ref: str | None) -> ImageEntry | None:
         """The entry for an image reference, or None."""
-        if not ref:
-            return None
-        key = (False, ref)
-        if key not in self._found:
-            index = self._index(False).first(image_repository(ref))
-            self._found[key] = None if index is None else self.images[index]
-        return self._found[key]  # type: ignore[return-value]
+        return self._lookup(ref, False) if ref else None  # type: ignore[return-value]
 
     def match_dev_only(self, ref: str | None) -> DevOnlyEntry | None:
         """The dev-only entry for an image reference, or None."""
-        if not ref:
-            return None
-        key = (True, ref)
-        if key not in self._found:
-            index = self._index(True).first(image_repository(ref))
-            self._found[key] = None if index is None else self.dev_only[index]
-        return self._found[key]  # type: ignore[return-value]
+        return self._lookup(ref, True) if ref else None  # type: ignore[return-value]
 
     @cached_property
     def _by_name(self) -> dict[str, ImageEntry]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -109,7 +109,9 @@ class Locator:
         self.root = project.working_dir
         self.roots = self._root_files()
         self._relative: dict[tuple[str, bool], str] = {}
+        self._shown_files: dict[str, str] = {}
         self._candidate_lists: dict[str, list[Candidate]] = {}
+        self._definitions: dict[str, tuple[ParsedFile, KeyPath] | None] = {}
         self._env_evidence: dict[tuple[str, str, str], Evidence] = {}
 
     # ------------------------------------------------------------------ public
@@ -173,15 +175,20 @@ class Locator:
         for pf, name, definition in self._candidates(service):
             node = definition.get(key)
             if isinstance(node, list):
-                for i, entry in enumerate(node):
-                    if _safe(match, entry) and ("services", name, key, i) in pf.positions:
-                        return self._evidence(pf, ("services", name, key, i),
-                                              _item_path(service, key, index), text)
+                picks: Iterable[tuple[int | str, Any]] = enumerate(node)
             elif isinstance(node, dict):
-                for entry in node:
-                    if _safe(match, entry) and ("services", name, key, entry) in pf.positions:
-                        return self._evidence(pf, ("services", name, key, entry),
-                                              _item_path(service, key, index), text)
+                picks = zip(node, node, strict=True)  # (key path part, key)
+            else:
+                continue
+            for part, entry in picks:
+                try:  # inline, not a helper: this runs for every entry of every depends_on
+                    picked = match(entry)
+                except (TypeError, ValueError, AttributeError):
+                    picked = False
+                if picked:
+                    kp = ("services", name, key, part)
+                    if kp in pf.positions:
+                        return self._evidence(pf, kp, _item_path(service, key, index), text)
         return None
 
     def entries(self, service: str, key: str) -> list[tuple[Any, Evidence]]:
@@ -238,7 +245,7 @@ class Locator:
     def _key(self, service: str, keys: tuple[str, ...], path: str, text: str) -> Evidence:
         """:meth:`key`, showing ``path``."""
         for depth in range(len(keys), 0, -1):
-            found = self._exact(service, keys[:depth])
+            found = self._exact(service, keys[:depth] if depth < len(keys) else keys)
             if found is not None:
                 return self._evidence(*found, path, text)
         found = self._definition(service)
@@ -319,11 +326,16 @@ class Locator:
         yield from self._chain(target, base_name, seen, depth + 1)
 
     def _definition(self, service: str) -> tuple[ParsedFile, KeyPath] | None:
-        """Where the service is first defined: the earliest file, not an override."""
-        for pf in reversed(self.roots):
-            if ("services", service) in pf.positions:
-                return pf, ("services", service)
-        return None
+        """Where the service is first defined: the earliest file, not an override.
+
+        Kept by service: it is the line of every key a service does not set (``user``,
+        ``healthcheck``), asked for by several rules.
+        """
+        if service not in self._definitions:
+            kp: KeyPath = ("services", service)
+            self._definitions[service] = next(
+                ((pf, kp) for pf in reversed(self.roots) if kp in pf.positions), None)
+        return self._definitions[service]
 
     def _exact(self, service: str, keys: tuple[str, ...]) -> tuple[ParsedFile, KeyPath] | None:
         for pf, name, _ in self._candidates(service):
@@ -334,8 +346,10 @@ class Locator:
 
     def _evidence(self, pf: ParsedFile, kp: KeyPath, path: str, text: str) -> Evidence:
         """Evidence for the line of ``kp`` in ``pf``, showing the key path ``path``."""
-        return Evidence(file=self.relative(pf.path, climb=True), line=pf.positions[kp][0],
-                        path=path, text=text)
+        file = self._shown_files.get(pf.path)
+        if file is None:  # (the file as :meth:`relative` shows it, kept by path)
+            file = self._shown_files[pf.path] = self.relative(pf.path, climb=True)
+        return Evidence(file=file, line=pf.positions[kp][0], path=path, text=text)
 
 
 def _item_path(service: str, key: str, index: int | None) -> str:
@@ -350,13 +364,6 @@ def _assigns(entry: Any, name: str) -> bool:
     if not isinstance(entry, str):
         return False
     return re.split(r"[=:]", entry, maxsplit=1)[0].strip() == name
-
-
-def _safe(match: Match, entry: Any) -> bool:
-    try:
-        return bool(match(entry))
-    except (TypeError, ValueError, AttributeError):
-        return False
 
 
 def _service(pf: ParsedFile, name: str) -> dict[str, Any]:

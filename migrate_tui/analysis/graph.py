@@ -139,14 +139,15 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
     found = _EdgeSet()
     names = hostnames(services)
     host_parts = frozenset(catalogue.heuristics.host_key_parts)
+    mentions = _Mentions(names, host_parts)
     containers = {s.container_name: n for n, s in services.items() if s.container_name}
     for name in sorted(services):
         svc = services[name]
         for edge in _declared(name, svc, services, containers, locator):
             found.add(edge)
         aliases = _link_aliases(svc)  # rare: copying every name for each service is O(n²)
-        for edge in _inferred(name, svc, {**names, **aliases} if aliases else names, services,
-                              locator, host_parts):
+        for edge in _inferred(name, svc, mentions.with_aliases(aliases) if aliases else mentions,
+                              services, locator):
             found.add(edge)
     for edge in _shared_volumes(services, locator):
         found.add(edge)
@@ -159,14 +160,32 @@ def _drop_contradicted(edges: list[Edge]) -> list[Edge]:
     Such an edge comes from configuration both services share (an anchor, an env file: the
     init job that carries the API's URL), not from A needing B; kept, it would make a cycle
     out of a declared order.
+
+    Only a target that itself needs something can wait for its source, so only what those
+    targets reach is worked out; and the edges are copied only when one is dropped.
     """
     succ = adjacency((), ((e.source, e.target) for e in edges
                           if e.kind in ORDERING_KINDS and e.kind != "inferred"))
-    nodes = list(succ)
-    reach = reaches(nodes, succ)
-    bits = bits_of(nodes)
-    return [e for e in edges if e.kind != "inferred" or not (
-        e.target in reach and e.source in reach and reach[e.target] & bits[e.source])]
+    suspects = [e for e in edges if e.kind == "inferred" and succ.get(e.target)]
+    if not suspects:
+        return edges
+    reached = _reachable({e.target for e in suspects}, succ)
+    reach = reaches(reached, succ)
+    bits = bits_of(reached)
+    dropped = {id(e) for e in suspects if reach[e.target] & bits.get(e.source, 0)}
+    return [e for e in edges if id(e) not in dropped] if dropped else edges
+
+
+def _reachable(starts: Iterable[str], succ: Succ) -> list[str]:
+    """The nodes reached from ``starts`` (themselves included), sorted."""
+    seen = set(starts)
+    todo = list(seen)
+    while todo:
+        for nxt in succ.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return sorted(seen)
 
 
 def _declared(name: str, svc: Service, services: Mapping[str, Service],
@@ -229,6 +248,42 @@ def _service_ref(value: Any, containers: Mapping[str, str]) -> str | None:
     return None
 
 
+class _Mentions:
+    """The services a variable names, by (name, value): worked out once a pair.
+
+    Services built from one anchor share most of their variables (``LOG_LEVEL=info``,
+    ``DATABASE_URL=postgres://…@db:5432/app``): at 2,000 services, ten thousand variables
+    hold a few thousand distinct pairs, most of which name no service at all.
+
+    Args:
+        names: The host names services answer to (:func:`hostnames`), with the link
+            aliases of the service asking, if it has any.
+        host_parts: The words of a variable's name that say its whole value is a host.
+    """
+
+    def __init__(self, names: Mapping[str, str], host_parts: frozenset[str]) -> None:
+        self.names = names
+        self.host_parts = host_parts
+        self._found: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
+
+    def with_aliases(self, aliases: Mapping[str, str]) -> _Mentions:
+        """The mentions for a service whose ``links`` add names of its own (rare)."""
+        return _Mentions({**self.names, **aliases}, self.host_parts)
+
+    def in_variable(self, key: str, value: str) -> list[tuple[str, int | None]]:
+        """(service, port) of each mention in a variable: in a URL or ``host:port``, or,
+        when the variable's name says host (``REDIS_HOST``), as a word of its value."""
+        pair = (key, value)
+        found = self._found.get(pair)
+        if found is None:
+            names = self.names
+            found = [(names[h], p) for h, p, _ in hosts_in(value) if h in names]
+            if not self.host_parts.isdisjoint(_key_parts(key)):
+                found += [(names[t], None) for t in _TOKEN.split(value.strip()) if t in names]
+            self._found[pair] = found
+        return found
+
+
 @dataclass
 class _Named:
     """Where a service's values first name another service, and the first port given."""
@@ -238,9 +293,8 @@ class _Named:
     """Locates the first mention, when the edge is made."""
 
 
-def _inferred(name: str, svc: Service, names: Mapping[str, str],
-              services: Mapping[str, Service], locator: Locator,
-              host_parts: frozenset[str]) -> Iterator[Edge]:
+def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[str, Service],
+              locator: Locator) -> Iterator[Edge]:
     """The inferred edges of a service: one per service its values name.
 
     The first mention is the evidence and the first port given is the port: what
@@ -259,18 +313,12 @@ def _inferred(name: str, svc: Service, names: Mapping[str, str],
             seen.port = port
 
     for key, value in svc.environment.items():
-        if not value:
-            continue
-        targets: list[tuple[str, int | None]] = [
-            (names[h], p) for h, p, _ in hosts_in(value) if h in names
-        ]
-        if not host_parts.isdisjoint(_key_parts(key)):
-            targets += [(names[t], None) for t in _TOKEN.split(value.strip()) if t in names]
-        if not targets:
-            continue
-        text = env_text(key, value)
-        for target, port in targets:
-            named(target, port, partial(locator.env, name, key, text=text))
+        targets = mentions.in_variable(key, value) if value else None
+        if targets:
+            text = env_text(key, value)
+            for target, port in targets:
+                named(target, port, partial(locator.env, name, key, text=text))
+    names = mentions.names
     for field in ("command", "entrypoint"):
         for i, item in enumerate(getattr(svc, field) or []):
             for host, port, matched in hosts_in(item):

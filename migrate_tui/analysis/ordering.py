@@ -98,12 +98,14 @@ def waves(nodes: Sequence[str], succ: Succ,
     wave_of: list[int] = []
     needs: list[set[int]] = []
     for i, members in enumerate(found):  # each after every component it reaches
-        targets = {comp_of[t] for n in members for t in succ.get(n, ())} - {i}
+        targets = {comp_of[t] for n in members for t in succ.get(n, ())}
+        targets.discard(i)
         needs.append(targets)
-        wave_of.append(1 + max(wave_of[t] for t in targets) if targets else 0)
+        wave_of.append(1 + max([wave_of[t] for t in targets]) if targets else 0)
     # Who reaches each component (outside it), as bits: sources first, passed on down.
     reached_by = [0] * len(found)
-    members_bits = [sum(bit[n] for n in members) for members in found]
+    members_bits = [bit[members[0]] if len(members) == 1 else sum(bit[n] for n in members)
+                    for members in found]  # (nearly every component is one node)
     for i in range(len(found) - 1, -1, -1):
         passed = reached_by[i] | members_bits[i]
         for t in needs[i]:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import string
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -105,13 +107,19 @@ def load_findings_playbook(folder: Path | None = None) -> FindingsPlaybook:
     return load_playbook(FINDINGS_FILE, FindingsPlaybook, folder)
 
 
-@dataclass(frozen=True)
-class Hit:
-    """What a rule found: the texts are filled in from ``values``."""
+_NO_VALUES: Mapping[str, Any] = MappingProxyType({})
+
+
+class Hit(NamedTuple):
+    """What a rule found: the texts are filled in from ``values``.
+
+    A named tuple, not a dataclass: a rule may hit thousands of times, and a tuple is made
+    in half the time.
+    """
 
     service: str | None
     evidence: Evidence
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = _NO_VALUES
     variant: str | None = None
     """A key of the rule's ``variants``, or None for the rule's own texts."""
 
@@ -138,10 +146,15 @@ class RuleContext:
     def setting(self, key: str) -> list[str]:
         """The services whose definition sets ``key`` (``cap_add``, ``sysctls``), sorted.
 
-        A rule about a key few services set reads these, not every service: at 2,000
-        services, one pass for all such rules instead of one each.
+        A rule about a key few services set reads these, not every service. Worked out per
+        key asked for, with one membership test a service: cheaper than listing every key
+        of every service, most of which no rule asks about.
         """
-        return self._setting.get(key, [])
+        found = self._setting.get(key)
+        if found is None:
+            found = self._setting[key] = [name for name, raw in self._raw_by_name
+                                          if key in raw]
+        return found
 
     def edges_of(self, kind: EdgeKind) -> list[Edge]:
         """The edges of one kind, in the order of :attr:`edges`."""
@@ -149,11 +162,13 @@ class RuleContext:
 
     @cached_property
     def _setting(self) -> dict[str, list[str]]:
-        names: defaultdict[str, list[str]] = defaultdict(list)
-        for name in sorted(self.services):
-            for key in self.services[name].raw:
-                names[key].append(name)
-        return names
+        """:meth:`setting`'s answers, by key."""
+        return {}
+
+    @cached_property
+    def _raw_by_name(self) -> list[tuple[str, Mapping[str, Any]]]:
+        """(name, definition as written) of every service, by name."""
+        return [(name, self.services[name].raw) for name in sorted(self.services)]
 
     @cached_property
     def _edges_by_kind(self) -> dict[str, list[Edge]]:
@@ -178,13 +193,6 @@ def rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
         return func
 
     return register
-
-
-def _visible(value: Any) -> Any:
-    """A value from the compose file with its control characters shown as ``\\x1b``."""
-    if isinstance(value, str) and not value.isprintable():  # printable: nothing to show
-        return visible(value)
-    return value
 
 
 def _fill(template: str, values: Mapping[str, Any], rule_id: str, field_name: str) -> str:
@@ -216,6 +224,8 @@ class _Case:
     """Where the templates are in the playbook, for a message about a bad one."""
     blanks: Mapping[str, str]
     """Every value the rule lists, empty: a hit need not give them all."""
+    rank: int
+    """The place of its severity in :data:`SEVERITIES`: most severe first."""
 
 
 def _case(rule_id: str, text: RuleText, variant_name: str | None) -> _Case:
@@ -231,23 +241,25 @@ def _case(rule_id: str, text: RuleText, variant_name: str | None) -> _Case:
             location=Location(str(playbooks_dir() / FINDINGS_FILE)),
             path=f"rules.{rule_id}.variants", hint=f"add variants.{variant_name} to the rule",
         )
+    severity = variant.severity if variant and variant.severity else text.severity
     return _Case(
         rule_id=rule_id,
-        severity=(variant.severity if variant and variant.severity else text.severity),
+        severity=severity,
         message=(variant.message if variant and variant.message else text.message),
         fix=(variant.fix if variant and variant.fix else text.fix),
         field_prefix=f"variants.{variant_name}." if variant else "",
         blanks=dict.fromkeys(text.values, ""),
+        rank=SEVERITIES.index(severity),
     )
 
 
 def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
-    """The values a hit's texts are filled in from, control characters made visible."""
+    """The values a hit's texts are filled in from, control characters made visible
+    (``\x1b``); a printable text, nearly every one, is shown as it is."""
     values = {**case.blanks, "service": hit.service or "", **hit.values}
     for name, value in values.items():
-        shown = _visible(value)
-        if shown is not value:
-            values[name] = shown  # (replaces a value: the dict keeps its size)
+        if isinstance(value, str) and not value.isprintable():
+            values[name] = visible(value)  # (replaces a value: the dict keeps its size)
     return values
 
 
@@ -276,6 +288,14 @@ def finding_order(f: Finding) -> tuple[Any, ...]:
             f.evidence.line or 0, f.evidence.path)
 
 
+def _hit_order(case: _Case, hit: Hit) -> tuple[Any, ...]:
+    """:func:`finding_order` of the finding of ``hit``, read from the hit: the same key,
+    without reading it back from thousands of findings."""
+    evidence = hit.evidence
+    return (case.rank, case.rule_id, hit.service or "", evidence.file, evidence.line or 0,
+            evidence.path)
+
+
 def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
     """Run every registered rule; the findings, most severe first.
 
@@ -295,7 +315,9 @@ def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
             location=Location(str(playbooks_dir() / FINDINGS_FILE)), path="rules",
             hint="add an entry per rule of migrate_tui/analysis/findings/ (and none other)",
         )
-    findings = []
+    # A finding whose rule, service, key path and message repeat another's replaces it, in
+    # the first one's place; each is kept with its place in the order (:func:`finding_order`).
+    unique: dict[tuple[Any, ...], tuple[tuple[Any, ...], Finding]] = {}
     for rule_id in sorted(RULES):
         text = playbook.rules[rule_id]
         cases: dict[str | None, _Case] = {}
@@ -303,9 +325,11 @@ def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
             kind = ctx.kinds.get(hit.service) if hit.service else None
             if kind is not None and kind not in text.applies_to:
                 continue
-            if hit.variant not in cases:
-                cases[hit.variant] = _case(rule_id, text, hit.variant)
-            findings.append(_finding(cases[hit.variant], hit))
-    unique = {(f.rule, f.service, f.evidence.path, f.message): f for f in findings}
-    return sorted(unique.values(), key=finding_order)
+            case = cases.get(hit.variant)
+            if case is None:
+                case = cases[hit.variant] = _case(rule_id, text, hit.variant)
+            found = _finding(case, hit)
+            unique[rule_id, hit.service, hit.evidence.path, found.message] = (
+                _hit_order(case, hit), found)
+    return [found for _, found in sorted(unique.values(), key=itemgetter(0))]
 
