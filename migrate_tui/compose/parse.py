@@ -537,15 +537,21 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
         # A token the scanner could not finish (an unclosed quote, a key without its
         # colon) is reported where it starts; the scanner's own mark is where it gave up,
         # often lines further down.
+        # An unclosed flow collection (``image: [nginx``) is reported by the parser where
+        # the file ends; the user needs the line where it opens.
         scanning = bool(exc.context and exc.context.startswith("while scanning"))
-        mark = (exc.context_mark if scanning else None) or exc.problem_mark or exc.context_mark
+        flow = bool(exc.context and exc.context.startswith("while parsing a flow"))
+        mark = ((exc.context_mark if scanning or flow else None) or exc.problem_mark
+                or exc.context_mark)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise YamlSyntaxError(
             f"invalid YAML: {problem}{context}",
             location=Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
             path=format_path(_enclosing_key(text, mark.line, mark.column)) if mark else None,
-            hint="fix the YAML syntax at that line (indentation, a missing colon or quote)",
+            hint=("close the [ or { that opens here with ] or }, or quote the value if the "
+                  "bracket is part of it" if flow else
+                  "fix the YAML syntax at that line (indentation, a missing colon or quote)"),
         ) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(
