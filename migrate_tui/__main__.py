@@ -1,5 +1,5 @@
 import sys
 
-from migrate_tui.cli import main
+from migrate_tui.cli import run
 
-sys.exit(main())
+sys.exit(run())

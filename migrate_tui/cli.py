@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from migrate_tui.errors import MigrateError
 
@@ -321,24 +322,57 @@ def _split_default_command(argv: list[str]) -> list[str]:
     return [*argv, "tui"]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def main(argv: Sequence[str] | None = None, *, exit_at_once: bool = False) -> int:
+    """Run the command line; returns the exit code.
+
+    Args:
+        argv: The arguments (default: ``sys.argv[1:]``).
+        exit_at_once: End the process as soon as a one-shot command is done (see
+            :func:`run`); the TUI always returns.
+    """
     args_list = _split_default_command(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(args_list)
-    if args.command != "tui":
+    one_shot = args.command != "tui"
+    collecting = gc.isenabled()
+    if one_shot:
         # A one-shot command builds a large graph of objects that all live until it exits:
         # the cyclic collector would only walk them again and again (0.13 s of 1.5 s at
         # 2,000 services). Reference counting still frees what is dropped.
         gc.disable()
     try:
-        return _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
     except MigrateError as exc:
         print(exc.render(), file=sys.stderr)
-        return exc.exit_code
+        code = exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        code = 130
+    finally:
+        if collecting:
+            gc.enable()
+    if exit_at_once and one_shot:
+        _exit_now(code)
+    return code
+
+
+def run() -> int:
+    """The ``migrate-tui`` program: :func:`main`, ending a one-shot command at once.
+
+    What a one-shot command built lives until the end; freeing it object by object as the
+    interpreter shuts down (0.06 s at 2,000 services) serves nobody, so the process ends
+    right after its output is flushed, as mypy's ``hard_exit`` does.
+    """
+    return main(exit_at_once=True)
+
+
+def _exit_now(code: int) -> NoReturn:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        pass  # the reader has gone (``| head``): nothing left to tell it
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

@@ -1,0 +1,53 @@
+"""The ``migrate-tui`` program itself, run as a user runs it: a fresh process.
+
+One-shot commands end the process as soon as their output is flushed (``cli.run``), so
+these tests check that nothing of the output is lost on the way and the exit codes hold.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from migrate_tui.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
+
+
+def program(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(cwd), "PWD": str(cwd)}
+    return subprocess.run([sys.executable, "-m", "migrate_tui", *args], cwd=cwd, env=env,
+                          capture_output=True, check=False)
+
+
+def test_a_large_plan_reaches_the_pipe_whole(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    (tmp_path / "compose.yaml").write_text(generate(300), encoding="utf-8")
+    done = program(tmp_path, "plan", ".", "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    assert main(["plan", str(tmp_path), "--format", "markdown"]) == 0
+    assert done.stdout == capsysbinary.readouterr().out
+    assert len(done.stdout) > 500_000  # far more than a pipe's buffer
+
+
+def test_a_broken_compose_file_exits_2_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: [nginx\n")
+    done = program(tmp_path, "plan", ".")
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert b"compose.yaml:3" in done.stderr
+    assert b"Traceback" not in done.stderr
+
+
+def test_plan_written_to_a_file_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "plan.md"
+    done = program(SAMPLES / "webapp", "plan", "-o", str(target))
+    assert done.returncode == 0
+    assert target.read_text(encoding="utf-8").startswith("# Migration plan: webapp")
+    assert done.stderr.decode().strip() == f"wrote {target}"
