@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from migrate_tui.errors import Location, MigrateError
@@ -9,13 +10,26 @@ from migrate_tui.progress.atomic import write_file
 
 
 def write_export(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (the same way the progress file is saved).
+    """Write ``text`` to ``path``: atomically to a file, straight through to anything else.
+
+    A regular file (or a symbolic link to one) is replaced at once, the same way the
+    progress file is saved. ``/dev/null``, ``/dev/stdout`` or a named pipe is written
+    through: replacing it would put a plain file where the device or pipe was.
 
     Raises:
-        MigrateError: The folder is missing or not writable.
+        MigrateError: The folder is missing or not writable, or the path is a folder.
     """
+    data = text.encode("utf-8")
     try:
-        write_file(path, text.encode("utf-8"))
+        try:
+            mode: int | None = path.stat().st_mode  # follows symbolic links
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(path, "wb") as out:
+                out.write(data)
+        else:
+            write_file(path, data)
     except OSError as exc:
         raise MigrateError(
             f"cannot write {path}: {exc.strerror or exc}",

@@ -18,7 +18,11 @@ def write_file(path: Path, data: bytes) -> None:
     The file keeps its permission bits; a new one gets the usual ones (0666 less umask).
     A reader sees the old content or the new, never a part; after a crash the folder holds
     at most a stray ``.NAME.*.tmp`` that the next save removes.
+
+    A symbolic link stays one: the file it points at is replaced.
     """
+    if path.is_symlink():
+        path = path.resolve()
     folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777
