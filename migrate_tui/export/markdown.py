@@ -5,6 +5,12 @@ flowchart of the dependency graph (waves as subgraphs, stateful services styled 
 Mermaid gantt of phases and tasks, per phase the tasks with ``- [ ]``/``- [x]`` checklists,
 owners and estimates, the findings table, and how the estimates were computed.
 
+A plan too big for GitHub to render (``GITHUB_MAX_MARKDOWN_SIZE``) keeps every section, but
+its service tasks are grouped, each group's checklist written once
+(:mod:`migrate_tui.export.condensed`), and findings too many to list get a row per rule
+(:mod:`migrate_tui.export.findings`). Whether it is too big is found out by rendering in
+full with a running count of bytes, stopped as soon as it passes the limit.
+
 Same input, same bytes: nothing here reads the clock or depends on dict order it did not
 sort. No secret from the compose file reaches the output: every text taken from the
 project goes through :func:`redact`, then through Markdown escaping.
@@ -21,101 +27,33 @@ from typing import Any, NamedTuple
 
 from migrate_tui.analysis.ordering import adjacency, is_acyclic, transitive_reduction
 from migrate_tui.compose.gc_pause import gc_paused
-from migrate_tui.planning.plan import PhasePlan, Plan, Task
-from migrate_tui.text import CONTROL, last_week, week_range, without_control
-
-_SECRET_KEY = re.compile(
-    r"(?i)\b([A-Z0-9_.-]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|"
-    r"PRIVATE[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_.-]*)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;`|]+)"
+from migrate_tui.export.condensed import (
+    SHORTENINGS,
+    Shortening,
+    TaskGroup,
+    condensed_note,
+    group_lines,
+    group_tasks,
 )
-_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)@")
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~"})
-"""Markdown's special characters, each to be preceded by a backslash."""
-_MASK = "********"
-_SECRET_WORD = re.compile("pass|pwd|secret|token|key|credential|auth")
-"""A part of every key ``_SECRET_KEY`` masks, in lower case."""
-
-
-def _may_hold_secret(text: str) -> bool:
-    """False when ``_SECRET_KEY`` cannot match: no separator, or no secret word.
-
-    Checked on ASCII text only: with non-ASCII letters, case-insensitive matching has
-    surprises (the Kelvin sign matches ``k``), and the regex decides.
-    """
-    if not text.isascii():
-        return True
-    if "=" not in text and ":" not in text:
-        return False
-    return _SECRET_WORD.search(text.lower()) is not None
-
-
-def redact(text: str) -> str:
-    """``text`` with the values of secret-looking keys and URL passwords masked."""
-    if "://" in text and "@" in text:
-        text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{_MASK}@", text)
-    if not _may_hold_secret(text):
-        return text
-    return _SECRET_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}{_MASK}", text)
-
-
-def _without_control(text: str) -> str:
-    """``text`` without control characters (a printable text has none to remove)."""
-    return without_control(text)
-
-
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`|<>]*[^\s`|<>.,;:)]", re.IGNORECASE)
-
-
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]<>|~]")
-"""Whether a text has any of Markdown's special characters (see ``_MD_ESCAPES``)."""
-
-
-@lru_cache(maxsize=65536)
-def md(text: str) -> str:
-    """Text from a compose file, safe inside Markdown prose or a table cell.
-
-    URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
-    Kept: a plan repeats the same item texts for every service.
-    """
-    clean = _without_control(redact(text)).replace("\n", " ")
-    if "://" not in clean:
-        return _escaped(clean)
-    out: list[str] = []
-    last = 0
-    for match in _URL.finditer(clean):
-        out.append(_escaped(clean[last:match.start()]))
-        out.append(f"`{match.group(0)}`")
-        last = match.end()
-    out.append(_escaped(clean[last:]))
-    return "".join(out)
-
-
-def _escaped(text: str) -> str:
-    """``text`` with Markdown's special characters escaped; most texts have none, and a
-    search finds that out several times faster than ``translate`` copies them."""
-    return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
-
-
-def _code(text: Any) -> str:
-    """``text`` as a code span, its secrets masked, without control characters or backticks."""
-    clean = redact(str(text))
-    if not clean.isprintable():
-        clean = CONTROL.sub("", clean).replace("\n", " ")
-    clean = clean.replace("`", "'")
-    return f"`{clean}`"
-
-
-def _as_they_are(texts: list[str]) -> bool:
-    """Whether :func:`_code` leaves each of ``texts`` as it is, checked on them all at once.
-
-    It does when they have no ``=`` or ``:`` (which a secret :func:`redact` masks comes
-    after), no backtick and no control character. A task's item ids are its service's
-    name and ours, so that is nearly always the case, and one check of the task spares
-    three calls an item.
-    """
-    joined = " ".join(texts)
-    return joined.isprintable() and not ("=" in joined or ":" in joined or "`" in joined)
-
+from migrate_tui.export.findings import findings_by_rule, findings_in_full
+from migrate_tui.export.markdown_text import (
+    DONE,
+    GITHUB_MAX_MARKDOWN_SIZE,
+    checklist_line,
+    lines_within,
+    md,
+    redact,
+    size,
+)
+from migrate_tui.export.markdown_text import code as _code
+from migrate_tui.export.markdown_text import days as _days
+from migrate_tui.export.markdown_text import ids_as_they_are as _as_they_are
+from migrate_tui.export.markdown_text import plural as _n
+from migrate_tui.export.markdown_text import relative as _relative
+from migrate_tui.export.markdown_text import weeks as _w
+from migrate_tui.export.markdown_text import without_control_chars as _without_control
+from migrate_tui.planning.plan import PhasePlan, Plan, Task
+from migrate_tui.text import last_week, week_range
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_]")
 
@@ -139,19 +77,6 @@ def _gantt_text(text: str) -> str:
 
 
 _GANTT_ENDS = str.maketrans({":": " -", "#": " -", ";": " -"})
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def _w(value: float) -> str:
-    """Weeks to one decimal, without a trailing .0."""
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def _days(value: float) -> str:
-    return f"{value:g} day" + ("" if value == 1 else "s")
 
 
 def _money(value: float, currency: str) -> str:
@@ -206,24 +131,85 @@ def render_markdown(
     out += _decision(plan)
     out += _flowchart(analysis)
     out += _gantt(plan)
-    for phase in plan.phases:
-        out += [
-            f"## {md(phase.name)}: {week_range(phase.start_week, phase.end_week, '–')}",
-            "",
-            f"{md(phase.goal)}",
-            "",
-            f"{_days(phase.estimate_days)} of work; ends in week {last_week(phase.end_week)} "
-            f"(range: week {last_week(phase.end_week_low)} to "
-            f"{last_week(phase.end_week_high)})"
-            + (f", {phase.start_date} to {_day_before(phase.end_date)}"
-               if phase.start_date and phase.end_date else "") + ".",
-            "",
-        ]
-        for task in phase.tasks:
-            out += _task(task)
-    out += _findings(analysis.get("findings", []), root)
-    out += _method(plan)
+    method = _method(plan)
+    room = GITHUB_MAX_MARKDOWN_SIZE - size(out) - size(method)
+    out += _phases_and_findings(plan, analysis.get("findings", []), root, room)
+    out += method
     return _document(out)
+
+
+def _phases_and_findings(
+    plan: Plan, findings: list[dict[str, Any]], root: str | None, room: int
+) -> list[str]:
+    """The phases with their tasks, then the findings: in full when they fit in ``room``
+    bytes, else condensed.
+
+    The phases' task lists are condensed first; the findings too when they would take more
+    than half of ``room`` on their own. Rendering in full stops as soon as it passes
+    ``room``, so a big plan costs little more than its condensed form.
+    """
+    phases = lines_within(_phases_in_full(plan), room)
+    if phases is not None:
+        listed = lines_within(findings_in_full(findings, root), room - size(phases))
+        if listed is not None:
+            return phases + listed
+    listed = (lines_within(findings_in_full(findings, root), room // 2)
+              or findings_by_rule(findings, root))
+    return _phases_condensed(plan, room - size(listed)) + listed
+
+
+def _phase_head(phase: PhasePlan) -> list[str]:
+    """A phase's heading, goal, work and end."""
+    return [
+        f"## {md(phase.name)}: {week_range(phase.start_week, phase.end_week, '–')}",
+        "",
+        f"{md(phase.goal)}",
+        "",
+        f"{_days(phase.estimate_days)} of work; ends in week {last_week(phase.end_week)} "
+        f"(range: week {last_week(phase.end_week_low)} to "
+        f"{last_week(phase.end_week_high)})"
+        + (f", {phase.start_date} to {_day_before(phase.end_date)}"
+           if phase.start_date and phase.end_date else "") + ".",
+        "",
+    ]
+
+
+def _phases_in_full(plan: Plan) -> Iterator[str]:
+    """Each phase with every task and every item, a line at a time."""
+    for phase in plan.phases:
+        yield from _phase_head(phase)
+        for task in phase.tasks:
+            yield from _task(task)
+
+
+def _phases_condensed(plan: Plan, room: int) -> list[str]:
+    """Each phase with its project tasks in full and its service tasks in groups.
+
+    The lists of the groups (services, wordings, items under way) are as long as fits in
+    ``room`` bytes: the first of ``SHORTENINGS`` that fits is used, the shortest if none does.
+    """
+    grouped = [(phase, group_tasks(phase.tasks)) for phase in plan.phases]
+    lines: list[str] = []
+    for shortening in SHORTENINGS:
+        lines = list(_condensed_lines(grouped, shortening))
+        if size(lines) <= room:
+            break
+    return lines
+
+
+def _condensed_lines(
+    grouped: list[tuple[PhasePlan, list[TaskGroup]]], shortening: Shortening
+) -> Iterator[str]:
+    """The phases' lines, their service tasks in the groups given."""
+    for phase, groups in grouped:
+        yield from _phase_head(phase)
+        for task in phase.tasks:
+            if task.service is None:
+                yield from _task(task)
+        if groups:
+            yield from condensed_note(sum(len(g.tasks) for g in groups))
+        for group in groups:
+            yield from group_lines(group, shortening)
 
 
 def _document(lines: list[str]) -> str:
@@ -581,10 +567,6 @@ def _wave_kind(task: Task) -> tuple[int | None, str]:
     return task.wave, "stateful" if task.service_class == "stateful" else "stateless"
 
 
-_DONE = ("done", "skipped")
-"""The statuses that tick an item's box."""
-
-
 def _task(task: Task) -> list[str]:
     """A task's heading, its facts and its checklist.
 
@@ -600,13 +582,8 @@ def _task(task: Task) -> list[str]:
         if status == "todo" and not owner:
             checklist.append(f"- [ ] {md(item.text)} {code}")
             continue
-        notes = [f"**{status}**"] if status not in ("todo", "done") else []
-        if owner:
-            notes.append(f"owner: {md(owner)}")
-        suffix = f" ({', '.join(notes)})" if notes else ""
-        box = "[x]" if status in _DONE else "[ ]"
-        done += status in _DONE
-        checklist.append(f"- {box} {md(item.text)} {code}{suffix}")
+        done += status in DONE
+        checklist.append(checklist_line(item, code))
     details = [_days(task.estimate_days)]
     if task.service_class and task.kind == "service":
         details.append(task.service_class)
@@ -617,46 +594,6 @@ def _task(task: Task) -> list[str]:
     return [f"### {md(task.title)}", "",
             f"_{' · '.join(details)} · {done}/{len(task.checklist)} done_", "",
             *checklist, ""]
-
-
-@lru_cache(maxsize=1024)
-def _relative(path: str, root: str | None) -> str:
-    """``path`` relative to the project directory when inside it, else its name.
-
-    Kept: the findings of a big project name the same few files thousands of times.
-    """
-    if not path.startswith("/"):
-        return path  # already relative to the project
-    if root and (path == root or path.startswith(root.rstrip("/") + "/")):
-        return path[len(root.rstrip("/")) + 1:]
-    return path.rsplit("/", 1)[-1]
-
-
-def _findings(findings: list[dict[str, Any]], root: str | None) -> list[str]:
-    out = ["## Findings", ""]
-    if not findings:
-        return out + ["No findings.", ""]
-    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
-    out += ["By severity, then rule. Each rule's fix is given once; the table lists where it "
-            "applies.", ""]
-    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
-    for f in findings:
-        groups.setdefault((order.get(f["severity"], 9), f["rule"]), []).append(f)
-    for (_, rule), group in sorted(groups.items()):
-        group.sort(key=lambda f: (f.get("service") or "", f.get("line") or 0, f["message"]))
-        fixes = list(dict.fromkeys(f["fix"] for f in group))
-        out += [f"### {group[0]['severity']}: {_code(rule)} ({len(group)})", ""]
-        out += [f"**Fix:** {md(fix)}" for fix in fixes[:1]] + [""]
-        out += ["| Service | Finding | Where |", "|---|---|---|"]
-        for f in group:
-            where = _relative(f.get("file", ""), root) if f.get("file") else ""
-            if f.get("line"):
-                where += f":{f['line']}"
-            out.append(f"| {md(f.get('service') or '-')} | {md(f['message'])}"
-                       + (f" {md(f['fix'])}" if len(fixes) > 1 else "")
-                       + f" | {_code(where) if where else '-'} |")
-        out.append("")
-    return out
 
 
 def _method(plan: Plan) -> list[str]:
@@ -681,3 +618,9 @@ def _method(plan: Plan) -> list[str]:
         "usual course of such a migration.",
         "",
     ]
+
+
+__all__ = [
+    "GITHUB_MAX_MARKDOWN_SIZE", "MERMAID_MAX_EDGES", "MERMAID_MAX_TEXT_SIZE", "md", "redact",
+    "render_markdown",
+]

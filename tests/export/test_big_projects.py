@@ -1,5 +1,6 @@
-"""Projects too big for a Mermaid diagram: the export says so and shows the same facts as
-tables, never a diagram GitHub would replace with an error."""
+"""Projects too big for a Mermaid diagram, or for GitHub to render their Markdown at all:
+the export says so and shows the same facts as tables and groups, never a diagram GitHub
+would replace with an error or a file it would show as raw text."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from types import ModuleType
 
 import pytest
 
+from migrate_tui.export.condensed import Shortening, group_lines, group_tasks
 from migrate_tui.export.markdown import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT_SIZE
+from migrate_tui.export.markdown_text import GITHUB_MAX_MARKDOWN_SIZE, md
+from migrate_tui.planning.plan import Task
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root"}
@@ -114,3 +118,104 @@ def test_a_plan_too_long_even_for_a_bar_a_wave_gets_its_timeline_as_a_table(
     timeline = _section(text, "Timeline")
     assert "| Phase | Tasks | Start | Days |" in timeline
     assert "| Pain | Wave 999 - 1 stateless service | week " in timeline
+
+
+def _phases_part(text: str) -> str:
+    """From the first phase's heading to the findings."""
+    start = text.index("\n## Denial:")
+    return text[start:text.index("\n## Findings\n")]
+
+
+def _service_items(plan: dict[str, object]) -> list[dict[str, object]]:
+    return [item for phase in plan["phases"] for task in phase["tasks"]  # type: ignore[index]
+            if task["service"] for item in task["checklist"]]
+
+
+def test_a_plan_too_big_for_github_lists_its_tasks_by_group_and_what_is_under_way(
+    tmp_path: Path, generate: ModuleType
+) -> None:
+    folder = _project(tmp_path, generate.generate(500))
+    plan = json.loads(_run(folder, "plan", "--format", "json"))
+    items = _service_items(plan)
+    doing = next(i for i in items if str(i["id"]).endswith(".image"))
+    blocked = next(i for i in items if str(i["id"]).endswith(".data-backup"))
+    done = items[-1]
+    (folder / "migration.toml").write_text(
+        f'schema = 1\n\n[items."{doing["id"]}"]\nassignee = "Ana <ops|team>"\n'
+        f'status = "doing"\n\n[items."{blocked["id"]}"]\nstatus = "blocked"\n\n'
+        f'[items."{done["id"]}"]\nstatus = "done"\n', encoding="utf-8")
+    text = _run(folder, "plan", "--format", "markdown")
+
+    assert len(text.encode()) <= GITHUB_MAX_MARKDOWN_SIZE
+    assert text == _run(folder, "plan", "--format", "markdown")
+    for heading in ("Summary", "Decision", "Dependency graph", "Timeline", "Findings",
+                    "How the estimates were computed"):
+        assert f"\n## {heading}\n" in text
+    phases = _phases_part(text)
+    for phase in plan["phases"]:
+        assert f"\n## {phase['name']}: " in phases
+    assert "`migrate-tui plan --format json` and the TUI have every item" in phases
+    assert re.search(r"^### Wave 2: \d+ stateless services · run it in the cluster$", phases,
+                     re.M)
+    assert "`<service>.image`" in phases and "`<service>.data-backup`" in phases
+    assert "\n- [ ] `" not in phases.replace("- [ ] `<service>.", "")  # no per-service list
+    named = set(re.findall(r"[\w-]+", phases))
+    services = {t["service"] for p in plan["phases"] for t in p["tasks"] if t["service"]}
+    assert services <= named
+    assert f"`{doing['id']}` (**doing**, owner: Ana \\<ops\\|team\\>)" in phases
+    assert f"`{blocked['id']}` (**blocked**)" in phases
+    assert f"`{done['id']}`" not in phases  # simply done: counted, not listed
+    assert re.search(r"· 1 of [\d,]+ items done_", phases)
+    fixes = {str(i["text"]).partition(". Fix: ")[2] for i in items if ". Fix: " in str(i["text"])}
+    assert fixes
+    for fix in fixes:
+        assert md(fix.removesuffix(")")) in phases
+
+
+def test_a_plan_of_2000_services_condenses_its_findings_to_a_row_per_rule(
+    tmp_path: Path, generate: ModuleType
+) -> None:
+    folder = _project(tmp_path, generate.generate(2000))
+    text = _run(folder, "plan", "--format", "markdown")
+    analysis = json.loads(_run(folder, "analyze", "--format", "json"))
+    assert len(text.encode()) <= GITHUB_MAX_MARKDOWN_SIZE
+    findings = _section(text, "Findings")
+    assert "`migrate-tui analyze --format json` has every finding" in findings
+    active = {n for n, s in analysis["services"].items() if s.get("active", True)}
+    rules = {f["rule"] for f in analysis["findings"] if f.get("service") in active | {None}}
+    rows = re.findall(r"^\| \w+ \| `([\w-]+)` \| ([\d,]+) \|", findings, re.M)
+    assert {rule for rule, _ in rows} == rules
+    assert sum(int(n.replace(",", "")) for _, n in rows) == int(
+        re.search(r"The ([\d,]+) findings", findings).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert re.search(r"; and [\d,]+ more \|$", findings, re.M)
+
+
+def test_a_small_project_keeps_every_task_and_finding_listed(tmp_path: Path) -> None:
+    text = _run(REPO / "sample_projects" / "saas", "plan", "--format", "markdown")
+    assert "<service>" not in text and "are grouped by wave" not in text
+    assert re.search(r"^### \S+: run it in the cluster$", text, re.M)
+    assert "| Service | Finding | Where |" in _section(text, "Findings")
+
+
+def test_a_group_too_long_for_the_room_names_its_first_services_and_counts_the_rest() -> None:
+    tasks = [Task.model_validate({
+        "id": f"pain.s{n}", "title": f"s{n}: run it in the cluster", "service": f"s{n}",
+        "class": "stateless", "kind": "service", "wave": 1, "estimate_days": 1 + n % 2,
+        "checklist": [
+            {"id": f"s{n}.image", "text": "Pin the image"},
+            {"id": f"s{n}.fix-x", "text": f"X\\_{n % 7} is wrong. Fix: Do *it*",
+             "status": "doing" if n < 30 else "todo"},
+        ],
+    }) for n in range(3000)]
+    (group,) = group_tasks(tasks)
+    lines = group_lines(group, Shortening(names=5, wordings=2, notable=20))
+    text = "\n".join(lines)
+    assert lines[0] == "### Wave 1: 3,000 stateless services · run it in the cluster"
+    assert "_1 to 2 days a service · 4500 days in all · 0 of 6,000 items done_" in text
+    assert "Services: s0, s1, s2, s3, s4 and 2,995 more." in text
+    assert "- [ ] Pin the image `<service>.image`" in text
+    assert "- [ ] `<service>.fix-x` on 3,000 of them. Fix: Do \\*it\\*" in text
+    assert "  - X\\\\\\_0 is wrong: s0, s7, s14, s21, s28 and 424 more" in text
+    assert "  - and 5 other wordings, on 2,142 services" in text
+    assert "- [ ] X\\\\\\_0 is wrong. Fix: Do \\*it\\* `s0.fix-x` (**doing**)" in text
+    assert "- and 10 more: `migrate-tui plan --format json` has them" in text

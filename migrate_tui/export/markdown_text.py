@@ -1,0 +1,191 @@
+"""Text from the project, made safe for GitHub Markdown, and the small words around it.
+
+Every text taken from the project goes through :func:`redact`, then through Markdown
+escaping (:func:`md`) or into a code span (:func:`code`). Shared by the whole plan
+(:mod:`migrate_tui.export.markdown`) and its condensed form for big projects
+(:mod:`migrate_tui.export.condensed`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from migrate_tui.planning.plan import PlanItem
+from migrate_tui.text import CONTROL, without_control
+
+GITHUB_MAX_MARKDOWN_SIZE = 400_000
+"""The most bytes of Markdown (UTF-8) we write for GitHub to render.
+
+GitHub renders a Markdown file only up to about 512 KB: a README is cut at exactly 512,000
+bytes (https://github.com/isaacs/github/issues/1610), and a bigger file is shown as raw
+text (https://github.com/realm/SwiftLint/issues/2930). Its Markdown API, which renders
+comments and pasted text, refuses more: "This API renders Markdown text up to 400 KB in
+size" (https://docs.github.com/en/rest/markdown). 400,000 is under both, whether a KB is
+1,000 bytes or 1,024, so the plan renders as a file, in a wiki or pasted into an issue.
+"""
+
+_SECRET_KEY = re.compile(
+    r"(?i)\b([A-Z0-9_.-]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|"
+    r"PRIVATE[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_.-]*)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;`|]+)"
+)
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)@")
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~"})
+"""Markdown's special characters, each to be preceded by a backslash."""
+_MASK = "********"
+_SECRET_WORD = re.compile("pass|pwd|secret|token|key|credential|auth")
+"""A part of every key ``_SECRET_KEY`` masks, in lower case."""
+
+
+def _may_hold_secret(text: str) -> bool:
+    """False when ``_SECRET_KEY`` cannot match: no separator, or no secret word.
+
+    Checked on ASCII text only: with non-ASCII letters, case-insensitive matching has
+    surprises (the Kelvin sign matches ``k``), and the regex decides.
+    """
+    if not text.isascii():
+        return True
+    if "=" not in text and ":" not in text:
+        return False
+    return _SECRET_WORD.search(text.lower()) is not None
+
+
+def redact(text: str) -> str:
+    """``text`` with the values of secret-looking keys and URL passwords masked."""
+    if "://" in text and "@" in text:
+        text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{_MASK}@", text)
+    if not _may_hold_secret(text):
+        return text
+    return _SECRET_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}{_MASK}", text)
+
+
+def without_control_chars(text: str) -> str:
+    """``text`` without control characters (a printable text has none to remove)."""
+    return without_control(text)
+
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`|<>]*[^\s`|<>.,;:)]", re.IGNORECASE)
+
+
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]<>|~]")
+"""Whether a text has any of Markdown's special characters (see ``_MD_ESCAPES``)."""
+
+
+@lru_cache(maxsize=65536)
+def md(text: str) -> str:
+    """Text from a compose file, safe inside Markdown prose or a table cell.
+
+    URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
+    Kept: a plan repeats the same item texts for every service.
+    """
+    clean = without_control_chars(redact(text)).replace("\n", " ")
+    if "://" not in clean:
+        return _escaped(clean)
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(clean):
+        out.append(_escaped(clean[last:match.start()]))
+        out.append(f"`{match.group(0)}`")
+        last = match.end()
+    out.append(_escaped(clean[last:]))
+    return "".join(out)
+
+
+def _escaped(text: str) -> str:
+    """``text`` with Markdown's special characters escaped; most texts have none, and a
+    search finds that out several times faster than ``translate`` copies them."""
+    return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
+
+
+def code(text: Any) -> str:
+    """``text`` as a code span, its secrets masked, without control characters or backticks."""
+    clean = redact(str(text))
+    if not clean.isprintable():
+        clean = CONTROL.sub("", clean).replace("\n", " ")
+    clean = clean.replace("`", "'")
+    return f"`{clean}`"
+
+
+def ids_as_they_are(texts: list[str]) -> bool:
+    """Whether :func:`code` leaves each of ``texts`` as it is, checked on them all at once.
+
+    It does when they have no ``=`` or ``:`` (which a secret :func:`redact` masks comes
+    after), no backtick and no control character. A task's item ids are its service's
+    name and ours, so that is nearly always the case, and one check of the task spares
+    three calls an item.
+    """
+    joined = " ".join(texts)
+    return joined.isprintable() and not ("=" in joined or ":" in joined or "`" in joined)
+
+
+
+def plural(count: int, word: str) -> str:
+    """``1 job``, ``3 jobs``."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def weeks(value: float) -> str:
+    """Weeks to one decimal, without a trailing .0."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def days(value: float) -> str:
+    """``1 day``, ``2.5 days``."""
+    return f"{value:g} day" + ("" if value == 1 else "s")
+
+
+
+@lru_cache(maxsize=1024)
+def relative(path: str, root: str | None) -> str:
+    """``path`` relative to the project directory when inside it, else its name.
+
+    Kept: the findings of a big project name the same few files thousands of times.
+    """
+    if not path.startswith("/"):
+        return path  # already relative to the project
+    if root and (path == root or path.startswith(root.rstrip("/") + "/")):
+        return path[len(root.rstrip("/")) + 1:]
+    return path.rsplit("/", 1)[-1]
+
+
+
+DONE = ("done", "skipped")
+"""The statuses that tick an item's box."""
+
+
+def checklist_line(item: PlanItem, item_code: str) -> str:
+    """An item of a checklist with its status and owner, unless it is simply to do or done.
+
+    Args:
+        item: The item.
+        item_code: Its id as a code span (see :func:`code`).
+    """
+    status, owner = item.status, item.assignee
+    notes = [f"**{status}**"] if status not in ("todo", "done") else []
+    if owner:
+        notes.append(f"owner: {md(owner)}")
+    suffix = f" ({', '.join(notes)})" if notes else ""
+    box = "[x]" if status in DONE else "[ ]"
+    return f"- {box} {md(item.text)} {item_code}{suffix}"
+
+
+def size(lines: Iterable[str]) -> int:
+    """The bytes ``lines`` take in the document, each with its newline."""
+    return sum((len(line) if line.isascii() else len(line.encode())) + 1 for line in lines)
+
+
+def lines_within(lines: Iterable[str], limit: int) -> list[str] | None:
+    """The lines, or None as soon as they take more than ``limit`` bytes (see :func:`size`).
+
+    Stopping early spares building the rest of a text that is not going to be used.
+    """
+    out: list[str] = []
+    total = 0
+    for line in lines:
+        total += (len(line) if line.isascii() else len(line.encode())) + 1
+        if total > limit:
+            return None
+        out.append(line)
+    return out
