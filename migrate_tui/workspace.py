@@ -58,6 +58,8 @@ class Workspace:
 
     def orphaned(self) -> list[str]:
         """Saved items whose service or rule left the project: kept, and shown as such."""
+        if not self.state.items:
+            return []  # nothing saved yet (a first session): no need to list the plan's ids
         return sorted(set(self.state.items) - self.item_ids())
 
     def apply(self, changes: Sequence[Change]) -> Workspace:

@@ -222,3 +222,15 @@ async def test_q_quits(project: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_saved_items_of_a_service_that_left_are_named_on_the_overview(
+    project: Path,
+) -> None:
+    (project / "migration.toml").write_text(
+        'schema = 1\n\n[items."oldsvc.probes"]\nstatus = "done"\n', encoding="utf-8")
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _loaded(app, pilot)
+        totals = str(app.query_one("#ov-totals").render())
+        assert "1 saved items no longer in the plan (kept in the file): oldsvc.probes" in totals

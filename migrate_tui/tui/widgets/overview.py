@@ -150,10 +150,10 @@ class Overview(VerticalScroll):
         totals.append(f" (range {plan.total_weeks_low:.1f} to {plan.total_weeks_high:.1f}) "
                       f"with {plan.team_size} engineers at {plan.focus:.0%}; "
                       f"{done_all}/{len(total_items)} items done")
-        if workspace.orphaned():
-            totals.append(f"\n{len(workspace.orphaned())} saved items no longer in the plan "
-                          "(kept in the file): " + ", ".join(workspace.orphaned()[:5]),
-                          style="yellow")
+        orphaned = workspace.orphaned()
+        if orphaned:
+            totals.append(f"\n{len(orphaned)} saved items no longer in the plan "
+                          "(kept in the file): " + ", ".join(orphaned[:5]), style="yellow")
         self.query_one("#ov-totals", Static).update(totals)
 
         risks = Text("Largest risks\n", style="bold")
