@@ -144,6 +144,7 @@ class MigrateApp(App[int]):
         # The cyclic collector would walk the half-built workspace again and again while
         # it grows; it pauses for the load (reference counting still frees what is dropped).
         collecting = gc.isenabled()
+        reloading = self.workspace is not None or self.load_error is not None
         gc.disable()
         try:
             workspace = open_workspace(self.options, state_file=self.state_file,
@@ -153,6 +154,11 @@ class MigrateApp(App[int]):
             return
         finally:
             sys.setswitchinterval(interval)
+            if reloading:
+                # What the last load froze is collectable again, and the cycles dropped since
+                # (widgets' old rows and nodes) go now, in this thread, not never.
+                gc.unfreeze()
+                gc.collect()
             # The workspace lives until the next reload: its objects leave the collector's
             # sight, or its first full collection would walk them all while the screen
             # waits (0.2 s at 2,000 services). Reference counting still frees them.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,24 @@ async def test_saved_items_of_a_service_that_left_are_named_on_the_overview(
         await _loaded(app, pilot)
         totals = str(app.query_one("#ov-totals").render())
         assert "1 saved items no longer in the plan (kept in the file): oldsvc.probes" in totals
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+async def test_a_reload_lets_the_collector_free_what_the_last_load_froze(project: Path) -> None:
+    """The load freezes what is alive (gc.freeze) so the first screen is not held up by a
+    full collection; a reload must make it collectable again, or cyclic garbage stays
+    for the life of the session."""
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        cycle = _Cycle()
+        await _loaded(app, pilot)  # frozen with everything else alive
+        gone = weakref.ref(cycle)
+        del cycle
+        first = app.workspace
+        await pilot.press("r")
+        await _until(pilot, lambda: app.workspace is not first, "the reload")
+        assert gone() is None
