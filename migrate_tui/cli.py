@@ -9,6 +9,7 @@ Errors print in a few lines, without a traceback, and exit 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -347,6 +348,12 @@ def main(argv: Sequence[str] | None = None, *, exit_at_once: bool = False) -> in
         code = exc.exit_code
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        code = 0  # the reader took what it wanted and left (``| head``)
+    except OSError as exc:  # mostly the output that could not be written (a full disk)
+        where = exc.filename or "the output could not be written"
+        print(f"migrate-tui: {where}: {exc.strerror or exc}", file=sys.stderr)
+        code = 1
     finally:
         if collecting:
             gc.enable()
@@ -366,11 +373,22 @@ def run() -> int:
 
 
 def _exit_now(code: int) -> NoReturn:
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:
-        pass  # the reader has gone (``| head``): nothing left to tell it
+    """Flush the output, then end the process with ``code``.
+
+    A reader that left (``| head``) is no failure. Any other failed write (a full disk) is
+    said on stderr and ends the process with 1: a script must not take a cut-off plan for
+    a whole one.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.write(2, f"migrate-tui: the output could not be written: "
+                            f"{exc.strerror or exc}\n".encode())
+            code = code or 1
     os._exit(code)
 
 

@@ -51,3 +51,29 @@ def test_plan_written_to_a_file_says_so(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert target.read_text(encoding="utf-8").startswith("# Migration plan: webapp")
     assert done.stderr.decode().strip() == f"wrote {target}"
+
+
+def test_a_short_output_reaches_the_pipe_whole(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    # Small enough to sit in the output buffer until the end: lost if it is not flushed.
+    state = str(tmp_path / "m.toml")
+    done = program(SAMPLES / "webapp", "status", str(SAMPLES / "webapp"), "--state", state)
+    assert done.returncode == 0, done.stderr
+    assert main(["status", str(SAMPLES / "webapp"), "--state", state]) == 0
+    assert done.stdout == capsysbinary.readouterr().out
+    assert 0 < len(done.stdout) < 8192
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["status", "plan"])
+def test_a_full_disk_is_an_error_not_a_success(tmp_path: Path, command: str) -> None:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path)}
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "migrate_tui", command, str(SAMPLES / "webapp"),
+             "--state", str(tmp_path / "m.toml")],
+            stdout=full, stderr=subprocess.PIPE, env=env, check=False)
+    assert done.returncode == 1
+    assert b"No space left on device" in done.stderr
+    assert b"Traceback" not in done.stderr
