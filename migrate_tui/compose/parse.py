@@ -504,6 +504,28 @@ def _compose_all(text: str, path: str) -> list[yaml.Node]:
     return _with_big_stack(lambda: list(yaml.compose_all(text, Loader=_Loader)))
 
 
+def _unclosed_flow(text: str, exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the parser gave up on a ``[`` or ``{`` that is never closed.
+
+    The parser then reports where it stopped: the end of the file, or the next block key
+    (``image: [nginx`` followed by ``ports:``), lines below the bracket. A mistake inside a
+    flow collection that goes on (a missing comma in a JSON file) is reported where it is.
+    """
+    opened, stopped = exc.context_mark, exc.problem_mark
+    if not (exc.context or "").startswith("while parsing a flow") or not opened or not stopped:
+        return False
+    if stopped.line <= opened.line:
+        return False
+    lines = text.splitlines()
+    if stopped.line >= len(lines):
+        return True  # the end of the file
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    # The line it stopped on starts no deeper than the bracket's line: a block-level key.
+    return indent(lines[stopped.line]) <= indent(lines[opened.line])
+
+
 def format_path(kp: KeyPath) -> str:
     """A key path as users read it: ``services.web.ports[1]``."""
     out = ""
@@ -537,20 +559,19 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
         # A token the scanner could not finish (an unclosed quote, a key without its
         # colon) is reported where it starts; the scanner's own mark is where it gave up,
         # often lines further down.
-        # An unclosed flow collection (``image: [nginx``) is reported by the parser where
-        # the file ends; the user needs the line where it opens.
         scanning = bool(exc.context and exc.context.startswith("while scanning"))
-        flow = bool(exc.context and exc.context.startswith("while parsing a flow"))
-        mark = ((exc.context_mark if scanning or flow else None) or exc.problem_mark
+        unclosed = _unclosed_flow(text, exc)
+        mark = ((exc.context_mark if scanning or unclosed else None) or exc.problem_mark
                 or exc.context_mark)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise YamlSyntaxError(
             f"invalid YAML: {problem}{context}",
             location=Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
-            path=format_path(_enclosing_key(text, mark.line, mark.column)) if mark else None,
+            path=(format_path(_enclosing_key(text, mark.line, mark.column)) or None) if mark
+            else None,
             hint=("close the [ or { that opens here with ] or }, or quote the value if the "
-                  "bracket is part of it" if flow else
+                  "bracket is part of it" if unclosed else
                   "fix the YAML syntax at that line (indentation, a missing colon or quote)"),
         ) from None
     except yaml.YAMLError as exc:

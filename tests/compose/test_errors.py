@@ -49,6 +49,8 @@ CASES = [
              "could not find expected ':'"),
     Expected("unclosed_flow.yaml", YamlSyntaxError, 3, "services.web.image",
              "did not find expected ',' or ']'"),
+    Expected("missing_comma.json", YamlSyntaxError, 6, None,
+             "did not find expected ',' or '}'"),
     Expected("duplicate_key.yaml", YamlSyntaxError, 4, "services.web.image",
              'mapping key "image" already defined at line 3'),
     Expected("top_level_list.yaml", YamlSyntaxError, 1, None,
