@@ -70,8 +70,17 @@ class ProgressStore:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        """Name the file; nothing is read until :meth:`load` or :meth:`apply`."""
-        self.path = Path(path)
+        """Name the file; nothing is read until :meth:`load` or :meth:`apply`.
+
+        A symbolic link (``migration.toml -> ../shared/migration.toml``) stands for the file
+        it points at: the lock, the backup and the saves are beside that file, so every
+        checkout that links to it locks the same lock.
+        """
+        given = Path(path)
+        try:
+            self.path = given.resolve() if given.is_symlink() else given
+        except (OSError, RuntimeError):  # a loop of links: reading it will say so
+            self.path = given
         self._base: ProgressState | None = None
 
     @property

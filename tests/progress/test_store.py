@@ -99,6 +99,28 @@ def test_the_file_keeps_its_permissions_and_strays_are_swept(tmp_path: Path) -> 
     assert not stray.exists()
 
 
+def test_a_linked_progress_file_is_saved_locked_and_backed_up_beside_its_target(
+    tmp_path: Path,
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    link = checkout / "migration.toml"
+    link.symlink_to(Path("..") / "shared" / "migration.toml")  # relative, another folder
+    stray = shared / ".migration.toml.abc123.tmp"
+    stray.write_text("half a file")
+    one, other = ProgressStore(link), ProgressStore(shared / "migration.toml")
+    assert one.lock_path == other.lock_path  # both sessions lock the same lock
+    one.apply([SetStatus("a", "doing", "ana", at(1))])
+    one.apply([SetStatus("a", "done", "ana", at(2))])
+    assert link.is_symlink()
+    assert other.load().item("a").status == "done"
+    assert sorted(p.name for p in checkout.iterdir()) == ["migration.toml"]
+    assert (shared / "migration.toml.bak").exists()
+    assert not stray.exists()
+
+
 def test_a_missing_folder_is_a_progress_error(tmp_path: Path) -> None:
     store = ProgressStore(tmp_path / "nope" / "migration.toml")
     with pytest.raises(ProgressError) as caught:
