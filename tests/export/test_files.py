@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -56,3 +58,19 @@ def test_a_folder_is_refused_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(MigrateError) as caught:
         write_export(tmp_path, "# plan\n")
     assert str(tmp_path) in caught.value.render()
+
+
+def test_dev_stdout_appends_to_where_the_shell_sent_the_output(tmp_path: Path) -> None:
+    log = tmp_path / "log.md"
+    log.write_text("# yesterday's notes\n")
+    sample = Path(__file__).resolve().parents[2] / "sample_projects" / "webapp"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path)}
+    with log.open("ab") as out:  # migrate-tui plan -o /dev/stdout >> log.md
+        done = subprocess.run(
+            [sys.executable, "-m", "migrate_tui", "plan", str(sample), "-o", "/dev/stdout",
+             "--state", str(tmp_path / "m.toml")],
+            stdout=out, stderr=subprocess.PIPE, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    assert text.startswith("# yesterday's notes\n# Migration plan: webapp\n")
+    assert not log.is_symlink() and log.stat().st_nlink == 1
