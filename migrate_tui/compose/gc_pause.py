@@ -1,33 +1,57 @@
-"""Pausing the cyclic garbage collector while a phase builds many objects that stay alive."""
+"""Pausing the cyclic garbage collector while a phase builds many objects that stay alive.
+
+Loading, analysing and planning build hundreds of thousands of small containers that all
+stay alive; the collector would walk them, and the whole project before them, again and
+again (a third of the time at 2,000 services). Reference counting still frees what is
+dropped.
+
+The collector is one switch for the whole process, and the TUI loads and saves in worker
+threads at the same time: pauses are counted under a lock, so the collector resumes when
+the last one ends, and only if it was running when the first began.
+"""
 
 from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
+_lock = threading.Lock()
+_pauses = 0
+_resume = False
+"""Whether the collector was running when the first of the current pauses began."""
+
+
+@contextmanager
+def gc_pause() -> Iterator[None]:
+    """The collector paused for the ``with`` block, however many threads pause it."""
+    global _pauses, _resume
+    with _lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
+
 
 def gc_paused(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run ``func`` with the cyclic garbage collector paused.
-
-    Loading, analysing and planning build hundreds of thousands of small containers that
-    all stay alive; the collector would walk them, and the whole project before them, again
-    and again (a third of the time at 2,000 services). Reference counting still frees what
-    is dropped; the collector resumes afterwards, if it was running before.
-    """
+    """Run ``func`` with the cyclic garbage collector paused (see :func:`gc_pause`)."""
 
     @functools.wraps(func)
     def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_pause():
             return func(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     return paused

@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.gc_pause import gc_pause
 from migrate_tui.errors import MigrateError
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
@@ -98,6 +99,7 @@ class MigrateApp(App[int]):
         self.workspace: Workspace | None = None
         self.load_error: MigrateError | None = None
         self._save_lock = threading.Lock()
+        self._switch_interval = sys.getswitchinterval()
         self._stamps: dict[str, float] = {}
         self._stale: set[str] = set(TABS)
         """Views not yet showing the current workspace: refreshed when they are opened."""
@@ -138,33 +140,34 @@ class MigrateApp(App[int]):
 
         # While this thread loads, let it keep the GIL for longer stretches: the event loop
         # only draws "Loading…" meanwhile, and every forced hand-over costs the load time
-        # (at 2,000 services: 1.7 s with the default 5 ms, 1.2 s with 100 ms).
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(max(interval, 0.1))
-        # The cyclic collector would walk the half-built workspace again and again while
-        # it grows; it pauses for the load (reference counting still frees what is dropped).
-        collecting = gc.isenabled()
+        # (at 2,000 services: 1.7 s with the default 5 ms, 1.2 s with 100 ms). The interval
+        # goes back to the one the app started with, even if two loads overlap.
+        sys.setswitchinterval(max(self._switch_interval, 0.1))
         reloading = self.workspace is not None or self.load_error is not None
-        gc.disable()
         try:
-            workspace = open_workspace(self.options, state_file=self.state_file,
-                                       playbooks_dir=self.playbooks_dir)
+            # The cyclic collector would walk the half-built workspace again and again
+            # while it grows; it pauses for the load (reference counting still frees what
+            # is dropped).
+            with gc_pause():
+                try:
+                    workspace = open_workspace(self.options, state_file=self.state_file,
+                                               playbooks_dir=self.playbooks_dir)
+                finally:
+                    sys.setswitchinterval(self._switch_interval)
+                    if reloading:
+                        # What the last load froze is collectable again, and the cycles
+                        # dropped since (widgets' old rows and nodes) go now, in this
+                        # thread, not never.
+                        gc.unfreeze()
+                        gc.collect()
+                    # The workspace lives until the next reload: its objects leave the
+                    # collector's sight, or its first full collection would walk them all
+                    # while the screen waits (0.2 s at 2,000 services). Reference counting
+                    # still frees them.
+                    gc.freeze()
         except MigrateError as exc:
             self.post_message(WorkspaceFailed(exc))
             return
-        finally:
-            sys.setswitchinterval(interval)
-            if reloading:
-                # What the last load froze is collectable again, and the cycles dropped since
-                # (widgets' old rows and nodes) go now, in this thread, not never.
-                gc.unfreeze()
-                gc.collect()
-            # The workspace lives until the next reload: its objects leave the collector's
-            # sight, or its first full collection would walk them all while the screen
-            # waits (0.2 s at 2,000 services). Reference counting still frees them.
-            gc.freeze()
-            if collecting:
-                gc.enable()
         self.post_message(WorkspaceReady(workspace))
 
     @on(WorkspaceReady)
