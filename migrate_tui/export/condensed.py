@@ -4,7 +4,10 @@ Listed service by service, a 2,000-service plan is 5.5 MB of Markdown: 37,600 ch
 lines, the same texts for every service, which GitHub shows as raw text
 (``GITHUB_MAX_MARKDOWN_SIZE``). Tasks of one wave, one kind of service and one title have
 the same checklist once the service's name is taken out of the ids, so each group is
-written once: its services, its estimate, its checklist with ``<service>`` in the ids. What
+written once: its services, its estimate, its checklist with ``<service>`` in the ids.
+A plan of many waves with few services each (a long ``depends_on`` chain) has as many
+groups as tasks that way, so its tasks can be grouped across waves instead, by kind of
+service and title only; and when even that is too long, each group is only counted. What
 does differ between the services of a group, the items their findings add or reword, is
 given by wording, with the services it applies to. Progress is counted; an item that is not
 simply to do or done (under way, blocked, skipped, or with an owner) is listed with its own
@@ -90,9 +93,11 @@ class _Common:
 
 @dataclass
 class TaskGroup:
-    """The service tasks of a phase that are alike: one wave, kind of service and title."""
+    """The service tasks of a phase that are alike: one wave (or any), kind of service and
+    title."""
 
     wave: int | None
+    """The tasks' wave; None when they are grouped across waves (see ``across``)."""
     what: str
     """``stateless service``, ``stateful service``, ``job``, ``dev-only service``."""
     deed: str
@@ -105,6 +110,8 @@ class TaskGroup:
     """Items not simply to do or done: under way, blocked, skipped, or with an owner."""
     done: int = 0
     items: int = 0
+    across: bool = False
+    """Whether the group takes the tasks of every wave, its heading naming their range."""
 
 
 def _what(task: Task) -> str:
@@ -116,19 +123,22 @@ def _what(task: Task) -> str:
     return f"{task.service_class or 'stateless'} service"
 
 
-def group_tasks(tasks: list[Task]) -> list[TaskGroup]:
+def group_tasks(tasks: list[Task], *, across: bool = False) -> list[TaskGroup]:
     """The service tasks in groups, in the order the plan first reaches each group.
 
-    A project task (no service) is in no group: it is written as it is.
+    A project task (no service) is in no group: it is written as it is. With ``across``,
+    the tasks of all waves are grouped together, by kind of service and title only; the
+    services of a group stay in the order of the plan.
     """
     groups: dict[tuple[int | None, str, str], TaskGroup] = {}
     for task in tasks:
         if task.service is None:
             continue
         deed = task.title.removeprefix(f"{task.service}: ")
-        key = (task.wave, _what(task), deed)
+        wave = None if across else task.wave
+        key = (wave, _what(task), deed)
         if key not in groups:
-            groups[key] = TaskGroup(task.wave, key[1], deed)
+            groups[key] = TaskGroup(wave, key[1], deed, across=across)
         groups[key].tasks.append(task)
     for group in groups.values():
         _sort_items(group)
@@ -197,23 +207,55 @@ def _names(names: list[str], shown: int | None) -> str:
     return ", ".join(md(n) for n in names[:shown]) + f" and {len(names) - shown:,} more"
 
 
-def condensed_note(tasks: int) -> list[str]:
+def condensed_note(tasks: int, *, across: bool = False) -> list[str]:
     """Why a phase's service tasks are grouped, and where to find each one."""
-    return [f"The {tasks:,} service tasks of this phase are grouped by wave, kind of service "
-            f"and task, each checklist written once with {code(SERVICE)} for the service's "
+    how = ("by kind of service and task across waves (the plan has too many waves for a "
+           "group each)" if across else "by wave, kind of service and task")
+    return [f"The {tasks:,} service tasks of this phase are grouped {how}, "
+            f"each checklist written once with {code(SERVICE)} for the service's "
             "name: listed one by one, the plan would pass the "
             f"{GITHUB_MAX_MARKDOWN_SIZE:,} bytes of Markdown GitHub renders. "
             "`migrate-tui plan --format json` and the TUI have every item of every service.",
             ""]
 
 
+def counted_note(tasks: int) -> list[str]:
+    """Why a phase's service tasks are only counted, and where to find each one."""
+    return [f"The {tasks:,} service tasks of this phase are only counted here, by kind of "
+            "service and task across waves, without their services' names or checklists: "
+            "even grouped, they would pass the "
+            f"{GITHUB_MAX_MARKDOWN_SIZE:,} bytes of Markdown GitHub renders. "
+            "`migrate-tui plan --format json` and the TUI have every item of every service.",
+            ""]
+
+
+def _heading(group: TaskGroup) -> list[str]:
+    """A group's heading, then its estimate and progress."""
+    count = len(group.tasks)
+    where = f"Wave {group.wave}: " if group.wave is not None else ""
+    if group.across:
+        waves = [t.wave for t in group.tasks if t.wave is not None]
+        if waves:
+            low, high = min(waves), max(waves)
+            where = f"Wave {low}: " if low == high else f"Waves {low}–{high}: "
+    return [f"### {where}{_count(count, group.what)} · {md(group.deed)}", "",
+            f"_{_estimate(group.tasks)} · {group.done:,} of {group.items:,} items done_", ""]
+
+
+def group_count_lines(group: TaskGroup) -> list[str]:
+    """A group's heading, estimate and progress, and how many of its items someone is on or
+    are not simply to do or done: no names, no checklist."""
+    out = _heading(group)
+    if group.notable:
+        out += [f"{_count(len(group.notable), 'item')} under way, blocked, skipped or "
+                "assigned.", ""]
+    return out
+
+
 def group_lines(group: TaskGroup, shortening: Shortening) -> list[str]:
     """A group's section: heading, estimate and progress, services, checklist, and the items
     someone is on or that are not simply to do or done."""
-    count = len(group.tasks)
-    where = f"Wave {group.wave}: " if group.wave is not None else ""
-    out = [f"### {where}{_count(count, group.what)} · {md(group.deed)}", "",
-           f"_{_estimate(group.tasks)} · {group.done:,} of {group.items:,} items done_", "",
+    out = [*_heading(group),
            "Services: " + _names([t.service or "" for t in group.tasks], shortening.names)
            + ".", ""]
     for entry in group.checklist:

@@ -7,8 +7,11 @@ owners and estimates, the findings table, and how the estimates were computed.
 
 A plan too big for GitHub to render (``GITHUB_MAX_MARKDOWN_SIZE``) keeps every section, but
 its service tasks are grouped, each group's checklist written once
-(:mod:`migrate_tui.export.condensed`), and findings too many to list get a row per rule
-(:mod:`migrate_tui.export.findings`). Whether it is too big is found out by rendering in
+(:mod:`migrate_tui.export.condensed`): by wave, or across waves when there are too many
+waves for that to be shorter, or at the last only counted; and findings too many to list
+get a row per rule (:mod:`migrate_tui.export.findings`). The tables that stand for
+diagrams too big to draw take ranges of waves past a few hundred rows (``WAVE_ROWS``,
+``TIMELINE_ROWS``). Whether it is too big is found out by rendering in
 full with a running count of bytes, stopped as soon as it passes the limit.
 
 Same input, same bytes: nothing here reads the clock or depends on dict order it did not
@@ -32,6 +35,8 @@ from migrate_tui.export.condensed import (
     Shortening,
     TaskGroup,
     condensed_note,
+    counted_note,
+    group_count_lines,
     group_lines,
     group_tasks,
 )
@@ -144,18 +149,31 @@ def _phases_and_findings(
     """The phases with their tasks, then the findings: in full when they fit in ``room``
     bytes, else condensed.
 
-    The phases' task lists are condensed first; the findings too when they would take more
-    than half of ``room`` on their own. Rendering in full stops as soon as it passes
-    ``room``, so a big plan costs little more than its condensed form.
+    The phases' task lists are condensed first, grouped by wave; the findings too when they
+    would take more than half of ``room`` on their own. When the groups of every wave do
+    not fit (a plan of many small waves), the findings get a row per rule unless they fit
+    in what the phases leave, and the phases are grouped across waves, or at the last only
+    counted (:func:`_phases_condensed`). Rendering stops as soon as it passes ``room``, so a
+    big plan costs little more than its condensed form.
     """
     phases = lines_within(_phases_in_full(plan), room)
     if phases is not None:
         listed = lines_within(findings_in_full(findings, root), room - size(phases))
         if listed is not None:
             return phases + listed
-    listed = (lines_within(findings_in_full(findings, root), room // 2)
-              or findings_by_rule(findings, root))
-    return _phases_condensed(plan, room - size(listed)) + listed
+    by_wave = [(phase, group_tasks(phase.tasks)) for phase in plan.phases]
+    in_full = lines_within(findings_in_full(findings, root), room // 2)
+    by_rule = findings_by_rule(findings, root) if in_full is None else None
+    condensed = _first_that_fits(by_wave, room - size(in_full or by_rule or []))
+    if condensed is not None:
+        return condensed + (in_full or by_rule or [])
+    if by_rule is None:
+        by_rule = findings_by_rule(findings, root)
+        condensed = _first_that_fits(by_wave, room - size(by_rule))
+    if condensed is None:
+        condensed = _phases_condensed(plan, room - size(by_rule))
+    listed = lines_within(findings_in_full(findings, root), room - size(condensed))
+    return condensed + (listed or by_rule)
 
 
 def _phase_head(phase: PhasePlan) -> list[str]:
@@ -183,18 +201,29 @@ def _phases_in_full(plan: Plan) -> Iterator[str]:
 
 
 def _phases_condensed(plan: Plan, room: int) -> list[str]:
-    """Each phase with its project tasks in full and its service tasks in groups.
+    """Each phase with its project tasks in full and its service tasks in groups across
+    waves, for a plan whose groups of one wave do not fit in ``room`` bytes.
 
-    The lists of the groups (services, wordings, items under way) are as long as fits in
-    ``room`` bytes: the first of ``SHORTENINGS`` that fits is used, the shortest if none does.
+    The lists of the groups (services, wordings, items under way) are as long as fits: the
+    first of ``SHORTENINGS`` that fits is used. When none does, the groups are only
+    counted (:func:`_counted_lines`): as many as the kinds of service and tasks of the
+    playbooks, whatever the number of services, waves or findings.
     """
-    grouped = [(phase, group_tasks(phase.tasks)) for phase in plan.phases]
-    lines: list[str] = []
+    across = [(phase, group_tasks(phase.tasks, across=True)) for phase in plan.phases]
+    lines = _first_that_fits(across, room)
+    return lines if lines is not None else list(_counted_lines(across))
+
+
+def _first_that_fits(
+    grouped: list[tuple[PhasePlan, list[TaskGroup]]], room: int
+) -> list[str] | None:
+    """The phases' lines in these groups with the first of ``SHORTENINGS`` that fits in
+    ``room`` bytes, or None when none does."""
     for shortening in SHORTENINGS:
-        lines = list(_condensed_lines(grouped, shortening))
-        if size(lines) <= room:
-            break
-    return lines
+        lines = lines_within(_condensed_lines(grouped, shortening), room)
+        if lines is not None:
+            return lines
+    return None
 
 
 def _condensed_lines(
@@ -207,9 +236,23 @@ def _condensed_lines(
             if task.service is None:
                 yield from _task(task)
         if groups:
-            yield from condensed_note(sum(len(g.tasks) for g in groups))
+            yield from condensed_note(sum(len(g.tasks) for g in groups),
+                                      across=groups[0].across)
         for group in groups:
             yield from group_lines(group, shortening)
+
+
+def _counted_lines(grouped: list[tuple[PhasePlan, list[TaskGroup]]]) -> Iterator[str]:
+    """The phases' lines, their service tasks' groups only counted: the last resort."""
+    for phase, groups in grouped:
+        yield from _phase_head(phase)
+        for task in phase.tasks:
+            if task.service is None:
+                yield from _task(task)
+        if groups:
+            yield from counted_note(sum(len(g.tasks) for g in groups))
+        for group in groups:
+            yield from group_count_lines(group)
 
 
 def _document(lines: list[str]) -> str:
@@ -319,6 +362,22 @@ secure setting: only ``mermaid.initialize`` can raise it, not the diagram's own 
 _NAMES_SHOWN = 10
 """In the waves table, how many services of a wave are named before "and N more"."""
 
+WAVE_ROWS = 200
+"""The most rows of the waves table; past it, each row takes a range of consecutive waves.
+
+A row per wave is at most a few dozen rows for most projects, but a long ``depends_on``
+chain has a wave per service: 4,000 rows would take 100 KB of the
+``GITHUB_MAX_MARKDOWN_SIZE`` the phases need, for a table nobody reads row by row.
+200 rows (some 10 to 60 KB, ten names a row) keep a project's first waves, the ones most
+depended on, one a row up to 200 waves."""
+
+TIMELINE_ROWS = 200
+"""The most rows of the timeline's table (the gantt a plan too long to draw gets); past it,
+each row takes the bars of several consecutive waves of a phase.
+
+That table has a row per wave and kind of service in every phase: 8,000 rows, 490 KB, for
+a 4,000-service ``depends_on`` chain, more than GitHub renders. 200 rows take some 15 KB."""
+
 
 def _mermaid(lines: Iterable[str]) -> list[str] | None:
     """The lines of a Mermaid diagram, or None as soon as they pass ``MERMAID_MAX_TEXT_SIZE``.
@@ -397,23 +456,45 @@ def _flowchart_edges(
         yield "  class " + ",".join(_mermaid_id(n) for n in sorted(cycles)) + " cycle"
 
 
+def _wave_rows(waves: list[list[str]]) -> list[tuple[str, list[str]]]:
+    """The waves table's rows: each wave's number and services, or past ``WAVE_ROWS``
+    waves, ranges of as many consecutive waves as it takes to stay within it
+    (``12–15``)."""
+    if len(waves) <= WAVE_ROWS:
+        return [(str(index), wave) for index, wave in enumerate(waves)]
+    per = -(-len(waves) // WAVE_ROWS)
+    rows = []
+    for first in range(0, len(waves), per):
+        last = min(first + per, len(waves)) - 1
+        rows.append((f"{first}–{last}" if last > first else str(first),
+                     [n for wave in waves[first:last + 1] for n in wave]))
+    return rows
+
+
 def _waves_table(analysis: dict[str, Any]) -> list[str]:
     """The dependency graph of a project too big to draw: one table row per wave.
 
     Each row counts the wave's services, names its stateful ones (the moves that need a
-    data plan) and the first others. The arrows themselves are in the analysis JSON.
+    data plan) and the first others. The arrows themselves are in the analysis JSON. Past
+    ``WAVE_ROWS`` waves, a row takes several consecutive waves, and names the first
+    ``_NAMES_SHOWN`` of their stateful services too.
     """
     services = analysis.get("services", {})
     waves = analysis.get("waves", [])
+    rows = _wave_rows(waves)
+    merged = len(rows) < len(waves)
+    ranges = (f" The {len(waves):,} waves are too many for a row each, so a row takes "
+              f"{-(-len(waves) // WAVE_ROWS)} consecutive waves." if merged else "")
     out = ["## Dependency graph", "",
            f"The {len(services):,} services make a graph too big for one Mermaid diagram "
            f"(GitHub's renderer draws at most {MERMAID_MAX_EDGES} arrows and "
            f"{MERMAID_MAX_TEXT_SIZE:,} characters), so here are its waves instead. Wave 0 "
            "needs nothing; each wave needs only the waves before it; within a wave the most "
-           "depended-on services come first. `migrate-tui analyze --format json` has every "
-           "dependency.", "",
-           "| Wave | Services | Stateful | Others |", "|---:|---|---|---|"]
-    for index, wave in enumerate(waves):
+           "depended-on services come first." + ranges + " `migrate-tui analyze --format "
+           "json` has every dependency.", "",
+           f"| {'Waves' if merged else 'Wave'} | Services | Stateful | Others |",
+           "|---:|---|---|---|"]
+    for index, wave in rows:
         stateful = [n for n in wave if services.get(n, {}).get("class") == "stateful"]
         others = [n for n in wave if services.get(n, {}).get("class") != "stateful"]
         kinds = [services.get(n, {}).get("kind") for n in others]
@@ -423,16 +504,21 @@ def _waves_table(analysis: dict[str, Any]) -> list[str]:
             extra.append(f"{kinds.count('dev-only')} dev-only")
         if extra:
             count += f" ({', '.join(extra)})"
-        shown = ", ".join(md(n) for n in others[:_NAMES_SHOWN])
-        if len(others) > _NAMES_SHOWN:
-            shown += f" and {len(others) - _NAMES_SHOWN} more"
-        out.append(f"| {index} | {count} | {', '.join(md(n) for n in stateful) or '-'} "
-                   f"| {shown or '-'} |")
+        out.append(f"| {index} | {count} | "
+                   f"{_first_names(stateful, _NAMES_SHOWN if merged else None) or '-'} "
+                   f"| {_first_names(others, _NAMES_SHOWN) or '-'} |")
     out.append("")
     cycles = sorted({n for c in analysis.get("cycles", []) for n in c})
     if cycles:
         out += [f"In a dependency cycle: {', '.join(md(n) for n in cycles)}.", ""]
     return out
+
+
+def _first_names(names: list[str], shown: int | None) -> str:
+    """``a, b and 3 more``: the first ``shown`` names (all with None), escaped."""
+    if shown is None or len(names) <= shown:
+        return ", ".join(md(n) for n in names)
+    return ", ".join(md(n) for n in names[:shown]) + f" and {len(names) - shown} more"
 
 
 def _drawn_edges(analysis: dict[str, Any]) -> list[tuple[str, str, bool]]:
@@ -491,17 +577,60 @@ def _gantt(plan: Plan) -> list[str]:
                 "its stateful services or its dev-only ones. The whole team takes the tasks "
                 "of a phase one after the other, in the order of the plan; a bar is their "
                 "person-days over the team's capacity." + axis_note, ""]
+    bars = [(phase, bar) for phase, bar in _gantt_bars(plan, start, by_wave=True)
+            if bar is not None]
+    rows = _timeline_rows(bars)
+    ranges = (" There are too many of them for a row each, so a row takes the tasks of "
+              "several consecutive waves of a phase." if len(rows) < len(bars) else "")
     out = ["## Timeline", "",
            f"{why}, even a bar a wave, so here are the waves as a table. The whole team takes "
            "the tasks of a phase one after the other, in the order of the plan; the days are "
-           "their person-days over the team's capacity.", "",
+           "their person-days over the team's capacity." + ranges, "",
            "| Phase | Tasks | Start | Days |", "|---|---|---|---:|"]
-    for phase, bar in _gantt_bars(plan, start, by_wave=True):
-        if bar is not None:
-            when = (bar.start.isoformat() if plan.start
-                    else f"week {(bar.start - start).days // 7 + 1}")
-            out.append(f"| {md(phase.name)} | {md(bar.name)} | {when} | {bar.days} |")
+    for phase, run in rows:
+        when = (run[0].start.isoformat() if plan.start
+                else f"week {(run[0].start - start).days // 7 + 1}")
+        out.append(f"| {md(phase.name)} | {_row_name(run)} | {when} "
+                   f"| {sum(bar.days for bar in run)} |")
     return [*out, ""]
+
+
+def _timeline_rows(bars: list[tuple[PhasePlan, _Bar]]) -> list[tuple[PhasePlan, list[_Bar]]]:
+    """The timeline table's rows: a bar each, or past ``TIMELINE_ROWS`` bars, the bars of
+    as many consecutive waves of a phase as it takes to stay about within it (a project
+    task keeps a row of its own)."""
+    if len(bars) <= TIMELINE_ROWS:
+        return [(phase, [bar]) for phase, bar in bars]
+    own = sum(1 for _, bar in bars if bar.tasks[0].service is None)
+    per = -(-(len(bars) - own) // max(TIMELINE_ROWS - own, 1))
+    rows: list[tuple[PhasePlan, list[_Bar]]] = []
+    for phase, bar in bars:
+        last = rows[-1] if rows else None
+        if (last is not None and last[0] is phase and bar.tasks[0].service is not None
+                and last[1][0].tasks[0].service is not None and len(last[1]) < per):
+            last[1].append(bar)
+        else:
+            rows.append((phase, [bar]))
+    return rows
+
+
+def _row_name(run: list[_Bar]) -> str:
+    """What a row of the timeline table takes: a project task's title, or its waves and
+    how many services of each kind (``Waves 12–15: 3 stateless services, 1 stateful
+    service``)."""
+    tasks = [task for bar in run for task in bar.tasks]
+    if tasks[0].service is None:
+        return md(tasks[0].title)
+    kinds: dict[str, int] = {}
+    for task in tasks:
+        kind = _wave_kind(task)[1]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    waves = [task.wave for task in tasks if task.wave is not None]
+    where = ""
+    if waves:
+        low, high = min(waves), max(waves)
+        where = f"Wave {low}: " if low == high else f"Waves {low}–{high}: "
+    return where + ", ".join(_n(count, f"{kind} service") for kind, count in kinds.items())
 
 
 class _Bar(NamedTuple):
@@ -513,6 +642,8 @@ class _Bar(NamedTuple):
     done: bool
     start: dt.date
     days: int
+    tasks: list[Task]
+    """The tasks it stands for."""
 
 
 def _gantt_bars(
@@ -533,7 +664,7 @@ def _gantt_bars(
         for index, (name, tasks) in enumerate(runs):
             days = sum(max(1, round(t.estimate_days / per_day)) for t in tasks)
             done = all(t.checklist and t.done == len(t.checklist) for t in tasks)
-            yield phase, _Bar(index, name, done, cursor, days)
+            yield phase, _Bar(index, name, done, cursor, days, tasks)
             cursor += dt.timedelta(days=days)
 
 
@@ -621,6 +752,6 @@ def _method(plan: Plan) -> list[str]:
 
 
 __all__ = [
-    "GITHUB_MAX_MARKDOWN_SIZE", "MERMAID_MAX_EDGES", "MERMAID_MAX_TEXT_SIZE", "md", "redact",
-    "render_markdown",
+    "GITHUB_MAX_MARKDOWN_SIZE", "MERMAID_MAX_EDGES", "MERMAID_MAX_TEXT_SIZE", "TIMELINE_ROWS",
+    "WAVE_ROWS", "md", "redact", "render_markdown",
 ]

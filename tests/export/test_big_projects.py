@@ -16,9 +16,15 @@ from types import ModuleType
 import pytest
 
 from migrate_tui.export.condensed import Shortening, group_lines, group_tasks
-from migrate_tui.export.markdown import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT_SIZE
+from migrate_tui.export.markdown import (
+    MERMAID_MAX_EDGES,
+    MERMAID_MAX_TEXT_SIZE,
+    TIMELINE_ROWS,
+    WAVE_ROWS,
+    _phases_and_findings,
+)
 from migrate_tui.export.markdown_text import GITHUB_MAX_MARKDOWN_SIZE, md
-from migrate_tui.planning.plan import Task
+from migrate_tui.planning.plan import Plan, Task
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root"}
@@ -105,19 +111,81 @@ def test_a_project_just_below_the_limits_keeps_its_diagrams(
     assert "a bar is the task's person-days" in _section(text, "Timeline")
 
 
+def _chain(services: int, image: str = "nginx:1.27") -> str:
+    """A compose file of ``services`` services s0, s1..., each depending on the one before:
+    a wave per service."""
+    chain = ["services:", "  s0:", f"    image: {image}"]
+    for n in range(1, services):
+        chain += [f"  s{n}:", f"    image: {image}", f"    depends_on: [s{n - 1}]"]
+    return "\n".join(chain) + "\n"
+
+
 def test_a_plan_too_long_even_for_a_bar_a_wave_gets_its_timeline_as_a_table(
     tmp_path: Path,
 ) -> None:
-    chain = ["services:", "  s0:", "    image: nginx:1.27"]
-    for n in range(1, 1000):
-        chain += [f"  s{n}:", "    image: nginx:1.27", f"    depends_on: [s{n - 1}]"]
-    text = _run(_project(tmp_path, "\n".join(chain) + "\n"), "plan", "--format", "markdown")
+    text = _run(_project(tmp_path, _chain(1000)), "plan", "--format", "markdown")
+    assert len(text.encode()) <= GITHUB_MAX_MARKDOWN_SIZE
     assert _mermaid_blocks(text) == []
     graph = _section(text, "Dependency graph")
-    assert len(re.findall(r"^\| \d+ \| 1 \| - \| s\d+ \|$", graph, re.M)) == 1000
+    rows = re.findall(r"^\| (\d+)–(\d+) \| (\d+) \| - \| ([^|]+) \|$", graph, re.M)
+    assert 0 < len(rows) <= WAVE_ROWS
+    ends = [-1] + [int(last) for _, last, _, _ in rows]
+    assert [int(first) for first, _, _, _ in rows] == [end + 1 for end in ends[:-1]]
+    assert ends[-1] == 999
+    assert sum(int(count) for _, _, count, _ in rows) == 1000
+    assert rows[0][3] == "s0, s1, s2, s3, s4"
     timeline = _section(text, "Timeline")
     assert "| Phase | Tasks | Start | Days |" in timeline
-    assert "| Pain | Wave 999 - 1 stateless service | week " in timeline
+    assert len(re.findall(r"^\| (?:Denial|Pain|Acceptance|Productivity) \|", timeline,
+                          re.M)) <= TIMELINE_ROWS
+    assert re.search(r"^\| Pain \| Waves \d+–999: \d+ stateless services \| week \d+ \| \d+ \|$",
+                     timeline, re.M)
+    assert "| Pain | Build the platform the services move onto | week " in timeline
+
+
+def _named_and_counted(line: str) -> tuple[list[str], int]:
+    """The services a ``Services:`` line names, and how many more it counts."""
+    names, _, more = line.removeprefix("Services: ").removesuffix(".").partition(" and ")
+    return names.split(", "), int(more.removesuffix(" more").replace(",", "") or 0)
+
+
+def test_a_chain_of_300_services_groups_its_tasks_across_waves_within_the_limit(
+    tmp_path: Path,
+) -> None:
+    folder = _project(tmp_path, _chain(300, "ghcr.io/acme/app:1.0"))
+    text = _run(folder, "plan", "--format", "markdown")
+    plan = json.loads(_run(folder, "plan", "--format", "json"))
+    analysis = json.loads(_run(folder, "analyze", "--format", "json"))
+
+    assert len(text.encode()) <= GITHUB_MAX_MARKDOWN_SIZE
+    assert text == _run(folder, "plan", "--format", "markdown")
+    for heading in ("Summary", "Decision", "Dependency graph", "Timeline", "Findings",
+                    "How the estimates were computed"):
+        assert f"\n## {heading}\n" in text
+    phases = _phases_part(text)
+    assert "grouped by kind of service and task across waves" in phases
+    assert re.search(r"^### Waves 0–299: 300 stateless services · run it in the cluster$",
+                     phases, re.M)
+    assert not re.search(r"^### Wave \d+:", phases, re.M)
+    for phase in plan["phases"]:
+        assert f"\n## {phase['name']}: " in phases
+        section = _section(text, phase["name"] + ": " + phases.split(
+            f"\n## {phase['name']}: ", 1)[1].split("\n", 1)[0])
+        services = [t["service"] for t in phase["tasks"] if t["service"]]
+        named: list[str] = []
+        counted = 0
+        for line in re.findall(r"^Services: .*$", section, re.M):
+            names, more = _named_and_counted(line)
+            named += names
+            counted += more
+        assert len(named) == len(set(named)) and set(named) <= set(services)
+        assert len(named) + counted == len(services)  # each named or in "and N more"
+        headings = re.findall(r"^### (?:Waves? [\d–]+: )?([\d,]+) ", section, re.M)
+        assert sum(int(n.replace(",", "")) for n in headings) == len(services)
+    fixes = {f["fix"] for f in analysis["findings"]}
+    assert fixes
+    for fix in fixes:
+        assert md(fix) in text
 
 
 def _phases_part(text: str) -> str:
@@ -219,3 +287,19 @@ def test_a_group_too_long_for_the_room_names_its_first_services_and_counts_the_r
     assert "  - and 5 other wordings, on 2,142 services" in text
     assert "- [ ] X\\\\\\_0 is wrong. Fix: Do \\*it\\* `s0.fix-x` (**doing**)" in text
     assert "- and 10 more: `migrate-tui plan --format json` has them" in text
+
+
+def test_phases_too_big_even_grouped_across_waves_are_only_counted(tmp_path: Path) -> None:
+    folder = _project(tmp_path, _chain(300, "ghcr.io/acme/app:1.0"))
+    plan = Plan.model_validate(json.loads(_run(folder, "plan", "--format", "json")))
+    analysis = json.loads(_run(folder, "analyze", "--format", "json"))
+    lines = _phases_and_findings(plan, analysis["findings"], str(folder), 5_000)
+    text = "\n".join(lines)
+    assert "are only counted here, by kind of service and task across waves" in text
+    assert "Services: " not in text and "<service>" not in text
+    assert "`migrate-tui analyze --format json` has every finding" in text  # by rule
+    for phase in plan.phases:
+        assert f"## {phase.name}: " in text
+    assert "### Waves 0–299: 300 stateless services · run it in the cluster" in text
+    assert re.search(r"^_6\.25 days a service · 1875 days in all · 0 of 2,700 items done_$",
+                     text, re.M)
