@@ -21,8 +21,8 @@ from migrate_tui.analysis.ordering import adjacency, is_acyclic, transitive_redu
 from migrate_tui.export.markdown_text import md, redact
 from migrate_tui.export.markdown_text import plural as _n
 from migrate_tui.export.markdown_text import weeks as _w
-from migrate_tui.export.markdown_text import without_control_chars as _without_control
 from migrate_tui.planning.plan import PhasePlan, Plan, Task
+from migrate_tui.text import without_control as _without_control
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_]")
 

@@ -61,11 +61,6 @@ def redact(text: str) -> str:
     return _SECRET_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}{_MASK}", text)
 
 
-def without_control_chars(text: str) -> str:
-    """``text`` without control characters (a printable text has none to remove)."""
-    return without_control(text)
-
-
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`|<>]*[^\s`|<>.,;:)]", re.IGNORECASE)
 
 
@@ -80,7 +75,7 @@ def md(text: str) -> str:
     URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
     Kept: a plan repeats the same item texts for every service.
     """
-    clean = without_control_chars(redact(text)).replace("\n", " ")
+    clean = without_control(redact(text)).replace("\n", " ")
     if "://" not in clean:
         return _escaped(clean)
     out: list[str] = []
