@@ -60,6 +60,7 @@ from migrate_tui.export.markdown_text import ids_as_they_are as _as_they_are
 from migrate_tui.export.markdown_text import plural as _n
 from migrate_tui.export.markdown_text import relative as _relative
 from migrate_tui.export.markdown_text import weeks as _w
+from migrate_tui.planning.decision import CostComparison
 from migrate_tui.planning.plan import PhasePlan, Plan, Task
 from migrate_tui.text import last_week, week_range
 
@@ -309,12 +310,28 @@ def _decision(plan: Plan) -> list[str]:
         f"The migration itself costs about {_money(_migration_cost(plan), cur)} once: "
         f"{_days(_work(plan))} of work at the same hourly rate.",
         "",
-        "One Compose server against a three-node managed cluster with its control plane and "
-        "load balancer; people at about 5 h/month for Compose, 40 h/month for Kubernetes in "
-        "the first six months and 15 after. Rates are settings (`playbooks/plan/decision.yaml`).",
+        _cost_basis(c),
         "",
     ]
     return out
+
+
+def _cost_basis(c: CostComparison) -> str:
+    """What the monthly cost compares, in the figures it was worked out from."""
+    guess = ("" if c.servers_answered else
+             " The number of servers is a guess until you give it (`--servers N`).")
+    return (
+        f"{_n(c.compose_servers, 'Compose server')} against a {c.kubernetes_nodes}-node "
+        "managed cluster with its control plane and load balancer; people at about "
+        f"{_hours(c.compose_ops_hours)} h/month for Compose, "
+        f"{_hours(c.kubernetes_ops_hours_first_six_months)} h/month for Kubernetes in the "
+        f"first six months and {_hours(c.kubernetes_ops_hours_after)} after.{guess} Rates "
+        "are settings (`playbooks/plan/decision.yaml`)."
+    )
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
 
 
 def _work(plan: Plan) -> float:

@@ -48,6 +48,15 @@ class CostComparison(BaseModel):
     kubernetes_people_first_six_months: float
     kubernetes_people_after: float
     hourly_rate: float = 0
+    compose_servers: int = 1
+    """The Compose hosts counted: the team's answer, else one."""
+    servers_answered: bool = False
+    """Whether ``compose_servers`` is the team's answer (``--servers``), not a guess."""
+    kubernetes_nodes: int = 3
+    """The cluster's worker nodes: the playbook's size, or as many as the hosts it replaces."""
+    compose_ops_hours: float = 0
+    kubernetes_ops_hours_first_six_months: float = 0
+    kubernetes_ops_hours_after: float = 0
 
     @property
     def compose_total(self) -> float:
@@ -83,18 +92,29 @@ class Decision(BaseModel):
 
 
 def cost_comparison(settings: CostSettings, servers: int | None) -> CostComparison:
-    """One Compose host (or as many as the team runs) against a managed three-node cluster."""
+    """The Compose hosts the team runs (one when not answered) against a managed cluster.
+
+    The cluster has the playbook's number of nodes, or as many as the hosts it replaces
+    when there are more: the same workloads need about the same machines.
+    """
     hosts = servers or 1
+    nodes = max(settings.nodes, hosts)
     rate = settings.hourly_rate
     return CostComparison(
         currency=settings.currency,
         compose_infra=hosts * settings.compose_server_monthly,
         compose_people=settings.compose_ops_hours * rate,
-        kubernetes_infra=settings.nodes * settings.node_monthly
+        kubernetes_infra=nodes * settings.node_monthly
         + settings.control_plane_monthly + settings.load_balancer_monthly,
         kubernetes_people_first_six_months=settings.kubernetes_ops_hours_first_six_months * rate,
         kubernetes_people_after=settings.kubernetes_ops_hours_after * rate,
         hourly_rate=rate,
+        compose_servers=hosts,
+        servers_answered=servers is not None,
+        kubernetes_nodes=nodes,
+        compose_ops_hours=settings.compose_ops_hours,
+        kubernetes_ops_hours_first_six_months=settings.kubernetes_ops_hours_first_six_months,
+        kubernetes_ops_hours_after=settings.kubernetes_ops_hours_after,
     )
 
 

@@ -133,3 +133,15 @@ def test_hostile_service_names_cannot_break_the_markdown(tmp_path: Path) -> None
     )
     text = _plan_markdown(tmp_path)
     assert "<script>" not in text and "\x1b" not in text
+
+
+def test_the_monthly_cost_says_what_it_compares() -> None:
+    """The servers the team runs are counted, and the cluster is at least as big."""
+    guessed = _plan_markdown(SAMPLES / "webapp")
+    assert "1 Compose server against a 3-node managed cluster" in guessed
+    assert "is a guess until you give it (`--servers N`)" in guessed
+    answered = _plan_markdown(SAMPLES / "webapp", "--servers", "5")
+    assert "5 Compose servers against a 5-node managed cluster" in answered
+    assert "is a guess" not in answered
+    # 5 hosts at 80 against 5 nodes at 140, the control plane (73) and load balancer (20).
+    assert "| Infrastructure | 400 USD | 793 USD | 793 USD |" in answered
