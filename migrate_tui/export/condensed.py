@@ -157,7 +157,15 @@ def _sort_items(group: TaskGroup) -> None:
         prefix = f"{name}."
         for item in task.checklist:
             suffix = item.id.removeprefix(prefix)
-            by_suffix.setdefault(suffix, {}).setdefault(item.text, []).append(name)
+            # get before set: ``setdefault`` would make a dict and a list every time.
+            by_text = by_suffix.get(suffix)
+            if by_text is None:
+                by_text = by_suffix[suffix] = {}
+            names = by_text.get(item.text)
+            if names is None:
+                by_text[item.text] = [name]
+            else:
+                names.append(name)
             if item.status == "todo" and not item.assignee:
                 continue
             if item.status in DONE:
