@@ -349,8 +349,7 @@ def main(argv: Sequence[str] | None = None, *, exit_at_once: bool = False) -> in
     except BrokenPipeError:
         code = 0  # the reader took what it wanted and left (``| head``)
     except OSError as exc:  # mostly the output that could not be written (a full disk)
-        where = exc.filename or "the output could not be written"
-        print(f"migrate-tui: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(_write_failure(exc), file=sys.stderr)
         code = 1
     if exit_at_once and one_shot:
         _exit_now(code)
@@ -381,10 +380,15 @@ def _exit_now(code: int) -> NoReturn:
             pass
         except OSError as exc:
             with contextlib.suppress(OSError):
-                os.write(2, f"migrate-tui: the output could not be written: "
-                            f"{exc.strerror or exc}\n".encode())
+                os.write(2, f"{_write_failure(exc)}\n".encode())
             code = code or 1
     os._exit(code)
+
+
+def _write_failure(exc: OSError) -> str:
+    """The message for a file or an output that could not be written."""
+    where = exc.filename or "the output could not be written"
+    return f"migrate-tui: {where}: {exc.strerror or exc}"
 
 
 if __name__ == "__main__":  # pragma: no cover
