@@ -21,8 +21,7 @@ def write_file(path: Path, data: bytes) -> None:
 
     A symbolic link stays one: the file it points at is replaced.
     """
-    if path.is_symlink():
-        path = path.resolve()
+    path = link_target(path)
     folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777
@@ -40,6 +39,17 @@ def write_file(path: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+
+
+def link_target(path: Path) -> Path:
+    """The file a symbolic link points at (``path`` itself when it is no link).
+
+    A loop of links is left as it is: opening it says what is wrong.
+    """
+    try:
+        return path.resolve() if path.is_symlink() else path
+    except (OSError, RuntimeError):  # (a loop: RuntimeError before Python 3.13)
+        return path
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from migrate_tui.errors import Location, ProgressError
-from migrate_tui.progress.atomic import temp_files, write_file
+from migrate_tui.progress.atomic import link_target, temp_files, write_file
 from migrate_tui.progress.changes import Change, apply_changes
 from migrate_tui.progress.document import DEFAULT_NAME, dumps_state, read_state
 from migrate_tui.progress.merge import merge_states
@@ -76,11 +76,7 @@ class ProgressStore:
         it points at: the lock, the backup and the saves are beside that file, so every
         checkout that links to it locks the same lock.
         """
-        given = Path(path)
-        try:
-            self.path = given.resolve() if given.is_symlink() else given
-        except (OSError, RuntimeError):  # a loop of links: reading it will say so
-            self.path = given
+        self.path = link_target(Path(path))
         self._base: ProgressState | None = None
 
     @property
