@@ -93,6 +93,57 @@ def _type_test(name: Any) -> Check:
     return lambda v: False
 
 
+_CLASSES_OF_TYPE: dict[str, frozenset[type]] = {
+    "string": frozenset({str}),
+    "boolean": frozenset({bool}),
+    "object": frozenset({dict}),
+    "array": frozenset({list}),
+    "null": frozenset({type(None)}),
+    "number": frozenset({int, float}),
+    "integer": frozenset({int, float}),  # a float such as 2.0 is an integer too
+}
+"""The classes of the values each JSON schema type may match (``bool`` is no number)."""
+_VALUE_CLASSES = frozenset().union(*_CLASSES_OF_TYPE.values())
+"""Every class a YAML value has, once parsed."""
+
+
+def _types_test(names: list[Any]) -> Check:
+    """Whether a value has one of the JSON schema types ``names``."""
+    preds = [_type_test(t) for t in names]
+    if len(preds) == 1:
+        return preds[0]
+    # Most values are settled by their class alone; only a float, for "integer", needs
+    # the tests one by one.
+    sure = frozenset().union(*(_CLASSES_OF_TYPE.get(str(t), ()) for t in names)) - {float}
+    if "number" in names:
+        sure |= {float}
+
+    def any_type(value: Any) -> bool:
+        if value.__class__ in sure:
+            return True
+        for pred in preds:  # noqa: SIM110 - no generator in the hot loop
+            if pred(value):
+                return True
+        return False
+
+    return any_type
+
+
+def _anything(value: Any) -> bool:
+    """The check of a schema that accepts every value (``{}``)."""
+    return True
+
+
+def _nothing(value: Any) -> bool:
+    """The check of a key that ``additionalProperties: false`` refuses."""
+    return False
+
+
+_PLANS_KEPT = 512
+"""Most keys whose checks one mapping schema remembers (service names are all different:
+the memory stays bounded, whatever the files)."""
+
+
 class _Validator:
     def __init__(self, root: Schema) -> None:
         self.root = root
@@ -115,15 +166,20 @@ class _Validator:
             self.checks[key] = cell[0]
         return self.checks[key]
 
+    def _classes(self, schema: Schema) -> frozenset[type] | None:
+        """The classes of the values ``schema`` may accept; None if its type is open."""
+        types = self.resolve(schema).get("type")
+        if types is None:
+            return None
+        names = types if isinstance(types, list) else [types]
+        return frozenset().union(*(_CLASSES_OF_TYPE.get(str(t), ()) for t in names))
+
     def _build_check(self, schema: Schema) -> Check:
         tests: list[Check] = []
         types = schema.get("type")
         type_ok: Check | None = None
         if types is not None:
-            names = types if isinstance(types, list) else [types]
-            preds = [_type_test(t) for t in names]
-            type_ok = preds[0] if len(preds) == 1 else (
-                lambda v: any(p(v) for p in preds))
+            type_ok = _types_test(types if isinstance(types, list) else [types])
         if "enum" in schema:
             enum = schema["enum"]
             tests.append(lambda v: v in enum)
@@ -139,10 +195,16 @@ class _Validator:
             tests.append(lambda v: not isinstance(v, (int, float)) or isinstance(v, bool)
                          or not v > high)
         if "oneOf" in schema:
-            options = [self.check(o) for o in schema["oneOf"]]
+            options = [(self.check(o), self._classes(o)) for o in schema["oneOf"]]
+            everything = [check for check, _ in options]
+            # An option whose type a value cannot have fails at once: a value is tried only
+            # against the others (a mapping of environment variables never as a list).
+            by_class = {cls: [check for check, classes in options
+                              if classes is None or cls in classes]
+                        for cls in _VALUE_CLASSES}
 
             def one_of(value: Any) -> bool:
-                for option in options:  # noqa: SIM110 - no generator in the hot loop
+                for option in by_class.get(value.__class__, everything):  # noqa: SIM110
                     if option(value):
                         return True
                 return False
@@ -157,23 +219,35 @@ class _Validator:
         required = list(schema.get("required", []))
         if props or patterns or more is not True or required:
 
+            def plan(key: str) -> tuple[Check, ...]:
+                """The checks a value under ``key`` must pass (``_nothing``: not allowed)."""
+                subs: list[Check] = []
+                prop = props.get(key)
+                if prop is not None:
+                    subs.append(prop)
+                for regex, sub in patterns:
+                    if regex.search(key):
+                        subs.append(sub)
+                if not subs and more is not True:
+                    subs.append(_nothing if more is False else more)
+                return tuple(sub for sub in subs if sub is not _anything)
+
+            # The same keys come back in every service: which checks apply to a key (its
+            # property, the patterns it matches) is worked out once, not per mapping.
+            plans: dict[str, tuple[Check, ...]] = {}
+
             def object_ok(value: Any) -> bool:
                 if not isinstance(value, dict):
                     return True
                 for key, item in value.items():
-                    matched = False
-                    prop = props.get(key)
-                    if prop is not None:
-                        matched = True
-                        if not prop(item):
+                    subs = plans.get(key)
+                    if subs is None:
+                        subs = plan(key)
+                        if len(plans) < _PLANS_KEPT:
+                            plans[key] = subs
+                    for sub in subs:
+                        if not sub(item):
                             return False
-                    for regex, sub in patterns:
-                        if regex.search(key):
-                            matched = True
-                            if not sub(item):
-                                return False
-                    if not matched and more is not True and (more is False or not more(item)):
-                        return False
                 for key in required:  # noqa: SIM110 - no generator in the hot loop
                     if key not in value:
                         return False
@@ -193,6 +267,8 @@ class _Validator:
                         if not item_ok(item):
                             return False
                 if unique:
+                    if all(item.__class__ is str for item in value):
+                        return len(set(value)) == len(value)  # the usual list of names
                     seen: set[str] = set()
                     for item in value:
                         key = json.dumps(item, sort_keys=True, default=str)
@@ -204,7 +280,7 @@ class _Validator:
             tests.append(array_ok)
 
         if not tests:
-            return type_ok or (lambda v: True)
+            return type_ok or _anything
         if type_ok is None and len(tests) == 1:
             return tests[0]
 
