@@ -307,55 +307,61 @@ def interpolate(
     # do not change, and an unset one is warned about once anyway.
     substituted: dict[str, str] = {}
 
-    def walk(value: Any, kp: KeyPath) -> Any:
-        if isinstance(value, str):
-            new = substituted.get(value)
-            if new is None:
-                try:
-                    new = substitute(value, env, on_unset=on_unset)
-                except InterpolationError as exc:
-                    raise InterpolationError(
-                        f"error while interpolating {format_path(kp)}: {exc.message}",
-                        location=source.locate(kp),
-                        path=format_path(kp),
-                        hint=exc.hint,
-                    ) from None
-                substituted[value] = new
-            cast = _cast_for(kp) if kp and kp[0] in _CAST_ROOTS else None
-            if cast is None:
-                return new
+    def string(value: str, kp: KeyPath, castable: bool) -> Any:
+        """A string value substituted, then cast if ``castable`` and its field is typed."""
+        new = substituted.get(value)
+        if new is None:
             try:
-                return cast(new)
-            except ValueError as exc:
+                new = substitute(value, env, on_unset=on_unset)
+            except InterpolationError as exc:
                 raise InterpolationError(
-                    f"error while interpolating {format_path(kp)}: "
-                    f"failed to cast to expected type: {exc}",
+                    f"error while interpolating {format_path(kp)}: {exc.message}",
                     location=source.locate(kp),
                     path=format_path(kp),
-                    hint="give this field a value of the right type (true/false, a number)",
+                    hint=exc.hint,
                 ) from None
-        # A child that is a string with no ``$`` and no cast to apply (most of them), or a
-        # plain scalar, is kept as it is without a call or a key path of its own.
+            substituted[value] = new
+        cast = _cast_for(kp) if castable and kp and kp[0] in _CAST_ROOTS else None
+        if cast is None:
+            return new
+        try:
+            return cast(new)
+        except ValueError as exc:
+            raise InterpolationError(
+                f"error while interpolating {format_path(kp)}: "
+                f"failed to cast to expected type: {exc}",
+                location=source.locate(kp),
+                path=format_path(kp),
+                hint="give this field a value of the right type (true/false, a number)",
+            ) from None
+
+    def walk(value: Any, kp: KeyPath) -> Any:
+        # A mapping or list is copied whole (in C), then only the children that change are
+        # replaced: containers, and strings with a ``$`` or under a key a cast pattern
+        # names. Most children (plain scalars, strings with neither) need no call at all.
         if isinstance(value, dict):
-            star_parent = bool(kp) and _pattern_part(kp[-1]) in _CAST_STAR_PARENTS
-            out: dict[str, Any] = {}
+            star_parent = bool(kp) and kp[-1] in _CAST_STAR_PARENTS
+            out = dict(value)
             for k, v in value.items():
                 if isinstance(v, str):
-                    keep = "$" not in v and not star_parent and k not in _CAST_LAST_KEYS
-                else:
-                    keep = not isinstance(v, (dict, list))
-                out[k] = v if keep else walk(v, (*kp, k))
+                    castable = star_parent or k in _CAST_LAST_KEYS
+                    if castable or "$" in v:
+                        out[k] = string(v, (*kp, k), castable)
+                elif isinstance(v, (dict, list)):
+                    out[k] = walk(v, (*kp, k))
             return out
         if isinstance(value, list):
-            star_parent = bool(kp) and _pattern_part(kp[-1]) in _CAST_STAR_PARENTS
-            items: list[Any] = []
+            star_parent = bool(kp) and kp[-1] in _CAST_STAR_PARENTS
+            items = list(value)
             for i, v in enumerate(value):
                 if isinstance(v, str):
-                    keep = "$" not in v and not star_parent
-                else:
-                    keep = not isinstance(v, (dict, list))
-                items.append(v if keep else walk(v, (*kp, i)))
+                    if star_parent or "$" in v:
+                        items[i] = string(v, (*kp, i), star_parent)
+                elif isinstance(v, (dict, list)):
+                    items[i] = walk(v, (*kp, i))
             return items
+        if isinstance(value, str):
+            return string(value, kp, True)
         return value
 
     result: dict[str, Any] = walk(data, ())
@@ -365,18 +371,13 @@ def interpolate(
 _CAST_ROOTS = {"services", "networks", "volumes", "secrets", "configs"}
 
 
-def _pattern_part(part: str | int) -> str:
-    """A key path part as the cast patterns write it: ``[]`` for any list index."""
-    return "[]" if isinstance(part, int) else part
-
-
 _CAST_LAST_KEYS = frozenset(p[-1] for p in _CASTS if p[-1] != "*")
 """The last part of every cast pattern that names its field: a string under any other key
 is never cast (``*``-ended patterns are told by their parent, below)."""
 _CAST_STAR_PARENTS = frozenset(p[-2] for p in _CASTS if p[-1] == "*")
 """The part before a pattern's final ``*`` (``ulimits``): every child of it may be cast."""
-assert "[]" not in _CAST_LAST_KEYS and "*" not in _CAST_STAR_PARENTS, (
-    "the shortcut in interpolate() assumes no pattern ends with [] or with */*")
+assert "[]" not in _CAST_LAST_KEYS and not _CAST_STAR_PARENTS & {"*", "[]"}, (
+    "the shortcut in interpolate() assumes no pattern ends with [], */* or []/*")
 
 
 def location_of(source: ParsedFile, kp: KeyPath) -> Location:
