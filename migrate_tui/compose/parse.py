@@ -65,7 +65,7 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 _PLAIN = "?plain"
 _STR_TAG = "tag:yaml.org,2002:str"
 _SIMPLE_TAGS = frozenset((_PLAIN, _STR_TAG))
-"""Tags of the scalars :meth:`_Builder._scalar` reads: plain, or a string (quoted)."""
+"""Tags of the scalars `_Builder` reads without a call of `build`: plain, or a string (quoted)."""
 
 
 _DEFAULT_TAGS = {
@@ -159,6 +159,9 @@ def _resolve_plain(value: str) -> Any:
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_ScalarNode = yaml.ScalarNode
+_SequenceNode = yaml.SequenceNode
+_MappingNode = yaml.MappingNode
 
 
 def _is_merge_key(key_node: yaml.Node) -> bool:
@@ -220,16 +223,20 @@ class _Builder:
                 return 0  # deeper than this, build refuses the nesting anyway
             inside.add(key)
             total = 0
-            if isinstance(node, yaml.SequenceNode):
+            # Every node is a scalar, a sequence or a mapping: a class test tells a
+            # collection, and a merge key is told from its text before any call (this
+            # walk visits every node of the file).
+            if node.__class__ is _SequenceNode:
                 for item in node.value:
                     total += 1
-                    if isinstance(item, yaml.CollectionNode):
+                    if item.__class__ is not _ScalarNode:
                         total += below(item, depth + 1)
                         if total > MAX_NODES:
                             break
             else:
                 for key_node, value_node in node.value:
-                    if _is_merge_key(key_node):
+                    if ((key_node.value == "<<" or key_node.tag == _MERGE_TAG)
+                            and _is_merge_key(key_node)):
                         sources = (value_node.value if isinstance(value_node, yaml.SequenceNode)
                                    else [value_node])
                         for source in sources:
@@ -237,7 +244,7 @@ class _Builder:
                                 total += below(source, depth + 1)
                     else:
                         total += 1
-                        if isinstance(value_node, yaml.CollectionNode):
+                        if value_node.__class__ is not _ScalarNode:
                             total += below(value_node, depth + 1)
                     if total > MAX_NODES:
                         break
@@ -284,29 +291,34 @@ class _Builder:
             self.resets.append(kp)
         elif node.tag == OVERRIDE_TAG:
             self.overrides.append(kp)
-        if isinstance(node, yaml.MappingNode):
+        if node.__class__ is _MappingNode:
             return self._mapping(node, kp, depth)
-        if isinstance(node, yaml.SequenceNode):
-            out = []
-            for i, item in enumerate(node.value):
-                ikp = (*kp, i)
-                self.positions[ikp] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                out.append(self._scalar(item, ikp) if item.__class__ is yaml.ScalarNode
-                           and item.tag in _SIMPLE_TAGS and depth < MAX_DEPTH
-                           else self.build(item, ikp, depth + 1))
-            return out
+        if node.__class__ is _SequenceNode:
+            return self._sequence(node, kp, depth)
         if node.tag == RESET_TAG:
             return None
         return resolve_scalar(node)
 
-    def _scalar(self, node: yaml.ScalarNode, kp: KeyPath) -> Any:
-        """``build`` of a plain or string scalar, most of the values: no tag to record."""
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self._bomb(node, kp)
-        if node.tag == _PLAIN and not node.style:
-            return _resolve_plain(node.value)
-        return node.value
+    def _sequence(self, node: yaml.SequenceNode, kp: KeyPath, depth: int) -> list[Any]:
+        out: list[Any] = []
+        positions = self.positions
+        # Most items are plain or quoted scalars: built here, without a call of ``build``
+        # (the same in ``_mapping``). At the deepest level ``build`` refuses them instead.
+        inline = depth < MAX_DEPTH
+        for i, item in enumerate(node.value):
+            ikp = (*kp, i)
+            mark = item.start_mark
+            positions[ikp] = (mark.line + 1, mark.column + 1)
+            if inline and item.__class__ is _ScalarNode and item.tag in _SIMPLE_TAGS:
+                self.count += 1
+                if self.count > MAX_NODES:
+                    raise self._bomb(item, ikp)
+                text = item.value
+                out.append(_resolve_plain(text) if item.tag == _PLAIN and not item.style
+                           else text)
+            else:
+                out.append(self.build(item, ikp, depth + 1))
+        return out
 
     def _merge_source(
         self, source: yaml.MappingNode, kp: KeyPath, depth: int
@@ -341,23 +353,23 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, kp: KeyPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        seen: dict[str, int] = {}
         merged: list[yaml.Node] = []
         positions = self.positions
+        inline = depth < MAX_DEPTH
         for key_node, value_node in node.value:
-            if (key_node.value == "<<" or key_node.tag == _MERGE_TAG) and _is_merge_key(key_node):
+            text = key_node.value
+            if (text == "<<" or key_node.tag == _MERGE_TAG) and _is_merge_key(key_node):
                 merged.append(value_node)
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not _ScalarNode:
                 raise self._error(
                     "a mapping key must be a plain value, not a mapping or a list",
                     key_node,
                     "use a string as the key",
                     kp,
                 )
-            text = key_node.value
-            if key_node.tag == _PLAIN and not key_node.style and text and (
-                    text[0] not in _NOT_STRING_STARTS):
+            if text and text[0] not in _NOT_STRING_STARTS and key_node.tag == _PLAIN and (
+                    not key_node.style):
                 key = text  # most keys: a name, settled by its first character
             else:
                 key = resolve_scalar(key_node)
@@ -368,22 +380,26 @@ class _Builder:
                     f'quote the key: "{key_node.value}"',
                     kp,
                 )
-            if key in seen:
+            ckp = (*kp, key)
+            if key in out:  # merged keys come after the loop: ``out`` holds this mapping's own
                 raise self._error(
-                    f'mapping key "{key}" already defined at line {seen[key]}',
+                    f'mapping key "{key}" already defined at line {positions[ckp][0]}',
                     key_node,
                     f'remove one of the two "{key}" keys (YAML does not allow the same key '
                     "twice in a mapping)",
-                    (*kp, key),
+                    ckp,
                 )
             mark = key_node.start_mark
-            line = mark.line + 1
-            seen[key] = line
-            ckp = (*kp, key)
-            positions[ckp] = (line, mark.column + 1)
-            out[key] = (self._scalar(value_node, ckp) if value_node.__class__ is yaml.ScalarNode
-                        and value_node.tag in _SIMPLE_TAGS and depth < MAX_DEPTH
-                        else self.build(value_node, ckp, depth + 1))
+            positions[ckp] = (mark.line + 1, mark.column + 1)
+            if inline and value_node.__class__ is _ScalarNode and value_node.tag in _SIMPLE_TAGS:
+                self.count += 1
+                if self.count > MAX_NODES:
+                    raise self._bomb(value_node, ckp)
+                value = value_node.value
+                out[key] = (_resolve_plain(value) if value_node.tag == _PLAIN
+                            and not value_node.style else value)
+            else:
+                out[key] = self.build(value_node, ckp, depth + 1)
         for merge_node in merged:
             sources = (merge_node.value if isinstance(merge_node, yaml.SequenceNode)
                        else [merge_node])
