@@ -39,6 +39,10 @@ MAX_NODES = 1_000_000
 """Most nodes one file may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 200
 """Deepest nesting of mappings and sequences accepted."""
+_BUILT_BEFORE_COUNTING = 10_000
+"""Values a document is built to before its expansion is counted (see ``_Builder.root``),
+plus one for every 4 bytes of the text: 2,000 services (1.1 MB, 80,000 values) are never
+counted, and a bomb is refused after 10,000 values or so."""
 
 _DIRECT_DEPTH = 2_000
 """Nesting libyaml's composer may go through on any thread's stack. It recurses in C, one
@@ -173,12 +177,18 @@ def _is_merge_key(key_node: yaml.Node) -> bool:
 class _Builder:
     """Walks a composed node graph into plain data, recording positions and tags."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text_size: int = 0) -> None:
         self.path = path
+        self.built_before_counting = _BUILT_BEFORE_COUNTING + text_size // 4
+        """Values one document is built to before its expansion is counted."""
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.resets: list[KeyPath] = []
         self.overrides: list[KeyPath] = []
         self.count = 0
+        self.limit = MAX_NODES
+        """The count past which the build stops to call :meth:`_past_limit`."""
+        self._not_counted: tuple[yaml.Node, int] | None = None
+        """The document being built, and the count before it, until it is counted."""
         self._built_sources: dict[
             tuple[int, int], tuple[dict[str, Any], list[tuple[KeyPath, tuple[int, int]]], int]
         ] = {}
@@ -194,17 +204,45 @@ class _Builder:
         )
 
     def root(self, node: yaml.Node) -> Any:
-        """Build one document, refusing it at once if its aliases expand too far."""
-        self._check_expansion(node)
-        return self.build(node, ())
+        """Build one document, refusing it quickly if its aliases expand too far.
 
-    def _check_expansion(self, root: yaml.Node) -> None:
-        """Count, before building anything, the values ``build`` would make of ``root``.
+        Counting the expansion (:meth:`_check_expansion`) walks the whole document, so it
+        waits: the count is never more than what ``build`` makes, so a build that stays
+        under ``built_before_counting`` values and succeeds proves it would have passed.
+        A build that grows past that (a bomb does, long before a million values) or fails
+        is counted then, and a count that fails is the error, as if it had come first.
+        """
+        self._not_counted = (node, self.count)
+        self.limit = min(self.count + self.built_before_counting, MAX_NODES)
+        try:
+            return self.build(node, ())
+        except (YamlSyntaxError, RecursionError):
+            self._count_expansion()
+            raise
+        finally:
+            self._not_counted, self.limit = None, MAX_NODES
+
+    def _count_expansion(self) -> None:
+        """Run :meth:`_check_expansion` on the document being built, if not done yet."""
+        if self._not_counted is not None:
+            node, count = self._not_counted
+            self._not_counted = None
+            self._check_expansion(node, count)
+
+    def _past_limit(self, node: yaml.Node, kp: KeyPath) -> None:
+        """The build passed ``limit`` at ``node``: count the document, or refuse it."""
+        self._count_expansion()
+        self.limit = MAX_NODES
+        if self.count > MAX_NODES:
+            raise self._bomb(node, kp)
+
+    def _check_expansion(self, root: yaml.Node, count: int) -> None:
+        """Count the values ``build`` makes of ``root``, after ``count`` values before it.
 
         Each distinct node is counted once (aliases share their anchor's node), so a
-        billion laughs is refused in milliseconds instead of after a million values. The
-        count is the document's true expansion or less, so what is refused here ``build``
-        would refuse too (for its size, or its depth on the way), only later.
+        billion laughs is counted in milliseconds, without building anything. The count is
+        the document's true expansion or less, so what is refused here ``build`` would
+        refuse too (for its size, or its depth on the way), only later.
         """
         sizes: dict[int, int] = {}
         inside: set[int] = set()  # the nodes being counted, from the root down
@@ -253,7 +291,7 @@ class _Builder:
             return total
 
         root_size = below(root, 0) if isinstance(root, yaml.CollectionNode) else 0
-        if self.count + 1 + root_size <= MAX_NODES:
+        if count + 1 + root_size <= MAX_NODES:
             return
         node: yaml.Node = root
         kp: KeyPath = ()  # the smallest node that alone is too large is the culprit
@@ -278,8 +316,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, kp: KeyPath, depth: int = 0) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise self._bomb(node, kp)
+        if self.count > self.limit:
+            self._past_limit(node, kp)
         if depth > MAX_DEPTH:
             raise self._error(
                 f"the document is nested more than {MAX_DEPTH} levels deep",
@@ -311,8 +349,8 @@ class _Builder:
             positions[ikp] = (mark.line + 1, mark.column + 1)
             if inline and item.__class__ is _ScalarNode and item.tag in _SIMPLE_TAGS:
                 self.count += 1
-                if self.count > MAX_NODES:
-                    raise self._bomb(item, ikp)
+                if self.count > self.limit:
+                    self._past_limit(item, ikp)
                 text = item.value
                 out.append(_resolve_plain(text) if item.tag == _PLAIN and not item.style
                            else text)
@@ -335,8 +373,8 @@ class _Builder:
         if cached is not None:
             value, positions, count = cached
             self.count += count
-            if self.count > MAX_NODES:
-                raise self._bomb(source, kp)
+            if self.count > self.limit:
+                self._past_limit(source, kp)
             return _fresh(value), positions
         count, resets, overrides = self.count, len(self.resets), len(self.overrides)
         # The source's positions go to a scratch table: the caller keeps only some.
@@ -393,8 +431,8 @@ class _Builder:
             positions[ckp] = (mark.line + 1, mark.column + 1)
             if inline and value_node.__class__ is _ScalarNode and value_node.tag in _SIMPLE_TAGS:
                 self.count += 1
-                if self.count > MAX_NODES:
-                    raise self._bomb(value_node, ckp)
+                if self.count > self.limit:
+                    self._past_limit(value_node, ckp)
                 value = value_node.value
                 out[key] = (_resolve_plain(value) if value_node.tag == _PLAIN
                             and not value_node.style else value)
@@ -577,7 +615,7 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
         YamlSyntaxError: The text is not YAML, has a duplicate key, a top level that is not
             a mapping, or expands too far.
     """
-    builder = _Builder(path)
+    builder = _Builder(path, len(text))
     data: dict[str, Any] = {}
     try:
         nodes = _compose_all(text, path)

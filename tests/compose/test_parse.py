@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from migrate_tui.compose.parse import ParsedFile, parse_yaml
-from migrate_tui.errors import Location
+from migrate_tui.errors import Location, YamlSyntaxError
 from tests.compose.conftest import LoadText, service
 
 
@@ -197,3 +199,32 @@ def test_positions_follow_the_override_file(load_yaml: LoadText) -> None:
     where = project.sources.locate(("services", "web", "image"))
     assert where is not None
     assert (where.file.endswith("compose.override.yaml"), where.line) == (True, 4)
+
+
+def _laughs(levels: int = 9) -> str:
+    lines = ["x-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"x-a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]"
+              for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_expansion_is_reported_before_a_mistake_the_build_meets_first() -> None:
+    # The count of aliases runs only when the build grows large or fails; its error still
+    # wins, as when it ran before the build.
+    text = "x-dup: {a: 1, a: 2}\n" + _laughs()
+    with pytest.raises(YamlSyntaxError, match="expands to more than") as caught:
+        parse_yaml(text, "/p/compose.yaml")
+    assert caught.value.path == "x-a6"
+    with pytest.raises(YamlSyntaxError, match="alias refers to the anchor it is inside"):
+        parse_yaml("x-dup: {a: 1, a: 2}\nx-loop: &loop [1, *loop]\n", "/p/compose.yaml")
+    with pytest.raises(YamlSyntaxError, match='mapping key "a" already defined at line 1'):
+        parse_yaml("x-dup: {a: 1, a: 2}\n" + _laughs(3), "/p/compose.yaml")
+
+
+def test_a_bomb_in_a_large_file_is_refused_as_in_a_small_one() -> None:
+    services = "".join(f"  s{i}:\n    image: nginx\n    labels: {{a: b, c: d}}\n"
+                       for i in range(3_000))
+    text = f"services:\n{services}" + _laughs()
+    with pytest.raises(YamlSyntaxError, match="expands to more than") as caught:
+        parse_yaml(text, "/p/compose.yaml")
+    assert caught.value.path == "x-a6"
