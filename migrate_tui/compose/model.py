@@ -160,16 +160,16 @@ _PORT_FIELDS = frozenset(Port.model_fields)
 _HEALTHCHECK_FIELDS = frozenset(Healthcheck.model_fields)
 
 
-def _resources(section: Any) -> Resources | None:
+def _resources(section: Any) -> dict[str, Any] | None:
     if not isinstance(section, dict):
         return None
     memory = section.get("memory")
-    return Resources(
-        cpus=float(section["cpus"]) if section.get("cpus") is not None else None,
-        memory=int(memory) if memory is not None else None,
-        pids=section.get("pids"),
-        devices=list(section.get("devices") or []),
-    )
+    return {
+        "cpus": float(section["cpus"]) if section.get("cpus") is not None else None,
+        "memory": int(memory) if memory is not None else None,
+        "pids": section.get("pids"),
+        "devices": list(section.get("devices") or []),
+    }
 
 
 def service_model(name: str, raw: dict[str, Any]) -> Service:
@@ -177,37 +177,38 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
     build = raw.get("build")
     health = raw.get("healthcheck")
     resources = (raw.get("deploy") or {}).get("resources") or {}
-    return Service(
-        name=name,
-        image=raw.get("image"),
-        build=Build(context=build["context"], dockerfile=build.get("dockerfile"))
+    # One validation of the whole service, its parts given as plain mappings: pydantic
+    # builds the nested models itself, faster than a constructor call for each.
+    return Service.model_validate({
+        "name": name,
+        "image": raw.get("image"),
+        "build": {"context": build["context"], "dockerfile": build.get("dockerfile")}
         if isinstance(build, dict) else None,
-        command=raw.get("command"),
-        entrypoint=raw.get("entrypoint"),
-        environment=raw.get("environment") or {},
-        ports=[Port(**{k: v for k, v in p.items() if k in _PORT_FIELDS})
-               for p in raw.get("ports") or []],
-        expose=list(raw.get("expose") or []),
-        volumes=[Mount(type=v.get("type", "volume"), source=v.get("source"),
-                       target=str(v.get("target", "")), read_only=bool(v.get("read_only")))
-                 for v in raw.get("volumes") or []],
-        depends_on={k: Dependency(condition=d.get("condition", "service_started"),
-                                  required=d.get("required", True),
-                                  restart=bool(d.get("restart", False)))
-                    for k, d in (raw.get("depends_on") or {}).items()},
-        networks=raw.get("networks") or {},
-        network_mode=raw.get("network_mode"),
-        profiles=list(raw.get("profiles") or []),
-        healthcheck=Healthcheck(**{k: v for k, v in health.items()
-                                   if k in _HEALTHCHECK_FIELDS})
+        "command": raw.get("command"),
+        "entrypoint": raw.get("entrypoint"),
+        "environment": raw.get("environment") or {},
+        "ports": [{k: v for k, v in p.items() if k in _PORT_FIELDS}
+                  for p in raw.get("ports") or []],
+        "expose": list(raw.get("expose") or []),
+        "volumes": [{"type": v.get("type", "volume"), "source": v.get("source"),
+                     "target": str(v.get("target", "")), "read_only": bool(v.get("read_only"))}
+                    for v in raw.get("volumes") or []],
+        "depends_on": {k: {"condition": d.get("condition", "service_started"),
+                           "required": d.get("required", True),
+                           "restart": bool(d.get("restart", False))}
+                       for k, d in (raw.get("depends_on") or {}).items()},
+        "networks": raw.get("networks") or {},
+        "network_mode": raw.get("network_mode"),
+        "profiles": list(raw.get("profiles") or []),
+        "healthcheck": {k: v for k, v in health.items() if k in _HEALTHCHECK_FIELDS}
         if isinstance(health, dict) else None,
-        restart=raw.get("restart"),
-        limits=_resources(resources.get("limits")),
-        reservations=_resources(resources.get("reservations")),
-        labels=raw.get("labels") or {},
-        container_name=raw.get("container_name"),
-        user=None if raw.get("user") is None else str(raw.get("user")),
-        privileged=bool(raw.get("privileged")),
-        extensions={k: v for k, v in raw.items() if k.startswith("x-")},
-        raw={k: v for k, v in raw.items() if not k.startswith("x-")},
-    )
+        "restart": raw.get("restart"),
+        "limits": _resources(resources.get("limits")),
+        "reservations": _resources(resources.get("reservations")),
+        "labels": raw.get("labels") or {},
+        "container_name": raw.get("container_name"),
+        "user": None if raw.get("user") is None else str(raw.get("user")),
+        "privileged": bool(raw.get("privileged")),
+        "extensions": {k: v for k, v in raw.items() if k.startswith("x-")},
+        "raw": {k: v for k, v in raw.items() if not k.startswith("x-")},
+    })
