@@ -10,6 +10,7 @@ The output has the keys and shapes ``docker compose config --format json`` print
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import posixpath
@@ -48,6 +49,8 @@ def _split_volume(spec: str) -> list[str]:
 
 def go_string(value: Any) -> str:
     """A scalar as Go's ``fmt`` prints it, which is how Compose turns values into strings."""
+    if value.__class__ is str:
+        return value  # most values, and the same object ``str`` would give
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -67,7 +70,13 @@ def parse_bytes(value: Any) -> int | None:
         return None
     if isinstance(value, (int, float)):
         return int(value)
-    match = _BYTES.match(str(value))
+    return _parse_size(str(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_size(text: str) -> int | None:
+    # Memoized: the same few sizes (an anchor's ``memory: 256M``) come back in every service.
+    match = _BYTES.match(text)
     if not match:
         return None
     number, unit = match.groups()

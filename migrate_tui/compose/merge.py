@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -212,10 +213,17 @@ def enforce_unicity(service: dict[str, Any]) -> dict[str, Any]:
     out = dict(service)
     for key, value in service.items():
         if isinstance(value, list):
-            indexer = _rule(UNIQUE, ("services", "*", key))
+            indexer = _service_unique_rule(key)
             if indexer is not None:
                 out[key] = _unique(value, indexer)
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _service_unique_rule(key: str) -> Indexer | None:
+    # One call a list of every service: cheaper than building the path for ``_rule``.
+    rule: Indexer | None = _rule(UNIQUE, ("services", "*", key))
+    return rule
 
 
 def merge_files(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
