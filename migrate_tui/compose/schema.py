@@ -176,6 +176,7 @@ class _Validator:
 
     def _build_check(self, schema: Schema) -> Check:
         tests: list[Check] = []
+        typed: Check | None = None  # a test that also tests the schema's one type
         types = schema.get("type")
         type_ok: Check | None = None
         if types is not None:
@@ -235,10 +236,13 @@ class _Validator:
             # The same keys come back in every service: which checks apply to a key (its
             # property, the patterns it matches) is worked out once, not per mapping.
             plans: dict[str, tuple[Check, ...]] = {}
+            # Of type "object", a value that is no mapping fails here: with no other test,
+            # this is the whole check, one call a mapping instead of three (also arrays).
+            only_mappings = types == "object"
 
             def object_ok(value: Any) -> bool:
                 if not isinstance(value, dict):
-                    return True
+                    return not only_mappings
                 for key, item in value.items():
                     subs = plans.get(key)
                     if subs is None:
@@ -254,14 +258,17 @@ class _Validator:
                 return True
 
             tests.append(object_ok)
+            if only_mappings:
+                typed = object_ok
         items = schema.get("items")
         item_ok = self.check(items) if isinstance(items, dict) else None
         unique = bool(schema.get("uniqueItems"))
         if item_ok is not None or unique:
+            only_lists = types == "array"
 
             def array_ok(value: Any) -> bool:
                 if not isinstance(value, list):
-                    return True
+                    return not only_lists
                 if item_ok is not None:
                     for item in value:
                         if not item_ok(item):
@@ -278,10 +285,12 @@ class _Validator:
                 return True
 
             tests.append(array_ok)
+            if only_lists:
+                typed = array_ok
 
         if not tests:
             return type_ok or _anything
-        if type_ok is None and len(tests) == 1:
+        if len(tests) == 1 and (type_ok is None or tests[0] is typed):
             return tests[0]
 
         def ok(value: Any) -> bool:
