@@ -360,13 +360,14 @@ class _Builder:
 
     def _merge_source(
         self, source: yaml.MappingNode, kp: KeyPath, depth: int
-    ) -> tuple[dict[str, Any], list[tuple[KeyPath, tuple[int, int]]]]:
-        """The mapping a merge key brings in, and its positions relative to ``kp``.
+    ) -> tuple[dict[str, Any], list[tuple[KeyPath, tuple[int, int]]], bool]:
+        """What a merge key brings in: the mapping, its positions relative to ``kp``, shared?
 
         One anchor is usually merged into many services (``<<: *common`` in each of 2,000):
-        it is built once, and each further use gets a copy of what was built, counted
-        against ``MAX_NODES`` like a build. A source with ``!reset``/``!override`` tags
-        inside is built each time, as its tags are recorded under each user's path.
+        it is built once, and each further use gets what was built, shared: the caller
+        copies the values it takes. It is counted against ``MAX_NODES`` like a build. A
+        source with ``!reset``/``!override`` tags inside is built each time, as its tags
+        are recorded under each user's path.
         """
         key = (id(source), depth)
         cached = self._built_sources.get(key)
@@ -375,7 +376,7 @@ class _Builder:
             self.count += count
             if self.count > self.limit:
                 self._past_limit(source, kp)
-            return _fresh(value), positions
+            return value, positions, True
         count, resets, overrides = self.count, len(self.resets), len(self.overrides)
         # The source's positions go to a scratch table: the caller keeps only some.
         outer, self.positions = self.positions, {}
@@ -387,7 +388,7 @@ class _Builder:
         positions = [(path[start:], pos) for path, pos in scratch.items()]
         if len(self.resets) == resets and len(self.overrides) == overrides:
             self._built_sources[key] = (value, positions, self.count - count)
-        return value, positions
+        return value, positions, False
 
     def _mapping(self, node: yaml.MappingNode, kp: KeyPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -449,12 +450,12 @@ class _Builder:
                         "point << at an anchor of a mapping, e.g. <<: *defaults",
                         kp,
                     )
-                value, source_positions = self._merge_source(source, kp, depth + 1)
+                value, source_positions, shared = self._merge_source(source, kp, depth + 1)
                 # In the source's order: a set here would order the keys by string hash,
                 # which changes from one run to the next.
                 added = [key for key in value if key not in out]
                 for key in added:
-                    out[key] = value[key]
+                    out[key] = _fresh(value[key]) if shared else value[key]
                 # Only the keys this merge adds keep the source's positions: an explicit
                 # key keeps its own line.
                 added_keys = set(added)
@@ -467,9 +468,9 @@ class _Builder:
 def _fresh(value: Any) -> Any:
     """A copy of built data: new mappings and lists, the same (immutable) scalars."""
     if isinstance(value, dict):
-        return {k: _fresh(v) for k, v in value.items()}
+        return {k: _fresh(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [_fresh(v) for v in value]
+        return [_fresh(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
