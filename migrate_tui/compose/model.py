@@ -177,6 +177,7 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
     build = raw.get("build")
     health = raw.get("healthcheck")
     resources = (raw.get("deploy") or {}).get("resources") or {}
+    extensions = {k: v for k, v in raw.items() if k.startswith("x-")}
     # One validation of the whole service, its parts given as plain mappings: pydantic
     # builds the nested models itself, faster than a constructor call for each.
     return Service.model_validate({
@@ -209,6 +210,7 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
         "container_name": raw.get("container_name"),
         "user": None if raw.get("user") is None else str(raw.get("user")),
         "privileged": bool(raw.get("privileged")),
-        "extensions": {k: v for k, v in raw.items() if k.startswith("x-")},
-        "raw": {k: v for k, v in raw.items() if not k.startswith("x-")},
+        "extensions": extensions,
+        # pydantic copies the mapping it is given: ``raw`` itself will do without x-* keys.
+        "raw": {k: v for k, v in raw.items() if not k.startswith("x-")} if extensions else raw,
     })
