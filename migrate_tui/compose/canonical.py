@@ -205,7 +205,8 @@ class Canonicalizer:
         out: dict[str, Any] = {}
         if isinstance(value, dict):
             for k, v in value.items():
-                out[k] = None if v is None else go_string(v)
+                # Most values are strings already: no call to make them one.
+                out[k] = v if v.__class__ is str or v is None else go_string(v)
             return out
         for item in value:
             text = go_string(item)
