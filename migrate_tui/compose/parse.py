@@ -216,8 +216,8 @@ class _Builder:
         self.limit = min(self.count + self.built_before_counting, MAX_NODES)
         try:
             return self.build(node, ())
-        except (YamlSyntaxError, RecursionError):
-            self._count_expansion()
+        except Exception:
+            self._count_expansion()  # its error, if any, would have come first
             raise
         finally:
             self._not_counted, self.limit = None, MAX_NODES
