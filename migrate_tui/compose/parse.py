@@ -152,6 +152,10 @@ def _resolve_plain(value: str) -> Any:
             return sign * int(digits[2:], base)
         if len(digits) > 1 and digits[0] == "0" and set(digits) <= set("01234567"):
             return sign * int(digits, 8)  # a leading zero is octal, as Compose reads it
+        if len(digits) > _FLOAT64_DIGITS:
+            # Past a float64, Go's YAML reads the number as a string; Python's int() would
+            # refuse it anyway past 4,300 digits (a guard against slow conversions).
+            return value
         return sign * int(digits, 10)
     if _FLOAT.match(value):
         return float(value)
@@ -161,6 +165,9 @@ def _resolve_plain(value: str) -> Any:
         return math.nan
     return value
 
+
+_FLOAT64_DIGITS = 308
+"""Digits of the largest float64 (1.8e308) less one: a longer decimal never fits."""
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _ScalarNode = yaml.ScalarNode

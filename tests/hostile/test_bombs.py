@@ -211,3 +211,15 @@ def test_an_anchor_that_contains_itself_is_refused_at_its_line(text: str) -> Non
     assert "alias refers to the anchor it is inside" in error.message
     assert error.line == 1
     assert seconds < CPU_SECONDS
+
+
+def test_a_number_of_thousands_of_digits_stays_text_as_in_compose(tmp_path: Path) -> None:
+    """Python refuses to read an int of over 4,300 digits; Go's YAML reads any number too
+    big for a float64 as a string, so Compose passes it on as text."""
+    digits = "9" * 5_000
+    project = load_folder(tmp_path, {"compose.yaml": (
+        "services:\n  web:\n    image: nginx\n"
+        f"    environment:\n      BIG: {digits}\n      FITS: {'9' * 300}\n")})
+    assert project.services["web"].environment == {"BIG": digits, "FITS": "9" * 300}
+    parsed = parse_yaml(f"x-big: {digits}\nx-neg: -{digits}\nx-fits: {'9' * 300}\n", "c.yaml")
+    assert parsed.data == {"x-big": digits, "x-neg": f"-{digits}", "x-fits": int("9" * 300)}
