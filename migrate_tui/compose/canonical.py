@@ -173,6 +173,8 @@ class Canonicalizer:
             build["args"] = {k: None if v is None else go_string(v) for k, v in args.items()}
         if isinstance(build.get("labels"), list):
             build["labels"] = self._key_values(build["labels"], (*kp, "labels"), keep_none=False)
+        if build.get("shm_size") is not None:
+            build["shm_size"] = self._size(build["shm_size"], (*kp, "shm_size"))
         dockerfile = build.get("dockerfile")
         if isinstance(dockerfile, str) and dockerfile.startswith("~"):
             build["dockerfile"] = abs_path(self.base_dir, dockerfile, self.home)
@@ -282,14 +284,8 @@ class Canonicalizer:
                 if isinstance(section, dict):
                     section = dict(section)
                     if "memory" in section and section["memory"] is not None:
-                        size = parse_bytes(section["memory"])
-                        if size is None:
-                            raise self.error(
-                                f"invalid size {section['memory']!r}",
-                                (*kp, "resources", part, "memory"),
-                                "write a size such as 512m or 2g",
-                            )
-                        section["memory"] = str(size)
+                        section["memory"] = self._size(section["memory"],
+                                                       (*kp, "resources", part, "memory"))
                     if "cpus" in section and isinstance(section["cpus"], str):
                         try:
                             section["cpus"] = float(section["cpus"])
@@ -304,6 +300,15 @@ class Canonicalizer:
                     resources[part] = section
             deploy["resources"] = resources
         return deploy
+
+    def _size(self, value: Any, kp: KeyPath) -> str:
+        """A size (``512m``, ``1.5g``, a number of bytes) as Compose prints it: its bytes,
+        as text."""
+        size = parse_bytes(value)
+        if size is None:
+            raise self.error(f"invalid size {value!r}", kp,
+                             "write a size such as 512m or 2g, or a number of bytes")
+        return str(size)
 
     def _device(self, device: Any) -> Any:
         if not isinstance(device, dict) or "count" not in device:
@@ -427,6 +432,10 @@ class Canonicalizer:
                 vol = dict(item)
                 if vol.get("type") == "bind" and isinstance(vol.get("source"), str):
                     vol["source"] = abs_path(self.base_dir, vol["source"], self.home)
+                tmpfs = vol.get("tmpfs")
+                if isinstance(tmpfs, dict) and tmpfs.get("size") is not None:
+                    vol["tmpfs"] = {**tmpfs, "size": self._size(tmpfs["size"],
+                                                                (*ikp, "tmpfs", "size"))}
                 out.append(vol)
             else:
                 out.append(self.parse_volume(str(item), ikp))
@@ -508,6 +517,12 @@ class Canonicalizer:
         "tmpfs": _list_of_strings,
         "expose": _list_of_strings,
         "sysctls": lambda self, v, kp: self._key_values(v, kp, keep_none=False),
+        # Compose reads these as sizes, even mem_swappiness (a percentage), and prints bytes.
+        "mem_limit": _size,
+        "mem_reservation": _size,
+        "memswap_limit": _size,
+        "mem_swappiness": _size,
+        "shm_size": _size,
     }
 
 

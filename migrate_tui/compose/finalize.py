@@ -162,6 +162,22 @@ def check_consistency(
                     problem(name, (kind, i), f"service {name!r} refers to undefined "
                             f"{kind[:-1]} {source!r}", f"declare it under the top-level "
                             f"`{kind}:`")
+        for older, part, field in _DEPLOY_TWINS:
+            resources = (svc.get("deploy") or {}).get("resources") or {}
+            section = resources.get(part) if isinstance(resources, dict) else None
+            value = _number(svc.get(older))
+            if value and isinstance(section, dict) and value != _number(section.get(field)):
+                twin = f"deploy.resources.{part}.{field}"
+                if section.get(field) is None:
+                    problem(name, (older,), f"service {name!r} sets `{older}` ({svc[older]}) and "
+                            f"`deploy.resources.{part}` without `{field}`: Compose takes that "
+                            f"as two different {field} values", f"move it there: "
+                            f"`{twin}: {svc[older]}`, and remove `{older}`")
+                else:
+                    problem(name, (older,), f"service {name!r} sets different values for "
+                            f"`{older}` ({svc[older]}) and `{twin}` ({section[field]})",
+                            f"keep one of the two, better `{twin}`: Compose refuses both "
+                            "unless they are equal")
         models = svc.get("models")
         for model in (models if isinstance(models, (list, dict)) else []):
             if model not in declared["models"]:
@@ -202,6 +218,24 @@ def check_consistency(
         raise problems[0]
     if problems:
         raise ProblemList(problems)
+
+
+_DEPLOY_TWINS = (
+    ("cpus", "limits", "cpus"),
+    ("mem_limit", "limits", "memory"),
+    ("pids_limit", "limits", "pids"),
+    ("mem_reservation", "reservations", "memory"),
+)
+"""A service's older resource keys and the ``deploy.resources`` field each stands for:
+with both written, Compose wants them equal (an unset field counts as 0)."""
+
+
+def _number(value: Any) -> float:
+    """A canonical resource value (sizes are text of bytes by now) as a number; 0 if unset."""
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def find_cycle(services: dict[str, Any]) -> list[str] | None:

@@ -160,14 +160,22 @@ _PORT_FIELDS = frozenset(Port.model_fields)
 _HEALTHCHECK_FIELDS = frozenset(Healthcheck.model_fields)
 
 
-def _resources(section: Any) -> dict[str, Any] | None:
+def _resources(section: Any, older: dict[str, Any]) -> dict[str, Any] | None:
+    """``deploy.resources.limits`` or ``reservations``, with the service's older keys
+    (``cpus``, ``mem_limit``, ``pids_limit``, ``mem_reservation``) where the section has no
+    value: Compose applies both, and the loader made sure that they agree.
+    """
+    older = {k: v for k, v in older.items() if v}  # (0 is unset, as for Compose)
     if not isinstance(section, dict):
-        return None
-    memory = section.get("memory")
+        if not older:
+            return None
+        section = {}
+    cpus = section.get("cpus") if section.get("cpus") is not None else older.get("cpus")
+    memory = section.get("memory") if section.get("memory") is not None else older.get("memory")
     return {
-        "cpus": float(section["cpus"]) if section.get("cpus") is not None else None,
+        "cpus": float(cpus) if cpus is not None else None,
         "memory": int(memory) if memory is not None else None,
-        "pids": section.get("pids"),
+        "pids": section.get("pids") if section.get("pids") is not None else older.get("pids"),
         "devices": list(section.get("devices") or []),
     }
 
@@ -204,8 +212,11 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
         "healthcheck": {k: v for k, v in health.items() if k in _HEALTHCHECK_FIELDS}
         if isinstance(health, dict) else None,
         "restart": raw.get("restart"),
-        "limits": _resources(resources.get("limits")),
-        "reservations": _resources(resources.get("reservations")),
+        "limits": _resources(resources.get("limits"), {
+            "cpus": raw.get("cpus"), "memory": raw.get("mem_limit"),
+            "pids": raw.get("pids_limit")}),
+        "reservations": _resources(resources.get("reservations"),
+                                   {"memory": raw.get("mem_reservation")}),
         "labels": raw.get("labels") or {},
         "container_name": raw.get("container_name"),
         "user": None if raw.get("user") is None else str(raw.get("user")),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate_tui.errors import EnvFileError
+from migrate_tui.errors import ConsistencyError, EnvFileError, MigrateError
 from tests.compose.conftest import HOME, LoadText, load, service, write_files
 
 
@@ -234,3 +234,75 @@ def test_deploy_memory_in_bytes_and_gpu_count_all(load_yaml: LoadText) -> None:
     assert resources["reservations"]["devices"][0]["count"] == -1
     web = project.services["web"]
     assert web.limits is not None and web.limits.memory == 512 * 1024**2
+
+
+SIZED = """services:
+  web:
+    image: nginx
+    build:
+      context: .
+      shm_size: 2g
+    mem_limit: 1.5g
+    memswap_limit: -1
+    mem_swappiness: 60
+    mem_reservation: 100
+    shm_size: "64M"
+    volumes:
+      - type: tmpfs
+        target: /tmp
+        tmpfs:
+          size: 10m
+"""
+
+
+def test_sizes_are_bytes_as_compose_prints_them(load_yaml: LoadText) -> None:
+    """What ``docker compose config --format json`` printed for the same file."""
+    web = service(load_yaml(SIZED), "web")
+    assert {k: web[k] for k in ("mem_limit", "memswap_limit", "mem_swappiness",
+                                "mem_reservation", "shm_size")} == {
+        "mem_limit": "1610612736", "memswap_limit": "-1", "mem_swappiness": "60",
+        "mem_reservation": "100", "shm_size": "67108864"}
+    assert web["build"]["shm_size"] == "2147483648"
+    assert web["volumes"][0]["tmpfs"] == {"size": "10485760"}
+
+
+def test_an_unreadable_size_names_its_key_and_line(load_yaml: LoadText) -> None:
+    with pytest.raises(MigrateError) as caught:
+        load_yaml("services:\n  web:\n    image: nginx\n    mem_limit: lots\n")
+    assert caught.value.line == 4
+    assert caught.value.path == "services.web.mem_limit"
+    assert "invalid size 'lots'" in caught.value.message
+
+
+@pytest.mark.parametrize(("older", "deploy", "agree"), [
+    ("cpus: 0.5", "limits: {memory: 1g}", False),  # the section is there, without cpus
+    ("cpus: 1", "limits: {cpus: '1.0'}", True),
+    ("mem_limit: 1024", "limits: {memory: 1k}", True),
+    ("mem_limit: 1g", "limits: {memory: 2g}", False),
+    ("mem_limit: 1g", "reservations: {cpus: '1'}", True),  # no limits section: no conflict
+    ("mem_reservation: 1g", "reservations: {cpus: '1'}", False),
+    ("pids_limit: 10", "limits: {cpus: 1}", False),
+    ("cpus: 0", "limits: {cpus: 1}", True),  # 0 is unset
+])
+def test_older_resource_keys_must_agree_with_deploy_as_in_compose(
+    load_yaml: LoadText, older: str, deploy: str, agree: bool
+) -> None:
+    text = (f"services:\n  web:\n    image: nginx\n    {older}\n"
+            f"    deploy:\n      resources:\n        {deploy}\n")
+    if agree:
+        load_yaml(text)
+        return
+    with pytest.raises(ConsistencyError) as caught:
+        load_yaml(text)
+    assert caught.value.line == 4
+    assert "deploy.resources." in caught.value.hint
+
+
+def test_older_resource_keys_count_as_the_service_limits(load_yaml: LoadText) -> None:
+    project = load_yaml("services:\n  web:\n    image: nginx\n    mem_limit: 512m\n"
+                        "    cpus: '0.5'\n    mem_reservation: 256m\n  db:\n    image: pg\n")
+    web = project.services["web"]
+    assert web.limits is not None and web.reservations is not None
+    assert (web.limits.cpus, web.limits.memory) == (0.5, 512 * 2**20)
+    assert web.reservations.memory == 256 * 2**20
+    assert project.services["db"].limits is None

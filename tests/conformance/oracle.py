@@ -157,8 +157,14 @@ def comparable(project: dict[str, Any]) -> dict[str, Any]:
             "reservations": _resources(resources.get("reservations")),
             "command": svc.get("command"),
             "entrypoint": svc.get("entrypoint"),
+            "sizes": {k: str(svc[k]) for k in _SIZES if svc.get(k) is not None},
         }
     return out
+
+
+_SIZES = ("mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size",
+          "cpus", "pids_limit")
+"""Service keys Compose reads as numbers or sizes (in bytes, printed as text)."""
 
 
 def differences(theirs: dict[str, Any], ours: dict[str, Any]) -> list[str]:
