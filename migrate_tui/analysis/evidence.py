@@ -113,6 +113,7 @@ class Locator:
         self._candidate_lists: dict[str, list[Candidate]] = {}
         self._definitions: dict[str, tuple[ParsedFile, KeyPath] | None] = {}
         self._env_evidence: dict[tuple[str, str, str], Evidence] = {}
+        self._written: dict[tuple[str, str], dict[str, tuple[ParsedFile, KeyPath]]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -191,6 +192,16 @@ class Locator:
                         return self._evidence(pf, kp, _item_path(service, key, index), text)
         return None
 
+    def find_written(self, service: str, key: str, written: str, *, index: int | None = None,
+                     text: str = "") -> Evidence | None:
+        """:meth:`find_item` of the entry written as ``written`` (what ``text_is(written)``
+        picks), read from the entries of the key listed once: every entry of every
+        ``depends_on`` is asked for, and a scan per entry would read the others again."""
+        found = self._written_entries(service, key).get(written)
+        if found is None:
+            return None
+        return self._evidence(*found, _item_path(service, key, index), text)
+
     def entries(self, service: str, key: str) -> list[tuple[Any, Evidence]]:
         """Every entry of a list key as written, in every file that sets it, with its line."""
         out = []
@@ -241,6 +252,23 @@ class Locator:
         return None
 
     # ------------------------------------------------------------------ internals
+
+    def _written_entries(self, service: str,
+                         key: str) -> dict[str, tuple[ParsedFile, KeyPath]]:
+        """Where each entry of a list or mapping key is first written, by its text: the
+        winning file first, as :meth:`find_item` looks."""
+        entries = self._written.get((service, key))
+        if entries is None:
+            entries = self._written[service, key] = {}
+            for pf, name, definition in self._candidates(service):
+                node = definition.get(key)
+                if isinstance(node, (list, dict)):
+                    for part, entry in (enumerate(node) if isinstance(node, list) else
+                                        zip(node, node, strict=True)):
+                        kp = ("services", name, key, part)
+                        if kp in pf.positions:
+                            entries.setdefault(str(entry), (pf, kp))
+        return entries
 
     def _key(self, service: str, keys: tuple[str, ...], path: str, text: str) -> Evidence:
         """:meth:`key`, showing ``path``."""

@@ -197,8 +197,8 @@ def _declared(name: str, svc: Service, services: Mapping[str, Service],
         if target not in services or target == name:
             continue
         note = dep.condition + ("" if dep.required else ", required: false")
-        evidence = locator.find_item(name, "depends_on", text_is(target),
-                                     text=f"depends_on: {target} ({note})")
+        evidence = locator.find_written(name, "depends_on", target,
+                                        text=f"depends_on: {target} ({note})")
         if evidence is None and target in implied:
             continue  # Compose adds it for links, volumes_from and service: namespaces
         yield Edge(
