@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from migrate_tui.analysis.model import Evidence
+from migrate_tui.analysis.model import Evidence, new_evidence
 from migrate_tui.compose.model import Project
 from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
 
@@ -140,8 +140,8 @@ class Locator:
         """Evidence for a top-level key path (``volumes``, ``uploads``)."""
         loc = self.project.sources.locate(kp)
         file, line = (loc.file, loc.line) if loc else ("", None)
-        return Evidence(file=self.relative(file, climb=True), line=line,
-                        path=format_path(kp), text=text)
+        return new_evidence(file=self.relative(file, climb=True), line=line,
+                            path=format_path(kp), text=text)
 
     def key(self, service: str, *keys: str, text: str = "") -> Evidence:
         """Evidence for ``services.<service>.<keys...>``: its own line, else its parent's.
@@ -280,7 +280,8 @@ class Locator:
         if found is not None:
             return self._evidence(*found, path, text)
         file, line = self.project.sources.line_of(("services", service, *keys))
-        return Evidence(file=self.relative(file, climb=True), line=line, path=path, text=text)
+        return new_evidence(file=self.relative(file, climb=True), line=line, path=path,
+                            text=text)
 
     def _locate_env(self, service: str, name: str, text: str) -> Evidence:
         """:meth:`env`, worked out."""
@@ -297,8 +298,8 @@ class Locator:
         for env_file in self.env_files(service):
             line = _env_file_line(env_file, name)
             if line is not None:
-                return Evidence(file=self.relative(env_file, climb=True), line=line,
-                                path=path, text=text)
+                return new_evidence(file=self.relative(env_file, climb=True), line=line,
+                                    path=path, text=text)
         return self._key(service, ("environment", name), path, text)
 
     def _service_model_raw(self, service: str) -> dict[str, Any]:
@@ -377,7 +378,7 @@ class Locator:
         file = self._shown_files.get(pf.path)
         if file is None:  # (the file as :meth:`relative` shows it, kept by path)
             file = self._shown_files[pf.path] = self.relative(pf.path, climb=True)
-        return Evidence(file=file, line=pf.positions[kp][0], path=path, text=text)
+        return new_evidence(file=file, line=pf.positions[kp][0], path=path, text=text)
 
 
 def _item_path(service: str, key: str, index: int | None) -> str:

@@ -31,6 +31,7 @@ from migrate_tui.analysis.model import (
     Finding,
     ServiceKind,
     Severity,
+    new_finding,
 )
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, PlaybookError
@@ -266,7 +267,7 @@ def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
 def _finding(case: _Case, hit: Hit) -> Finding:
     """The finding of one hit of a case, its texts filled in."""
     values = _shown_values(case, hit)
-    return Finding(
+    return new_finding(
         rule=case.rule_id,
         severity=case.severity,
         service=hit.service,
