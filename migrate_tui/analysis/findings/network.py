@@ -45,14 +45,18 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
         svc = ctx.services[name]
         if _shares_namespace(name, svc, modes):
             continue
-        own = set(ctx.ports.get(name, ()))
+        # Only the texts that name localhost are listed: in nearly every service, none does.
         texts: list[tuple[str, str, str | None, int | None]] = [
             (key, value, None, None) for key, value in svc.environment.items()
-            if value and not ignored(key)
+            if value and not ignored(key) and search(value)
         ]
         for field in ("command", "entrypoint"):
             items = getattr(svc, field) or []
-            texts += [(field, item, items[i - 1] if i else None, i) for i, item in enumerate(items)]
+            texts += [(field, item, items[i - 1] if i else None, i) for i, item in enumerate(items)
+                      if search(item)]
+        if not texts:
+            continue
+        own = set(ctx.ports.get(name, ()))
         for key, value, before, index in texts:
             found = search(value)
             if not found:
