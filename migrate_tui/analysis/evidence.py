@@ -148,7 +148,8 @@ class Locator:
 
         The evidence's path is the key path asked for, whichever line was found.
         """
-        return self._key(service, keys, format_path(("services", service, *keys)), text)
+        # (``format_path`` of those names: keys are text, so a join does)
+        return self._key(service, keys, ".".join(("services", service, *keys)), text)
 
     def item(self, service: str, key: str, match: Match, *, index: int | None = None,
              text: str = "") -> Evidence:
