@@ -48,7 +48,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
         # Only the texts that name localhost are listed: in nearly every service, none does.
         texts: list[tuple[str, str, str | None, int | None]] = [
             (key, value, None, None) for key, value in svc.environment.items()
-            if value and not ignored(key) and search(value)
+            if value and search(value) and not ignored(key)
         ]
         for field in ("command", "entrypoint"):
             items = getattr(svc, field) or []
