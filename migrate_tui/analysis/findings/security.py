@@ -47,7 +47,8 @@ def docker_socket(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 
     for name in sorted(ctx.services):
         for i, mount in enumerate(ctx.services[name].volumes):
-            if mount_role(mount, ctx.catalogue) == "socket":
+            # (only a bind mount is ever the socket: the type first spares the path patterns)
+            if mount.type == "bind" and mount_role(mount, ctx.catalogue) == "socket":
                 yield Hit(name, ctx.locator.item(
                     name, "volumes", mount_matcher(mount), index=i,
                     text=f"volumes: {mount.source}:{mount.target}"
