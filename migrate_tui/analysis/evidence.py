@@ -231,6 +231,8 @@ class Locator:
         found: list[str] = []
         for pf, _, definition in self._candidates(service):
             entries = definition.get("env_file")
+            if entries is None:
+                continue  # (most services)
             for entry in entries if isinstance(entries, list) else [entries]:
                 path = entry.get("path") if isinstance(entry, dict) else entry
                 if isinstance(path, str) and "$" not in path:

@@ -118,8 +118,10 @@ def static_ip(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``ipv4_address`` / ``ipv6_address`` on a network."""
     for name in sorted(ctx.services):
         for network, config in sorted(ctx.services[name].networks.items()):
+            if not config:
+                continue  # (most: a network joined with no settings)
             for key in ("ipv4_address", "ipv6_address"):
-                address = (config or {}).get(key)
+                address = config.get(key)
                 if address:
                     yield Hit(name, ctx.locator.key(name, "networks", network, key,
                                                     text=f"{key}: {address}"),

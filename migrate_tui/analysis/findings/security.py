@@ -117,8 +117,8 @@ def gpu(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """GPU reservations (``deploy.resources.reservations.devices``, ``gpus``)."""
     for name in sorted(ctx.services):
         svc = ctx.services[name]
-        requests = list(svc.reservations.devices if svc.reservations else [])
-        gpus = [d for d in requests if _is_gpu(d)]
+        requests = svc.reservations.devices if svc.reservations else None
+        gpus = [d for d in requests if _is_gpu(d)] if requests else []
         if gpus:
             count = gpus[0].get("count", "all" if not gpus[0].get("device_ids") else None)
             what = f"{count} GPU{'s' if count not in (1, '1') else ''}" if count else "GPUs " + \
