@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from migrate_tui.analysis.model import Evidence
+from migrate_tui.analysis.model import Evidence, new_evidence
 from migrate_tui.compose.model import Project
 from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
 
@@ -113,6 +113,7 @@ class Locator:
         self._candidate_lists: dict[str, list[Candidate]] = {}
         self._definitions: dict[str, tuple[ParsedFile, KeyPath] | None] = {}
         self._env_evidence: dict[tuple[str, str, str], Evidence] = {}
+        self._written: dict[tuple[str, str], dict[str, tuple[ParsedFile, KeyPath]]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -139,15 +140,16 @@ class Locator:
         """Evidence for a top-level key path (``volumes``, ``uploads``)."""
         loc = self.project.sources.locate(kp)
         file, line = (loc.file, loc.line) if loc else ("", None)
-        return Evidence(file=self.relative(file, climb=True), line=line,
-                        path=format_path(kp), text=text)
+        return new_evidence(file=self.relative(file, climb=True), line=line,
+                            path=format_path(kp), text=text)
 
     def key(self, service: str, *keys: str, text: str = "") -> Evidence:
         """Evidence for ``services.<service>.<keys...>``: its own line, else its parent's.
 
         The evidence's path is the key path asked for, whichever line was found.
         """
-        return self._key(service, keys, format_path(("services", service, *keys)), text)
+        # (``format_path`` of those names: keys are text, so a join does)
+        return self._key(service, keys, ".".join(("services", service, *keys)), text)
 
     def item(self, service: str, key: str, match: Match, *, index: int | None = None,
              text: str = "") -> Evidence:
@@ -191,6 +193,16 @@ class Locator:
                         return self._evidence(pf, kp, _item_path(service, key, index), text)
         return None
 
+    def find_written(self, service: str, key: str, written: str, *, index: int | None = None,
+                     text: str = "") -> Evidence | None:
+        """:meth:`find_item` of the entry written as ``written`` (what ``text_is(written)``
+        picks), read from the entries of the key listed once: every entry of every
+        ``depends_on`` is asked for, and a scan per entry would read the others again."""
+        found = self._written_entries(service, key).get(written)
+        if found is None:
+            return None
+        return self._evidence(*found, _item_path(service, key, index), text)
+
     def entries(self, service: str, key: str) -> list[tuple[Any, Evidence]]:
         """Every entry of a list key as written, in every file that sets it, with its line."""
         out = []
@@ -219,6 +231,8 @@ class Locator:
         found: list[str] = []
         for pf, _, definition in self._candidates(service):
             entries = definition.get("env_file")
+            if entries is None:
+                continue  # (most services)
             for entry in entries if isinstance(entries, list) else [entries]:
                 path = entry.get("path") if isinstance(entry, dict) else entry
                 if isinstance(path, str) and "$" not in path:
@@ -242,6 +256,23 @@ class Locator:
 
     # ------------------------------------------------------------------ internals
 
+    def _written_entries(self, service: str,
+                         key: str) -> dict[str, tuple[ParsedFile, KeyPath]]:
+        """Where each entry of a list or mapping key is first written, by its text: the
+        winning file first, as :meth:`find_item` looks."""
+        entries = self._written.get((service, key))
+        if entries is None:
+            entries = self._written[service, key] = {}
+            for pf, name, definition in self._candidates(service):
+                node = definition.get(key)
+                if isinstance(node, (list, dict)):
+                    for part, entry in (enumerate(node) if isinstance(node, list) else
+                                        zip(node, node, strict=True)):
+                        kp = ("services", name, key, part)
+                        if kp in pf.positions:
+                            entries.setdefault(str(entry), (pf, kp))
+        return entries
+
     def _key(self, service: str, keys: tuple[str, ...], path: str, text: str) -> Evidence:
         """:meth:`key`, showing ``path``."""
         for depth in range(len(keys), 0, -1):
@@ -252,7 +283,8 @@ class Locator:
         if found is not None:
             return self._evidence(*found, path, text)
         file, line = self.project.sources.line_of(("services", service, *keys))
-        return Evidence(file=self.relative(file, climb=True), line=line, path=path, text=text)
+        return new_evidence(file=self.relative(file, climb=True), line=line, path=path,
+                            text=text)
 
     def _locate_env(self, service: str, name: str, text: str) -> Evidence:
         """:meth:`env`, worked out."""
@@ -269,8 +301,8 @@ class Locator:
         for env_file in self.env_files(service):
             line = _env_file_line(env_file, name)
             if line is not None:
-                return Evidence(file=self.relative(env_file, climb=True), line=line,
-                                path=path, text=text)
+                return new_evidence(file=self.relative(env_file, climb=True), line=line,
+                                    path=path, text=text)
         return self._key(service, ("environment", name), path, text)
 
     def _service_model_raw(self, service: str) -> dict[str, Any]:
@@ -349,7 +381,7 @@ class Locator:
         file = self._shown_files.get(pf.path)
         if file is None:  # (the file as :meth:`relative` shows it, kept by path)
             file = self._shown_files[pf.path] = self.relative(pf.path, climb=True)
-        return Evidence(file=file, line=pf.positions[kp][0], path=path, text=text)
+        return new_evidence(file=file, line=pf.positions[kp][0], path=path, text=text)
 
 
 def _item_path(service: str, key: str, index: int | None) -> str:

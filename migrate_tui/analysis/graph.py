@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
-from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind, Evidence
+from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind, Evidence, new_edge
 from migrate_tui.analysis.ordering import Succ, adjacency, bits_of, components, reaches, waves
 from migrate_tui.compose.model import Mount, Service
 
@@ -197,11 +197,11 @@ def _declared(name: str, svc: Service, services: Mapping[str, Service],
         if target not in services or target == name:
             continue
         note = dep.condition + ("" if dep.required else ", required: false")
-        evidence = locator.find_item(name, "depends_on", text_is(target),
-                                     text=f"depends_on: {target} ({note})")
+        evidence = locator.find_written(name, "depends_on", target,
+                                        text=f"depends_on: {target} ({note})")
         if evidence is None and target in implied:
             continue  # Compose adds it for links, volumes_from and service: namespaces
-        yield Edge(
+        yield new_edge(
             source=name, target=target, kind="depends_on",
             condition=dep.condition, required=dep.required,
             evidence=evidence or locator.key(name, "depends_on",
@@ -216,25 +216,25 @@ def _shared_namespaces(name: str, svc: Service, services: Mapping[str, Service],
     for i, link in enumerate(svc.get("links") or []):
         target = str(link).split(":", 1)[0]
         if target in services and target != name:
-            yield Edge(source=name, target=target, kind="links",
-                       evidence=locator.item(name, "links", text_is(str(link)), index=i,
-                                             text=f"links: {link}"))
+            yield new_edge(source=name, target=target, kind="links",
+                           evidence=locator.item(name, "links", text_is(str(link)), index=i,
+                                                 text=f"links: {link}"))
     namespaces: tuple[EdgeKind, ...] = ("network_mode", "ipc", "pid")
     for kind in namespaces:
         value = svc.get(kind)
         ref = _service_ref(value, containers)
         if ref is not None and ref in services and ref != name:
-            yield Edge(source=name, target=ref, kind=kind,
-                       evidence=locator.key(name, kind, text=f"{kind}: {value}"))
+            yield new_edge(source=name, target=ref, kind=kind,
+                           evidence=locator.key(name, kind, text=f"{kind}: {value}"))
     for i, entry in enumerate(svc.get("volumes_from") or []):
         text = str(entry)
         source = (_service_ref(text.rsplit(":", 1)[0] if text.count(":") == 2 else text,
                                containers)
                   if text.startswith("container:") else text.split(":", 1)[0])
         if source is not None and source in services and source != name:
-            yield Edge(source=name, target=source, kind="volumes_from",
-                       evidence=locator.item(name, "volumes_from", text_is(text), index=i,
-                                             text=f"volumes_from: {text}"))
+            yield new_edge(source=name, target=source, kind="volumes_from",
+                           evidence=locator.item(name, "volumes_from", text_is(text), index=i,
+                                                 text=f"volumes_from: {text}"))
 
 
 def _service_ref(value: Any, containers: Mapping[str, str]) -> str | None:
@@ -327,8 +327,8 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
                     named(names[host], port, partial(locator.item, name, field,
                                                      text_has(matched), index=i, text=text))
     for target, seen in found.items():
-        yield Edge(source=name, target=target, kind="inferred", port=seen.port,
-                   evidence=seen.evidence())
+        yield new_edge(source=name, target=target, kind="inferred", port=seen.port,
+                       evidence=seen.evidence())
 
 
 def _named_mounts(svc: Service) -> Iterator[tuple[int, Mount]]:
@@ -351,9 +351,9 @@ def _shared_volumes(services: Mapping[str, Service], locator: Locator) -> Iterat
             mb = sharing[b][1]
             text = (f"volume {volume}: {a} at {ma.target}{' (ro)' if ma.read_only else ''}, "
                     f"{b} at {mb.target}{' (ro)' if mb.read_only else ''}")
-            yield Edge(source=a, target=b, kind="shared_volume",
-                       evidence=locator.item(a, "volumes", mount_matcher(ma), index=ia,
-                                             text=text))
+            yield new_edge(source=a, target=b, kind="shared_volume",
+                           evidence=locator.item(a, "volumes", mount_matcher(ma), index=ia,
+                                                 text=text))
 
 
 def mount_matcher(mount: Mount) -> Any:

@@ -31,7 +31,7 @@ from migrate_tui.analysis.classify import (
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
 from migrate_tui.analysis.graph import build_edges, start_order
-from migrate_tui.analysis.model import Analysis, ServiceAnalysis
+from migrate_tui.analysis.model import Analysis, new_service_analysis
 from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
@@ -131,7 +131,7 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
         c = classes[name]
         # A job that runs a database's image (to load a schema, create topics) is no database.
         entry = c.entry if c.kind == "service" else None
-        analysed[name] = ServiceAnalysis(
+        analysed[name] = new_service_analysis(
             name=name, service_class=c.service_class, kind=c.kind, reasons=tuple(c.reasons),
             kind_reasons=tuple(c.kind_reasons), confidence=c.confidence, overridden=c.overridden,
             wave=wave_of.get(name, 0), image=svc.image,

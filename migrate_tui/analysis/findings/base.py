@@ -12,7 +12,7 @@ from __future__ import annotations
 import string
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -31,6 +31,7 @@ from migrate_tui.analysis.model import (
     Finding,
     ServiceKind,
     Severity,
+    new_finding,
 )
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, PlaybookError
@@ -226,6 +227,10 @@ class _Case:
     """Every value the rule lists, empty: a hit need not give them all."""
     rank: int
     """The place of its severity in :data:`SEVERITIES`: most severe first."""
+    shows_service: bool
+    """Whether the message or the fix shows the service's name."""
+    texts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
+    """(message, fix) already filled in, by the values they were filled in from."""
 
 
 def _case(rule_id: str, text: RuleText, variant_name: str | None) -> _Case:
@@ -242,14 +247,17 @@ def _case(rule_id: str, text: RuleText, variant_name: str | None) -> _Case:
             path=f"rules.{rule_id}.variants", hint=f"add variants.{variant_name} to the rule",
         )
     severity = variant.severity if variant and variant.severity else text.severity
+    message = variant.message if variant and variant.message else text.message
+    fix = variant.fix if variant and variant.fix else text.fix
     return _Case(
         rule_id=rule_id,
         severity=severity,
-        message=(variant.message if variant and variant.message else text.message),
-        fix=(variant.fix if variant and variant.fix else text.fix),
+        message=message,
+        fix=fix,
         field_prefix=f"variants.{variant_name}." if variant else "",
         blanks=dict.fromkeys(text.values, ""),
         rank=SEVERITIES.index(severity),
+        shows_service="service" in _fields(message) | _fields(fix),
     )
 
 
@@ -263,18 +271,33 @@ def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
     return values
 
 
+def _texts(case: _Case, hit: Hit) -> tuple[str, str]:
+    """The message and fix of a hit of a case, filled in.
+
+    Kept by the values when they are all text: the hits of a case repeat theirs (every
+    ``runs-as-root`` hit has the same, ``plain-secret`` the same few names). Numbers are
+    not kept by, as 1 and True would be one key for two texts.
+    """
+    given = hit.values
+    key = None
+    if all(type(value) is str for value in given.values()):
+        key = (hit.service if case.shows_service else None, *given.items())
+        texts = case.texts.get(key)
+        if texts is not None:
+            return texts
+    values = _shown_values(case, hit)
+    texts = (_fill(case.message, values, case.rule_id, case.field_prefix + "message"),
+             _fill(case.fix, values, case.rule_id, case.field_prefix + "fix"))
+    if key is not None:
+        case.texts[key] = texts
+    return texts
+
+
 def _finding(case: _Case, hit: Hit) -> Finding:
     """The finding of one hit of a case, its texts filled in."""
-    values = _shown_values(case, hit)
-    return Finding(
-        rule=case.rule_id,
-        severity=case.severity,
-        service=hit.service,
-        message=_fill(case.message, values, case.rule_id, case.field_prefix + "message"),
-        fix=_fill(case.fix, values, case.rule_id, case.field_prefix + "fix"),
-        evidence=hit.evidence,
-        variant=hit.variant,
-    )
+    message, fix = _texts(case, hit)
+    return new_finding(rule=case.rule_id, severity=case.severity, service=hit.service,
+                       message=message, fix=fix, evidence=hit.evidence, variant=hit.variant)
 
 
 def make_finding(rule_id: str, text: RuleText, hit: Hit) -> Finding:

@@ -23,15 +23,22 @@ def plain_secret(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
         """Kept by name: the same few names recur in every service (``DB_PASSWORD``)."""
         return bool(names.search(key)) and not ignore_names.search(key)
 
+    @cache
+    def secret(key: str, value: str) -> tuple[str, str | None] | None:
+        """(evidence text, variant) of a variable that holds a secret, else None; kept by
+        variable, as services built from one anchor share most of theirs."""
+        if secret_name(key) and not ignore_values.search(value.strip()):
+            return f"{key}=***", None
+        if has_url_credentials(value):
+            return shorten(f"{key}={mask(value)}"), "url-credentials"
+        return None
+
     for name in sorted(ctx.services):
         for key, value in ctx.services[name].environment.items():
-            if value is None:
-                continue
-            if secret_name(key) and not ignore_values.search(value.strip()):
-                yield Hit(name, ctx.locator.env(name, key, text=f"{key}=***"), {"key": key})
-            elif has_url_credentials(value):
-                yield Hit(name, ctx.locator.env(name, key, text=shorten(f"{key}={mask(value)}")),
-                          {"key": key}, "url-credentials")
+            found = secret(key, value) if value is not None else None
+            if found is not None:
+                text, variant = found
+                yield Hit(name, ctx.locator.env(name, key, text=text), {"key": key}, variant)
 
 
 @rule("env-file")

@@ -45,14 +45,18 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
         svc = ctx.services[name]
         if _shares_namespace(name, svc, modes):
             continue
-        own = set(ctx.ports.get(name, ()))
+        # Only the texts that name localhost are listed: in nearly every service, none does.
         texts: list[tuple[str, str, str | None, int | None]] = [
             (key, value, None, None) for key, value in svc.environment.items()
-            if value and not ignored(key)
+            if value and search(value) and not ignored(key)
         ]
         for field in ("command", "entrypoint"):
             items = getattr(svc, field) or []
-            texts += [(field, item, items[i - 1] if i else None, i) for i, item in enumerate(items)]
+            texts += [(field, item, items[i - 1] if i else None, i) for i, item in enumerate(items)
+                      if search(item)]
+        if not texts:
+            continue
+        own = set(ctx.ports.get(name, ()))
         for key, value, before, index in texts:
             found = search(value)
             if not found:
@@ -114,8 +118,10 @@ def static_ip(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``ipv4_address`` / ``ipv6_address`` on a network."""
     for name in sorted(ctx.services):
         for network, config in sorted(ctx.services[name].networks.items()):
+            if not config:
+                continue  # (most: a network joined with no settings)
             for key in ("ipv4_address", "ipv6_address"):
-                address = (config or {}).get(key)
+                address = config.get(key)
                 if address:
                     yield Hit(name, ctx.locator.key(name, "networks", network, key,
                                                     text=f"{key}: {address}"),

@@ -47,7 +47,8 @@ def docker_socket(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 
     for name in sorted(ctx.services):
         for i, mount in enumerate(ctx.services[name].volumes):
-            if mount_role(mount, ctx.catalogue) == "socket":
+            # (only a bind mount is ever the socket: the type first spares the path patterns)
+            if mount.type == "bind" and mount_role(mount, ctx.catalogue) == "socket":
                 yield Hit(name, ctx.locator.item(
                     name, "volumes", mount_matcher(mount), index=i,
                     text=f"volumes: {mount.source}:{mount.target}"
@@ -116,8 +117,8 @@ def gpu(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """GPU reservations (``deploy.resources.reservations.devices``, ``gpus``)."""
     for name in sorted(ctx.services):
         svc = ctx.services[name]
-        requests = list(svc.reservations.devices if svc.reservations else [])
-        gpus = [d for d in requests if _is_gpu(d)]
+        requests = svc.reservations.devices if svc.reservations else None
+        gpus = [d for d in requests if _is_gpu(d)] if requests else []
         if gpus:
             count = gpus[0].get("count", "all" if not gpus[0].get("device_ids") else None)
             what = f"{count} GPU{'s' if count not in (1, '1') else ''}" if count else "GPUs " + \
