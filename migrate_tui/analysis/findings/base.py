@@ -271,6 +271,9 @@ def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
     return values
 
 
+_TEXT = frozenset({str})
+
+
 def _texts(case: _Case, hit: Hit) -> tuple[str, str]:
     """The message and fix of a hit of a case, filled in.
 
@@ -280,7 +283,7 @@ def _texts(case: _Case, hit: Hit) -> tuple[str, str]:
     """
     given = hit.values
     key = None
-    if all(type(value) is str for value in given.values()):
+    if _TEXT.issuperset(map(type, given.values())):
         key = (hit.service if case.shows_service else None, *given.items())
         texts = case.texts.get(key)
         if texts is not None:
@@ -341,12 +344,14 @@ def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
     # A finding whose rule, service, key path and message repeat another's replaces it, in
     # the first one's place; each is kept with its place in the order (:func:`finding_order`).
     unique: dict[tuple[Any, ...], tuple[tuple[Any, ...], Finding]] = {}
+    kinds = ctx.kinds
     for rule_id in sorted(RULES):
         text = playbook.rules[rule_id]
+        applies_to = text.applies_to
         cases: dict[str | None, _Case] = {}
         for hit in RULES[rule_id](ctx, text.params):
-            kind = ctx.kinds.get(hit.service) if hit.service else None
-            if kind is not None and kind not in text.applies_to:
+            kind = kinds.get(hit.service) if hit.service else None
+            if kind is not None and kind not in applies_to:
                 continue
             case = cases.get(hit.variant)
             if case is None:
