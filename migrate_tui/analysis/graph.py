@@ -405,7 +405,7 @@ def start_order(services: Iterable[str], edges: Iterable[Edge]) -> tuple[
     """(waves, cycles) of the services: :func:`compute_waves` and :func:`find_cycles` of
     their :func:`dependency_graph`, without building it."""
     nodes = sorted(services)
-    succ = adjacency(nodes, ((e.source, e.target) for e in edges if e.kind in ORDERING_KINDS))
+    succ = adjacency(nodes, [(e.source, e.target) for e in edges if e.kind in ORDERING_KINDS])
     found = components(nodes, succ)  # once, for both
     return waves(nodes, succ, found), _cycles(nodes, succ, found)
 
