@@ -186,8 +186,13 @@ class _PatternIndex:
 _TRAILING_NUMBER = re.compile(r"[-_]?[0-9]+$")
 
 
+@lru_cache(maxsize=8192)
 def _base_name(service: str) -> str:
-    """A service name without a trailing number: ``postgres-1`` gives ``postgres``."""
+    """A service name without a trailing number: ``postgres-1`` gives ``postgres``.
+
+    Kept by name: a service unknown by its image is looked up by its name, then as a
+    database name, and each time the name would be cut again.
+    """
     return _TRAILING_NUMBER.sub("", service.lower()) or service.lower()
 
 

@@ -307,17 +307,19 @@ def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tup
     dev_reasons = []
     if dev is not None:
         dev_reasons.append(f"{dev.name} image ({dev.purpose})")
-    profiles = sorted(set(svc.profiles) & set(h.dev_profiles))
+    # (most services have no profiles and nothing that depends on them: none of this runs)
+    profiles = sorted(set(svc.profiles) & set(h.dev_profiles)) if svc.profiles else []
     if profiles:
         dev_reasons.append(f"only in profile {', '.join(profiles)}")
-    optional = sorted(i.source for i in incoming if not i.required)
+    optional = sorted(i.source for i in incoming if not i.required) if incoming else []
     if optional and all(not i.required for i in incoming):
         dev_reasons.append(f"optional for {', '.join(optional)} (depends_on required: false)")
     if dev_reasons:
         return "dev-only", dev_reasons
 
     job_reasons = []
-    waiting = sorted(i.source for i in incoming if i.condition == "service_completed_successfully")
+    waiting = sorted(i.source for i in incoming
+                     if i.condition == "service_completed_successfully") if incoming else []
     if waiting:
         job_reasons.append(f"{', '.join(waiting)} wait{'s' if len(waiting) == 1 else ''} for it "
                            "to finish (service_completed_successfully)")
@@ -436,7 +438,8 @@ def classify(svc: Service, incoming: list[Incoming], catalogue: Catalogue,
         overridden = True
     signals, entry = class_signals(svc, kind, catalogue, shared, root)
     ranked = sorted(signals, key=lambda s: (-abs(s.weight), s.reason))
-    reasons = [s.reason for s in ranked if s.weight or not any(r.weight for r in ranked)]
+    weighed = any(s.weight for s in signals)
+    reasons = [s.reason for s in ranked if s.weight or not weighed]
     score = sum(s.weight for s in signals)
     service_class: ServiceClass = "stateful" if score > 0 else "stateless"
     confidence = confidence_of(score)

@@ -86,6 +86,9 @@ def env_text(key: str, value: str | None) -> str:
     return shorten(f"{key}={mask(value)}")
 
 
+Position = tuple[int, int]
+"""(line, column) of a key path in a file, as :class:`ParsedFile` keeps it."""
+
 Candidate = tuple[ParsedFile, str, dict[str, Any]]
 """A file that may define a service's keys, the service's name there, and its mapping there
 (empty when the file names the service without a mapping)."""
@@ -111,9 +114,9 @@ class Locator:
         self._relative: dict[tuple[str, bool], str] = {}
         self._shown_files: dict[str, str] = {}
         self._candidate_lists: dict[str, list[Candidate]] = {}
-        self._definitions: dict[str, tuple[ParsedFile, KeyPath] | None] = {}
+        self._definitions: dict[str, tuple[ParsedFile, Position] | None] = {}
         self._env_evidence: dict[tuple[str, str, str], Evidence] = {}
-        self._written: dict[tuple[str, str], dict[str, tuple[ParsedFile, KeyPath]]] = {}
+        self._written: dict[tuple[str, str], dict[str, tuple[ParsedFile, Position]]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -188,9 +191,9 @@ class Locator:
                 except (TypeError, ValueError, AttributeError):
                     picked = False
                 if picked:
-                    kp = ("services", name, key, part)
-                    if kp in pf.positions:
-                        return self._evidence(pf, kp, _item_path(service, key, index), text)
+                    at = pf.positions.get(("services", name, key, part))
+                    if at is not None:
+                        return self._evidence(pf, at, _item_path(service, key, index), text)
         return None
 
     def find_written(self, service: str, key: str, written: str, *, index: int | None = None,
@@ -209,9 +212,9 @@ class Locator:
         for pf, name, definition in self._candidates(service):
             node = definition.get(key)
             for i, entry in enumerate(node if isinstance(node, list) else []):
-                kp = ("services", name, key, i)
-                if kp in pf.positions:
-                    out.append((entry, self._evidence(pf, kp, _item_path(service, key, i), "")))
+                at = pf.positions.get(("services", name, key, i))
+                if at is not None:
+                    out.append((entry, self._evidence(pf, at, _item_path(service, key, i), "")))
         return out
 
     def env(self, service: str, name: str, text: str = "") -> Evidence:
@@ -249,15 +252,14 @@ class Locator:
     def env_file_entry(self, service: str) -> Evidence | None:
         """Evidence for the service's ``env_file`` key, if it has one anywhere."""
         for pf, svc, _ in self._candidates(service):
-            kp = ("services", svc, "env_file")
-            if kp in pf.positions:
-                return self._evidence(pf, kp, f"services.{service}.env_file", "")
+            at = pf.positions.get(("services", svc, "env_file"))
+            if at is not None:
+                return self._evidence(pf, at, f"services.{service}.env_file", "")
         return None
 
     # ------------------------------------------------------------------ internals
 
-    def _written_entries(self, service: str,
-                         key: str) -> dict[str, tuple[ParsedFile, KeyPath]]:
+    def _written_entries(self, service: str, key: str) -> dict[str, tuple[ParsedFile, Position]]:
         """Where each entry of a list or mapping key is first written, by its text: the
         winning file first, as :meth:`find_item` looks."""
         entries = self._written.get((service, key))
@@ -268,9 +270,9 @@ class Locator:
                 if isinstance(node, (list, dict)):
                     for part, entry in (enumerate(node) if isinstance(node, list) else
                                         zip(node, node, strict=True)):
-                        kp = ("services", name, key, part)
-                        if kp in pf.positions:
-                            entries.setdefault(str(entry), (pf, kp))
+                        at = pf.positions.get(("services", name, key, part))
+                        if at is not None:
+                            entries.setdefault(str(entry), (pf, at))
         return entries
 
     def _key(self, service: str, keys: tuple[str, ...], path: str, text: str) -> Evidence:
@@ -291,13 +293,16 @@ class Locator:
         path = f"services.{service}.environment.{name}"
         for pf, svc, definition in self._candidates(service):
             node = definition.get("environment")
-            if isinstance(node, dict) and ("services", svc, "environment", name) in pf.positions:
-                return self._evidence(pf, ("services", svc, "environment", name), path, text)
+            if isinstance(node, dict):
+                at = pf.positions.get(("services", svc, "environment", name))
+                if at is not None:
+                    return self._evidence(pf, at, path, text)
             if isinstance(node, list):
                 for i, entry in enumerate(node):
-                    kp = ("services", svc, "environment", i)
-                    if _assigns(entry, name) and kp in pf.positions:
-                        return self._evidence(pf, kp, path, text)
+                    if _assigns(entry, name):
+                        at = pf.positions.get(("services", svc, "environment", i))
+                        if at is not None:
+                            return self._evidence(pf, at, path, text)
         for env_file in self.env_files(service):
             line = _env_file_line(env_file, name)
             if line is not None:
@@ -357,7 +362,7 @@ class Locator:
                 return
         yield from self._chain(target, base_name, seen, depth + 1)
 
-    def _definition(self, service: str) -> tuple[ParsedFile, KeyPath] | None:
+    def _definition(self, service: str) -> tuple[ParsedFile, Position] | None:
         """Where the service is first defined: the earliest file, not an override.
 
         Kept by service: it is the line of every key a service does not set (``user``,
@@ -366,22 +371,27 @@ class Locator:
         if service not in self._definitions:
             kp: KeyPath = ("services", service)
             self._definitions[service] = next(
-                ((pf, kp) for pf in reversed(self.roots) if kp in pf.positions), None)
+                ((pf, pf.positions[kp]) for pf in reversed(self.roots) if kp in pf.positions),
+                None)
         return self._definitions[service]
 
-    def _exact(self, service: str, keys: tuple[str, ...]) -> tuple[ParsedFile, KeyPath] | None:
+    def _exact(self, service: str, keys: tuple[str, ...]) -> tuple[ParsedFile, Position] | None:
         for pf, name, _ in self._candidates(service):
-            kp: KeyPath = ("services", name, *keys)
-            if kp in pf.positions:
-                return pf, kp
+            at = pf.positions.get(("services", name, *keys))
+            if at is not None:
+                return pf, at
         return None
 
-    def _evidence(self, pf: ParsedFile, kp: KeyPath, path: str, text: str) -> Evidence:
-        """Evidence for the line of ``kp`` in ``pf``, showing the key path ``path``."""
+    def _evidence(self, pf: ParsedFile, at: Position, path: str, text: str) -> Evidence:
+        """Evidence for the line of a position in ``pf``, showing the key path ``path``.
+
+        The callers pass the position they looked up (not its key path): a lookup in a
+        project's table of positions, ten thousand times, is worth doing once.
+        """
         file = self._shown_files.get(pf.path)
         if file is None:  # (the file as :meth:`relative` shows it, kept by path)
             file = self._shown_files[pf.path] = self.relative(pf.path, climb=True)
-        return new_evidence(file=file, line=pf.positions[kp][0], path=path, text=text)
+        return new_evidence(file=file, line=at[0], path=path, text=text)
 
 
 def _item_path(service: str, key: str, index: int | None) -> str:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -129,9 +128,6 @@ class _EdgeSet:
         elif old.port is None and edge.port is not None and edge.kind == "inferred":
             self.edges[key] = old.model_copy(update={"port": edge.port})
 
-    def sorted(self) -> list[Edge]:
-        return [self.edges[k] for k in sorted(self.edges)]
-
 
 def build_edges(services: Mapping[str, Service], locator: Locator,
                 catalogue: Catalogue) -> list[Edge]:
@@ -151,29 +147,35 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
             found.add(edge)
     for edge in _shared_volumes(services, locator):
         found.add(edge)
-    return _drop_contradicted(found.sorted())
+    return _drop_contradicted(found.edges)
 
 
-def _drop_contradicted(edges: list[Edge]) -> list[Edge]:
-    """Drop inferred edges A -> B where the declared edges already make B wait for A.
+def _drop_contradicted(found: Mapping[tuple[str, str, str], Edge]) -> list[Edge]:
+    """The edges by their (source, target, kind), sorted so, without the inferred edges
+    A -> B where the declared edges already make B wait for A.
 
     Such an edge comes from configuration both services share (an anchor, an env file: the
     init job that carries the API's URL), not from A needing B; kept, it would make a cycle
     out of a declared order.
 
     Only a target that itself needs something can wait for its source, so only what those
-    targets reach is worked out; and the edges are copied only when one is dropped.
+    targets reach is worked out. The graph is read from the keys, not from the edges: a
+    tuple unpacks faster than a model's fields are read.
     """
-    succ = adjacency((), ((e.source, e.target) for e in edges
-                          if e.kind in ORDERING_KINDS and e.kind != "inferred"))
-    suspects = [e for e in edges if e.kind == "inferred" and succ.get(e.target)]
-    if not suspects:
-        return edges
-    reached = _reachable({e.target for e in suspects}, succ)
-    reach = reaches(reached, succ)
-    bits = bits_of(reached)
-    dropped = {id(e) for e in suspects if reach[e.target] & bits.get(e.source, 0)}
-    return [e for e in edges if id(e) not in dropped] if dropped else edges
+    keys = sorted(found)
+    succ = adjacency((), ((source, target) for source, target, kind in keys
+                          if kind in ORDERING_KINDS and kind != "inferred"))
+    suspects = [(source, target) for source, target, kind in keys
+                if kind == "inferred" and succ.get(target)]
+    if suspects:
+        reached = _reachable({target for _, target in suspects}, succ)
+        reach = reaches(reached, succ)
+        bits = bits_of(reached)
+        dropped = {(source, target, "inferred") for source, target in suspects
+                   if reach[target] & bits.get(source, 0)}
+        if dropped:
+            return [found[k] for k in keys if k not in dropped]
+    return [found[k] for k in keys]
 
 
 def _reachable(starts: Iterable[str], succ: Succ) -> list[str]:
@@ -284,15 +286,6 @@ class _Mentions:
         return found
 
 
-@dataclass
-class _Named:
-    """Where a service's values first name another service, and the first port given."""
-
-    port: int | None
-    evidence: Callable[[], Evidence]
-    """Locates the first mention, when the edge is made."""
-
-
 def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[str, Service],
               locator: Locator) -> Iterator[Edge]:
     """The inferred edges of a service: one per service its values name.
@@ -301,16 +294,18 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
     :class:`_EdgeSet` would keep of an edge per mention, without making (and locating) the
     edges it would drop.
     """
-    found: dict[str, _Named] = {}
+    # By service named: the first port given, and what locates the first mention (called
+    # when the edge is made).
+    found: dict[str, tuple[int | None, Callable[[], Evidence]]] = {}
 
     def named(target: str, port: int | None, evidence: Callable[[], Evidence]) -> None:
         if target == name or target not in services:
             return
         seen = found.get(target)
         if seen is None:
-            found[target] = _Named(port, evidence)
-        elif seen.port is None and port is not None:
-            seen.port = port
+            found[target] = (port, evidence)
+        elif seen[0] is None and port is not None:
+            found[target] = (port, seen[1])
 
     for key, value in svc.environment.items():
         targets = mentions.in_variable(key, value) if value else None
@@ -326,9 +321,9 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
                     text = shorten(f"{field}: …{mask(matched)}…")
                     named(names[host], port, partial(locator.item, name, field,
                                                      text_has(matched), index=i, text=text))
-    for target, seen in found.items():
-        yield new_edge(source=name, target=target, kind="inferred", port=seen.port,
-                       evidence=seen.evidence())
+    for target, (port, evidence) in found.items():
+        yield new_edge(source=name, target=target, kind="inferred", port=port,
+                       evidence=evidence())
 
 
 def _named_mounts(svc: Service) -> Iterator[tuple[int, Mount]]:
@@ -410,7 +405,7 @@ def start_order(services: Iterable[str], edges: Iterable[Edge]) -> tuple[
     """(waves, cycles) of the services: :func:`compute_waves` and :func:`find_cycles` of
     their :func:`dependency_graph`, without building it."""
     nodes = sorted(services)
-    succ = adjacency(nodes, ((e.source, e.target) for e in edges if e.kind in ORDERING_KINDS))
+    succ = adjacency(nodes, [(e.source, e.target) for e in edges if e.kind in ORDERING_KINDS])
     found = components(nodes, succ)  # once, for both
     return waves(nodes, succ, found), _cycles(nodes, succ, found)
 

@@ -21,12 +21,13 @@ Succ = Mapping[str, Sequence[str]]
 def adjacency(nodes: Iterable[str], pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """The successors of each node from (source, target) pairs, each pair once, in order."""
     succ: dict[str, list[str]] = {n: [] for n in nodes}
-    seen: set[tuple[str, str]] = set()
-    for pair in pairs:
-        if pair not in seen:
-            seen.add(pair)
-            succ.setdefault(pair[0], []).append(pair[1])
-            succ.setdefault(pair[1], [])
+    for source, target in dict.fromkeys(pairs):  # (each pair once, in order)
+        if source in succ:
+            succ[source].append(target)
+        else:
+            succ[source] = [target]
+        if target not in succ:
+            succ[target] = []
     return succ
 
 

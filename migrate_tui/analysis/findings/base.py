@@ -227,8 +227,8 @@ class _Case:
     """Every value the rule lists, empty: a hit need not give them all."""
     rank: int
     """The place of its severity in :data:`SEVERITIES`: most severe first."""
-    shows_service: bool
-    """Whether the message or the fix shows the service's name."""
+    shows: frozenset[str]
+    """The values the message and the fix show (``service`` among them, if they do)."""
     texts: dict[tuple[Any, ...], tuple[str, str]] = field(default_factory=dict)
     """(message, fix) already filled in, by the values they were filled in from."""
 
@@ -257,7 +257,7 @@ def _case(rule_id: str, text: RuleText, variant_name: str | None) -> _Case:
         field_prefix=f"variants.{variant_name}." if variant else "",
         blanks=dict.fromkeys(text.values, ""),
         rank=SEVERITIES.index(severity),
-        shows_service="service" in _fields(message) | _fields(fix),
+        shows=frozenset(_fields(message) | _fields(fix)),
     )
 
 
@@ -271,6 +271,9 @@ def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
     return values
 
 
+_TEXT = frozenset({str})
+
+
 def _texts(case: _Case, hit: Hit) -> tuple[str, str]:
     """The message and fix of a hit of a case, filled in.
 
@@ -279,9 +282,12 @@ def _texts(case: _Case, hit: Hit) -> tuple[str, str]:
     not kept by, as 1 and True would be one key for two texts.
     """
     given = hit.values
-    key = None
-    if all(type(value) is str for value in given.values()):
-        key = (hit.service if case.shows_service else None, *given.items())
+    key: tuple[Any, ...] | None = None
+    if not case.shows:
+        key = ()  # (texts that show no value: the same for every hit)
+    elif _TEXT.issuperset(map(type, given.values())):
+        key = (hit.service if "service" in case.shows else None, *given.items())
+    if key is not None:
         texts = case.texts.get(key)
         if texts is not None:
             return texts
@@ -341,12 +347,14 @@ def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
     # A finding whose rule, service, key path and message repeat another's replaces it, in
     # the first one's place; each is kept with its place in the order (:func:`finding_order`).
     unique: dict[tuple[Any, ...], tuple[tuple[Any, ...], Finding]] = {}
+    kinds = ctx.kinds
     for rule_id in sorted(RULES):
         text = playbook.rules[rule_id]
+        applies_to = text.applies_to
         cases: dict[str | None, _Case] = {}
         for hit in RULES[rule_id](ctx, text.params):
-            kind = ctx.kinds.get(hit.service) if hit.service else None
-            if kind is not None and kind not in text.applies_to:
+            kind = kinds.get(hit.service) if hit.service else None
+            if kind is not None and kind not in applies_to:
                 continue
             case = cases.get(hit.variant)
             if case is None:
