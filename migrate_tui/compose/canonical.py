@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import math
 import os
 import posixpath
 import re
@@ -27,8 +28,8 @@ Problem = Callable[[str, KeyPath, str], SchemaError]
 
 _BIND_PROPAGATION = {"rprivate", "private", "rshared", "shared", "rslave", "slave"}
 _PROTOCOLS = {"tcp", "udp", "sctp"}
-_UNITS = {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
-_BYTES = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgtp]?)(?:i?b)?\s*$", re.IGNORECASE)
+_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
+_NUMBER_END = frozenset("0123456789. ")
 
 
 def _split_volume(spec: str) -> list[str]:
@@ -65,22 +66,41 @@ def go_string(value: Any) -> str:
 
 
 def parse_bytes(value: Any) -> int | None:
-    """``512m``, ``1g``, ``1.5GB`` or a number of bytes, as an integer; None if unreadable."""
-    if isinstance(value, bool):
+    """``512m``, ``1g``, ``1.5GB`` or a whole number of bytes, as an integer; None if Compose
+    would not read it (a bool, a float, text it refuses)."""
+    if isinstance(value, (bool, float)):
         return None
-    if isinstance(value, (int, float)):
-        return int(value)
+    if isinstance(value, int):
+        return value
     return _parse_size(str(value))
 
 
 @functools.lru_cache(maxsize=1024)
 def _parse_size(text: str) -> int | None:
-    # Memoized: the same few sizes (an anchor's ``memory: 256M``) come back in every service.
-    match = _BYTES.match(text)
-    if not match:
+    """A size as Compose reads it (go-units ``RAMInBytes``): a number, one optional space,
+    then ``b``, or ``k``/``m``/``g``/``t``/``p`` with an optional ``b`` or ``ib``, in any case.
+
+    Memoized: the same few sizes (an anchor's ``memory: 256M``) come back in every service.
+    """
+    end = len(text) - 1
+    while end >= 0 and text[end] not in _NUMBER_END:
+        end -= 1
+    if end < 0:
         return None
-    number, unit = match.groups()
-    return int(float(number) * _UNITS[unit.lower() or "b"])
+    number_text, suffix = text[:end + (text[end] != " ")], text[end + 1:].lower()
+    if number_text != number_text.strip():
+        return None  # (Python's float() takes blanks around a number; Go's does not)
+    try:
+        number = float(number_text)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or number < 0:
+        return None
+    if suffix in ("", "b"):
+        return int(number)
+    if suffix[0] not in _UNITS or suffix[1:] not in ("", "b", "ib"):
+        return None
+    return int(number * _UNITS[suffix[0]])
 
 
 def is_remote_context(context: str) -> bool:
@@ -156,6 +176,9 @@ class Canonicalizer:
         for key, fn in self._FIELDS.items():
             if key in out and out[key] is not None:
                 out[key] = fn(self, out[key], (*kp, key))
+        for key in _SIZES:
+            if key in out:
+                out = _sized(out, key, self._size, kp)
         return enforce_unicity(out)
 
     def _build(self, value: Any, kp: KeyPath) -> dict[str, Any]:
@@ -173,8 +196,8 @@ class Canonicalizer:
             build["args"] = {k: None if v is None else go_string(v) for k, v in args.items()}
         if isinstance(build.get("labels"), list):
             build["labels"] = self._key_values(build["labels"], (*kp, "labels"), keep_none=False)
-        if build.get("shm_size") is not None:
-            build["shm_size"] = self._size(build["shm_size"], (*kp, "shm_size"))
+        if "shm_size" in build:
+            build = _sized(build, "shm_size", self._size, kp)
         dockerfile = build.get("dockerfile")
         if isinstance(dockerfile, str) and dockerfile.startswith("~"):
             build["dockerfile"] = abs_path(self.base_dir, dockerfile, self.home)
@@ -283,9 +306,9 @@ class Canonicalizer:
                 section = resources.get(part)
                 if isinstance(section, dict):
                     section = dict(section)
-                    if "memory" in section and section["memory"] is not None:
-                        section["memory"] = self._size(section["memory"],
-                                                       (*kp, "resources", part, "memory"))
+                    if "memory" in section:
+                        section = _sized(section, "memory", self._size,
+                                         (*kp, "resources", part))
                     if "cpus" in section and isinstance(section["cpus"], str):
                         try:
                             section["cpus"] = float(section["cpus"])
@@ -301,14 +324,17 @@ class Canonicalizer:
             deploy["resources"] = resources
         return deploy
 
-    def _size(self, value: Any, kp: KeyPath) -> str:
+    def _size(self, value: Any, kp: KeyPath) -> str | None:
         """A size (``512m``, ``1.5g``, a number of bytes) as Compose prints it: its bytes,
-        as text."""
+        as text. None where Compose leaves the key out: 0 (unset), and a YAML float,
+        which it does not take for a size."""
+        if isinstance(value, float):
+            return None
         size = parse_bytes(value)
         if size is None:
             raise self.error(f"invalid size {value!r}", kp,
                              "write a size such as 512m or 2g, or a number of bytes")
-        return str(size)
+        return str(size) if size else None
 
     def _device(self, device: Any) -> Any:
         if not isinstance(device, dict) or "count" not in device:
@@ -433,9 +459,8 @@ class Canonicalizer:
                 if vol.get("type") == "bind" and isinstance(vol.get("source"), str):
                     vol["source"] = abs_path(self.base_dir, vol["source"], self.home)
                 tmpfs = vol.get("tmpfs")
-                if isinstance(tmpfs, dict) and tmpfs.get("size") is not None:
-                    vol["tmpfs"] = {**tmpfs, "size": self._size(tmpfs["size"],
-                                                                (*ikp, "tmpfs", "size"))}
+                if isinstance(tmpfs, dict) and "size" in tmpfs:
+                    vol["tmpfs"] = _sized(tmpfs, "size", self._size, (*ikp, "tmpfs"))
                 out.append(vol)
             else:
                 out.append(self.parse_volume(str(item), ikp))
@@ -517,13 +542,23 @@ class Canonicalizer:
         "tmpfs": _list_of_strings,
         "expose": _list_of_strings,
         "sysctls": lambda self, v, kp: self._key_values(v, kp, keep_none=False),
-        # Compose reads these as sizes, even mem_swappiness (a percentage), and prints bytes.
-        "mem_limit": _size,
-        "mem_reservation": _size,
-        "memswap_limit": _size,
-        "mem_swappiness": _size,
-        "shm_size": _size,
     }
+
+
+_SIZES = ("mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size")
+"""A service's keys Compose reads as sizes, even mem_swappiness (a percentage), printing
+their bytes."""
+
+
+def _sized(mapping: dict[str, Any], key: str, size: Callable[[Any, KeyPath], str | None],
+           kp: KeyPath) -> dict[str, Any]:
+    """``mapping`` with its ``key`` as ``size`` gives it, or without it where Compose leaves
+    it out (null, 0, a float)."""
+    value = mapping[key]
+    shown = None if value is None else size(value, (*kp, key))
+    if shown is None:
+        return {k: v for k, v in mapping.items() if k != key}
+    return {**mapping, key: shown}
 
 
 def home_dir(environ: dict[str, str]) -> str:

@@ -165,7 +165,7 @@ def _resources(section: Any, older: dict[str, Any]) -> dict[str, Any] | None:
     (``cpus``, ``mem_limit``, ``pids_limit``, ``mem_reservation``) where the section has no
     value: Compose applies both, and the loader made sure that they agree.
     """
-    older = {k: v for k, v in older.items() if v}  # (0 is unset, as for Compose)
+    older = {k: v for k, v in older.items() if v}  # (cpus: 0 is unset; a size of 0 is gone)
     if not isinstance(section, dict):
         if not older:
             return None

@@ -283,6 +283,7 @@ def test_an_unreadable_size_names_its_key_and_line(load_yaml: LoadText) -> None:
     ("mem_reservation: 1g", "reservations: {cpus: '1'}", False),
     ("pids_limit: 10", "limits: {cpus: 1}", False),
     ("cpus: 0", "limits: {cpus: 1}", True),  # 0 is unset
+    ("cpus: 0.1", "limits: {cpus: '0.100000001'}", True),  # equal as float32, as in Compose
 ])
 def test_older_resource_keys_must_agree_with_deploy_as_in_compose(
     load_yaml: LoadText, older: str, deploy: str, agree: bool
@@ -306,3 +307,25 @@ def test_older_resource_keys_count_as_the_service_limits(load_yaml: LoadText) ->
     assert (web.limits.cpus, web.limits.memory) == (0.5, 512 * 2**20)
     assert web.reservations.memory == 256 * 2**20
     assert project.services["db"].limits is None
+
+
+@pytest.mark.parametrize(("written", "printed"), [
+    ("1.5g", "1610612736"), ("'1e3'", "1000"), ("'1 g'", "1073741824"), ("1KiB", "1024"),
+    ("'1.5'", "1"), ("'1 '", "1"), ("-1", "-1"), ("12", "12"),
+    ("0", None), ("'0'", None), ("1.5", None), ("2.0", None), (".inf", None),
+])
+def test_a_size_reads_as_in_compose(load_yaml: LoadText, written: str, printed: str | None
+                                    ) -> None:
+    """What ``docker compose config`` printed: bytes as text, or no key at all for 0 and for
+    a YAML float."""
+    web = service(load_yaml(f"services:\n  web:\n    image: nginx\n    mem_limit: {written}\n"),
+                  "web")
+    assert web.get("mem_limit") == printed
+
+
+@pytest.mark.parametrize("written", ["' 1g'", "'1ib'", "'-1'", "'1gg'", "'inf'", "'1e400'",
+                                     f"'{'9' * 400}'"])
+def test_a_size_compose_refuses_is_an_error_not_a_crash(load_yaml: LoadText, written: str
+                                                         ) -> None:
+    with pytest.raises(MigrateError, match="invalid size"):
+        load_yaml(f"services:\n  web:\n    image: nginx\n    shm_size: {written}\n")
