@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,12 @@ def check_consistency(
         for older, part, field in _DEPLOY_TWINS:
             resources = (svc.get("deploy") or {}).get("resources") or {}
             section = resources.get(part) if isinstance(resources, dict) else None
-            value = _number(svc.get(older))
-            if value and isinstance(section, dict) and value != _number(section.get(field)):
+            value, twin_value = _number(svc.get(older)), _number(section.get(field)
+                                                                 if isinstance(section, dict)
+                                                                 else None)
+            if field == "cpus":  # Compose compares CPUs as float32: 0.1 is 0.100000001
+                value, twin_value = _float32(value), _float32(twin_value)
+            if value and isinstance(section, dict) and value != twin_value:
                 twin = f"deploy.resources.{part}.{field}"
                 if section.get(field) is None:
                     problem(name, (older,), f"service {name!r} sets `{older}` ({svc[older]}) and "
@@ -236,6 +241,11 @@ def _number(value: Any) -> float:
         return float(value or 0)
     except (TypeError, ValueError):
         return 0.0
+
+
+def _float32(value: float) -> float:
+    """``value`` rounded to the nearest float32, as Go's ``float32(value)``."""
+    return float(struct.unpack("f", struct.pack("f", value))[0])
 
 
 def find_cycle(services: dict[str, Any]) -> list[str] | None:
