@@ -24,6 +24,7 @@ prints it. After substitution, the string values of typed fields (``privileged``
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -194,9 +195,12 @@ def _to_int(value: str) -> int:
 
 def _to_float(value: str) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         raise ValueError(f"invalid number: {value}") from None
+    if math.isinf(number) and "inf" not in value.lower():  # as Go's ParseFloat: 1e400
+        raise ValueError(f"number out of range: {value}")
+    return number
 
 
 def _keep(value: str) -> str:

@@ -41,8 +41,10 @@ MAX_DEPTH = 200
 """Deepest nesting of mappings and sequences accepted."""
 _BUILT_BEFORE_COUNTING = 10_000
 """Values a document is built to before its expansion is counted (see ``_Builder.root``),
-plus one for every 4 bytes of the text: 2,000 services (1.1 MB, 80,000 values) are never
-counted, and a bomb is refused after 10,000 values or so."""
+plus one for every 4 bytes of the text, up to ``_MOST_BUILT_BEFORE_COUNTING``: 2,000
+services (1.1 MB, 80,000 values) are never counted, and a bomb is refused after 10,000
+values, or 100,000 if padded with megabytes of comments."""
+_MOST_BUILT_BEFORE_COUNTING = 100_000
 
 _DIRECT_DEPTH = 2_000
 """Nesting libyaml's composer may go through on any thread's stack. It recurses in C, one
@@ -152,7 +154,7 @@ def _resolve_plain(value: str) -> Any:
             return sign * int(digits[2:], base)
         if len(digits) > 1 and digits[0] == "0" and set(digits) <= set("01234567"):
             return sign * int(digits, 8)  # a leading zero is octal, as Compose reads it
-        if len(digits) > _FLOAT64_DIGITS:
+        if len(digits) > _FLOAT64_DIGITS and math.isinf(float(digits)):
             # Past a float64, Go's YAML reads the number as a string; Python's int() would
             # refuse it anyway past 4,300 digits (a guard against slow conversions).
             return value
@@ -167,7 +169,7 @@ def _resolve_plain(value: str) -> Any:
 
 
 _FLOAT64_DIGITS = 308
-"""Digits of the largest float64 (1.8e308) less one: a longer decimal never fits."""
+"""Digits of the largest float64 (1.8e308) less one: a shorter decimal always fits."""
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _ScalarNode = yaml.ScalarNode
@@ -186,7 +188,8 @@ class _Builder:
 
     def __init__(self, path: str, text_size: int = 0) -> None:
         self.path = path
-        self.built_before_counting = _BUILT_BEFORE_COUNTING + text_size // 4
+        self.built_before_counting = min(_BUILT_BEFORE_COUNTING + text_size // 4,
+                                         _MOST_BUILT_BEFORE_COUNTING)
         """Values one document is built to before its expansion is counted."""
         self.positions: dict[KeyPath, tuple[int, int]] = {}
         self.resets: list[KeyPath] = []

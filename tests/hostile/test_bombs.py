@@ -223,3 +223,23 @@ def test_a_number_of_thousands_of_digits_stays_text_as_in_compose(tmp_path: Path
     assert project.services["web"].environment == {"BIG": digits, "FITS": "9" * 300}
     parsed = parse_yaml(f"x-big: {digits}\nx-neg: -{digits}\nx-fits: {'9' * 300}\n", "c.yaml")
     assert parsed.data == {"x-big": digits, "x-neg": f"-{digits}", "x-fits": int("9" * 300)}
+
+
+def test_a_bomb_padded_with_megabytes_of_comments_is_still_refused_early() -> None:
+    """Values are built before the expansion is counted in proportion to the text, but no
+    more than 100,000 of them, however long the comments."""
+    error, seconds, peak = refused("#" + "x" * 4_000_000 + "\n" + flow_laughs())
+    assert BOMB in error.message
+    assert seconds < CPU_SECONDS
+    assert peak < PEAK_BYTES
+
+
+def test_a_number_that_still_fits_a_float64_stays_a_number() -> None:
+    parsed = parse_yaml(f"x-a: 1{'0' * 308}\nx-b: 2{'0' * 308}\n", "c.yaml")
+    assert parsed.data == {"x-a": 10 ** 308, "x-b": f"2{'0' * 308}"}
+
+
+def test_a_number_field_too_big_for_a_float64_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(MigrateError, match="out of range"):
+        load_folder(tmp_path, {"compose.yaml": (
+            f"services:\n  web:\n    image: nginx\n    cpus: {'9' * 400}\n")})
