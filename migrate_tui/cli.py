@@ -262,6 +262,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(ws.plan.to_contract(), indent=2, ensure_ascii=False) + "\n"
     else:
+        # (the analysis JSON too is kept: freeing its 25,000 dicts would only delay the exit)
         text = render_markdown(ws.plan, _kept(to_json(ws.analysis)), ws.project.files,
                                ws.project.working_dir)
     if args.output:
@@ -395,6 +396,8 @@ def _exit_now(code: int) -> NoReturn:
     a whole one.
     """
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # (started with it closed: ``>&-``)
+            continue
         try:
             stream.flush()
         except BrokenPipeError:

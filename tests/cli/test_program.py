@@ -111,3 +111,16 @@ def test_a_one_shot_command_ends_before_it_frees_what_it_built(
     assert "# Migration plan" in capsys.readouterr().out
     assert main(["plan", str(SAMPLES / "webapp")]) == 0
     assert cli._KEPT == []
+
+
+def test_a_plan_written_to_a_file_with_stdout_closed_succeeds(tmp_path: Path) -> None:
+    """``migrate-tui plan -o plan.md >&-``: Python starts without sys.stdout."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "migrate_tui", "plan", str(SAMPLES / "webapp"),
+         "-o", str(tmp_path / "plan.md")],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1), check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "plan.md").read_text().startswith("# Migration plan")
