@@ -272,6 +272,7 @@ def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
 
 
 _TEXT = frozenset({str})
+"""The only type of value :func:`_texts` keeps texts by."""
 
 
 def _texts(case: _Case, hit: Hit) -> tuple[str, str]:
