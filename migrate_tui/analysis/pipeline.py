@@ -85,7 +85,8 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
     services: dict[str, Service] = dict(sorted({**project.inactive_services,
                                                 **project.services}.items()))
     locator = Locator(project)
-    edges = tuple(build_edges(services, locator, catalogue))
+    dependencies = build_edges(services, locator, catalogue)
+    edges = tuple(dependencies.edges)
 
     incoming: dict[str, list[Incoming]] = {name: [] for name in services}
     for name, svc in services.items():
@@ -123,7 +124,7 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
     for name, svc in services.items():
         classes[name] = classify(svc, incoming[name], catalogue, hints[name], checked.get(name),
                                  shared_by[name], project.working_dir, found_kinds[name])
-    waves, cycles = start_order(services, edges)
+    waves, cycles = start_order(services, dependencies.rows)
     wave_of = {n: i for i, wave in enumerate(waves) for n in wave}
 
     analysed = {}
@@ -148,7 +149,8 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
 
     ctx = RuleContext(
         project=project, services=services, kinds=kinds, kind_reasons=kind_reasons,
-        ports=ports, probes=probes, edges=edges, locator=locator, catalogue=catalogue,
+        ports=ports, probes=probes, edges=edges, edge_rows=dependencies.rows, locator=locator,
+        catalogue=catalogue,
     )
     findings = run_rules(ctx, load_findings_playbook())
     # Put together without validation: every service analysis, edge and finding in it was

@@ -225,14 +225,13 @@ def unexposed_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]
     active = ctx.project.services
     clients: defaultdict[str, set[str]] = defaultdict(set)
     ports: defaultdict[str, Counter[int]] = defaultdict(Counter)
-    for edge in ctx.edges:
-        if edge.target not in quiet or edge.source not in active:
+    for source, target, kind, edge_port in ctx.edge_rows:
+        if target not in quiet or source not in active:
             continue  # (a client behind a profile that is not enabled reaches nothing)
-        if edge.kind in ("inferred", "links") or (
-                edge.kind == "depends_on" and ctx.ports.get(edge.target)):
-            clients[edge.target].add(edge.source)
-            if edge.port:
-                ports[edge.target][edge.port] += 1
+        if kind in ("inferred", "links") or (kind == "depends_on" and ctx.ports.get(target)):
+            clients[target].add(source)
+            if edge_port:
+                ports[target][edge_port] += 1
     for name in sorted(clients):
         seen = ports.get(name)
         port = seen.most_common(1)[0][0] if seen else next(iter(ctx.ports.get(name, ())), None)
