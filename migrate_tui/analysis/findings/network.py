@@ -97,7 +97,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
 @rule("network-mode-host")
 def network_mode_host(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``network_mode: host``."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("network_mode"):
         if ctx.services[name].network_mode == "host":
             yield Hit(name, ctx.locator.key(name, "network_mode", text="network_mode: host"))
 
@@ -105,7 +105,7 @@ def network_mode_host(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[H
 @rule("network-mode-service")
 def network_mode_service(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``network_mode: service:X``: one pod with X."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("network_mode"):
         mode = ctx.services[name].network_mode or ""
         if mode.startswith("service:"):
             target = mode.split(":", 1)[1]
@@ -206,7 +206,7 @@ def _written_range(entry: Any) -> tuple[str, str]:
 @rule("privileged-port")
 def privileged_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Host ports below 1024."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("ports"):
         for i, port in _published_ports(ctx, name):
             published = str(port.published)
             if published.isdigit() and 0 < int(published) < 1024:
