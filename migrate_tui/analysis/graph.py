@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache, partial
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
@@ -114,24 +114,45 @@ def _key_parts(key: str) -> frozenset[str]:
     return frozenset(re.split(r"[_.-]", key.upper()))
 
 
+EdgeRow = tuple[str, str, EdgeKind, int | None]
+"""(source, target, kind, port) of an edge, as plain values."""
+
+
+class Edges(NamedTuple):
+    """The edges of a project, each also as an :data:`EdgeRow`.
+
+    The passes over every edge (the start-up order, rules about edges) read the rows,
+    taken as the edges were made: read back later from thousands of models, each field
+    comes from memory again.
+    """
+
+    edges: list[Edge]
+    """Sorted by source, target, kind."""
+    rows: list[EdgeRow]
+    """The row of each edge, in the same order."""
+
+
 class _EdgeSet:
     """Collects edges, one per (source, target, kind): the first evidence wins."""
 
     def __init__(self) -> None:
-        self.edges: dict[tuple[str, str, str], Edge] = {}
+        self.edges: dict[tuple[str, str, EdgeKind], Edge] = {}
+        self.ports: dict[tuple[str, str, EdgeKind], int | None] = {}
 
     def add(self, edge: Edge) -> None:
         key = (edge.source, edge.target, edge.kind)
         old = self.edges.get(key)
         if old is None:
             self.edges[key] = edge
+            self.ports[key] = edge.port
         elif old.port is None and edge.port is not None and edge.kind == "inferred":
             self.edges[key] = old.model_copy(update={"port": edge.port})
+            self.ports[key] = edge.port
 
 
 def build_edges(services: Mapping[str, Service], locator: Locator,
-                catalogue: Catalogue) -> list[Edge]:
-    """Every edge between the given services, sorted by source, target, kind."""
+                catalogue: Catalogue) -> Edges:
+    """Every edge between the given services, sorted by source, target, kind; with rows."""
     found = _EdgeSet()
     names = hostnames(services)
     host_parts = frozenset(catalogue.heuristics.host_key_parts)
@@ -147,22 +168,24 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
             found.add(edge)
     for edge in _shared_volumes(services, locator):
         found.add(edge)
-    return _drop_contradicted(found.edges)
+    keys = _drop_contradicted(sorted(found.edges))
+    return Edges([found.edges[k] for k in keys],
+                 [(source, target, kind, found.ports[source, target, kind])
+                  for source, target, kind in keys])
 
 
-def _drop_contradicted(found: Mapping[tuple[str, str, str], Edge]) -> list[Edge]:
-    """The edges by their (source, target, kind), sorted so, without the inferred edges
-    A -> B where the declared edges already make B wait for A.
+def _drop_contradicted(keys: list[tuple[str, str, EdgeKind]]) -> list[
+        tuple[str, str, EdgeKind]]:
+    """The (source, target, kind) of the edges, sorted, without the inferred edges A -> B
+    where the declared edges already make B wait for A.
 
     Such an edge comes from configuration both services share (an anchor, an env file: the
     init job that carries the API's URL), not from A needing B; kept, it would make a cycle
     out of a declared order.
 
     Only a target that itself needs something can wait for its source, so only what those
-    targets reach is worked out. The graph is read from the keys, not from the edges: a
-    tuple unpacks faster than a model's fields are read.
+    targets reach is worked out.
     """
-    keys = sorted(found)
     succ = adjacency((), ((source, target) for source, target, kind in keys
                           if kind in ORDERING_KINDS and kind != "inferred"))
     suspects = [(source, target) for source, target, kind in keys
@@ -174,8 +197,8 @@ def _drop_contradicted(found: Mapping[tuple[str, str, str], Edge]) -> list[Edge]
         dropped = {(source, target, "inferred") for source, target in suspects
                    if reach[target] & bits.get(source, 0)}
         if dropped:
-            return [found[k] for k in keys if k not in dropped]
-    return [found[k] for k in keys]
+            return [k for k in keys if k not in dropped]
+    return keys
 
 
 def _reachable(starts: Iterable[str], succ: Succ) -> list[str]:
@@ -400,12 +423,14 @@ def ordering_graph(graph: nx.DiGraph) -> nx.DiGraph:
     return out
 
 
-def start_order(services: Iterable[str], edges: Iterable[Edge]) -> tuple[
+def start_order(services: Iterable[str], rows: Iterable[EdgeRow]) -> tuple[
         list[list[str]], list[tuple[str, ...]]]:
     """(waves, cycles) of the services: :func:`compute_waves` and :func:`find_cycles` of
-    their :func:`dependency_graph`, without building it."""
+    their :func:`dependency_graph`, without building it; the edges given as rows
+    (:attr:`Edges.rows`)."""
     nodes = sorted(services)
-    succ = adjacency(nodes, [(e.source, e.target) for e in edges if e.kind in ORDERING_KINDS])
+    succ = adjacency(nodes, [(source, target) for source, target, kind, _ in rows
+                             if kind in ORDERING_KINDS])
     found = components(nodes, succ)  # once, for both
     return waves(nodes, succ, found), _cycles(nodes, succ, found)
 

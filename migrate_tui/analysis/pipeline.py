@@ -4,8 +4,8 @@
  #      step        module
 ======  ==========  ===============================================================
  1      edges       :mod:`.graph`: declared and inferred dependencies, shared volumes
- 2      classify    :mod:`.classify`: kind, then class, with reasons and confidence
- 3      order       :mod:`.graph`: cycles and start-up waves
+ 2      order       :mod:`.graph`: cycles and start-up waves
+ 3      classify    :mod:`.classify`: kind, then class, with reasons and confidence
  4      findings    :mod:`.findings`: every rule, texts from ``playbooks/findings.yaml``
 ======  ==========  ===============================================================
 
@@ -85,7 +85,8 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
     services: dict[str, Service] = dict(sorted({**project.inactive_services,
                                                 **project.services}.items()))
     locator = Locator(project)
-    edges = tuple(build_edges(services, locator, catalogue))
+    dependencies = build_edges(services, locator, catalogue)
+    edges = tuple(dependencies.edges)
 
     incoming: dict[str, list[Incoming]] = {name: [] for name in services}
     for name, svc in services.items():
@@ -105,13 +106,13 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
     # files, not one service's state. A job or a dev tool mounting it does not count.
     found_kinds = {name: kind_of(svc, incoming[name], catalogue)
                    for name, svc in services.items()}
-    kinds = {name: checked.get(name, {}).get("kind") or hints[name].get("kind") or
-             found_kinds[name][0] for name in services}
+    decided_kinds = {name: checked.get(name, {}).get("kind") or hints[name].get("kind") or
+                     found_kinds[name][0] for name in services}
     sharing: dict[str, set[str]] = {}
     for name, svc in services.items():
         for mount in svc.volumes:
             key = mount_key(mount)
-            if key and not mount.read_only and kinds[name] == "service":
+            if key and not mount.read_only and decided_kinds[name] == "service":
                 sharing.setdefault(key, set()).add(name)
 
     shared_by: dict[str, dict[str, list[str]]] = {name: {} for name in services}
@@ -119,19 +120,16 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
         if len(users) > 1:
             for name in users:
                 shared_by[name][key] = sorted(users - {name})
-    classes = {}
-    for name, svc in services.items():
-        classes[name] = classify(svc, incoming[name], catalogue, hints[name], checked.get(name),
-                                 shared_by[name], project.working_dir, found_kinds[name])
-    waves, cycles = start_order(services, edges)
+    waves, cycles = start_order(services, dependencies.rows)
     wave_of = {n: i for i, wave in enumerate(waves) for n in wave}
 
+    # Each service is classified and its analysis made in one pass, and what the rules read
+    # of it taken then: read again in another pass, a service comes from memory again.
     analysed = {}
-    # What the rules read of each analysis, taken as it is made (read back later, from
-    # thousands of models, it comes from memory again).
     kinds, kind_reasons, ports, probes = {}, {}, {}, {}
     for name, svc in services.items():
-        c = classes[name]
+        c = classify(svc, incoming[name], catalogue, hints[name], checked.get(name),
+                     shared_by[name], project.working_dir, found_kinds[name])
         # A job that runs a database's image (to load a schema, create topics) is no database.
         entry = c.entry if c.kind == "service" else None
         analysed[name] = a = new_service_analysis(
@@ -148,7 +146,8 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
 
     ctx = RuleContext(
         project=project, services=services, kinds=kinds, kind_reasons=kind_reasons,
-        ports=ports, probes=probes, edges=edges, locator=locator, catalogue=catalogue,
+        ports=ports, probes=probes, edges=edges, edge_rows=dependencies.rows, locator=locator,
+        catalogue=catalogue,
     )
     findings = run_rules(ctx, load_findings_playbook())
     # Put together without validation: every service analysis, edge and finding in it was

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import string
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import itemgetter
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator
+from migrate_tui.analysis.graph import EdgeRow
 from migrate_tui.analysis.model import (
     SEVERITIES,
     Edge,
@@ -141,6 +142,9 @@ class RuleContext:
     probes: Mapping[str, str | None]
     """A known readiness check per service, from the catalogue."""
     edges: tuple[Edge, ...]
+    edge_rows: Sequence[EdgeRow]
+    """(source, target, kind, port) of each edge, in the order of :attr:`edges`: what a
+    rule that goes through every edge reads (:class:`~migrate_tui.analysis.graph.Edges`)."""
     locator: Locator
     catalogue: Catalogue
 
@@ -174,8 +178,8 @@ class RuleContext:
     @cached_property
     def _edges_by_kind(self) -> dict[str, list[Edge]]:
         edges: defaultdict[str, list[Edge]] = defaultdict(list)
-        for edge in self.edges:
-            edges[edge.kind].append(edge)
+        for edge, (_, _, kind, _) in zip(self.edges, self.edge_rows, strict=True):
+            edges[kind].append(edge)
         return edges
 
 
@@ -272,6 +276,7 @@ def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
 
 
 _TEXT = frozenset({str})
+"""The only type of value :func:`_texts` keeps texts by."""
 
 
 def _texts(case: _Case, hit: Hit) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
 @rule("build-only")
 def build_only(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Services built from a local folder: the cluster needs the image in a registry."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("build"):
         svc = ctx.services[name]
         if svc.build is None:
             continue

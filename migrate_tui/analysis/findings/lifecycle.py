@@ -101,7 +101,7 @@ def logging_driver(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]
 @rule("container-name")
 def container_name(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``container_name``."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("container_name"):
         fixed = ctx.services[name].container_name
         if fixed:
             evidence = ctx.locator.key(name, "container_name", text=f"container_name: {fixed}")

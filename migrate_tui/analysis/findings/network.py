@@ -97,7 +97,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
 @rule("network-mode-host")
 def network_mode_host(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``network_mode: host``."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("network_mode"):
         if ctx.services[name].network_mode == "host":
             yield Hit(name, ctx.locator.key(name, "network_mode", text="network_mode: host"))
 
@@ -105,7 +105,7 @@ def network_mode_host(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[H
 @rule("network-mode-service")
 def network_mode_service(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``network_mode: service:X``: one pod with X."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("network_mode"):
         mode = ctx.services[name].network_mode or ""
         if mode.startswith("service:"):
             target = mode.split(":", 1)[1]
@@ -206,7 +206,7 @@ def _written_range(entry: Any) -> tuple[str, str]:
 @rule("privileged-port")
 def privileged_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Host ports below 1024."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("ports"):
         for i, port in _published_ports(ctx, name):
             published = str(port.published)
             if published.isdigit() and 0 < int(published) < 1024:
@@ -225,14 +225,13 @@ def unexposed_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]
     active = ctx.project.services
     clients: defaultdict[str, set[str]] = defaultdict(set)
     ports: defaultdict[str, Counter[int]] = defaultdict(Counter)
-    for edge in ctx.edges:
-        if edge.target not in quiet or edge.source not in active:
+    for source, target, kind, edge_port in ctx.edge_rows:
+        if target not in quiet or source not in active:
             continue  # (a client behind a profile that is not enabled reaches nothing)
-        if edge.kind in ("inferred", "links") or (
-                edge.kind == "depends_on" and ctx.ports.get(edge.target)):
-            clients[edge.target].add(edge.source)
-            if edge.port:
-                ports[edge.target][edge.port] += 1
+        if kind in ("inferred", "links") or (kind == "depends_on" and ctx.ports.get(target)):
+            clients[target].add(source)
+            if edge_port:
+                ports[target][edge_port] += 1
     for name in sorted(clients):
         seen = ports.get(name)
         port = seen.most_common(1)[0][0] if seen else next(iter(ctx.ports.get(name, ())), None)

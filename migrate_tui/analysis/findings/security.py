@@ -13,7 +13,7 @@ _ROOT_USERS = {"root", "0"}
 @rule("privileged")
 def privileged(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """``privileged: true``."""
-    for name in sorted(ctx.services):
+    for name in ctx.setting("privileged"):
         if ctx.services[name].privileged:
             yield Hit(name, ctx.locator.key(name, "privileged", text="privileged: true"))
 
@@ -45,7 +45,7 @@ def docker_socket(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     from migrate_tui.analysis.classify import mount_role
     from migrate_tui.analysis.graph import mount_matcher
 
-    for name in sorted(ctx.services):
+    for name in ctx.setting("volumes"):
         for i, mount in enumerate(ctx.services[name].volumes):
             # (only a bind mount is ever the socket: the type first spares the path patterns)
             if mount.type == "bind" and mount_role(mount, ctx.catalogue) == "socket":

@@ -22,7 +22,7 @@ def _shown_source(ctx: RuleContext, source: str) -> str:
 def bind_mount(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Host folders and files mounted into the container, by what they become."""
     secret = re.compile(params["secret_paths"])
-    for name in sorted(ctx.services):
+    for name in ctx.setting("volumes"):
         for i, mount in enumerate(ctx.services[name].volumes):
             if mount.type != "bind" or not mount.source:
                 continue
@@ -50,7 +50,7 @@ def volumes_from(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
 def shared_volume(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """A named volume mounted by several services (one finding per volume)."""
     users: dict[str, dict[str, bool]] = {}
-    for name in sorted(ctx.services):
+    for name in ctx.setting("volumes"):
         for mount in ctx.services[name].volumes:
             if mount.type == "volume" and mount.source:
                 writers = users.setdefault(mount.source, {})
