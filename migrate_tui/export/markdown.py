@@ -22,7 +22,7 @@ project goes through :func:`redact`, then through Markdown escaping.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from migrate_tui.compose.gc_pause import gc_paused
@@ -211,29 +211,32 @@ def _condensed_lines(
     grouped: list[tuple[PhasePlan, list[TaskGroup]]], shortening: Shortening
 ) -> Iterator[str]:
     """The phases' lines, their service tasks in the groups given."""
-    for phase, groups in grouped:
-        yield from _phase_head(phase)
-        for task in phase.tasks:
-            if task.service is None:
-                yield from _task(task)
-        if groups:
-            yield from condensed_note(sum(len(g.tasks) for g in groups),
-                                      across=groups[0].across)
-        for group in groups:
-            yield from group_lines(group, shortening)
+    return _grouped_lines(
+        grouped, lambda count, groups: condensed_note(count, across=groups[0].across),
+        lambda group: group_lines(group, shortening))
 
 
 def _counted_lines(grouped: list[tuple[PhasePlan, list[TaskGroup]]]) -> Iterator[str]:
     """The phases' lines, their service tasks' groups only counted: the last resort."""
+    return _grouped_lines(grouped, lambda count, _: counted_note(count), group_count_lines)
+
+
+def _grouped_lines(
+    grouped: list[tuple[PhasePlan, list[TaskGroup]]],
+    note: Callable[[int, list[TaskGroup]], Iterable[str]],
+    lines_of: Callable[[TaskGroup], Iterable[str]],
+) -> Iterator[str]:
+    """Each phase: its head, its project tasks in full, then a note on the service tasks'
+    groups (given their number of tasks) and each group's lines."""
     for phase, groups in grouped:
         yield from _phase_head(phase)
         for task in phase.tasks:
             if task.service is None:
                 yield from _task(task)
         if groups:
-            yield from counted_note(sum(len(g.tasks) for g in groups))
+            yield from note(sum(len(g.tasks) for g in groups), groups)
         for group in groups:
-            yield from group_count_lines(group)
+            yield from lines_of(group)
 
 
 def _document(lines: list[str]) -> str:
