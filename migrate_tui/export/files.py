@@ -39,11 +39,8 @@ def write_export(path: Path, text: str) -> None:
         else:
             write_file(path, data)
     except OSError as exc:
-        raise MigrateError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            location=Location(str(path)),
-            hint="choose a folder that exists and that you can write to",
-        ) from None
+        raise _cannot_write(path, exc, "choose a folder that exists and that you can write to"
+                            ) from None
 
 
 _STANDARD = {"/dev/stdout": 1, "/dev/stderr": 2}
@@ -69,8 +66,9 @@ def _write_to_descriptor(descriptor: int, data: bytes, path: Path) -> None:
         while view:
             view = view[os.write(descriptor, view):]
     except OSError as exc:
-        raise MigrateError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            location=Location(str(path)),
-            hint="write to a file instead (-o plan.md)",
-        ) from None
+        raise _cannot_write(path, exc, "write to a file instead (-o plan.md)") from None
+
+
+def _cannot_write(path: Path, exc: OSError, hint: str) -> MigrateError:
+    return MigrateError(f"cannot write {path}: {exc.strerror or exc}",
+                        location=Location(str(path)), hint=hint)
