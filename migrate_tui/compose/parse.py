@@ -21,7 +21,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import yaml
 
@@ -519,6 +519,15 @@ def _nesting_bound(text: str) -> int:
     return text.count("[") + text.count("{") + 2 * longest + 2
 
 
+def _raise_too_deep(path: str, mark: yaml.Mark | None) -> NoReturn:
+    """Refuse a document that nests deeper than ``MAX_DEPTH``, at ``mark`` where known."""
+    raise YamlSyntaxError(
+        f"the document is nested more than {MAX_DEPTH} levels deep",
+        location=Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
+        hint="flatten the structure; compose files are a few levels deep",
+    )
+
+
 def _check_depth(text: str, path: str) -> None:
     """Refuse ``text`` if it nests deeper than ``MAX_DEPTH``, reading its event stream.
 
@@ -529,12 +538,7 @@ def _check_depth(text: str, path: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH + 1:
-                mark = event.start_mark
-                raise YamlSyntaxError(
-                    f"the document is nested more than {MAX_DEPTH} levels deep",
-                    location=Location(path, mark.line + 1, mark.column + 1),
-                    hint="flatten the structure; compose files are a few levels deep",
-                )
+                _raise_too_deep(path, event.start_mark)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
@@ -631,6 +635,10 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
     try:
         nodes = _compose_all(text, path)
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml from 0.2.6 (PyYAML 6.0.3's wheels on) refuses deep nesting itself,
+            # before our own check: one message, whichever refuses first.
+            _raise_too_deep(path, exc.problem_mark)
         # A token the scanner could not finish (an unclosed quote, a key without its
         # colon) is reported where it starts; the scanner's own mark is where it gave up,
         # often lines further down.
