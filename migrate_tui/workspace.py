@@ -177,7 +177,8 @@ def open_workspace(
     path = Path(state_file) if state_file else default_path(project.working_dir)
     if state_file and not path.is_absolute():
         path = Path(options.cwd or ".").absolute() / path
-    store = ProgressStore(path)
+    # A file found in the project stays in it; one named with --state may be anywhere.
+    store = ProgressStore(path, allowed_root=None if state_file else project.working_dir)
     try:
         state = store.load()
         error = None

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from migrate_tui.errors import ProgressError
-from migrate_tui.progress.atomic import write_file
+from migrate_tui.fsio import write_bytes_safely
 from migrate_tui.progress.changes import Leaf, SettingPath, setting_leaves, settings_from_leaves
 from migrate_tui.progress.document import DEFAULT_NAME, dumps_state, header_name, read_state
 from migrate_tui.progress.model import UNTOUCHED, ItemState, ProgressState, Settings
@@ -159,10 +159,13 @@ def merge_driver(
     err_out = stderr if stderr is not None else sys.stderr
     ours_file = Path(ours_path)
     try:
-        states = [read_state(Path(p))[0] for p in (base_path, ours_path, theirs_path)]
-        name = header_name(ours_file.read_text(encoding="utf-8")) or DEFAULT_NAME
-        merged = merge_states(*states)
-        write_file(ours_file, dumps_state(merged, name).encode("utf-8"))
+        read = [read_state(Path(p)) for p in (base_path, ours_path, theirs_path)]
+        ours_raw = read[1][1]
+        name = (header_name(ours_raw.decode("utf-8")) if ours_raw else None) or DEFAULT_NAME
+        merged = merge_states(*(state for state, _ in read))
+        # git names %A (a file it made in the work tree): written like a path the user named
+        write_bytes_safely(ours_file, dumps_state(merged, name).encode("utf-8"),
+                           allowed_root=None, user_named=True, error=ProgressError)
     except ProgressError as err:
         print(f"migrate-tui merge-driver: cannot merge the progress file:\n{err.render()}",
               file=err_out)
