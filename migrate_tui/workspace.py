@@ -20,7 +20,7 @@ from migrate_tui.errors import MigrateError, ProgressError
 from migrate_tui.planning.decision import Answers
 from migrate_tui.planning.plan import ItemProgress, Plan, Settings
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
-from migrate_tui.progress.changes import Change
+from migrate_tui.progress.changes import Change, future_times
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
@@ -184,4 +184,7 @@ def open_workspace(
         error = None
     except ProgressError as exc:
         state, error = ProgressState(), exc
+    for where in future_times(state) if warn else ():
+        warn(f"{store.path}: {where} is in the future: it is ignored when changes are "
+             "merged (a later change wins); set the item again, or fix the time")
     return compute(project, store, state, playbooks, progress_error=error, flags=flags)

@@ -240,3 +240,13 @@ def test_bytes_that_are_not_text_are_placed_at_file_line_column(
     (layout.project / name).write_bytes(text)
     message = clean_error(run(layout, "status"), where)
     assert "<unicode string>" not in message and "position" not in message
+
+
+def test_a_committed_time_in_the_future_is_reported_and_does_not_swallow_set(
+    layout: Layout,
+) -> None:
+    (layout.project / "migration.toml").write_text(TOML.replace("2025-", "2099-"))
+    done = run(layout, *SET)
+    assert done.returncode == 0, done.stderr
+    assert 'items."web.probes".changed_at = 2099-01-01T00:00:00Z is in the future' in done.stderr
+    assert 'status = "done"' in (layout.project / "migration.toml").read_text()

@@ -155,6 +155,16 @@ def test_a_progress_file_whose_folder_leads_out_of_the_project_is_refused(
     assert list(outside.iterdir()) == []
 
 
+def test_a_saved_time_in_the_future_does_not_swallow_the_next_save(tmp_path: Path) -> None:
+    path = tmp_path / "migration.toml"
+    path.write_text('schema = 1\n\n[items."a"]\nstatus = "blocked"\n'
+                    "changed_at = 2099-01-01T00:00:00Z\n")
+    store = ProgressStore(path)
+    store.load()
+    store.apply([SetStatus("a", "done", "ana")])  # now
+    assert ProgressStore(path).load().item("a").status == "done"
+
+
 def test_a_missing_folder_is_a_progress_error(tmp_path: Path) -> None:
     store = ProgressStore(tmp_path / "nope" / "migration.toml")
     with pytest.raises(ProgressError) as caught:
