@@ -184,7 +184,8 @@ def open_workspace(
         error = None
     except ProgressError as exc:
         state, error = ProgressState(), exc
-    for where in future_times(state) if warn else ():
-        warn(f"{store.path}: {where} is in the future: it is ignored when changes are "
-             "merged (a later change wins); set the item again, or fix the time")
+    if warn is not None:
+        for where in future_times(state):
+            warn(f"{store.path}: {where} is in the future: it is ignored when changes are "
+                 "merged (a later change wins); set the item again, or fix the time")
     return compute(project, store, state, playbooks, progress_error=error, flags=flags)
