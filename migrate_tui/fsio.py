@@ -156,6 +156,12 @@ def decode_text(data: bytes, file: str, *, error: type[MigrateError] = UnsafeFil
     Raises:
         MigrateError: (of class ``error``) the bytes are not UTF-8 text.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error(
+            "the file is UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8",
+            location=Location(file, 1, 1),
+            hint="save it as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -441,8 +447,8 @@ def _lstat_is_link(name: str, dir_fd: int) -> bool:
 def _link_error(name: str, error: type[MigrateError], verb: str) -> MigrateError:
     action = "write through" if verb == "write" else "read through"
     return error(
-        f"{name} is a symbolic link: migrate-tui does not {action} links here (a cloned "
-        "repository could point one at any file you can write)",
+        f"{os.path.basename(name)} is a symbolic link: migrate-tui does not {action} links "
+        "here (a cloned repository could point one at any file you can write)",
         location=Location(name),
         hint=f"remove the link (rm {os.path.basename(name)}) and run again, or name the "
         "file it points at on the command line (-o FILE, --state FILE)",
@@ -464,7 +470,7 @@ def _kind(mode: int) -> str:
 def _not_regular(name: str, mode: int, error: type[MigrateError], verb: str) -> MigrateError:
     kind = _kind(mode)
     return error(
-        f"cannot {verb} {name}: it is {kind}, not a regular file",
+        f"cannot {verb} {os.path.basename(name)}: it is {kind}, not a regular file",
         location=Location(name),
         hint=f"replace {os.path.basename(name)} with a regular file, or name another path",
     )
@@ -472,7 +478,8 @@ def _not_regular(name: str, mode: int, error: type[MigrateError], verb: str) -> 
 
 def _too_large(name: str, limit: int, error: type[MigrateError]) -> MigrateError:
     return error(
-        f"{name} is larger than {limit // MIB} MiB, more than such a file ever needs",
+        f"{os.path.basename(name)} is larger than {limit // MIB} MiB, more than such a file "
+        "ever needs",
         location=Location(name),
         hint="check that the path names the file you meant (not a log, a dump or a device)",
     )
@@ -480,7 +487,7 @@ def _too_large(name: str, limit: int, error: type[MigrateError]) -> MigrateError
 
 def _os_error(name: str, err: OSError, error: type[MigrateError], verb: str) -> MigrateError:
     return error(
-        f"cannot {verb} {name}: {err.strerror or err}",
+        f"cannot {verb} {os.path.basename(name)}: {err.strerror or err}",
         location=Location(name),
         hint="check that the folder exists and that you may "
         + ("write to it" if verb == "write" else "read the file"),

@@ -92,6 +92,12 @@ def test_bytes_that_are_not_text_are_placed_by_line_and_column(
     assert caught.value.hint
 
 
+def test_utf16_text_is_named_as_such() -> None:
+    with pytest.raises(UnsafeFileError) as caught:
+        decode_text("A=1\n".encode("utf-16"), ".env")
+    assert "UTF-16" in caught.value.message and "utf-16" in (caught.value.hint or "")
+
+
 # ---------------------------------------------------------------------- writing
 
 

@@ -74,10 +74,10 @@ def normalize_project_name(text: str) -> str:
 
 
 def _present(path: Path) -> bool:
-    """Whether a compose file is there: anything but nothing counts, as in Compose, so a
+    """Whether a compose file is there: anything that exists counts, as in Compose, so a
     ``compose.yaml`` that is a folder or a pipe is reported by name when it is read, not
-    skipped in favour of "no compose file found"."""
-    return path.exists() or path.is_symlink()
+    skipped in favour of "no compose file found" (a dangling link is nothing, as there)."""
+    return path.exists()
 
 
 def _env_file_present(path: Path) -> bool:
