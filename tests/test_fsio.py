@@ -175,6 +175,7 @@ def test_a_link_is_refused_even_where_the_user_named_it(tmp_path: Path, user_nam
         write_text_safely(tmp_path / "out.md", "x", allowed_root=tmp_path,
                           user_named=user_named)
     assert caught.value.file == str(tmp_path / "out.md") and caught.value.hint
+    assert "symbolic link" in caught.value.message
     assert victim.read_text() == "mine"
 
 
