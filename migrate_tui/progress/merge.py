@@ -34,6 +34,7 @@ from migrate_tui.progress.changes import (
     Leaf,
     SettingPath,
     believed,
+    future_times,
     setting_leaves,
     settings_from_leaves,
 )
@@ -173,7 +174,8 @@ def merge_driver(
     Reads the three versions git hands over, merges them with :func:`merge_states` and
     writes the result into ``ours_path`` (git's ``%A``), which git then takes as the
     merged file. A missing or empty base (the file was added on both branches) is an
-    empty state.
+    empty state. A time in the future on either side counts as no time (see
+    :func:`merge_states`) and is named on ``stderr``, which git shows.
 
     Args:
         base_path: The common ancestor's version (``%O``).
@@ -192,6 +194,10 @@ def merge_driver(
         ours_raw = read[1][1]
         name = (header_name(ours_raw.decode("utf-8")) if ours_raw else None) or DEFAULT_NAME
         merged = merge_states(*(state for state, _ in read))
+        ignored = dict.fromkeys([*future_times(read[1][0]), *future_times(read[2][0])])
+        for where in ignored:
+            print(f"migrate-tui merge-driver: {where} is in the future: it counted as no "
+                  "time in the merge (a real change wins over it)", file=err_out)
         # git names %A (a file it made in the work tree): written like a path the user named
         write_bytes_safely(ours_file, dumps_state(merged, name).encode("utf-8"),
                            allowed_root=None, user_named=True, error=ProgressError)

@@ -137,6 +137,7 @@ def test_a_branch_that_dated_an_item_2099_does_not_win_the_merge(tmp_path: Path)
     item = state.item("api.probes")
     assert (item.status, item.changed_by) == ("done", "bo")
     assert state.settings.focus == 0.25
+    assert "settings.changed_at.focus = 2099-03-01T09:00:00Z is in the future" in merge.stderr
 
 
 def test_without_the_driver_different_existing_items_still_merge_as_text(
