@@ -7,6 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from migrate_tui.errors import MigrateError, ProgressError, UnsafeFileError
 from migrate_tui.fsio import (
@@ -90,6 +92,21 @@ def test_bytes_that_are_not_text_are_placed_by_line_and_column(
         decode_text(data, "f.yaml")
     assert (caught.value.location.line, caught.value.location.column) == (line, column)  # type: ignore[union-attr]
     assert caught.value.hint
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+               max_size=60), st.data())
+def test_an_invalid_byte_is_placed_at_the_character_it_replaces(text: str, data: st.DataObject,
+                                                                 ) -> None:
+    at = data.draw(st.integers(0, len(text)))
+    raw = text[:at].encode() + b"\xff" + text[at:].encode()
+    with pytest.raises(UnsafeFileError) as caught:
+        decode_text(raw, "f")
+    before = text[:at]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    location = caught.value.location
+    assert location is not None and (location.line, location.column) == (line, column)
 
 
 def test_utf16_text_is_named_as_such() -> None:
