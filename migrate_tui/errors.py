@@ -129,6 +129,12 @@ class AnalysisError(MigrateError):
     """A hint for the analysis (``x-migrate``, an override) has the wrong form."""
 
 
+class UnsafeFileError(MigrateError):
+    """A file cannot be read or written safely: a symbolic link where none is followed, a
+    pipe, a device or a folder where a file belongs, a file too large, not UTF-8 text, or a
+    path outside the project folder (see :mod:`migrate_tui.fsio`)."""
+
+
 class ProblemList(MigrateError):
     """Several problems found in one pass, so a user fixes a file at once.
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from migrate_tui.compose.parse import ParsedFile, format_path, parse_yaml
 from migrate_tui.errors import Location, PlaybookError, YamlSyntaxError
+from migrate_tui.fsio import PLAYBOOK_FILE_LIMIT, read_text_bounded
 
 PACKAGE = "migrate_tui.playbooks_data"
 """The package the installed playbooks live in."""
@@ -60,8 +61,8 @@ def load_playbook(relative: str, model: type[M], folder: Path | None = None) -> 
     """
     path = (folder or playbooks_dir()) / relative
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+        text = read_text_bounded(path, PLAYBOOK_FILE_LIMIT, error=PlaybookError)
+    except OSError as exc:  # missing (a pipe, a device, a huge file: PlaybookError)
         raise PlaybookError(
             f"cannot read the playbook {relative}: {exc.strerror or exc}",
             location=Location(str(path)),

@@ -20,7 +20,7 @@ from migrate_tui.errors import MigrateError, ProgressError
 from migrate_tui.planning.decision import Answers
 from migrate_tui.planning.plan import ItemProgress, Plan, Settings
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
-from migrate_tui.progress.changes import Change
+from migrate_tui.progress.changes import Change, future_times
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
@@ -177,10 +177,15 @@ def open_workspace(
     path = Path(state_file) if state_file else default_path(project.working_dir)
     if state_file and not path.is_absolute():
         path = Path(options.cwd or ".").absolute() / path
-    store = ProgressStore(path)
+    # A file found in the project stays in it; one named with --state may be anywhere.
+    store = ProgressStore(path, allowed_root=None if state_file else project.working_dir)
     try:
         state = store.load()
         error = None
     except ProgressError as exc:
         state, error = ProgressState(), exc
+    if warn is not None:
+        for where in future_times(state):
+            warn(f"{store.path}: {where} is in the future: it is ignored when changes are "
+                 "merged (a later change wins); set the item again, or fix the time")
     return compute(project, store, state, playbooks, progress_error=error, flags=flags)

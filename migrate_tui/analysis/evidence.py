@@ -13,12 +13,13 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from migrate_tui.analysis.model import Evidence, new_evidence
 from migrate_tui.compose.model import Project
 from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
+from migrate_tui.errors import MigrateError
+from migrate_tui.fsio import ENV_FILE_LIMIT, read_bytes_bounded
 
 Match = Callable[[Any], bool]
 """Picks an entry of a list (given the item) or of a mapping (given the key)."""
@@ -427,9 +428,10 @@ def _include_paths(pf: ParsedFile) -> list[str]:
 
 def _env_file_line(path: str, name: str) -> int | None:
     try:
-        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+        data = read_bytes_bounded(path, ENV_FILE_LIMIT)  # read by the loader: this is bounded
+    except (OSError, MigrateError):
         return None
+    lines = data.decode("utf-8", errors="replace").splitlines()
     pattern = re.compile(rf"^\s*(export\s+)?{re.escape(name)}\s*(=|$)")
     found = None
     for number, line in enumerate(lines, start=1):

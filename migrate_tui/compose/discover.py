@@ -73,10 +73,24 @@ def normalize_project_name(text: str) -> str:
     return "".join(re.findall(r"[a-z0-9_-]", text.lower())).lstrip("_-")
 
 
+def _present(path: Path) -> bool:
+    """Whether a compose file is there: anything that exists counts, as in Compose, so a
+    ``compose.yaml`` that is a folder or a pipe is reported by name when it is read, not
+    skipped in favour of "no compose file found" (a dangling link is nothing, as there)."""
+    return path.exists()
+
+
+def _env_file_present(path: Path) -> bool:
+    """Whether a default ``.env`` is there to read: a folder of that name (a virtualenv
+    made with ``python -m venv .env``) is not one, as in Compose; a pipe or a device is,
+    and reading it is a clear error."""
+    return path.exists() and not path.is_dir()
+
+
 def _find_upwards(start: Path, names: tuple[str, ...]) -> list[Path]:
     folder = start
     while True:
-        found = [folder / n for n in names if (folder / n).is_file()]
+        found = [folder / n for n in names if _present(folder / n)]
         if found:
             return found
         if folder.parent == folder:
@@ -99,7 +113,7 @@ def discover(options: LoadOptions) -> Discovery:
         target = (cwd / options.path)
         if target.is_dir():
             start = target
-        elif target.is_file():
+        elif _present(target):  # a file, or a pipe or device that reading reports
             files = [str(target), *files]
         else:
             raise DiscoveryError(
@@ -114,7 +128,7 @@ def discover(options: LoadOptions) -> Discovery:
     early_env = dict(environ)
     if not options.env_files and not files:
         dotenv = start / ".env"
-        if dotenv.is_file():
+        if _env_file_present(dotenv):
             for key, value in read_env_file(dotenv, early_env.get).items():
                 early_env.setdefault(key, value)
 
@@ -127,7 +141,7 @@ def discover(options: LoadOptions) -> Discovery:
     if files:
         paths = [Path(os.path.normpath((cwd / f).absolute())) for f in files]
         for p in paths:
-            if not p.is_file():
+            if not _present(p):
                 raise DiscoveryError(
                     f"compose file {p} not found",
                     location=Location(str(p)),
@@ -149,7 +163,7 @@ def discover(options: LoadOptions) -> Discovery:
             )
         paths = [found[0]]
         overrides = [found[0].parent / n for n in OVERRIDE_FILES
-                     if (found[0].parent / n).is_file()]
+                     if _present(found[0].parent / n)]
         if overrides:
             paths.append(overrides[0])
 
@@ -161,13 +175,13 @@ def discover(options: LoadOptions) -> Discovery:
     project_dir = Path(os.path.normpath(project_dir))
 
     env_files = [cwd / f for f in options.env_files]
-    if not env_files and (project_dir / ".env").is_file():
+    if not env_files and _env_file_present(project_dir / ".env"):
         env_files = [project_dir / ".env"]
     # Values hold a literal $ as $$, as env files and `docker compose config` write it.
     environment = {key: value.replace("$", "$$") for key, value in environ.items()}
     file_env: dict[str, str] = {}
     for env_file in env_files:
-        if not env_file.is_file():
+        if not env_file.exists():
             raise DiscoveryError(
                 f"env file {env_file} not found",
                 location=Location(str(env_file)),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from migrate_tui.compose.interpolate import substitute
 from migrate_tui.errors import EnvFileError, InterpolationError, Location
+from migrate_tui.fsio import ENV_FILE_LIMIT, read_text_bounded
 
 _KEY = re.compile(r"[A-Za-z_.\-\[\]0-9][A-Za-z0-9_.\-\[\]]*")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$$", "'": "'"}
@@ -205,7 +206,8 @@ def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location |
         EnvFileError: The file is missing or unreadable, or a line is malformed.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        # bounded, and a pipe or a device (env_file: /dev/zero) is an error, not a hang
+        text = read_text_bounded(path, ENV_FILE_LIMIT, error=EnvFileError)
     except FileNotFoundError:
         raise EnvFileError(
             f"env file {path} not found",
@@ -213,11 +215,7 @@ def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location |
             path=key_path,
             hint="create the file, fix the path, or mark it `required: false`",
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EnvFileError(
-            f"cannot read env file {path}: {exc}",
-            location=where or Location(str(path)),
-            path=key_path,
-            hint="check the file's permissions and that it is UTF-8 text",
-        ) from None
+    except EnvFileError as exc:
+        exc.path = exc.path or key_path
+        raise
     return parse_env_text(text, str(path), lookup)

@@ -69,7 +69,7 @@ def apply_include(
                     path=f"include[{i}]",
                     hint="remove the include that leads back to a file already included",
                 )
-            if not Path(f).is_file():
+            if not Path(f).exists():  # a folder or a pipe: reading it says what it is
                 raise IncludeError(
                     f"included file {f} not found",
                     location=where,
@@ -85,7 +85,7 @@ def apply_include(
         env_files = spec.get("env_file")
         if env_files is None:
             default = Path(project_dir) / ".env"
-            env_paths = [default] if default.is_file() else []
+            env_paths = [default] if default.exists() and not default.is_dir() else []
         else:
             listed = env_files if isinstance(env_files, list) else [env_files]
             env_paths = [Path(posixpath.normpath(posixpath.join(base_dir, str(e)))) for e in listed]

@@ -44,6 +44,7 @@ from migrate_tui.compose.parse import ParsedFile, parse_yaml
 from migrate_tui.compose.schema import validate
 from migrate_tui.compose.sources import SourceIndex
 from migrate_tui.errors import ComposeError, DiscoveryError, Location
+from migrate_tui.fsio import COMPOSE_FILE_LIMIT, read_text_bounded
 
 Warn = Callable[[str], None]
 
@@ -60,16 +61,9 @@ class _Files:
 
     def parse(self, path: str) -> ParsedFile:
         if path not in self.parsed:
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise
-            except (OSError, UnicodeDecodeError) as exc:
-                raise DiscoveryError(
-                    f"cannot read {path}: {exc}",
-                    location=Location(path),
-                    hint="check the file's permissions and that it is UTF-8 text",
-                ) from None
+            # a pipe, a device or a huge file is an error, never a hang (FileNotFoundError
+            # goes on: the caller says which reference was missing)
+            text = read_text_bounded(path, COMPOSE_FILE_LIMIT, error=DiscoveryError)
             parsed = parse_yaml(text, path)
             self.parsed[path] = parsed
             self.sources.add(parsed)
@@ -99,7 +93,7 @@ class _Files:
 
         def load_extended(path: str) -> tuple[dict[str, Any], ParsedFile, str]:
             if path not in extends_cache:
-                if not Path(path).is_file():
+                if not Path(path).exists():  # a pipe or device: reading it says so
                     raise FileNotFoundError(path)
                 folder = posixpath.dirname(path)
                 extends_cache[path] = (self.prepare(path, folder, env), self.parse(path), folder)

@@ -3,44 +3,35 @@
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 
 from migrate_tui.errors import Location, MigrateError
-from migrate_tui.progress.atomic import write_file
+from migrate_tui.fsio import write_text_safely
 
 
 def write_export(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``: atomically to a file, straight through to anything else.
+    """Write ``text`` to ``path``, a path the user named (``plan -o``, the TUI's export).
 
-    A regular file (or a symbolic link to one) is replaced at once, the same way the
-    progress file is saved. ``/dev/null`` or a named pipe is written through: replacing it
-    would put a plain file where the device or pipe was. ``/dev/stdout``, ``/dev/stderr``
-    and ``/dev/fd/N`` are written to the descriptor this process already has: reopened,
-    they would cut off, or replace, the file the shell sent the output to (``>> log.md``).
+    A regular file is replaced at once, the way the progress file is saved
+    (:func:`~migrate_tui.fsio.write_text_safely`); the path may be anywhere, since the user
+    named it. A symbolic link there is refused, not followed: a cloned repository may
+    commit ``MIGRATION_PLAN.md -> ~/.bashrc``, and the user names the path without looking
+    at what it is. ``/dev/null`` or a named pipe the user names is written through
+    (replacing it would put a plain file where the device or pipe was; a pipe nobody reads
+    is an error, not a hang). ``/dev/stdout``, ``/dev/stderr`` and ``/dev/fd/N`` are
+    written to the descriptor this process already has: reopened, they would cut off, or
+    replace, the file the shell sent the output to (``>> log.md``).
 
     Raises:
-        MigrateError: The folder is missing or not writable, or the path is a folder.
+        MigrateError: The folder is missing or not writable, the path is a folder, a
+            symbolic link, or a pipe nobody reads.
     """
-    data = text.encode("utf-8")
     descriptor = _descriptor(path)
     if descriptor is not None:
-        _write_to_descriptor(descriptor, data, path)
+        _write_to_descriptor(descriptor, text.encode("utf-8"), path)
         return
-    try:
-        try:
-            mode: int | None = path.stat().st_mode  # follows symbolic links
-        except FileNotFoundError:
-            mode = None
-        if mode is not None and not stat.S_ISREG(mode):
-            with open(path, "wb") as out:
-                out.write(data)
-        else:
-            write_file(path, data)
-    except OSError as exc:
-        raise _cannot_write(path, exc, "choose a folder that exists and that you can write to"
-                            ) from None
+    write_text_safely(path, text, allowed_root=None, user_named=True)
 
 
 _STANDARD = {"/dev/stdout": 1, "/dev/stderr": 2}

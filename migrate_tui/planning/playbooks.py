@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.errors import PlaybookError, ProblemList
+from migrate_tui.fsio import PLAYBOOK_FILE_LIMIT, read_text_bounded
 from migrate_tui.playbooks import playbooks_dir
 
 try:
@@ -177,7 +178,7 @@ def _safe_load(text: str) -> Any:
 
 def _read(path: Path) -> Any:
     try:
-        return _safe_load(path.read_text(encoding="utf-8"))
+        return _safe_load(read_text_bounded(path, PLAYBOOK_FILE_LIMIT, error=PlaybookError))
     except FileNotFoundError:
         raise PlaybookError(f"playbook {path} not found", hint="reinstall migrate-tui") from None
     except yaml.YAMLError as exc:
@@ -198,7 +199,8 @@ def _locate(path: Path, kp: tuple[str | int, ...]) -> Any:
     from migrate_tui.errors import Location, MigrateError
 
     try:
-        return parse_yaml(path.read_text(encoding="utf-8"), str(path)).locate(kp)
+        text = read_text_bounded(path, PLAYBOOK_FILE_LIMIT, error=PlaybookError)
+        return parse_yaml(text, str(path)).locate(kp)
     except (OSError, MigrateError):
         return Location(str(path))
 

@@ -8,6 +8,13 @@ setting) is stale and is dropped: the latest change wins, whichever session save
 Settings are handled as leaves, one per key path (``("team",)``, ``("answers",
 "servers")``, ``("overrides", "db", "class")``), each a value and the time it was set;
 the merge works on the same leaves.
+
+A time in the file later than now (more than :data:`CLOCK_SKEW` ahead) is not believed
+(:func:`believed`): it counts as no time at all, so it never makes a change stale and
+never wins a merge. Otherwise one ``changed_at = 2099-01-01T00:00:00Z``, typed by hand or
+committed on purpose, would drop every later change to that item until 2099. The time
+stays in the file until the item (or setting) is changed again;
+:func:`future_times` lists such times so that the commands can say so.
 """
 
 from __future__ import annotations
@@ -115,6 +122,46 @@ Change = SetStatus | SetAssignee | SetNote | SetSetting | SetOverride
 ItemChange = SetStatus | SetAssignee | SetNote
 
 
+# ---------------------------------------------------------------------- times
+
+
+CLOCK_SKEW = dt.timedelta(minutes=5)
+"""How far ahead of this machine's clock a recorded time is still believed: a teammate's
+clock may run a little fast; a time further ahead was not made by a clock at all."""
+
+
+def believed(when: dt.datetime | None, now: dt.datetime) -> dt.datetime | None:
+    """A recorded time, or None (never) when it lies more than :data:`CLOCK_SKEW` after
+    ``now``: such a time carries no weight against a real change."""
+    if when is not None and when > now + CLOCK_SKEW:
+        return None
+    return when
+
+
+def future_times(state: ProgressState, now: dt.datetime | None = None) -> list[str]:
+    """Key paths (``items."api.probes".changed_at``) of times not believed, in file order.
+
+    Args:
+        state: The state read from the file.
+        now: The current time (default: :func:`~migrate_tui.progress.model.utc_now`).
+    """
+    current = now or utc_now()
+    found = [
+        f'items."{item_id}".changed_at = {_stamp(item.changed_at)}'
+        for item_id, item in sorted(state.items.items())
+        if item.changed_at is not None and believed(item.changed_at, current) is None
+    ]
+    for path, (_, when) in sorted(setting_leaves(state.settings).items()):
+        if when is not None and believed(when, current) is None:
+            found.append(f"settings.changed_at.{'.'.join(path)} = {_stamp(when)}")
+    return found
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") \
+        + "Z"
+
+
 # ---------------------------------------------------------------------- settings as leaves
 
 
@@ -170,15 +217,24 @@ def _put(tree: dict[str, Any], path: SettingPath, value: Any) -> None:
 # ---------------------------------------------------------------------- applying
 
 
-def apply_changes(state: ProgressState, changes: Iterable[Change]) -> ProgressState:
+def apply_changes(
+    state: ProgressState, changes: Iterable[Change], *, now: dt.datetime | None = None,
+) -> ProgressState:
     """A state with the changes applied in order; stale changes are dropped.
 
     A change is stale when its item (or setting) was changed later than the change was
-    made. Ties apply, so several changes made in one second all land.
+    made. Ties apply, so several changes made in one second all land. A time in the
+    future (see :func:`believed`) makes nothing stale.
+
+    Args:
+        state: The state the changes apply to.
+        changes: The changes, in the order they were made.
+        now: The current time (default: :func:`~migrate_tui.progress.model.utc_now`).
 
     Raises:
         ProgressError: A change names an unknown setting or carries an invalid value.
     """
+    current = now or utc_now()
     items = dict(state.items)
     leaves = setting_leaves(state.settings)
     settings_changed = False
@@ -188,12 +244,13 @@ def apply_changes(state: ProgressState, changes: Iterable[Change]) -> ProgressSt
             if not change.item_id:
                 raise ProgressError("a checklist item id cannot be empty", path="items",
                                     hint="name the item, e.g. api.probes")
-            current = items.get(change.item_id, UNTOUCHED)
-            if current.changed_at is None or at >= current.changed_at:
-                items[change.item_id] = _changed_item(current, change, at)
+            item = items.get(change.item_id, UNTOUCHED)
+            last = believed(item.changed_at, current)
+            if last is None or at >= last:
+                items[change.item_id] = _changed_item(item, change, at)
             continue
         path, value = _setting_target(change)
-        _, when = leaves.get(path, (None, None))
+        when = believed(leaves.get(path, (None, None))[1], current)
         if when is None or at >= when:
             leaves[path] = (value, at)
             settings_changed = True

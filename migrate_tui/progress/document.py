@@ -52,6 +52,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from migrate_tui.errors import Location, ProgressError
+from migrate_tui.fsio import PROGRESS_FILE_LIMIT, decode_text, read_bytes_bounded
 from migrate_tui.progress.locate import key_lines, line_of
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.progress.problems import validation_problems
@@ -174,26 +175,17 @@ def _syntax_error(err: Exception, text: str, file: str) -> ProgressError:
 def read_state(path: Path) -> tuple[ProgressState, bytes | None]:
     """Read a progress file: the state and the exact bytes read (None if there is no file).
 
+    The file is read as an untrusted one (:func:`~migrate_tui.fsio.read_bytes_bounded`): a
+    symbolic link is refused (the store would not save through it either), so are a pipe,
+    a device, a folder and a file over :data:`~migrate_tui.fsio.PROGRESS_FILE_LIMIT`.
+
     Raises:
         ProgressError: The file cannot be read, is not UTF-8, not TOML, or not valid.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_bytes_bounded(path, PROGRESS_FILE_LIMIT, follow_links=False,
+                                 error=ProgressError)
     except FileNotFoundError:
         return ProgressState(), None
-    except OSError as err:
-        raise ProgressError(
-            f"cannot read the progress file: {err.strerror}",
-            location=Location(str(path)),
-            hint="check the path and its permissions",
-        ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise ProgressError(
-            "the progress file is not UTF-8 text",
-            location=Location(str(path), line),
-            hint="save it as UTF-8",
-        ) from None
+    text = decode_text(raw, str(path), error=ProgressError)
     return parse_state(text, str(path)), raw

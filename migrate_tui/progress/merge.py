@@ -13,7 +13,9 @@ Rules, item by item and setting by setting:
 - a setting both sides changed comes from the side that changed it last
   (``settings.changed_at``); for ``team`` both sides' additions and removals are kept;
 - equal times are broken by comparing the values, so the merge gives the same result
-  whichever side is "ours".
+  whichever side is "ours";
+- a time in the future (more than :data:`~migrate_tui.progress.changes.CLOCK_SKEW`
+  ahead of now) counts as no time: a real change on the other side wins over it.
 """
 
 from __future__ import annotations
@@ -27,10 +29,17 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from migrate_tui.errors import ProgressError
-from migrate_tui.progress.atomic import write_file
-from migrate_tui.progress.changes import Leaf, SettingPath, setting_leaves, settings_from_leaves
+from migrate_tui.fsio import write_bytes_safely
+from migrate_tui.progress.changes import (
+    Leaf,
+    SettingPath,
+    believed,
+    future_times,
+    setting_leaves,
+    settings_from_leaves,
+)
 from migrate_tui.progress.document import DEFAULT_NAME, dumps_state, header_name, read_state
-from migrate_tui.progress.model import UNTOUCHED, ItemState, ProgressState, Settings
+from migrate_tui.progress.model import UNTOUCHED, ItemState, ProgressState, Settings, utc_now
 
 T = TypeVar("T")
 _NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -50,22 +59,31 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def _later(ours: tuple[dt.datetime | None, Any], theirs: tuple[dt.datetime | None, Any]) -> bool:
-    """Whether ``theirs`` (time, value) wins over ``ours``: later, or equal and greater."""
-    key_o = (ours[0] or _NEVER, _canonical(ours[1]))
-    key_t = (theirs[0] or _NEVER, _canonical(theirs[1]))
+def _later(
+    ours: tuple[dt.datetime | None, Any], theirs: tuple[dt.datetime | None, Any],
+    now: dt.datetime,
+) -> bool:
+    """Whether ``theirs`` (time, value) wins over ``ours``: later, or equal and greater.
+
+    A time in the future is not believed: it counts as never.
+    """
+    key_o = (believed(ours[0], now) or _NEVER, _canonical(ours[1]))
+    key_t = (believed(theirs[0], now) or _NEVER, _canonical(theirs[1]))
     return key_t > key_o
 
 
-def merge_item(base: ItemState, ours: ItemState, theirs: ItemState) -> ItemState:
+def merge_item(
+    base: ItemState, ours: ItemState, theirs: ItemState, *, now: dt.datetime | None = None,
+) -> ItemState:
     """One item, merged field by field (see the module's rules)."""
     if ours == theirs or theirs == base:
         return ours
     if ours == base:
         return theirs
     dumped = [s.model_dump(mode="json") for s in (base, ours, theirs)]
-    winner = theirs if _later((ours.changed_at, dumped[1]), (theirs.changed_at, dumped[2])) \
-        else ours
+    current = now or utc_now()
+    winner = theirs if _later((ours.changed_at, dumped[1]), (theirs.changed_at, dumped[2]),
+                              current) else ours
     merged = {
         name: _three_way(
             getattr(base, name), getattr(ours, name), getattr(theirs, name),
@@ -83,10 +101,12 @@ def _merge_team(base: Any, first: Any, second: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in (*f, *s) if name not in removed))
 
 
-def _merge_leaf(path: SettingPath, base: Leaf, ours: Leaf, theirs: Leaf) -> Leaf:
+def _merge_leaf(
+    path: SettingPath, base: Leaf, ours: Leaf, theirs: Leaf, now: dt.datetime,
+) -> Leaf:
     def pick() -> Leaf:
-        winner, loser = (theirs, ours) if _later((ours[1], ours[0]), (theirs[1], theirs[0])) \
-            else (ours, theirs)
+        later = _later((ours[1], ours[0]), (theirs[1], theirs[0]), now)
+        winner, loser = (theirs, ours) if later else (ours, theirs)
         if path == ("team",):
             return _merge_team(base[0], winner[0], loser[0]) or None, winner[1]
         return winner
@@ -94,40 +114,50 @@ def _merge_leaf(path: SettingPath, base: Leaf, ours: Leaf, theirs: Leaf) -> Leaf
     return _three_way(base, ours, theirs, pick)
 
 
-def merge_settings(base: Settings, ours: Settings, theirs: Settings) -> Settings:
+def merge_settings(
+    base: Settings, ours: Settings, theirs: Settings, *, now: dt.datetime | None = None,
+) -> Settings:
     """The settings, merged leaf by leaf (see the module's rules)."""
     if ours == theirs or theirs == base:
         return ours
     if ours == base:
         return theirs
+    current = now or utc_now()
     leaves = [setting_leaves(s) for s in (base, ours, theirs)]
     merged: dict[SettingPath, Leaf] = {}
     for path in sorted({p for side in leaves for p in side}):
         b, o, t = (side.get(path, (None, None)) for side in leaves)
-        merged[path] = _merge_leaf(path, b, o, t)
+        merged[path] = _merge_leaf(path, b, o, t, current)
     return settings_from_leaves(merged)
 
 
-def merge_states(base: ProgressState, ours: ProgressState, theirs: ProgressState) -> ProgressState:
+def merge_states(
+    base: ProgressState, ours: ProgressState, theirs: ProgressState, *,
+    now: dt.datetime | None = None,
+) -> ProgressState:
     """Merge two progress states that both started from ``base``.
 
     Args:
         base: The common ancestor (an empty state if there is none).
         ours: One side.
         theirs: The other side.
+        now: The current time, against which times in the future are told (default:
+            :func:`~migrate_tui.progress.model.utc_now`).
 
     Returns:
         The union of both sides' changes; where both changed the same thing, the later
         change.
     """
+    current = now or utc_now()
     items: dict[str, ItemState] = {}
     for item_id in sorted({*base.items, *ours.items, *theirs.items}):
-        merged = merge_item(base.item(item_id), ours.item(item_id), theirs.item(item_id))
+        merged = merge_item(base.item(item_id), ours.item(item_id), theirs.item(item_id),
+                            now=current)
         if merged != UNTOUCHED:
             items[item_id] = merged
     return ProgressState.model_validate({
         "schema": ours.schema_version,
-        "settings": merge_settings(base.settings, ours.settings, theirs.settings),
+        "settings": merge_settings(base.settings, ours.settings, theirs.settings, now=current),
         "items": items,
     })
 
@@ -144,7 +174,8 @@ def merge_driver(
     Reads the three versions git hands over, merges them with :func:`merge_states` and
     writes the result into ``ours_path`` (git's ``%A``), which git then takes as the
     merged file. A missing or empty base (the file was added on both branches) is an
-    empty state.
+    empty state. A time in the future on either side counts as no time (see
+    :func:`merge_states`) and is named on ``stderr``, which git shows.
 
     Args:
         base_path: The common ancestor's version (``%O``).
@@ -159,10 +190,17 @@ def merge_driver(
     err_out = stderr if stderr is not None else sys.stderr
     ours_file = Path(ours_path)
     try:
-        states = [read_state(Path(p))[0] for p in (base_path, ours_path, theirs_path)]
-        name = header_name(ours_file.read_text(encoding="utf-8")) or DEFAULT_NAME
-        merged = merge_states(*states)
-        write_file(ours_file, dumps_state(merged, name).encode("utf-8"))
+        read = [read_state(Path(p)) for p in (base_path, ours_path, theirs_path)]
+        ours_raw = read[1][1]
+        name = (header_name(ours_raw.decode("utf-8")) if ours_raw else None) or DEFAULT_NAME
+        merged = merge_states(*(state for state, _ in read))
+        ignored = dict.fromkeys([*future_times(read[1][0]), *future_times(read[2][0])])
+        for where in ignored:
+            print(f"migrate-tui merge-driver: {where} is in the future: it counted as no "
+                  "time in the merge (a real change wins over it)", file=err_out)
+        # git names %A (a file it made in the work tree): written like a path the user named
+        write_bytes_safely(ours_file, dumps_state(merged, name).encode("utf-8"),
+                           allowed_root=None, user_named=True, error=ProgressError)
     except ProgressError as err:
         print(f"migrate-tui merge-driver: cannot merge the progress file:\n{err.render()}",
               file=err_out)

@@ -14,6 +14,14 @@ A save (:meth:`ProgressStore.apply`) goes:
    folder.
 
 A crash at any point leaves the old file or the new one, whole.
+
+The project is a cloned repository, so none of the three files is trusted
+(:mod:`migrate_tui.fsio`): a symbolic link at ``migration.toml``, its ``.bak`` or its
+``.lock`` is refused, never followed (a committed ``migration.toml.bak -> ~/.bashrc``
+would otherwise get the file's text on the first save), a pipe or a device is refused
+without blocking, and the file is read up to
+:data:`~migrate_tui.fsio.PROGRESS_FILE_LIMIT`. A progress file the user did not name
+(``--state``) must also stay inside the project folder.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from migrate_tui.errors import Location, ProgressError
-from migrate_tui.progress.atomic import link_target, temp_files, write_file
+from migrate_tui.fsio import open_lock_file, refuse_link, temp_files, write_bytes_safely
 from migrate_tui.progress.changes import Change, apply_changes
 from migrate_tui.progress.document import DEFAULT_NAME, dumps_state, read_state
 from migrate_tui.progress.merge import merge_states
@@ -67,16 +75,20 @@ class ProgressStore:
 
     Args:
         path: The progress file (``migration.toml``); it need not exist yet.
+        allowed_root: The project folder the file was found in, which it (and its backup
+            and lock) must not leave; None when the user named the file (``--state``).
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, allowed_root: str | os.PathLike[str] | None = None,
+    ) -> None:
         """Name the file; nothing is read until :meth:`load` or :meth:`apply`.
 
-        A symbolic link (``migration.toml -> ../shared/migration.toml``) stands for the file
-        it points at: the lock, the backup and the saves are beside that file, so every
-        checkout that links to it locks the same lock.
+        A symbolic link at the path is refused when the file is read or saved, not followed:
+        give the file it points at with ``--state`` instead.
         """
-        self.path = link_target(Path(path))
+        self.path = Path(os.path.abspath(path))
+        self.allowed_root = allowed_root
         self._base: ProgressState | None = None
 
     @property
@@ -107,6 +119,7 @@ class ProgressStore:
                 is), a change is invalid, the lock cannot be had, or the file cannot be
                 written.
         """
+        refuse_link(self.path, error=ProgressError)
         with self._locked():
             disk, raw = read_state(self.path)
             base = self._base if self._base is not None else disk
@@ -115,24 +128,26 @@ class ProgressStore:
             try:
                 for stray in temp_files(self.path) + temp_files(self.backup_path):
                     stray.unlink(missing_ok=True)
-                if state != disk:
-                    if raw is not None:
-                        write_file(self.backup_path, raw)
-                    write_file(self.path, data)
             except OSError as err:
                 raise self._os_error("cannot save the progress file", err) from None
+            if state != disk:
+                if raw is not None:
+                    self._write(self.backup_path, raw)
+                self._write(self.path, data)
             self._base = state
             return state
 
     save = apply
     """Another name for :meth:`apply`."""
 
+    def _write(self, path: Path, data: bytes) -> None:
+        write_bytes_safely(path, data, allowed_root=self.allowed_root,
+                           user_named=self.allowed_root is None, error=ProgressError)
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as err:
-            raise self._os_error("cannot create the lock file", err) from None
+        fd = open_lock_file(self.lock_path, allowed_root=self.allowed_root,
+                            user_named=self.allowed_root is None, error=ProgressError)
         try:
             try:
                 _lock(fd)  # waits for another session's save (milliseconds)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from migrate_tui.errors import DiscoveryError
+from migrate_tui.errors import DiscoveryError, EnvFileError
 from tests.compose.conftest import load, service, write_files
 
 WEB = "services:\n  web:\n    image: {image}\n"
@@ -146,3 +147,35 @@ def test_a_missing_env_file_flag_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DiscoveryError) as caught:
         load(tmp_path, env_files=("nope.env",))
     assert caught.value.file == str(tmp_path / "nope.env")
+
+
+def test_a_compose_yaml_that_is_a_folder_is_named_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").mkdir()  # as Compose: found, then "is a directory"
+    write_files(tmp_path, {"docker-compose.yml": WEB.format(image="nginx")})
+    with pytest.raises(DiscoveryError) as caught:
+        load(tmp_path)
+    message = caught.value.render()
+    assert "compose.yaml" in message and "a folder" in message
+    assert "no compose file found" not in message
+
+
+def test_a_compose_file_named_with_f_that_is_a_folder_says_so(tmp_path: Path) -> None:
+    (tmp_path / "conf.yaml").mkdir()
+    with pytest.raises(DiscoveryError) as caught:
+        load(tmp_path, files=("conf.yaml",))
+    assert "a folder" in caught.value.message and "not found" not in caught.value.message
+
+
+def test_a_dotenv_folder_is_not_an_env_file(tmp_path: Path) -> None:
+    write_files(tmp_path, {"compose.yaml": WEB.format(image="${IMAGE:-nginx}")})
+    (tmp_path / ".env").mkdir()  # python -m venv .env: Compose ignores it too
+    assert service(load(tmp_path), "web")["image"] == "nginx"
+
+
+def test_a_dotenv_pipe_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    write_files(tmp_path, {"compose.yaml": WEB.format(image="nginx")})
+    os.mkfifo(tmp_path / ".env")
+    with pytest.raises(EnvFileError) as caught:
+        load(tmp_path)
+    assert "named pipe" in caught.value.message
+    assert caught.value.file == str(tmp_path / ".env")

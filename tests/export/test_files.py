@@ -23,23 +23,47 @@ def test_a_file_is_replaced_with_the_new_text(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["plan.md"]  # no temporary file left
 
 
-def test_a_link_to_a_file_stays_a_link_and_its_file_gets_the_text(tmp_path: Path) -> None:
-    real = tmp_path / "docs" / "plan.md"
+def test_a_link_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
+    real = tmp_path / "home" / ".bashrc"  # a committed MIGRATION_PLAN.md -> ~/.bashrc
     real.parent.mkdir()
     real.write_text("old\n")
-    link = tmp_path / "PLAN.md"
+    link = tmp_path / "MIGRATION_PLAN.md"
     link.symlink_to(real)
-    write_export(link, "# new\n")
-    assert link.is_symlink()
-    assert real.read_text() == "# new\n"
+    with pytest.raises(MigrateError) as caught:
+        write_export(link, "# new\n")
+    assert "symbolic link" in caught.value.message and caught.value.hint
+    assert caught.value.file == str(link)
+    assert link.is_symlink() and real.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["MIGRATION_PLAN.md", "home"]
 
 
-def test_a_link_to_dev_null_stays_a_link_to_the_device(tmp_path: Path) -> None:
-    link = tmp_path / "discard.md"
-    link.symlink_to(os.devnull)
-    write_export(link, "# plan\n")
-    assert link.is_symlink()
-    assert stat.S_ISCHR(os.stat(link).st_mode)
+def test_a_dangling_link_creates_nothing(tmp_path: Path) -> None:
+    link = tmp_path / "MIGRATION_PLAN.md"
+    link.symlink_to(tmp_path / "elsewhere" / "planted.md")
+    (tmp_path / "elsewhere").mkdir()
+    with pytest.raises(MigrateError):
+        write_export(link, "# new\n")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_dev_null_named_by_the_user_is_written_through(tmp_path: Path) -> None:
+    write_export(Path(os.devnull), "# plan\n")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_a_file_outside_any_project_may_be_named(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "plan.md"
+    target.parent.mkdir(parents=True)
+    write_export(target, "# plan\n")
+    assert target.read_text() == "# plan\n"
+
+
+def test_the_mode_of_the_replaced_file_is_kept(tmp_path: Path) -> None:
+    target = tmp_path / "plan.md"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    write_export(target, "# new\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
 def test_a_named_pipe_gets_the_text_and_stays_a_pipe(tmp_path: Path) -> None:
@@ -52,6 +76,17 @@ def test_a_named_pipe_gets_the_text_and_stays_a_pipe(tmp_path: Path) -> None:
     reader.join(timeout=10)
     assert received == [b"# plan\n"]
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+
+
+def test_a_named_pipe_nobody_reads_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("migrate_tui.fsio.PIPE_READER_WAIT", 0.2)
+    pipe = tmp_path / "plan.fifo"
+    os.mkfifo(pipe)
+    with pytest.raises(MigrateError) as caught:
+        write_export(pipe, "# plan\n")
+    assert "named pipe" in caught.value.message
 
 
 def test_a_folder_is_refused_with_its_name(tmp_path: Path) -> None:

@@ -73,6 +73,28 @@ def test_a_stale_setting_change_is_dropped() -> None:
     assert state.settings.focus == 0.8
 
 
+def test_a_time_in_the_future_does_not_make_later_changes_stale() -> None:
+    future = at(0).replace(year=2099)
+    state = apply_changes(ProgressState(), [
+        SetStatus("a", "blocked", "eve", future), SetSetting("focus", 0.9, "eve", future),
+    ])
+    now = at(60)
+    state = apply_changes(state, [
+        SetStatus("a", "done", "ana", at(30)), SetSetting("focus", 0.2, "ana", at(30)),
+    ], now=now)
+    item = state.item("a")
+    assert (item.status, item.changed_by, item.changed_at) == ("done", "ana", at(30))
+    assert state.settings.focus == 0.2
+
+
+def test_a_time_within_the_clock_skew_still_makes_older_changes_stale() -> None:
+    now = at(60)
+    fast = now + dt.timedelta(minutes=4)  # a teammate's clock a few minutes fast
+    state = apply_changes(ProgressState(), [SetStatus("a", "blocked", "bo", fast)])
+    state = apply_changes(state, [SetStatus("a", "done", "ana", now)], now=now)
+    assert state.item("a").status == "blocked"
+
+
 @pytest.mark.parametrize(("change", "words"), [
     (SetSetting("focus", 1.5, "ana", at(1)), "settings.focus"),
     (SetSetting("team_size", "four", "ana", at(1)), "settings.team_size"),

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from migrate_tui.fsio import temp_files
 from migrate_tui.progress import ProgressState, ProgressStore, SetNote, parse_state
-from migrate_tui.progress.atomic import temp_files
 from tests.progress.helpers import T0
 
 ITEMS = ("loop.a", "loop.b", "loop.c")
@@ -133,9 +133,9 @@ def test_killed_at_each_step_of_a_save(tmp_path: Path, crash_at: int) -> None:
             count()
             real_fsync(fd)
 
-        def replace(src: str, dst: str) -> None:
+        def replace(src: str, dst: str, **dir_fds: int) -> None:
             count()
-            real_replace(src, dst)
+            real_replace(src, dst, **dir_fds)
 
         os.fsync, os.replace = fsync, replace  # type: ignore[assignment]
 

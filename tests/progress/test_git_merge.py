@@ -118,6 +118,28 @@ def test_branches_merge_into_the_union_latest_wins(tmp_path: Path) -> None:
     assert state.settings.answers.servers == 3
 
 
+def test_a_branch_that_dated_an_item_2099_does_not_win_the_merge(tmp_path: Path) -> None:
+    repo, store = _repo(tmp_path, driver=True)
+    _git(repo, "branch", "eve-work")
+    _git(repo, "branch", "bo-work")
+    _commit_on(repo, "eve-work", store, [
+        SetStatus("api.probes", "blocked", "eve", at(0).replace(year=2099)),
+        SetSetting("focus", 0.9, "eve", at(0).replace(year=2099)),
+    ])
+    _commit_on(repo, "bo-work", store, [
+        SetStatus("api.probes", "done", "bo", at(20)),
+        SetSetting("focus", 0.25, "bo", at(21)),
+    ])
+    _git(repo, "checkout", "-q", "eve-work")
+    merge = _git(repo, "merge", "--no-edit", "bo-work", check=False)
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+    state = ProgressStore(repo / "migration.toml").load()
+    item = state.item("api.probes")
+    assert (item.status, item.changed_by) == ("done", "bo")
+    assert state.settings.focus == 0.25
+    assert "settings.changed_at.focus = 2099-03-01T09:00:00Z is in the future" in merge.stderr
+
+
 def test_without_the_driver_different_existing_items_still_merge_as_text(
     tmp_path: Path,
 ) -> None:

@@ -14,6 +14,7 @@ from migrate_tui.progress import (
     apply_changes,
     merge_states,
 )
+from migrate_tui.progress.changes import CLOCK_SKEW, future_times
 from tests.progress.helpers import at
 from tests.progress.strategies import changes
 
@@ -100,3 +101,39 @@ def test_team_merge_does_not_depend_on_the_side() -> None:
     merged = merge_states(base, ours, theirs)
     assert merged == merge_states(base, theirs, ours)
     assert merged.settings.team == ("d", "c")
+
+
+# ------------------------------------------------------------- a time in the future
+
+FUTURE = apply_changes(BASE, [SetStatus("shared", "blocked", "eve", at(0).replace(year=2099))])
+NOW = at(60)
+
+
+def test_a_time_in_the_future_does_not_win_over_a_later_real_change() -> None:
+    real = apply_changes(BASE, [SetStatus("shared", "done", "bo", at(30))], now=NOW)
+    for ours, theirs in ((FUTURE, real), (real, FUTURE)):
+        item = merge_states(BASE, ours, theirs, now=NOW).item("shared")
+        assert (item.status, item.changed_by) == ("done", "bo")
+
+
+def test_a_time_a_little_ahead_is_a_fast_clock_and_is_believed() -> None:
+    fast = apply_changes(BASE, [SetStatus("shared", "blocked", "ana", NOW + CLOCK_SKEW)])
+    real = apply_changes(BASE, [SetStatus("shared", "done", "bo", NOW)], now=NOW)
+    assert merge_states(BASE, fast, real, now=NOW).item("shared").status == "blocked"
+    assert merge_states(BASE, real, fast, now=NOW).item("shared").status == "blocked"
+
+
+def test_a_setting_set_in_the_future_loses_to_a_real_one() -> None:
+    future = apply_changes(BASE, [SetSetting("focus", 0.9, "eve", at(0).replace(year=2099))])
+    real = apply_changes(BASE, [SetSetting("focus", 0.25, "bo", at(30))], now=NOW)
+    for ours, theirs in ((future, real), (real, future)):
+        assert merge_states(BASE, ours, theirs, now=NOW).settings.focus == 0.25
+
+
+def test_a_time_in_the_future_is_listed_with_its_key_path() -> None:
+    state = apply_changes(FUTURE, [SetSetting("focus", 0.9, "eve", at(0).replace(year=2099))])
+    assert future_times(state, NOW) == [
+        'items."shared".changed_at = 2099-03-01T09:00:00Z',
+        "settings.changed_at.focus = 2099-03-01T09:00:00Z",
+    ]
+    assert future_times(BASE, NOW) == []

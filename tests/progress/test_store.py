@@ -99,7 +99,7 @@ def test_the_file_keeps_its_permissions_and_strays_are_swept(tmp_path: Path) -> 
     assert not stray.exists()
 
 
-def test_a_linked_progress_file_is_saved_locked_and_backed_up_beside_its_target(
+def test_a_linked_progress_file_is_refused_and_the_file_it_names_is_used_instead(
     tmp_path: Path,
 ) -> None:
     shared = tmp_path / "shared"
@@ -108,17 +108,61 @@ def test_a_linked_progress_file_is_saved_locked_and_backed_up_beside_its_target(
     checkout.mkdir()
     link = checkout / "migration.toml"
     link.symlink_to(Path("..") / "shared" / "migration.toml")  # relative, another folder
-    stray = shared / ".migration.toml.abc123.tmp"
-    stray.write_text("half a file")
-    one, other = ProgressStore(link), ProgressStore(shared / "migration.toml")
-    assert one.lock_path == other.lock_path  # both sessions lock the same lock
-    one.apply([SetStatus("a", "doing", "ana", at(1))])
-    one.apply([SetStatus("a", "done", "ana", at(2))])
-    assert link.is_symlink()
-    assert other.load().item("a").status == "done"
+    linked = ProgressStore(link, allowed_root=checkout)
+    for attempt in (linked.load, lambda: linked.apply([SetStatus("a", "done", "ana", at(1))])):
+        with pytest.raises(ProgressError) as caught:
+            attempt()
+        assert "symbolic link" in caught.value.message and "--state" in (caught.value.hint or "")
     assert sorted(p.name for p in checkout.iterdir()) == ["migration.toml"]
-    assert (shared / "migration.toml.bak").exists()
-    assert not stray.exists()
+    assert list(shared.iterdir()) == []  # not created through the link, no lock beside it
+    named = ProgressStore(shared / "migration.toml")  # --state ../shared/migration.toml
+    named.apply([SetStatus("a", "done", "ana", at(1))])
+    assert named.load().item("a").status == "done"
+
+
+@pytest.mark.parametrize("name", ["migration.toml.bak", "migration.toml.lock"])
+def test_a_link_beside_the_file_fails_the_save_and_writes_nothing_through_it(
+    tmp_path: Path, name: str,
+) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    store = ProgressStore(project / "migration.toml", allowed_root=project)
+    store.apply([SetStatus("a", "doing", "ana", at(1))])
+    before = (project / "migration.toml").read_text()
+    (project / name).unlink(missing_ok=True)
+    (project / name).symlink_to(victim)
+    with pytest.raises(ProgressError) as caught:
+        store.apply([SetStatus("a", "done", "ana", at(2))])
+    assert caught.value.file == str(project / name)
+    assert victim.read_text() == "mine\n"
+    assert (project / "migration.toml").read_text() == before
+
+
+def test_a_progress_file_whose_folder_leads_out_of_the_project_is_refused(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "state").symlink_to(outside)
+    store = ProgressStore(project / "state" / "migration.toml", allowed_root=project)
+    with pytest.raises(ProgressError) as caught:
+        store.apply([SetStatus("a", "done", "ana", at(1))])
+    assert "outside the project" in caught.value.message
+    assert list(outside.iterdir()) == []
+
+
+def test_a_saved_time_in_the_future_does_not_swallow_the_next_save(tmp_path: Path) -> None:
+    path = tmp_path / "migration.toml"
+    path.write_text('schema = 1\n\n[items."a"]\nstatus = "blocked"\n'
+                    "changed_at = 2099-01-01T00:00:00Z\n")
+    store = ProgressStore(path)
+    store.load()
+    store.apply([SetStatus("a", "done", "ana")])  # now
+    assert ProgressStore(path).load().item("a").status == "done"
 
 
 def test_a_missing_folder_is_a_progress_error(tmp_path: Path) -> None:
