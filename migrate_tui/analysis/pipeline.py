@@ -32,9 +32,9 @@ from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
 from migrate_tui.analysis.graph import build_edges, start_order
 from migrate_tui.analysis.model import Analysis, new_service_analysis
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
+from migrate_tui.gc_pause import gc_paused
 
 
 def _ports(svc: Service, catalogue_ports: list[int]) -> tuple[int, ...]:

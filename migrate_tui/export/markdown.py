@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.export.condensed import (
     SHORTENINGS,
     Shortening,
@@ -60,6 +59,7 @@ from migrate_tui.export.markdown_text import ids_as_they_are as _as_they_are
 from migrate_tui.export.markdown_text import plural as _n
 from migrate_tui.export.markdown_text import relative as _relative
 from migrate_tui.export.markdown_text import weeks as _w
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import CostComparison
 from migrate_tui.planning.plan import PhasePlan, Plan, Task
 from migrate_tui.text import last_week, week_range

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from migrate_tui.analysis.model import Analysis
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.plan import (
     FindingFacts,
     ItemProgress,

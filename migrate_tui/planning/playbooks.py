@@ -14,8 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.errors import PlaybookError, ProblemList
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.playbooks import playbooks_dir
 
 try:
