@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar, cast
+from typing import Literal, ParamSpec, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 _FROZEN = ConfigDict(frozen=True)
 _P = ParamSpec("_P")
@@ -164,15 +161,6 @@ class Analysis(BaseModel):
     """Each a path starting at its smallest name (the edge back to it implied)."""
     findings: tuple[Finding, ...]
     """Most severe first."""
-
-    def graph(self) -> nx.DiGraph:
-        """The dependency graph: a node per service, an edge per needing pair.
-
-        Each edge carries ``kinds`` (sorted) and ``edges`` (the :class:`Edge` models).
-        """
-        from migrate_tui.analysis.graph import dependency_graph
-
-        return dependency_graph(self.services, self.edges)
 
     def findings_for(self, service: str) -> list[Finding]:
         """The findings of one service, most severe first."""
