@@ -33,8 +33,12 @@ class ImageEntry(BaseModel):
     """One piece of software the classifier knows by its image."""
 
     model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """What the software is to the code (``postgresql``): lowercase letters, digits and
+    dashes, the key of its data sub-plan in ``plan/engines.yaml``. Unlike the name, it never
+    changes."""
     name: str
-    """What the software is, as people call it (``PostgreSQL``)."""
+    """What the software is, as people call it (``PostgreSQL``): shown, never looked up."""
     category: Category
     """What it does."""
     state: State
@@ -109,6 +113,15 @@ class Heuristics(BaseModel):
 class _ImagesFile(BaseModel):
     model_config = _STRICT
     images: list[ImageEntry]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> _ImagesFile:
+        seen: set[str] = set()
+        for entry in self.images:
+            if entry.id in seen:
+                raise ValueError(f"two entries have the id {entry.id!r}: give each its own")
+            seen.add(entry.id)
+        return self
 
 
 class _DevOnlyFile(BaseModel):
@@ -263,6 +276,11 @@ class Catalogue(BaseModel):
             for name in entry.names:
                 by_name.setdefault(name, entry)
         return by_name
+
+    @cached_property
+    def by_id(self) -> dict[str, ImageEntry]:
+        """Every entry by its id."""
+        return {entry.id: entry for entry in self.images}
 
     def match_name(self, service: str) -> ImageEntry | None:
         """The entry a service's name suggests (``postgres``, ``redis-2``), or None."""

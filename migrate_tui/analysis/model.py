@@ -28,7 +28,13 @@ def builder(model: Callable[_P, _M]) -> Callable[_P, _M]:
 
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low", "info")
-"""Severities, most urgent first."""
+"""Severities, most urgent first: the one order every list, count and export follows."""
+_SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def severity_rank(severity: str) -> int:
+    """The place of a severity in :data:`SEVERITIES` (0 most urgent); an unknown one last."""
+    return _SEVERITY_RANK.get(severity, len(SEVERITIES))
 
 ServiceClass = Literal["stateful", "stateless"]
 ServiceKind = Literal["service", "job", "dev-only"]
@@ -112,6 +118,9 @@ class ServiceAnalysis(BaseModel):
     software: str | None = None
     """The catalogue's name for what it runs (``PostgreSQL``), when it knows it; None for a
     job or a dev tool, whatever image it runs."""
+    engine: str | None = None
+    """The catalogue's id for what it runs (``postgresql``), None where ``software`` is: the
+    key of its data sub-plan."""
     category: str | None = None
     """The catalogue's category (``database``, ``queue``...), when it knows it."""
     ports: tuple[int, ...] = ()

@@ -137,6 +137,7 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
             kind_reasons=tuple(c.kind_reasons), confidence=c.confidence, overridden=c.overridden,
             wave=wave_of.get(name, 0), image=svc.image,
             software=entry.name if entry else None,
+            engine=entry.id if entry else None,
             category=entry.category if entry else None,
             ports=_ports(svc, entry.ports if entry else []),
             active=name in project.services, profiles=tuple(svc.profiles),

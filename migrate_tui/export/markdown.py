@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from migrate_tui.analysis.model import SEVERITIES
 from migrate_tui.export.condensed import (
     SHORTENINGS,
     Shortening,
@@ -271,9 +272,8 @@ def _day_before(iso: str) -> str:
 
 
 def _finding_counts(findings: list[dict[str, Any]]) -> str:
-    order = ["high", "medium", "low", "info"]
-    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in order}
-    return ", ".join(f"{counts[s]} {s}" for s in order)
+    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITIES}
+    return ", ".join(f"{counts[s]} {s}" for s in SEVERITIES)
 
 
 def _decision(plan: Plan) -> list[str]:

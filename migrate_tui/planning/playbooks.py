@@ -8,12 +8,15 @@ problem names the file, the item and the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from migrate_tui.analysis.catalogue import load_catalogue
 from migrate_tui.errors import PlaybookError, ProblemList
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.playbooks import playbooks_dir
@@ -240,6 +243,18 @@ def _items(
     return items, problems
 
 
+def _unknown_engine(path: Path, name: str, ids: Iterable[str]) -> PlaybookError:
+    """An engine sub-plan keyed by no catalogue id: no service would ever get it."""
+    close = get_close_matches(name, list(ids), n=3)
+    return PlaybookError(
+        f"engines.{name}: no entry of the image catalogue has the id {name!r}, so no "
+        "service would get this sub-plan",
+        location=_locate(path, ("engines", name)), path=f"engines.{name}",
+        hint=(f"did you mean {' or '.join(close)}? " if close else "")
+        + "key each engine by the `id` of its entry in catalogue/stateful_images.yaml",
+    )
+
+
 def _merge_items(ours: list[Any], theirs: list[Any]) -> list[Any]:
     by_id = {i.id: i for i in ours}
     order = [i.id for i in ours]
@@ -274,6 +289,7 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
     estimates: dict[str, Any] = {}
     decision: dict[str, Any] = {}
     finding_tasks: dict[str, FindingTask] = {}
+    catalogue_ids = load_catalogue().by_id
     for folder in folders:
         first = folder == folders[0]
 
@@ -315,6 +331,8 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
                     continue
                 if name == "default":
                     default_engine = engine
+                elif name not in catalogue_ids:
+                    problems.append(_unknown_engine(path, name, catalogue_ids))
                 else:
                     engines[name] = engine
         if path := present("estimates.yaml"):
