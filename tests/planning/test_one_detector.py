@@ -83,7 +83,7 @@ def _renamed(catalogue: Catalogue, engine: str, name: str) -> Catalogue:
     images = [e.model_copy(update={"name": name}) if e.id == engine else e
               for e in catalogue.images]
     return Catalogue(images=images, dev_only=catalogue.dev_only,
-                     heuristics=catalogue.heuristics)
+                     heuristics=catalogue.heuristics, weights=catalogue.weights)
 
 
 @pytest.mark.parametrize("name", ["PostgreSQL", "PostgreSQL Database Server",
