@@ -16,8 +16,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TypeVar
 
-from migrate_tui.compose.gc_pause import gc_pause
 from migrate_tui.errors import MigrateError
+from migrate_tui.gc_pause import gc_pause
 
 EXIT_USAGE = 2
 
@@ -217,7 +217,7 @@ def _color() -> bool:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    from migrate_tui.analysis.cli_command import run_analyze
+    from migrate_tui.export.analyze import run_analyze
 
     sys.stdout.write(run_analyze(_load(args), args.format, _color()))
     return 0

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migrate_tui.compose.parse import ParsedFile, format_path, parse_yaml
 from migrate_tui.errors import Location, PlaybookError, YamlSyntaxError
@@ -39,6 +39,20 @@ def playbooks_dir() -> Path:
                 return folder
     return Path(__file__).resolve().parent.parent / "playbooks"
 
+
+
+class Reasoned(BaseModel):
+    """A number the code decides with, and the sentence that says why it is that number.
+
+    Thresholds and weights live in the playbooks as ``{value: ..., why: ...}``: a reviewer
+    who disagrees with the number reads the reason next to it, and changes both.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    value: float
+    """The number."""
+    why: str = Field(min_length=20)
+    """Why it is this number, in a sentence."""
 
 
 M = TypeVar("M", bound=BaseModel)

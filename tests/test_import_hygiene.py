@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +53,43 @@ def test_a_one_shot_command_leaves_textual_and_networkx_unloaded(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0", out.stdout + out.stderr
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _lint_imports(cwd: Path, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` with the contracts of ``cwd/pyproject.toml`` (no cache: a fresh read)."""
+    script = Path(sys.executable).with_name("lint-imports")
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)} if pythonpath else None
+    return subprocess.run([str(script), "--no-cache"], cwd=cwd, env=env, capture_output=True,
+                          text=True)
+
+
+def test_the_import_contracts_are_kept() -> None:
+    """pyproject.toml's contracts: the layers, a core without Textual or Rich, networkx only
+    in the graph module, no import cycles."""
+    out = _lint_imports(ROOT)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "4 kept, 0 broken" in out.stdout
+
+
+@pytest.mark.parametrize("module,line,broken", [
+    ("compose/model.py", "import textual", "The core never imports Textual or Rich"),
+    ("analysis/classify.py", "from migrate_tui.planning import plan", "Lower layers never"),
+    ("export/findings.py", "import networkx", "networkx only lists cycles"),
+    ("analysis/model.py", "from migrate_tui.analysis import graph", "No import cycles"),
+])
+def test_a_wrong_import_breaks_a_contract(tmp_path: Path, module: str, line: str,
+                                          broken: str) -> None:
+    """The contracts can fail: a copy of the package with one wrong import breaks one."""
+    shutil.copytree(ROOT / "migrate_tui", tmp_path / "migrate_tui",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "migrate_tui" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    out = _lint_imports(tmp_path, pythonpath=tmp_path)
+    assert out.returncode == 1, out.stdout[-2000:] + out.stderr[-2000:]
+    assert f"{broken}" in out.stdout and "BROKEN" in out.stdout
+    importer = "migrate_tui." + module.replace("/", ".").removesuffix(".py")
+    assert importer in out.stdout or f".{importer.rsplit('.', 1)[1]} ->" in out.stdout

@@ -1,10 +1,11 @@
 """The catalogue of known images and the heuristics, read from ``playbooks/catalogue/``.
 
-Three files, each validated by its model: ``stateful_images.yaml`` (databases, queues,
+Four files, each validated by its model: ``stateful_images.yaml`` (databases, queues,
 search engines, object stores, caches and web servers, with their data paths and ports),
-``dev_only_images.yaml`` (admin UIs, fake mail servers, emulators) and ``heuristics.yaml``
+``dev_only_images.yaml`` (admin UIs, fake mail servers, emulators), ``heuristics.yaml``
 (which mount paths hold data, which names and commands are one-shot work, which variable
-names hold host names). A mistake in a file is reported with the file, the line, the item
+names hold host names) and ``weights.yaml`` (how much each signal of the classifier counts,
+and why). A mistake in a file is reported with the file, the line, the item
 and the field.
 """
 
@@ -18,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from migrate_tui.playbooks import load_playbook
+from migrate_tui.playbooks import Reasoned, load_playbook
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 
@@ -33,8 +34,12 @@ class ImageEntry(BaseModel):
     """One piece of software the classifier knows by its image."""
 
     model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """What the software is to the code (``postgresql``): lowercase letters, digits and
+    dashes, the key of its data sub-plan in ``plan/engines.yaml``. Unlike the name, it never
+    changes."""
     name: str
-    """What the software is, as people call it (``PostgreSQL``)."""
+    """What the software is, as people call it (``PostgreSQL``): shown, never looked up."""
     category: Category
     """What it does."""
     state: State
@@ -106,9 +111,108 @@ class Heuristics(BaseModel):
     host_key_parts: list[str]
 
 
+class WeightFor(Reasoned):
+    """A signal that the service keeps data: 0 to 1 (1 decides on its own)."""
+
+    value: float = Field(ge=0, le=1)
+
+
+class WeightAgainst(Reasoned):
+    """A signal that the service keeps none: -1 to 0."""
+
+    value: float = Field(ge=-1, le=0)
+
+
+class Factor(Reasoned):
+    """A scale on another weight: above 0, up to 1."""
+
+    value: float = Field(gt=0, le=1)
+
+
+class MountWeights(BaseModel):
+    """What a mount says, by its role (see :func:`~.classify.mount_role`)."""
+
+    model_config = _STRICT
+    docker_socket: WeightAgainst
+    tmpfs: WeightAgainst
+    config: WeightAgainst
+    scratch: WeightAgainst
+    source_code: WeightAgainst
+    host_path: WeightFor
+    shared: WeightFor
+    files: WeightFor
+    data_named_volume: WeightFor
+    data_bind_mount: WeightFor
+    data_anonymous_volume: WeightFor
+    named_volume: WeightFor
+
+
+class CatalogueWeights(BaseModel):
+    """What the catalogue says: the image, or the service's name when the image says nothing."""
+
+    model_config = _STRICT
+    known_image: WeightFor
+    known_image_in_job: WeightFor
+    named_like_known: Factor
+    database_name: WeightFor
+    persisted: Factor
+    not_persisted: Factor
+    dev_only_image: WeightAgainst
+
+
+class KindWeights(BaseModel):
+    """What the service's kind says."""
+
+    model_config = _STRICT
+    job: WeightAgainst
+    dev_only: WeightAgainst
+
+
+class UnknownWeights(BaseModel):
+    """A service the catalogue does not know, with or without a data volume."""
+
+    model_config = _STRICT
+    with_data: WeightAgainst
+    without_data: WeightAgainst
+
+
+class ConfidenceScale(BaseModel):
+    """Confidence from the size of the sum: ``floor + min(|sum|, 1) * span``."""
+
+    model_config = _STRICT
+    floor: Factor
+    span: Factor
+
+    @model_validator(mode="after")
+    def _below_certain(self) -> ConfidenceScale:
+        if self.floor.value + self.span.value >= 1:
+            raise ValueError("floor + span must stay below 1: only the user's word is certain")
+        return self
+
+
+class Weights(BaseModel):
+    """The classifier's weights, from ``weights.yaml``."""
+
+    model_config = _STRICT
+    mounts: MountWeights
+    catalogue: CatalogueWeights
+    kinds: KindWeights
+    unknown: UnknownWeights
+    confidence: ConfidenceScale
+
+
 class _ImagesFile(BaseModel):
     model_config = _STRICT
     images: list[ImageEntry]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> _ImagesFile:
+        seen: set[str] = set()
+        for entry in self.images:
+            if entry.id in seen:
+                raise ValueError(f"two entries have the id {entry.id!r}: give each its own")
+            seen.add(entry.id)
+        return self
 
 
 class _DevOnlyFile(BaseModel):
@@ -203,6 +307,7 @@ class Catalogue(BaseModel):
     images: list[ImageEntry]
     dev_only: list[DevOnlyEntry]
     heuristics: Heuristics
+    weights: Weights
 
     @cached_property
     def _found(self) -> dict[tuple[bool, str], ImageEntry | DevOnlyEntry | None]:
@@ -264,6 +369,11 @@ class Catalogue(BaseModel):
                 by_name.setdefault(name, entry)
         return by_name
 
+    @cached_property
+    def by_id(self) -> dict[str, ImageEntry]:
+        """Every entry by its id."""
+        return {entry.id: entry for entry in self.images}
+
     def match_name(self, service: str) -> ImageEntry | None:
         """The entry a service's name suggests (``postgres``, ``redis-2``), or None."""
         return self._by_name.get(_base_name(service))
@@ -297,6 +407,7 @@ CATALOGUE_FILES = {
     "images": "catalogue/stateful_images.yaml",
     "dev_only": "catalogue/dev_only_images.yaml",
     "heuristics": "catalogue/heuristics.yaml",
+    "weights": "catalogue/weights.yaml",
 }
 """The files of the catalogue, relative to the playbooks folder."""
 
@@ -314,4 +425,6 @@ def load_catalogue(folder: Path | None = None) -> Catalogue:
     images = load_playbook(CATALOGUE_FILES["images"], _ImagesFile, folder)
     dev_only = load_playbook(CATALOGUE_FILES["dev_only"], _DevOnlyFile, folder)
     heuristics = load_playbook(CATALOGUE_FILES["heuristics"], Heuristics, folder)
-    return Catalogue(images=images.images, dev_only=dev_only.images, heuristics=heuristics)
+    weights = load_playbook(CATALOGUE_FILES["weights"], Weights, folder)
+    return Catalogue(images=images.images, dev_only=dev_only.images, heuristics=heuristics,
+                     weights=weights)

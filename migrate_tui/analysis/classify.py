@@ -13,8 +13,10 @@ a reason a person can check:
 - the service's name, when the image says nothing (``db``, ``postgres`` built locally);
 - its kind: a one-shot job or a dev tool keeps nothing worth migrating.
 
-The confidence grows with the size of the sum. ``x-migrate: {stateful: true|false}`` in the
-compose file, or an override from the progress file, decides outright.
+The weights are data, each with the sentence that justifies it
+(``playbooks/catalogue/weights.yaml``). The confidence grows with the size of the sum.
+``x-migrate: {stateful: true|false}`` in the compose file, or an override from the
+progress file, decides outright.
 
 The kind is ``dev-only`` (an admin UI or fake mail server from the catalogue, a profile
 named dev/debug/test, or a dependency others declare with ``required: false``), else
@@ -29,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from migrate_tui.analysis.catalogue import Catalogue, ImageEntry, any_match
+from migrate_tui.analysis.catalogue import Catalogue, ConfidenceScale, ImageEntry, any_match
 from migrate_tui.analysis.evidence import Locator, shorten
 from migrate_tui.analysis.model import KINDS, ServiceClass, ServiceKind
 from migrate_tui.compose.model import Mount, Service
@@ -52,7 +54,8 @@ class Signal(NamedTuple):
     """
 
     weight: float
-    """Positive: keeps data; negative: keeps none. 1.0 is decisive on its own."""
+    """Positive: keeps data; negative: keeps none. 1.0 is decisive on its own. The values
+    are ``playbooks/catalogue/weights.yaml``'s, each with the reason for it."""
     reason: str
 
 
@@ -146,6 +149,7 @@ def shown_path(path: str, root: str) -> str:
 def _mount_signal(mount: Mount, catalogue: Catalogue, entry: ImageEntry | None,
                   shared: SharedMounts, root: str) -> Signal | None:
     role = mount_role(mount, catalogue)
+    w = catalogue.weights.mounts
     at = f"{_mount_name(mount, root)} at {mount.target}"
     writable = not mount.read_only
     named = mount.type == "volume" and bool(mount.source)
@@ -153,32 +157,33 @@ def _mount_signal(mount: Mount, catalogue: Catalogue, entry: ImageEntry | None,
                               and role in ("data", "files", "other"))
     others = shared.get(mount_key(mount) or "")
     if role == "socket":
-        return Signal(-0.5, "mounts the Docker socket: a proxy or an agent, with no data of "
-                            "its own")
+        return Signal(w.docker_socket.value, "mounts the Docker socket: a proxy or an agent, "
+                                             "with no data of its own")
     if role == "tmpfs":
-        return Signal(-0.1, f"tmpfs at {mount.target}: scratch space (an emptyDir)")
+        return Signal(w.tmpfs.value, f"tmpfs at {mount.target}: scratch space (an emptyDir)")
     if role == "config":
-        return Signal(-0.05, f"{at}: configuration (a ConfigMap or Secret)")
+        return Signal(w.config.value, f"{at}: configuration (a ConfigMap or Secret)")
     if role == "scratch":
-        return Signal(-0.05, f"{at}: scratch, cache or build output")
+        return Signal(w.scratch.value, f"{at}: scratch, cache or build output")
     if role == "source" and not data:
-        return Signal(-0.1, f"{at}: source code, mounted for development")
+        return Signal(w.source_code.value, f"{at}: source code, mounted for development")
     if role == "host":
-        return Signal(0.0, f"{at}: a path of the host machine")
+        return Signal(w.host_path.value, f"{at}: a path of the host machine")
     if not writable or not (named or mount.type == "bind" or data):
         return None
     if others:
-        return Signal(0.2, f"shares {_mount_name(mount, root)} ({mount.target}) with "
+        return Signal(w.shared.value, f"shares {_mount_name(mount, root)} ({mount.target}) with "
                            f"{', '.join(others)}: files to keep, not its own state")
     if role == "files" and not data:
-        return Signal(0.25, f"writes files to {at} (a PVC, or object storage)")
+        return Signal(w.files.value, f"writes files to {at} (a PVC, or object storage)")
     if data:
-        weight = 0.7 if named else 0.6 if mount.type == "bind" else 0.3
+        weight = (w.data_named_volume if named else w.data_bind_mount if mount.type == "bind"
+                  else w.data_anonymous_volume).value
         suffix = " (lost with `docker compose down -v`)" if not named and mount.type == "volume" \
             else ""
         return Signal(weight, f"writes to {at}{suffix}")
     if named:
-        return Signal(0.4, f"writes to {at}")
+        return Signal(w.named_volume.value, f"writes to {at}")
     return None
 
 
@@ -242,10 +247,12 @@ def _entry_signals(svc: Service, entry: ImageEntry, by: str, weight: float,
     if entry.state == "stateless":
         return [Signal(-weight, f"{what}, which keeps no data")]
     why = _persistent(svc, entry, catalogue, root)
+    w = catalogue.weights.catalogue
     if why:
-        return [Signal(weight * 0.9, f"{what} with persistence: {why}")]
-    return [Signal(-weight * 0.8, f"{what} with no volume on its data path and no persistence "
-                                  "flag: a restart loses its data")]
+        return [Signal(weight * w.persisted.value, f"{what} with persistence: {why}")]
+    return [Signal(-weight * w.not_persisted.value,
+                   f"{what} with no volume on its data path and no persistence flag: a "
+                   "restart loses its data")]
 
 
 def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
@@ -261,11 +268,13 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
         root: The project folder, to show host paths relative to it.
     """
     signals: list[Signal] = []
+    w = catalogue.weights
     entry = catalogue.match_image(svc.image)
     dev = catalogue.match_dev_only(svc.image)
     known = entry is not None or dev is not None
     # A job that runs a database's image (to create topics, load a schema) is no database.
-    strength = 0.3 if kind == "job" else 1.0
+    strength = (w.catalogue.known_image_in_job if kind == "job"
+                else w.catalogue.known_image).value
     if entry is not None:
         signals += _entry_signals(svc, entry, f"{entry.name} image", strength, catalogue, root)
     elif dev is None:
@@ -274,25 +283,30 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
             entry = named
             known = True
             signals += _entry_signals(svc, named, f"named {svc.name!r} like a {named.name}",
-                                      0.6 * strength, catalogue, root)
+                                      w.catalogue.named_like_known.value * strength, catalogue,
+                                      root)
         elif catalogue.is_database_name(svc.name):
             known = True
-            signals.append(Signal(0.5 * strength, f"named {svc.name!r}: the project's database"))
+            signals.append(Signal(w.catalogue.database_name.value * strength,
+                                  f"named {svc.name!r}: the project's database"))
     if dev is not None:
-        signals.append(Signal(-0.8, f"{dev.name} image ({dev.purpose})"))
+        signals.append(Signal(w.catalogue.dev_only_image.value,
+                              f"{dev.name} image ({dev.purpose})"))
     mounts = _mount_signals(svc, catalogue, entry, shared or {}, root)
     signals += mounts
     if kind == "job":
-        signals.append(Signal(-0.8, "a one-shot job: it keeps nothing between runs"))
+        signals.append(Signal(w.kinds.job.value, "a one-shot job: it keeps nothing between runs"))
     elif kind == "dev-only" and dev is None:
-        signals.append(Signal(-0.4, "a development aid: nothing in it to migrate"))
+        signals.append(Signal(w.kinds.dev_only.value,
+                              "a development aid: nothing in it to migrate"))
     keeps = any(s.weight > 0 for s in mounts)
     if not known:
         if keeps:
-            signals.append(Signal(-0.3, "not a known data store"))
+            signals.append(Signal(w.unknown.with_data.value, "not a known data store"))
         else:
             what = "no volumes" if not svc.volumes else "no data volume"
-            signals.append(Signal(-0.6, f"{what} and not a known data store"))
+            signals.append(Signal(w.unknown.without_data.value,
+                                  f"{what} and not a known data store"))
     return signals, entry
 
 
@@ -403,9 +417,9 @@ def check_overrides(overrides: Mapping[str, Override] | None) -> dict[str, dict[
 # ---------------------------------------------------------------------- the classifier
 
 
-def confidence_of(score: float) -> float:
-    """0.5 for a coin toss, up to 0.95 for a sum of 1 or more."""
-    return round(0.5 + min(abs(score), 1.0) * 0.45, 2)
+def confidence_of(score: float, scale: ConfidenceScale) -> float:
+    """``floor`` for a coin toss (0.5), up to ``floor + span`` (0.95) for a sum of 1 or more."""
+    return round(scale.floor.value + min(abs(score), 1.0) * scale.span.value, 2)
 
 
 def classify(svc: Service, incoming: list[Incoming], catalogue: Catalogue,
@@ -442,7 +456,7 @@ def classify(svc: Service, incoming: list[Incoming], catalogue: Catalogue,
     reasons = [s.reason for s in ranked if s.weight or not weighed]
     score = sum(s.weight for s in signals)
     service_class: ServiceClass = "stateful" if score > 0 else "stateless"
-    confidence = confidence_of(score)
+    confidence = confidence_of(score, catalogue.weights.confidence)
     if "class" in decided:
         service_class = decided["class"]
         reasons = [f"set by {source('class')}", *reasons]

@@ -20,30 +20,31 @@ inferred        B's name, container name or network alias used as a host in A's
 
 Cycles (possible once inferred edges exist) never stop anything: the waves are the
 topological generations of the graph's condensation, each cycle in one wave. The order is
-worked out on plain adjacency lists (:mod:`.ordering`); ``networkx`` is imported only to
-list the cycles of a project that has some, and for :func:`dependency_graph`.
+worked out on plain adjacency lists (:mod:`.ordering`), the one graph implementation the
+analysis, the exports and the tests share.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache, partial
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
 from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind, Evidence, new_edge
-from migrate_tui.analysis.ordering import Succ, adjacency, bits_of, components, reaches, waves
+from migrate_tui.analysis.ordering import (
+    Succ,
+    adjacency,
+    bits_of,
+    components,
+    cycles,
+    reaches,
+    waves,
+)
 from migrate_tui.compose.model import Mount, Service
-
-if TYPE_CHECKING:
-    import networkx as nx
-
-MAX_CYCLES = 50
-"""Most cycles reported: enough to see the problem in a dense graph without enumerating
-every loop of it."""
 
 _URL = re.compile(
     r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*)://(?:[^@/\s'\"]*@)?"
@@ -390,95 +391,22 @@ def mount_matcher(mount: Mount) -> Any:
 
 
 
-# ---------------------------------------------------------------------- the graph
-
-
-def dependency_graph(services: Iterable[str], edges: Iterable[Edge]) -> nx.DiGraph:
-    """A DiGraph with a node per service and an edge per (source, target) pair.
-
-    Each edge's ``edges`` attribute lists its :class:`Edge` models, ``kinds`` their kinds,
-    and ``ordering`` whether any of them orders start-up.
-    """
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    graph.add_nodes_from(sorted(services))
-    for edge in edges:
-        if not graph.has_edge(edge.source, edge.target):
-            graph.add_edge(edge.source, edge.target, edges=[], kinds=[], ordering=False)
-        data = graph[edge.source][edge.target]
-        data["edges"].append(edge)
-        data["kinds"] = sorted({*data["kinds"], edge.kind})
-        data["ordering"] = data["ordering"] or edge.kind in ORDERING_KINDS
-    return graph
-
-
-def ordering_graph(graph: nx.DiGraph) -> nx.DiGraph:
-    """The graph with only the edges that order start-up (no shared volumes)."""
-    import networkx as nx
-
-    out = nx.DiGraph()
-    out.add_nodes_from(graph.nodes)
-    out.add_edges_from((a, b) for a, b, d in graph.edges(data=True) if d.get("ordering"))
-    return out
+# ---------------------------------------------------------------------- the order
 
 
 def start_order(services: Iterable[str], rows: Iterable[EdgeRow]) -> tuple[
         list[list[str]], list[tuple[str, ...]]]:
-    """(waves, cycles) of the services: :func:`compute_waves` and :func:`find_cycles` of
-    their :func:`dependency_graph`, without building it; the edges given as rows
-    (:attr:`Edges.rows`)."""
+    """(waves, cycles) of the services, from the edges that order start-up.
+
+    Args:
+        services: Every service's name.
+        rows: The edges as rows (:attr:`Edges.rows`); shared volumes do not order start-up.
+
+    Returns:
+        The waves (:func:`~.ordering.waves`) and the cycles (:func:`~.ordering.cycles`).
+    """
     nodes = sorted(services)
     succ = adjacency(nodes, [(source, target) for source, target, kind, _ in rows
                              if kind in ORDERING_KINDS])
     found = components(nodes, succ)  # once, for both
-    return waves(nodes, succ, found), _cycles(nodes, succ, found)
-
-
-def _ordering_lists(graph: nx.DiGraph) -> tuple[list[str], dict[str, list[str]]]:
-    """The nodes and ordering successors of a :func:`dependency_graph`."""
-    nodes = list(graph.nodes)
-    return nodes, adjacency(nodes, ((a, b) for a, b, d in graph.edges(data=True)
-                                    if d.get("ordering")))
-
-
-def find_cycles(graph: nx.DiGraph) -> list[tuple[str, ...]]:
-    """The cycles of the start-up order, each from its smallest name, sorted.
-
-    At most :data:`MAX_CYCLES` are listed.
-    """
-    return _cycles(*_ordering_lists(graph))
-
-
-def _cycles(nodes: Sequence[str], succ: Succ,
-            found: list[list[str]] | None = None) -> list[tuple[str, ...]]:
-    """The cycles of a graph, given its :func:`~.ordering.components` when known."""
-    cyclic = [c for c in (components(nodes, succ) if found is None else found)
-              if len(c) > 1 or c[0] in succ.get(c[0], ())]
-    if not cyclic:
-        return []
-    import networkx as nx
-
-    cycles: set[tuple[str, ...]] = set()
-    for component in sorted(cyclic, key=min):
-        members = sorted(component)
-        inside = set(members)
-        sub = nx.DiGraph()
-        sub.add_nodes_from(members)
-        sub.add_edges_from((a, b) for a in members for b in sorted(succ.get(a, ()))
-                           if b in inside)
-        for cycle in nx.simple_cycles(sub):
-            start = cycle.index(min(cycle))
-            cycles.add(tuple(cycle[start:] + cycle[:start]))
-            if len(cycles) >= MAX_CYCLES:
-                return sorted(cycles)
-    return sorted(cycles)
-
-
-def compute_waves(graph: nx.DiGraph) -> list[list[str]]:
-    """Start-up waves: wave 0 needs nothing, wave n needs only earlier waves.
-
-    The services of a cycle share a wave. Within a wave the most depended-on service comes
-    first (counting everything that needs it, directly or not), then by name.
-    """
-    return waves(*_ordering_lists(graph))
+    return waves(nodes, succ, found), cycles(nodes, succ, found)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar, cast
+from typing import Literal, ParamSpec, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 _FROZEN = ConfigDict(frozen=True)
 _P = ParamSpec("_P")
@@ -31,7 +28,13 @@ def builder(model: Callable[_P, _M]) -> Callable[_P, _M]:
 
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low", "info")
-"""Severities, most urgent first."""
+"""Severities, most urgent first: the one order every list, count and export follows."""
+_SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def severity_rank(severity: str) -> int:
+    """The place of a severity in :data:`SEVERITIES` (0 most urgent); an unknown one last."""
+    return _SEVERITY_RANK.get(severity, len(SEVERITIES))
 
 ServiceClass = Literal["stateful", "stateless"]
 ServiceKind = Literal["service", "job", "dev-only"]
@@ -115,6 +118,9 @@ class ServiceAnalysis(BaseModel):
     software: str | None = None
     """The catalogue's name for what it runs (``PostgreSQL``), when it knows it; None for a
     job or a dev tool, whatever image it runs."""
+    engine: str | None = None
+    """The catalogue's id for what it runs (``postgresql``), None where ``software`` is: the
+    key of its data sub-plan."""
     category: str | None = None
     """The catalogue's category (``database``, ``queue``...), when it knows it."""
     ports: tuple[int, ...] = ()
@@ -164,15 +170,6 @@ class Analysis(BaseModel):
     """Each a path starting at its smallest name (the edge back to it implied)."""
     findings: tuple[Finding, ...]
     """Most severe first."""
-
-    def graph(self) -> nx.DiGraph:
-        """The dependency graph: a node per service, an edge per needing pair.
-
-        Each edge carries ``kinds`` (sorted) and ``edges`` (the :class:`Edge` models).
-        """
-        from migrate_tui.analysis.graph import dependency_graph
-
-        return dependency_graph(self.services, self.edges)
 
     def findings_for(self, service: str) -> list[Finding]:
         """The findings of one service, most severe first."""

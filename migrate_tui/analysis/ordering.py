@@ -1,10 +1,14 @@
-"""Start-up order on plain adjacency lists: components, waves, reachability, reduction.
+"""The one graph implementation: components, waves, cycles, reachability, reduction.
 
 The analysis needs a few graph algorithms on a few thousand services at most; written here
 on dicts and lists (sets of services as the bits of an ``int``) they cost milliseconds,
-where building ``networkx`` graphs and importing the library cost a tenth of a second.
-``networkx`` stays for listing the cycles themselves (:func:`.graph.find_cycles`), and is
-imported only when a project has one.
+where building ``networkx`` graphs and importing the library cost a tenth of a second. The
+analysis sorts with them, the Markdown diagram reduces its edges with them, and the tests
+check them against ``networkx``.
+
+``networkx`` is imported here only, and only to list the elementary cycles of a project
+that has some (:func:`cycles`): Johnson's algorithm is long to write again, and which
+cycles are listed past :data:`MAX_CYCLES` follows its order, which the reports keep.
 
 A graph is ``succ``: each node's successors, ``A -> B`` meaning A needs B. Nodes missing
 from ``succ`` have none.
@@ -16,6 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 Succ = Mapping[str, Sequence[str]]
 """Successors by node."""
+
+MAX_CYCLES = 50
+"""Most cycles reported: enough to see the problem in a dense graph without enumerating
+every loop of it."""
 
 
 def adjacency(nodes: Iterable[str], pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -116,6 +124,37 @@ def waves(nodes: Sequence[str], succ: Succ,
         count = reached_by[i].bit_count() + len(members) - 1
         by_wave.setdefault(wave_of[i], []).extend((-count, n) for n in members)
     return [[n for _, n in sorted(by_wave[w])] for w in sorted(by_wave)]
+
+
+def cycles(nodes: Sequence[str], succ: Succ,
+           found: list[list[str]] | None = None) -> list[tuple[str, ...]]:
+    """The elementary cycles, each from its smallest node, sorted; at most :data:`MAX_CYCLES`.
+
+    Args:
+        nodes: The nodes.
+        succ: The successors of each node.
+        found: The graph's :func:`components`, when the caller has them already.
+    """
+    cyclic = [c for c in (components(nodes, succ) if found is None else found)
+              if len(c) > 1 or c[0] in succ.get(c[0], ())]
+    if not cyclic:
+        return []
+    import networkx as nx
+
+    out: set[tuple[str, ...]] = set()
+    for component in sorted(cyclic, key=min):
+        members = sorted(component)
+        inside = set(members)
+        sub = nx.DiGraph()
+        sub.add_nodes_from(members)
+        sub.add_edges_from((a, b) for a in members for b in sorted(succ.get(a, ()))
+                           if b in inside)
+        for cycle in nx.simple_cycles(sub):
+            start = cycle.index(min(cycle))
+            out.add(tuple(cycle[start:] + cycle[:start]))
+            if len(out) >= MAX_CYCLES:
+                return sorted(out)
+    return sorted(out)
 
 
 def reaches(nodes: Sequence[str], succ: Succ) -> dict[str, int]:

@@ -32,9 +32,9 @@ from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
 from migrate_tui.analysis.graph import build_edges, start_order
 from migrate_tui.analysis.model import Analysis, new_service_analysis
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
+from migrate_tui.gc_pause import gc_paused
 
 
 def _ports(svc: Service, catalogue_ports: list[int]) -> tuple[int, ...]:
@@ -137,6 +137,7 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
             kind_reasons=tuple(c.kind_reasons), confidence=c.confidence, overridden=c.overridden,
             wave=wave_of.get(name, 0), image=svc.image,
             software=entry.name if entry else None,
+            engine=entry.id if entry else None,
             category=entry.category if entry else None,
             ports=_ports(svc, entry.ports if entry else []),
             active=name in project.services, profiles=tuple(svc.profiles),

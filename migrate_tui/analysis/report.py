@@ -23,7 +23,7 @@ from typing import Any
 
 from migrate_tui.analysis.findings.base import load_findings_playbook
 from migrate_tui.analysis.model import SEVERITIES, Analysis, Edge, Evidence, Finding
-from migrate_tui.compose.gc_pause import gc_paused
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.text import visible
 
 WIDTH = 100

@@ -35,7 +35,6 @@ from migrate_tui.compose.finalize import (
     resolve_environment,
     select_profiles,
 )
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.include import apply_include
 from migrate_tui.compose.interpolate import interpolate, substitute
 from migrate_tui.compose.merge import drop_path, merge_files
@@ -45,6 +44,7 @@ from migrate_tui.compose.schema import validate
 from migrate_tui.compose.sources import SourceIndex
 from migrate_tui.errors import ComposeError, DiscoveryError, Location
 from migrate_tui.fsio import COMPOSE_FILE_LIMIT, read_text_bounded
+from migrate_tui.gc_pause import gc_paused
 
 Warn = Callable[[str], None]
 

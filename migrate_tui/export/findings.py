@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from migrate_tui.analysis.model import severity_rank
 from migrate_tui.export.markdown_text import GITHUB_MAX_MARKDOWN_SIZE, code, md, relative
-
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
-"""Most severe first; an unknown severity comes last."""
 
 PLACES_SHOWN = 3
 """In the findings by rule, how many findings of a rule are named before "and N more"."""
@@ -26,7 +24,7 @@ def _by_rule(findings: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, A
     """The findings of each rule, by severity then rule; each rule's by service, line, text."""
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for f in findings:
-        groups.setdefault((_SEVERITY_ORDER.get(f["severity"], 9), f["rule"]), []).append(f)
+        groups.setdefault((severity_rank(f["severity"]), f["rule"]), []).append(f)
     out = []
     for (_, rule), group in sorted(groups.items()):
         group.sort(key=lambda f: (f.get("service") or "", f.get("line") or 0, f["message"]))

@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from migrate_tui.compose.gc_pause import gc_paused
+from migrate_tui.analysis.model import SEVERITIES
 from migrate_tui.export.condensed import (
     SHORTENINGS,
     Shortening,
@@ -60,6 +60,7 @@ from migrate_tui.export.markdown_text import ids_as_they_are as _as_they_are
 from migrate_tui.export.markdown_text import plural as _n
 from migrate_tui.export.markdown_text import relative as _relative
 from migrate_tui.export.markdown_text import weeks as _w
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import CostComparison
 from migrate_tui.planning.plan import PhasePlan, Plan, Task
 from migrate_tui.text import last_week, week_range
@@ -271,9 +272,8 @@ def _day_before(iso: str) -> str:
 
 
 def _finding_counts(findings: list[dict[str, Any]]) -> str:
-    order = ["high", "medium", "low", "info"]
-    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in order}
-    return ", ".join(f"{counts[s]} {s}" for s in order)
+    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITIES}
+    return ", ".join(f"{counts[s]} {s}" for s in SEVERITIES)
 
 
 def _decision(plan: Plan) -> list[str]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from migrate_tui.analysis.gpu import needs_gpu
 from migrate_tui.analysis.model import Analysis
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.plan import (
     FindingFacts,
     ItemProgress,
@@ -24,24 +24,6 @@ from migrate_tui.planning.plan import (
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 
 
-def _gpu(svc: Any) -> bool:
-    if svc.raw.get("gpus"):
-        return True
-    for resources in (svc.reservations, svc.limits):
-        for device in (resources.devices if resources else []):
-            caps = [c for group in [device.get("capabilities") or []] for c in group]
-            if "gpu" in caps or device.get("driver") == "nvidia":
-                return True
-    return False
-
-
-def _engine_key(software: str | None) -> str | None:
-    """``Microsoft SQL Server`` -> ``microsoft-sql-server``: the key of engines.yaml."""
-    if not software:
-        return None
-    return "-".join(software.lower().replace("/", " ").split())
-
-
 def plan_input(project: Project, analysis: Analysis) -> PlanInput:
     """The facts the planner needs, from the project and its analysis."""
     services = []
@@ -51,9 +33,9 @@ def plan_input(project: Project, analysis: Analysis) -> PlanInput:
         svc = project.services[name]
         services.append(ServiceFacts(
             name=name, service_class=info.service_class, kind=info.kind, wave=info.wave,
-            engine=_engine_key(info.software), software=info.software,
+            engine=info.engine, software=info.software,
             ports=len(svc.ports), volumes=len(svc.volumes),
-            builds=svc.build is not None, gpu=_gpu(svc),
+            builds=svc.build is not None, gpu=needs_gpu(svc),
             public_ports=any(p.published for p in svc.ports),
         ))
     findings = [

@@ -118,6 +118,17 @@ def cost_comparison(settings: CostSettings, servers: int | None) -> CostComparis
     )
 
 
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve")
+
+
+def _counted(count: float, noun: str) -> str:
+    """``ten services``, ``one server``, ``25 services``: a threshold as the sentences say it."""
+    whole = int(count)
+    said = _WORDS[whole] if whole == count and 0 <= whole < len(_WORDS) else f"{count:g}"
+    return f"{said} {noun}" + ("" if count == 1 else "s")
+
+
 def decide(
     services: int, stateful: int, answers: Answers, settings: DecisionSettings
 ) -> Decision:
@@ -127,52 +138,60 @@ def decide(
         services: Services to run in the cluster (dev-only ones left out).
         stateful: How many of them are stateful.
         answers: The user's answers.
-        settings: The questions and the cost rates.
+        settings: The questions, the thresholds (each with its reason, in
+            ``playbooks/plan/decision.yaml``) and the cost rates.
     """
+    t = settings.thresholds
     go: list[str] = []
     stay: list[str] = []
-    if services > 10:
+    if services > t.many_services.value:
         go.append(f"{services} services: more than a team keeps track of by hand on a host")
-    elif services <= 5:
+    elif services <= t.few_services.value:
         stay.append(f"only {services} services: one Compose host runs them comfortably")
+    few_servers = _counted(t.many_servers.value - 1, "server")
     if answers.servers is not None:
-        if answers.servers >= 2:
+        if answers.servers >= t.many_servers.value:
             go.append(f"{answers.servers} servers: Kubernetes schedules across them for you")
         else:
-            stay.append("one server: a cluster adds machines, not just software")
+            stay.append(f"{few_servers}: a cluster adds machines, not just software")
     if answers.deploys_per_week is not None:
-        if answers.deploys_per_week >= 5:
+        if answers.deploys_per_week >= t.frequent_deploys_per_week.value:
             go.append(f"{answers.deploys_per_week:g} deploys a week: rolling updates and "
                       "rollbacks pay off")
-        elif answers.deploys_per_week < 1:
-            stay.append("less than one deploy a week: little to gain from deploy automation")
+        elif answers.deploys_per_week < t.rare_deploys_per_week.value:
+            stay.append(f"less than {_counted(t.rare_deploys_per_week.value, 'deploy')} a week: "
+                        "little to gain from deploy automation")
+    downtime = f"{t.downtime_minutes.value:g} minutes of downtime per incident"
     if answers.autoscaling is True:
         go.append("the load needs autoscaling, which Compose cannot do")
     elif answers.autoscaling is False:
         stay.append("no need for autoscaling")
     if answers.downtime_ok is False:
-        go.append("15 minutes of downtime per incident is not acceptable: Kubernetes restarts "
-                  "and reschedules on its own")
+        go.append(f"{downtime} is not acceptable: Kubernetes restarts and reschedules on its "
+                  "own")
     elif answers.downtime_ok is True:
-        stay.append("15 minutes of downtime per incident is acceptable")
+        stay.append(f"{downtime} is acceptable")
     if answers.ops_owner is False:
-        stay.append("nobody owns operations: a cluster needs an owner (about 40 h/month at "
-                    "first)")
+        stay.append("nobody owns operations: a cluster needs an owner (about "
+                    f"{settings.cost.kubernetes_ops_hours_first_six_months:g} h/month at first)")
     elif answers.ops_owner is True:
         go.append("someone owns operations and can run the cluster")
 
     would_change: list[str] = []
-    if answers.ops_owner is False or (len(go) < 2 and len(stay) >= 2) or not go:
+    if answers.ops_owner is False or not go or (len(go) < t.go_reasons_needed.value and
+                                                len(stay) >= t.stay_reasons_decisive.value):
         recommendation: Recommendation = "stay"
         reasons = stay or ["nothing in the answers calls for Kubernetes yet"]
         if answers.ops_owner is not True:
             would_change.append("someone takes ownership of operations")
         would_change += [
-            "the project grows past ten services or one server",
+            f"the project grows past {_counted(t.many_services.value, 'service')} or "
+            f"{few_servers}",
             "the load needs autoscaling, or incidents must heal without a person",
             "the team deploys several times a day",
         ]
-    elif stateful and not (answers.ops_owner is True and len(go) >= 3):
+    elif stateful and not (answers.ops_owner is True and
+                           len(go) >= t.go_reasons_with_data.value):
         recommendation = "stateless-first"
         reasons = go + ([f"{stateful} stateful services: move them last (or to managed "
                          "services), each with its own cut-over"] if stateful != 1 else

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migrate_tui.compose.gc_pause import gc_paused
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import Answers, Decision, decide
 from migrate_tui.planning.playbooks import (
     PHASE_IDS,

@@ -8,16 +8,26 @@ problem names the file, the item and the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from migrate_tui.compose.gc_pause import gc_paused
+from migrate_tui.analysis.catalogue import load_catalogue
 from migrate_tui.errors import PlaybookError, ProblemList
 from migrate_tui.fsio import PLAYBOOK_FILE_LIMIT, read_text_bounded
-from migrate_tui.playbooks import playbooks_dir
+from migrate_tui.gc_pause import gc_paused
+from migrate_tui.playbooks import Reasoned, playbooks_dir
 
 try:
     from yaml import CSafeLoader as _FastLoader
@@ -134,11 +144,56 @@ class CostSettings(BaseModel):
     kubernetes_ops_hours_after: float = Field(ge=0)
 
 
+class Count(Reasoned):
+    """A threshold on a count: a whole number, 1 or more."""
+
+    value: float = Field(ge=1, multiple_of=1)
+
+
+class Amount(Reasoned):
+    """A threshold on a quantity: 0 or more."""
+
+    value: float = Field(ge=0)
+
+
+class DecisionThresholds(BaseModel):
+    """Where the answers turn into reasons to move or to stay (``decision.yaml``)."""
+
+    model_config = _STRICT
+    many_services: Count
+    """More services than this: a reason to move."""
+    few_services: Count
+    """This many services or fewer: a reason to stay."""
+    many_servers: Count
+    """This many servers or more: a reason to move; fewer, a reason to stay."""
+    frequent_deploys_per_week: Amount
+    """This many deploys a week or more: a reason to move."""
+    rare_deploys_per_week: Amount
+    """Fewer deploys a week than this: a reason to stay."""
+    downtime_minutes: Amount
+    """The downtime per incident staying on Compose means (named in the reasons)."""
+    go_reasons_needed: Count
+    """Fewer reasons to move than this, with ``stay_reasons_decisive`` to stay: stay."""
+    stay_reasons_decisive: Count
+    """This many reasons to stay, with too few to move: stay."""
+    go_reasons_with_data: Count
+    """Reasons to move the data stores too, with an owner of operations."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DecisionThresholds:
+        if self.few_services.value >= self.many_services.value:
+            raise ValueError("few_services must be below many_services")
+        if self.rare_deploys_per_week.value > self.frequent_deploys_per_week.value:
+            raise ValueError("rare_deploys_per_week must not exceed frequent_deploys_per_week")
+        return self
+
+
 class DecisionSettings(BaseModel):
-    """The decision questions and cost rates."""
+    """The decision questions, thresholds and cost rates."""
 
     model_config = _STRICT
     questions: list[Question]
+    thresholds: DecisionThresholds
     cost: CostSettings
 
 
@@ -242,6 +297,18 @@ def _items(
     return items, problems
 
 
+def _unknown_engine(path: Path, name: str, ids: Iterable[str]) -> PlaybookError:
+    """An engine sub-plan keyed by no catalogue id: no service would ever get it."""
+    close = get_close_matches(name, list(ids), n=3)
+    return PlaybookError(
+        f"engines.{name}: no entry of the image catalogue has the id {name!r}, so no "
+        "service would get this sub-plan",
+        location=_locate(path, ("engines", name)), path=f"engines.{name}",
+        hint=(f"did you mean {' or '.join(close)}? " if close else "")
+        + "key each engine by the `id` of its entry in catalogue/stateful_images.yaml",
+    )
+
+
 def _merge_items(ours: list[Any], theirs: list[Any]) -> list[Any]:
     by_id = {i.id: i for i in ours}
     order = [i.id for i in ours]
@@ -276,6 +343,7 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
     estimates: dict[str, Any] = {}
     decision: dict[str, Any] = {}
     finding_tasks: dict[str, FindingTask] = {}
+    catalogue_ids = load_catalogue().by_id
     for folder in folders:
         first = folder == folders[0]
 
@@ -317,6 +385,8 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
                     continue
                 if name == "default":
                     default_engine = engine
+                elif name not in catalogue_ids:
+                    problems.append(_unknown_engine(path, name, catalogue_ids))
                 else:
                     engines[name] = engine
         if path := present("estimates.yaml"):
@@ -324,8 +394,8 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
         if path := present("decision.yaml"):
             raw = _read(path) or {}
             for key, value in raw.items():
-                if key == "cost" and isinstance(value, dict):
-                    decision["cost"] = {**decision.get("cost", {}), **value}
+                if key in ("cost", "thresholds") and isinstance(value, dict):
+                    decision[key] = {**decision.get(key, {}), **value}
                 else:
                     decision[key] = value
         if path := present("findings.yaml"):

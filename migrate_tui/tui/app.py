@@ -26,8 +26,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
-from migrate_tui.compose.gc_pause import gc_pause
 from migrate_tui.errors import MigrateError
+from migrate_tui.gc_pause import gc_pause
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
     OpenService,

@@ -162,3 +162,36 @@ def test_every_playbook_file_ships_in_the_package() -> None:
             assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
     setup = (repo / "setup.py").read_text()
     assert '"migrate_tui.playbooks_data"' in setup and '"playbooks"' in setup
+
+
+def test_every_weight_says_why(playbooks: Path) -> None:
+    weights = load_catalogue().weights
+    for group in (weights.mounts, weights.catalogue, weights.kinds, weights.unknown,
+                  weights.confidence):
+        for name, weight in group:
+            assert len(weight.why.split()) >= 8, f"{name}: {weight.why!r}"
+
+
+def test_a_weight_of_the_wrong_sign_or_without_a_reason_is_refused(playbooks: Path) -> None:
+    path = playbooks / CATALOGUE_FILES["weights"]
+    text = path.read_text()
+    text = text.replace("  data_named_volume:\n    value: 0.7\n",
+                        "  data_named_volume:\n    value: -0.7\n", 1)
+    text = text.replace("  tmpfs:\n    value: -0.1\n    why: >-\n", "  tmpfs:\n    value: -0.1\n"
+                        "    because: >-\n", 1)
+    path.write_text(text)
+    with pytest.raises(PlaybookError) as caught:
+        load_catalogue(playbooks)
+    rendered = caught.value.render()
+    assert str(path) in rendered
+    assert "mounts.data_named_volume.value" in rendered
+    assert "mounts.tmpfs.why" in rendered and "mounts.tmpfs.because" in rendered
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if s == "    value: -0.7")
+    assert f"line {line}:" in rendered
+
+
+def test_catalogue_ids_are_unique(playbooks: Path) -> None:
+    path = playbooks / CATALOGUE_FILES["images"]
+    path.write_text(path.read_text().replace("- id: mysql\n", "- id: postgresql\n", 1))
+    with pytest.raises(PlaybookError, match="two entries have the id 'postgresql'"):
+        load_catalogue(playbooks)

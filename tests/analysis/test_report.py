@@ -8,12 +8,12 @@ import re
 import pytest
 
 from migrate_tui.analysis import analyze
-from migrate_tui.analysis.cli_command import run_analyze
 from migrate_tui.analysis.report import WIDTH, render_text, to_json
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.loader import load_project
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import MigrateError
+from migrate_tui.export.analyze import run_analyze
 from tests.analysis.helpers import analyse, load
 from tests.conformance.oracle import SAMPLES, clean_env
 

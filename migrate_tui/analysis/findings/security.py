@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
+from migrate_tui.analysis.gpu import gpu_devices
 
 _ROOT_USERS = {"root", "0"}
 
@@ -117,8 +118,7 @@ def gpu(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """GPU reservations (``deploy.resources.reservations.devices``, ``gpus``)."""
     for name in sorted(ctx.services):
         svc = ctx.services[name]
-        requests = svc.reservations.devices if svc.reservations else None
-        gpus = [d for d in requests if _is_gpu(d)] if requests else []
+        gpus = gpu_devices(svc)
         if gpus:
             count = gpus[0].get("count", "all" if not gpus[0].get("device_ids") else None)
             what = f"{count} GPU{'s' if count not in (1, '1') else ''}" if count else "GPUs " + \
@@ -129,8 +129,3 @@ def gpu(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
             yield Hit(name, ctx.locator.key(name, "gpus", text=f"gpus: {svc.get('gpus')}"),
                       {"what": f"GPUs ({svc.get('gpus')})"})
 
-
-def _is_gpu(device: Mapping[str, Any]) -> bool:
-    caps = [str(c) for group in device.get("capabilities") or [] for c in
-            (group if isinstance(group, list) else [group])]
-    return "gpu" in caps or str(device.get("driver", "")).lower() in ("nvidia", "amd")

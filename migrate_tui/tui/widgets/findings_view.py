@@ -8,11 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from migrate_tui.analysis.model import SEVERITIES, severity_rank
 from migrate_tui.tui.messages import OpenService
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
 from migrate_tui.workspace import Workspace
-
-_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
 class FindingsView(Vertical):
@@ -39,9 +38,9 @@ class FindingsView(Vertical):
         active = workspace.project.services
         found = sorted((f for f in workspace.analysis.findings
                         if f.service is None or f.service in active),
-                       key=lambda f: (_ORDER[f.severity], f.rule, f.service or "",
+                       key=lambda f: (severity_rank(f.severity), f.rule, f.service or "",
                                       f.evidence.line or 0))
-        counts = {s: sum(1 for f in found if f.severity == s) for s in _ORDER}
+        counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
         summary = Text(f"{len(found)} findings: ", style="bold")
         for severity, n in counts.items():
             summary.append(f"{n} {severity}  ", style=SEVERITY_STYLE[severity])

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from migrate_tui.analysis.model import severity_rank
 from migrate_tui.text import week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
@@ -157,10 +158,9 @@ class Overview(VerticalScroll):
         self.query_one("#ov-totals", Static).update(totals)
 
         risks = Text("Largest risks\n", style="bold")
-        order = {"high": 0, "medium": 1, "low": 2, "info": 3}
         found = sorted((f for f in analysis.findings
                         if f.service is None or f.service in workspace.project.services),
-                       key=lambda f: (order[f.severity], f.rule, f.service or ""))
+                       key=lambda f: (severity_rank(f.severity), f.rule, f.service or ""))
         for f in found[:6]:
             risks.append(f"  {f.severity:<6} ", style=SEVERITY_STYLE[f.severity])
             risks.append_text(plain(f"{f.service or 'project'}: {f.message}"))

@@ -13,9 +13,9 @@ from typing import Any
 
 from migrate_tui.analysis.pipeline import analyze
 from migrate_tui.analysis.report import render_text, to_json
-from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import DiscoveryError
+from migrate_tui.gc_pause import gc_paused
 
 FORMATS = ("json", "text")
 """The values of ``--format``."""

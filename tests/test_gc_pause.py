@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from migrate_tui.compose.gc_pause import gc_pause
+from migrate_tui.gc_pause import gc_pause
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,44 @@
+"""The one GPU detector: which services ask for a GPU, read once for the finding and the plan.
+
+A service asks for a GPU with a device request under ``deploy.resources.reservations.devices``
+(the only place the Compose specification allows ``devices`` requests) whose capabilities
+name ``gpu`` or whose driver is a GPU vendor's, or with the service-level ``gpus`` key
+(Compose 2.30). The ``gpu`` finding and the plan's ``gpu-nodes`` item both read
+:func:`needs_gpu`, so a request one of them sees the other cannot miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from migrate_tui.compose.model import Service
+
+GPU_DRIVERS = frozenset({"nvidia", "amd"})
+"""Drivers of device requests that are GPUs whatever capabilities they list."""
+
+
+def is_gpu_device(device: Mapping[str, Any]) -> bool:
+    """Whether one device request asks for a GPU.
+
+    Args:
+        device: An entry of ``deploy.resources.reservations.devices``, as written.
+
+    Returns:
+        True when its capabilities name ``gpu`` or its driver is a GPU vendor's.
+    """
+    capabilities = device.get("capabilities") or []
+    names = [str(c) for group in capabilities
+             for c in (group if isinstance(group, list) else [group])]
+    return "gpu" in names or str(device.get("driver", "")).lower() in GPU_DRIVERS
+
+
+def gpu_devices(svc: Service) -> list[Mapping[str, Any]]:
+    """The device requests of a service that ask for a GPU, in the order written."""
+    requests = svc.reservations.devices if svc.reservations else None
+    return [d for d in requests if is_gpu_device(d)] if requests else []
+
+
+def needs_gpu(svc: Service) -> bool:
+    """Whether a service asks for a GPU: a GPU device request, or the ``gpus`` key."""
+    return bool(gpu_devices(svc)) or bool(svc.get("gpus"))
