@@ -188,10 +188,6 @@ def load_project(options: LoadOptions, warn: Warn | None = None) -> Project:
     check_consistency(merged, inactive, sources)
     resolve_environment(merged, env, sources)
 
-    services_out = {
-        n: {k: v for k, v in svc.items() if not k.startswith("x-")} for n, svc in active.items()
-    }
-    merged["services"] = services_out
     compose: dict[str, Any] = {"name": name}
     for key in sorted(merged):
         value = merged[key]
