@@ -400,8 +400,8 @@ class Canonicalizer:
             build = _sized(build, "shm_size", self._size, kp)
         if isinstance(build.get("secrets"), list):
             build["secrets"] = self._mounts(build["secrets"], (*kp, "secrets"))
-        if isinstance(build.get("ssh"), (list, dict)):
-            build["ssh"] = self._ssh(build["ssh"])
+        if isinstance(ssh := build.get("ssh"), (list, dict)):
+            build["ssh"] = self._ssh(ssh)
         dockerfile = build.get("dockerfile")
         if isinstance(dockerfile, str) and dockerfile.startswith("~"):
             build["dockerfile"] = abs_path(self.base_dir, dockerfile, self.home)
@@ -576,7 +576,7 @@ class Canonicalizer:
         return dict(value)
 
     def _healthcheck(self, value: Any, kp: KeyPath) -> dict[str, Any]:
-        check = self._durations(value, kp, _HEALTHCHECK_DURATIONS)
+        check: dict[str, Any] = self._durations(value, kp, _HEALTHCHECK_DURATIONS)
         test = check.get("test")
         if isinstance(test, str):
             check["test"] = ["CMD-SHELL", test]

@@ -129,7 +129,7 @@ def _drop_unused_resources(project: dict[str, Any]) -> None:
         for kind, refs in (("secrets", svc.get("secrets")), ("configs", svc.get("configs")),
                            ("secrets", build.get("secrets") if isinstance(build, dict)
                             else None)):
-            used[kind].update(r.get("source") if isinstance(r, dict) else r
+            used[kind].update(str(r.get("source") if isinstance(r, dict) else r)
                               for r in refs or [])
         used["models"].update(svc.get("models") or {})
     for kind, names in used.items():
