@@ -60,6 +60,53 @@ _NOT_BLANK_SPECIAL = re.compile(r"[\\`()\"';&|<>]")
 _BLANKS = re.compile(r"[ \t\r\n]+")
 
 
+_GROUPING = re.compile(r"[`()]")
+_TOKEN = re.compile(r"""(?P<word>(?:[^ \t\r\n\\'";&|<>]+|"[^"\\]*(?:\\.[^"\\]*)*"|'[^']*'|\\.)+)"""
+                    r"|(?P<blank>[ \t\r\n]+)", re.DOTALL)
+_QUOTED_OR_ESCAPED = re.compile(r""""([^"\\]*(?:\\.[^"\\]*)*)"|'([^']*)'|\\(.)""",
+                                re.DOTALL)
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unquote(match: re.Match[str]) -> str:
+    double, single, escaped = match.groups()
+    if double is not None:
+        return _ESCAPED.sub(r"\1", double) if "\\" in double else double
+    return single if single is not None else escaped
+
+
+def _split_plain(line: str) -> ShellWords:
+    """:func:`split_shell_words` of a line without ``$(``, ``)`` or backticks, a word at a
+    time: a word is text, quoted text and escaped characters up to a blank."""
+    args: list[str] = []
+    pos, end = 0, len(line)
+    word_start, word_end, word = -1, -1, ""
+    while pos < end:
+        match = _TOKEN.match(line, pos)
+        if match is None:  # an unquoted ;&|<>, an unclosed quote, a trailing backslash
+            if line[pos] not in ";&|<>":
+                raise ValueError("an unclosed quote, or a trailing backslash")
+            start = pos
+            if line[pos] == ">" and word_end == pos and "0" <= word[:1] <= "9":
+                args.pop()  # (`2>`: go-shellwords drops a word that starts with a digit)
+                start = word_start
+            return ShellWords(args, line[start:])
+        if match.lastgroup == "word":
+            text = match.group()
+            double, single, escape = '"' in text, "'" in text, "\\" in text
+            if double + single + escape > 1:
+                word = _QUOTED_OR_ESCAPED.sub(_unquote, text)
+            elif escape:
+                word = _ESCAPED.sub(r"\1", text)
+            else:  # only one kind of quote, without backslashes: the quotes go
+                word = text.replace('"', "") if double else text.replace("'", "") if single \
+                    else text
+            args.append(word)
+            word_start, word_end = pos, match.end()
+        pos = match.end()
+    return ShellWords(args, "")
+
+
 class ShellWords(NamedTuple):
     """A string split as Compose splits a ``command`` or an ``entrypoint``."""
 
@@ -84,6 +131,8 @@ def split_shell_words(line: str) -> ShellWords:
     """
     if not _NOT_BLANK_SPECIAL.search(line):  # words and blanks only, most commands
         return ShellWords([word for word in _BLANKS.split(line) if word], "")
+    if not _GROUPING.search(line):  # no $( ) or backticks: a word a step
+        return _split_plain(line)
     args: list[str] = []
     buf: list[str] = []
     got = False  # a word has started (an empty quoted word counts)
