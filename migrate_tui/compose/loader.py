@@ -13,6 +13,7 @@
  6      merge           :mod:`.merge`: each file over the previous ones (``!reset``,
                         ``!override`` first)
  7-10   finalize        :mod:`.finalize`: profiles, normalize, consistency, environment
+ 11     render          :mod:`.render`: the JSON form of ``config`` (on demand)
 ======  ==============  ==============================================================
 
 Each file goes through phases 1 to 6 in turn; phases 7 to 10 run once on the result.

