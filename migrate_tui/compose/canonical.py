@@ -258,10 +258,12 @@ _NANOSECONDS = {"ns": 1, "us": 1000, "µs": 1000, "μs": 1000, "ms": 10**6, "s":
                 "w": 7 * 86400 * 10**9}
 
 
+@functools.lru_cache(maxsize=1024)
 def go_duration(text: str) -> str:
     """A duration (``90s``, ``1.5h``, ``2d``) as Compose prints it, Go's
     ``time.Duration.String()``: ``1m30s``, ``1h30m0s``, ``48h0m0s``, ``100ms``.
-    Text that is not a duration is returned unchanged (the schema reports it)."""
+    Text that is not a duration is returned unchanged (the schema reports it). Memoized:
+    the same few durations (an anchor's healthcheck) come back in every service."""
     body = text[1:] if text[:1] in "+-" else text
     total = Fraction(0)
     pos = 0
