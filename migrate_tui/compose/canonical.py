@@ -430,6 +430,8 @@ class Canonicalizer:
         for key in _SIZES:
             if key in out:
                 out = _sized(out, key, self._size, kp)
+        if isinstance(out.get("cpus"), float):
+            out["cpus"] = go_float(out["cpus"])
         return enforce_unicity(out)
 
     def _build(self, value: Any, kp: KeyPath) -> dict[str, Any]:
@@ -628,6 +630,8 @@ class Canonicalizer:
 
     def _healthcheck(self, value: Any, kp: KeyPath) -> dict[str, Any]:
         check: dict[str, Any] = self._durations(value, kp, _HEALTHCHECK_DURATIONS)
+        if check.get("disable") is False:
+            del check["disable"]  # (Compose prints it only when true)
         test = check.get("test")
         if isinstance(test, str):
             check["test"] = ["CMD-SHELL", test]

