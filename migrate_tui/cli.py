@@ -185,13 +185,9 @@ def _warn(message: str) -> None:
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
-    project = _load(args)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(project.compose, indent=2, ensure_ascii=False) + "\n")
-    else:
-        import yaml
+    from migrate_tui.compose.render import render_config
 
-        sys.stdout.write(yaml.safe_dump(project.compose, sort_keys=False, allow_unicode=True))
+    sys.stdout.write(render_config(_load(args).compose, args.format))
     return 0
 
 

@@ -207,6 +207,14 @@ class Locator:
             return None
         return self._evidence(*found, _item_path(service, key, index), text)
 
+    def written(self, service: str, key: str) -> Any:
+        """The value of a service's key as the winning file writes it, before interpolation
+        (through ``extends`` too); None when no file writes it."""
+        for _pf, _name, definition in self._candidates(service):
+            if key in definition:
+                return definition[key]
+        return None
+
     def entries(self, service: str, key: str) -> list[tuple[Any, Evidence]]:
         """Every entry of a list key as written, in every file that sets it, with its line."""
         out = []

@@ -16,9 +16,9 @@ import math
 import os
 import posixpath
 import re
-import shlex
 from collections.abc import Callable
-from typing import Any
+from fractions import Fraction
+from typing import Any, NamedTuple
 
 from migrate_tui.compose.merge import enforce_unicity
 from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
@@ -48,6 +48,175 @@ def _split_volume(spec: str) -> list[str]:
     return parts
 
 
+_SPECIAL = re.compile(r"[\\ \t\r\n`()\"';&|<>]")
+"""The characters the shell-words splitter treats specially outside quotes. The text
+between two of them is taken in one step, and so is the text inside quotes up to the
+next character special there: the split is linear in the length of the string."""
+_SPECIAL_IN_DOUBLE = re.compile(r'[\\"]')
+_SPECIAL_IN_BACKTICKS = re.compile(r"[\\`()\"']")
+_SPECIAL_IN_DOLLAR = re.compile(r"[\\()]")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
+_NOT_BLANK_SPECIAL = re.compile(r"[\\`()\"';&|<>]")
+_BLANKS = re.compile(r"[ \t\r\n]+")
+
+
+_GROUPING = re.compile(r"[`()]")
+_TOKEN = re.compile(r"""(?P<word>(?:[^ \t\r\n\\'";&|<>]+|"[^"\\]*(?:\\.[^"\\]*)*"|'[^']*'|\\.)+)"""
+                    r"|(?P<blank>[ \t\r\n]+)", re.DOTALL)
+_QUOTED_OR_ESCAPED = re.compile(r""""([^"\\]*(?:\\.[^"\\]*)*)"|'([^']*)'|\\(.)""",
+                                re.DOTALL)
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unquote(match: re.Match[str]) -> str:
+    double, single, escaped = match.groups()
+    if double is not None:
+        return _ESCAPED.sub(r"\1", double) if "\\" in double else double
+    return single if single is not None else escaped
+
+
+def _split_plain(line: str) -> ShellWords:
+    """:func:`split_shell_words` of a line without ``$(``, ``)`` or backticks, a word at a
+    time: a word is text, quoted text and escaped characters up to a blank."""
+    args: list[str] = []
+    pos, end = 0, len(line)
+    word_start, word_end, word = -1, -1, ""
+    while pos < end:
+        match = _TOKEN.match(line, pos)
+        if match is None:  # an unquoted ;&|<>, an unclosed quote, a trailing backslash
+            if line[pos] not in ";&|<>":
+                raise ValueError("an unclosed quote, or a trailing backslash")
+            start = pos
+            if line[pos] == ">" and word_end == pos and "0" <= word[:1] <= "9":
+                args.pop()  # (`2>`: go-shellwords drops a word that starts with a digit)
+                start = word_start
+            return ShellWords(args, line[start:])
+        if match.lastgroup == "word":
+            text = match.group()
+            double, single, escape = '"' in text, "'" in text, "\\" in text
+            if double + single + escape > 1:
+                word = _QUOTED_OR_ESCAPED.sub(_unquote, text)
+            elif escape:
+                word = _ESCAPED.sub(r"\1", text)
+            else:  # only one kind of quote, without backslashes: the quotes go
+                word = text.replace('"', "") if double else text.replace("'", "") if single \
+                    else text
+            args.append(word)
+            word_start, word_end = pos, match.end()
+        pos = match.end()
+    return ShellWords(args, "")
+
+
+class ShellWords(NamedTuple):
+    """A string split as Compose splits a ``command`` or an ``entrypoint``."""
+
+    words: list[str]
+    """The words Compose runs."""
+    dropped: str
+    """The text from the first unquoted ``;``, ``&``, ``|``, ``<`` or ``>`` (or the file
+    descriptor number before a ``>``) to the end: Compose ignores it. Empty if none."""
+
+
+def split_shell_words(line: str) -> ShellWords:
+    """Split ``line`` into words exactly as Compose does (``mattn/go-shellwords`` 1.0.12,
+    ``Parse`` with environment and backtick expansion off).
+
+    Quotes and backslashes work as in a shell, a ``$(...)`` or backtick group stays one
+    word with its quotes; the first unquoted ``;``, ``&``, ``|``, ``<`` or ``>`` ends the
+    command, and what follows is dropped (see :attr:`ShellWords.dropped`). Linear time.
+
+    Raises:
+        ValueError: An unclosed quote, ``$(`` or backtick, a trailing backslash, or a
+            ``(`` that does not follow a ``$``: Compose refuses the string.
+    """
+    if not _NOT_BLANK_SPECIAL.search(line):  # words and blanks only, most commands
+        return ShellWords([word for word in _BLANKS.split(line) if word], "")
+    if not _GROUPING.search(line):  # no $( ) or backticks: a word a step
+        return _split_plain(line)
+    args: list[str] = []
+    buf: list[str] = []
+    got = False  # a word has started (an empty quoted word counts)
+    double = single = back = dollar = False
+    i, end = 0, len(line)
+    while i < end:
+        # Text up to the next character special where we are is taken as it is.
+        if single:  # only a ' ends it
+            stop = line.find("'", i)
+            stop = end if stop < 0 else stop
+        else:
+            special = (_SPECIAL_IN_DOUBLE if double else _SPECIAL_IN_DOLLAR if dollar
+                       else _SPECIAL_IN_BACKTICKS if back else _SPECIAL)
+            match = special.search(line, i)
+            stop = match.start() if match else end
+        if stop > i:
+            buf.append(line[i:stop])
+            got = True
+            i = stop
+            continue
+        r = line[i]
+        i += 1
+        if r == "\\":
+            if single:
+                buf.append(r)
+            elif i == end:
+                raise ValueError("a backslash at the end")
+            else:  # the next character, whatever it is, as written
+                buf.append(line[i])
+                got = True
+                i += 1
+            continue
+        if r in " \t\r\n":  # outside quotes here: the end of a word
+            if got:
+                args.append("".join(buf))
+                buf = []
+                got = False
+            continue
+        if r == "`":
+            if not single and not double and not dollar:
+                back = not back
+        elif r == ")":
+            if not single and not double and not back:
+                dollar = not dollar
+        elif r == "(":
+            if not single and not double and not back:
+                if not dollar and buf and buf[-1].endswith("$"):
+                    dollar = True
+                    buf.append(r)
+                    continue
+                raise ValueError("a ( that does not open $(...)")
+        elif r == '"':
+            if not single and not dollar:
+                quoted = None if double or back else _DOUBLE_QUOTED.match(line, i - 1)
+                if quoted:  # a whole "..." without backslashes, in one step
+                    buf.append(quoted.group(1))
+                    got = True
+                    i = quoted.end()
+                    continue
+                got = got or double
+                double = not double
+                continue
+        elif r == "'":
+            if not double and not dollar:
+                got = got or single
+                single = not single
+                continue
+        elif r in ";&|<>" and not (single or double or back or dollar):
+            start = i - 1
+            if r == ">" and buf and "0" <= buf[0][0] <= "9":  # (a word that starts with
+                start -= len("".join(buf))  # a digit: go-shellwords takes it for `2>`)
+                got = False
+            if got:
+                args.append("".join(buf))
+            return ShellWords(args, line[start:])
+        got = True
+        buf.append(r)
+    if single or double or back or dollar:
+        raise ValueError("an unclosed quote, $( or backtick")
+    if got:
+        args.append("".join(buf))
+    return ShellWords(args, "")
+
+
 def go_string(value: Any) -> str:
     """A scalar as Go's ``fmt`` prints it, which is how Compose turns values into strings."""
     if value.__class__ is str:
@@ -63,6 +232,75 @@ def go_string(value: Any) -> str:
             return str(int(value))
         return repr(value).replace("e-0", "e-").replace("e+0", "e+")
     return str(value)
+
+
+def go_float(value: float) -> float | int:
+    """A number as Go's JSON encoder prints a float: ``2``, not ``2.0``."""
+    return int(value) if value.is_integer() and abs(value) < 1e21 else value
+
+
+def go_file_mode(value: Any) -> Any:
+    """A file mode (``0440`` read as 288, or the text ``"0440"``) as Compose prints it:
+    octal text with a leading 0. Left as it is when it is not a mode."""
+    if isinstance(value, str):
+        try:
+            value = int(value, 8)
+        except ValueError:
+            return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"0{value:o}"
+    return value
+
+
+_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h|d|w)")
+_NANOSECONDS = {"ns": 1, "us": 1000, "µs": 1000, "μs": 1000, "ms": 10**6, "s": 10**9,
+                "m": 60 * 10**9, "h": 3600 * 10**9, "d": 86400 * 10**9,
+                "w": 7 * 86400 * 10**9}
+
+
+@functools.lru_cache(maxsize=1024)
+def go_duration(text: str) -> str:
+    """A duration (``90s``, ``1.5h``, ``2d``) as Compose prints it, Go's
+    ``time.Duration.String()``: ``1m30s``, ``1h30m0s``, ``48h0m0s``, ``100ms``.
+    Text that is not a duration is returned unchanged (the schema reports it). Memoized:
+    the same few durations (an anchor's healthcheck) come back in every service."""
+    body = text[1:] if text[:1] in "+-" else text
+    total = Fraction(0)
+    pos = 0
+    while pos < len(body):
+        match = _DURATION_PART.match(body, pos)
+        if not match or match.group(1) in ("", "."):
+            return text if body != "0" else "0s"
+        total += Fraction(match.group(1)) * _NANOSECONDS[match.group(2)]
+        pos = match.end()
+    if not body:
+        return text
+    nanoseconds = int(total) * (-1 if text.startswith("-") else 1)
+    return _duration_string(nanoseconds)
+
+
+def _duration_string(nanoseconds: int) -> str:
+    sign, u = ("-" if nanoseconds < 0 else ""), abs(nanoseconds)
+
+    def fraction(whole: int, part: int, digits: int) -> str:
+        return str(whole) + (("." + f"{part:0{digits}d}".rstrip("0")) if part else "")
+
+    if u == 0:
+        return "0s"
+    if u < 1000:
+        return f"{sign}{u}ns"
+    if u < 10**6:
+        return sign + fraction(*divmod(u, 1000), 3) + "µs"
+    if u < 10**9:
+        return sign + fraction(*divmod(u, 10**6), 6) + "ms"
+    seconds, part = divmod(u, 10**9)
+    out = fraction(seconds % 60, part, 9) + "s"
+    minutes = seconds // 60
+    if minutes:
+        out = f"{minutes % 60}m{out}"
+        if minutes // 60:
+            out = f"{minutes // 60}h{out}"
+    return sign + out
 
 
 def parse_bytes(value: Any) -> int | None:
@@ -153,19 +391,32 @@ class Canonicalizer:
                 name: self.service(svc, ("services", name)) if isinstance(svc, dict) else svc
                 for name, svc in services.items()
             }
-        for kind in ("secrets", "configs"):
+        for kind in ("networks", "volumes", "secrets", "configs"):
             section = data.get(kind)
             if isinstance(section, dict):
                 out[kind] = {
-                    name: self._resource_file(value, (kind, name))
+                    name: self._resource(value, (kind, name))
                     for name, value in section.items()
                 }
         return out
 
-    def _resource_file(self, value: Any, kp: KeyPath) -> Any:
-        if isinstance(value, dict) and isinstance(value.get("file"), str):
-            value = dict(value)
+    def _resource(self, value: Any, kp: KeyPath) -> Any:
+        """A top-level network, volume, secret or config: its file absolute, its labels a
+        mapping, the device of a local bind volume (``o: bind``) absolute."""
+        if not isinstance(value, dict):
+            return value
+        value = dict(value)
+        if isinstance(value.get("file"), str):
             value["file"] = abs_path(self.base_dir, value["file"], self.home)
+        if isinstance(value.get("labels"), list):
+            value["labels"] = self._labels(value["labels"], (*kp, "labels"))
+        opts = value.get("driver_opts")
+        if (kp[0] == "volumes" and value.get("driver") in (None, "local")
+                and isinstance(opts, dict) and opts.get("o") == "bind" and "device" in opts):
+            value["driver_opts"] = {**opts, "device": abs_path(
+                self.base_dir, go_string(opts["device"]), self.home)}
+        if isinstance(opts, dict):
+            value["driver_opts"] = {k: go_string(v) for k, v in value["driver_opts"].items()}
         return value
 
     # -- one service ----------------------------------------------------------------------
@@ -179,6 +430,8 @@ class Canonicalizer:
         for key in _SIZES:
             if key in out:
                 out = _sized(out, key, self._size, kp)
+        if isinstance(out.get("cpus"), float):
+            out["cpus"] = go_float(out["cpus"])
         return enforce_unicity(out)
 
     def _build(self, value: Any, kp: KeyPath) -> dict[str, Any]:
@@ -198,6 +451,10 @@ class Canonicalizer:
             build["labels"] = self._key_values(build["labels"], (*kp, "labels"), keep_none=False)
         if "shm_size" in build:
             build = _sized(build, "shm_size", self._size, kp)
+        if isinstance(build.get("secrets"), list):
+            build["secrets"] = self._mounts(build["secrets"], (*kp, "secrets"))
+        if isinstance(ssh := build.get("ssh"), (list, dict)):
+            build["ssh"] = self._ssh(ssh)
         dockerfile = build.get("dockerfile")
         if isinstance(dockerfile, str) and dockerfile.startswith("~"):
             build["dockerfile"] = abs_path(self.base_dir, dockerfile, self.home)
@@ -217,13 +474,107 @@ class Canonicalizer:
         if isinstance(value, list):
             return [go_string(v) for v in value]
         try:
-            return shlex.split(str(value))
+            return split_shell_words(go_string(value)).words
         except ValueError as exc:
             raise self.error(
                 f"{format_path(kp)}: cannot split {value!r} into words ({exc})",
                 kp,
                 "close the quote, or write the command as a list",
             ) from None
+
+    def _ssh(self, value: list[Any] | dict[str, Any]) -> list[str]:
+        """``build.ssh`` as Compose prints it: ``ID`` or ``ID: /absolute/path``."""
+        pairs = (value.items() if isinstance(value, dict)
+                 else (go_string(item).partition("=")[::2] for item in value))
+        return [f"{key}: {abs_path(self.base_dir, path, self.home)}" if path else key
+                for key, path in pairs]
+
+    def _hooks(self, value: Any, kp: KeyPath) -> Any:
+        """``post_start``/``pre_stop``: each hook's ``command`` as a list of words."""
+        if not isinstance(value, list):
+            return value
+        return [{**hook, "command": self._command(hook["command"], (*kp, i, "command"))}
+                if isinstance(hook, dict) and hook.get("command") is not None else hook
+                for i, hook in enumerate(value)]
+
+    def _develop(self, value: Any, kp: KeyPath) -> Any:
+        """``develop.watch``: paths absolute, ``include``/``ignore`` lists, ``exec.command``
+        a list of words."""
+        if not isinstance(value, dict) or not isinstance(value.get("watch"), list):
+            return value
+        watch = []
+        for i, rule in enumerate(value["watch"]):
+            if isinstance(rule, dict):
+                rule = dict(rule)
+                if isinstance(rule.get("path"), str):
+                    rule["path"] = abs_path(self.base_dir, rule["path"], self.home)
+                for key in ("include", "ignore"):
+                    if isinstance(rule.get(key), str):
+                        rule[key] = [rule[key]]
+                run = rule.get("exec")
+                if isinstance(run, dict) and run.get("command") is not None:
+                    rule["exec"] = {**run, "command": self._command(
+                        run["command"], (*kp, "watch", i, "exec", "command"))}
+            watch.append(rule)
+        return {**value, "watch": watch}
+
+    def _extra_hosts(self, value: Any, kp: KeyPath) -> list[str]:
+        """``extra_hosts`` as Compose prints it: ``HOST=IP`` entries (``HOST:IP`` and a
+        mapping read too, brackets around an IPv6 address dropped)."""
+        pairs: list[tuple[str, str]] = []
+        if isinstance(value, dict):
+            for host, ips in value.items():
+                pairs.extend((str(host), go_string(ip))
+                             for ip in (ips if isinstance(ips, list) else [ips]))
+        else:
+            for item in value:
+                text = go_string(item)
+                host, sep, ip = text.partition("=")
+                if not sep:
+                    host, _, ip = text.partition(":")
+                pairs.append((host, ip))
+        return [f"{host}={ip[1:-1] if ip.startswith('[') and ip.endswith(']') else ip}"
+                for host, ip in pairs]
+
+    def _logging(self, value: Any, kp: KeyPath) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("options"), dict):
+            return {**value, "options": {k: None if v is None else go_string(v)
+                                         for k, v in value["options"].items()}}
+        return value
+
+    def _provider(self, value: Any, kp: KeyPath) -> Any:
+        """``provider.options``: each value a list of strings."""
+        if isinstance(value, dict) and isinstance(value.get("options"), dict):
+            return {**value, "options": {
+                k: [go_string(x) for x in v] if isinstance(v, list) else [go_string(v)]
+                for k, v in value["options"].items()}}
+        return value
+
+    def _blkio(self, value: Any, kp: KeyPath) -> Any:
+        """``blkio_config``: each throttle's ``rate`` in bytes (or operations), as text."""
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for key in ("device_read_bps", "device_read_iops", "device_write_bps",
+                    "device_write_iops"):
+            if isinstance(out.get(key), list):
+                out[key] = [
+                    {**entry, "rate": self._size(entry["rate"], (*kp, key, i, "rate")) or "0"}
+                    if isinstance(entry, dict) and entry.get("rate") is not None else entry
+                    for i, entry in enumerate(out[key])]
+        return out
+
+    def _models(self, value: Any, kp: KeyPath) -> Any:
+        return {str(name): None for name in value} if isinstance(value, list) else value
+
+    def _durations(self, value: Any, kp: KeyPath, keys: tuple[str, ...]) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for key in keys:
+            if isinstance(out.get(key), str):
+                out[key] = go_duration(out[key])
+        return out
 
     def _key_values(self, value: Any, kp: KeyPath, *, keep_none: bool) -> dict[str, Any]:
         """``["A=1", "B"]`` or ``{A: 1, B: null}`` as a mapping of strings."""
@@ -278,7 +629,9 @@ class Canonicalizer:
         return dict(value)
 
     def _healthcheck(self, value: Any, kp: KeyPath) -> dict[str, Any]:
-        check = dict(value)
+        check: dict[str, Any] = self._durations(value, kp, _HEALTHCHECK_DURATIONS)
+        if check.get("disable") is False:
+            del check["disable"]  # (Compose prints it only when true)
         test = check.get("test")
         if isinstance(test, str):
             check["test"] = ["CMD-SHELL", test]
@@ -292,13 +645,25 @@ class Canonicalizer:
         return [go_string(value)]
 
     def _mounts(self, value: Any, kp: KeyPath) -> list[Any]:
-        return [{"source": item} if isinstance(item, str) else item for item in value]
+        """``secrets``/``configs`` of a service or a build, as mappings, ``mode`` in
+        octal text as Compose prints it (``"0440"``)."""
+        out: list[Any] = []
+        for item in value:
+            if isinstance(item, str):
+                item = {"source": item}
+            elif isinstance(item, dict) and "mode" in item:
+                item = {**item, "mode": go_file_mode(item["mode"])}
+            out.append(item)
+        return out
 
     def _extends(self, value: Any, kp: KeyPath) -> dict[str, Any]:
         return {"service": value} if isinstance(value, str) else dict(value)
 
     def _deploy(self, value: Any, kp: KeyPath) -> dict[str, Any]:
         deploy = dict(value)
+        for key in ("restart_policy", "update_config", "rollback_config"):
+            if key in deploy:
+                deploy[key] = self._durations(deploy[key], (*kp, key), _DEPLOY_DURATIONS)
         resources = deploy.get("resources")
         if isinstance(resources, dict):
             resources = dict(resources)
@@ -309,9 +674,9 @@ class Canonicalizer:
                     if "memory" in section:
                         section = _sized(section, "memory", self._size,
                                          (*kp, "resources", part))
-                    if "cpus" in section and isinstance(section["cpus"], str):
+                    if "cpus" in section and isinstance(section["cpus"], (str, float)):
                         try:
-                            section["cpus"] = float(section["cpus"])
+                            section["cpus"] = go_float(float(section["cpus"]))
                         except ValueError:
                             raise self.error(
                                 f"invalid number of CPUs {section['cpus']!r}",
@@ -456,6 +821,10 @@ class Canonicalizer:
             ikp = (*kp, i)
             if isinstance(item, dict):
                 vol = dict(item)
+                if vol.get("read_only") is False:
+                    del vol["read_only"]  # (Compose prints it only when true)
+                if vol.get("source") == "":
+                    del vol["source"]
                 if vol.get("type") == "bind" and isinstance(vol.get("source"), str):
                     vol["source"] = abs_path(self.base_dir, vol["source"], self.home)
                 tmpfs = vol.get("tmpfs")
@@ -517,6 +886,8 @@ class Canonicalizer:
             bind["create_host_path"] = True
             vol["bind"] = bind
         else:
+            if bind:  # (SELinux labels and propagation apply to a named volume too)
+                vol["bind"] = bind
             vol["volume"] = volume_opts
         return vol
 
@@ -535,6 +906,15 @@ class Canonicalizer:
         "volumes": _volumes,
         "secrets": _mounts,
         "configs": _mounts,
+        "post_start": _hooks,
+        "pre_stop": _hooks,
+        "develop": _develop,
+        "extra_hosts": _extra_hosts,
+        "logging": _logging,
+        "provider": _provider,
+        "models": _models,
+        "blkio_config": _blkio,
+        "stop_grace_period": lambda self, v, kp: go_duration(v) if isinstance(v, str) else v,
         "extends": _extends,
         "deploy": _deploy,
         "dns": _list_of_strings,
@@ -544,6 +924,10 @@ class Canonicalizer:
         "sysctls": lambda self, v, kp: self._key_values(v, kp, keep_none=False),
     }
 
+
+_HEALTHCHECK_DURATIONS = ("interval", "timeout", "start_period", "start_interval")
+_DEPLOY_DURATIONS = ("delay", "window", "monitor")
+"""The keys Compose reads as durations (``time.Duration``) and prints in Go's form."""
 
 _SIZES = ("mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size")
 """A service's keys Compose reads as sizes, even mem_swappiness (a percentage), printing

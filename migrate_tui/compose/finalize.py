@@ -80,10 +80,15 @@ def normalize(project: dict[str, Any], name: str) -> dict[str, Any]:
             build["dockerfile"] = "Dockerfile"
         if svc.get("pull_policy") == "if_not_present":
             svc["pull_policy"] = "missing"
+        for secret in svc.get("secrets") or []:
+            if isinstance(secret, dict) and not secret.get("target"):
+                secret["target"] = f"/run/secrets/{secret.get('source')}"
+        if isinstance(svc.get("extra_hosts"), list):
+            svc["extra_hosts"] = sorted(svc["extra_hosts"])
     networks = project.get("networks")
     networks = dict(networks) if isinstance(networks, dict) else {}
     if uses_default and "default" not in networks:
-        networks["default"] = {"ipam": {}}
+        networks["default"] = {}
     for kind in ("networks", "volumes", "secrets", "configs"):
         section = networks if kind == "networks" else project.get(kind)
         if not isinstance(section, dict):
@@ -92,17 +97,72 @@ def normalize(project: dict[str, Any], name: str) -> dict[str, Any]:
         for key, value in section.items():
             value = dict(value) if isinstance(value, dict) else {}
             external = value.get("external")
-            if isinstance(external, dict):
-                if external.get("name") and not value.get("name"):
-                    value["name"] = external["name"]
+            if isinstance(external, dict):  # the older form names the resource there
+                if not value.get("name"):
+                    value["name"] = external.get("name") or ""
                 value["external"] = True
-            if not value.get("name"):
+                if not value["name"]:
+                    del value["name"]  # (Compose prints none for a name left empty)
+            elif not value.get("name"):
                 value["name"] = key if value.get("external") else f"{name}_{key}"
-            if kind == "networks" and not value.get("external"):
-                value.setdefault("ipam", {})
+            if kind == "networks" and value.get("ipam") == {}:
+                del value["ipam"]  # (empty: the JSON rendering prints it, the YAML one not)
             named[key] = value
         project[kind] = named
+    _drop_unused_resources(project)
+    for svc in services.values():
+        _drop_empty(svc)
     return project
+
+
+def _drop_unused_resources(project: dict[str, Any]) -> None:
+    """Keep the networks, volumes, secrets, configs and models an active service uses, as
+    Compose does (``WithoutUnnecessaryResources``); a section left empty goes too."""
+    used: dict[str, set[str]] = {k: set() for k in
+                                 ("networks", "volumes", "secrets", "configs", "models")}
+    for svc in (project.get("services") or {}).values():
+        used["networks"].update(svc.get("networks") or {})
+        used["volumes"].update(v["source"] for v in svc.get("volumes") or []
+                               if isinstance(v, dict) and v.get("type") == "volume"
+                               and v.get("source"))
+        build = svc.get("build")
+        for kind, refs in (("secrets", svc.get("secrets")), ("configs", svc.get("configs")),
+                           ("secrets", build.get("secrets") if isinstance(build, dict)
+                            else None)):
+            used[kind].update(str(r.get("source") if isinstance(r, dict) else r)
+                              for r in refs or [])
+        used["models"].update(svc.get("models") or {})
+    for kind, names in used.items():
+        section = project.get(kind)
+        if not isinstance(section, dict):
+            continue
+        kept = {k: v for k, v in section.items() if k in names}
+        if kept:
+            project[kind] = kept
+        else:
+            del project[kind]
+
+
+_FALSE_OMITTED = ("privileged", "read_only", "stdin_open", "tty", "oom_kill_disable",
+                  "use_api_socket")
+_ZERO_OMITTED = ("cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period",
+                 "cpu_rt_runtime", "cpu_shares", "cpus", "oom_score_adj", "pids_limit")
+"""A service's keys Compose leaves out when false or zero (Go's ``omitempty`` on a value
+that is not a pointer)."""
+
+
+def _drop_empty(svc: dict[str, Any]) -> None:
+    """Leave out what Compose leaves out: empty text, lists and mappings, and false or zero
+    in the keys above (``init: false`` and ``scale: 0`` stay: Compose keeps them)."""
+    for key in [k for k, v in svc.items() if v in ("", [], {})
+                and k not in ("command", "entrypoint") and not k.startswith("x-")]:
+        del svc[key]
+    for key in _FALSE_OMITTED:
+        if svc.get(key) is False:
+            del svc[key]
+    for key in _ZERO_OMITTED:
+        if key in svc and not isinstance(svc[key], bool) and svc[key] == 0:
+            del svc[key]
 
 
 def check_consistency(
@@ -302,5 +362,13 @@ def resolve_environment(
         own = svc.get("environment") or {}
         for key, value in own.items():
             merged[key] = environment.get(key) if value is None else value
-        if merged or "environment" in svc:
+        if merged:
             svc["environment"] = merged
+        else:
+            svc.pop("environment", None)
+        build = svc.get("build")
+        if isinstance(build, dict) and isinstance(build.get("args"), dict):
+            # An argument without a value takes the variable's, or is left out.
+            build["args"] = {k: environment[k] if v is None else v
+                             for k, v in build["args"].items()
+                             if v is not None or k in environment}

@@ -193,6 +193,13 @@ def _to_int(value: str) -> int:
         raise ValueError(f"invalid integer: {value}") from None
 
 
+def _to_file_mode(value: str) -> int:
+    try:  # octal, as Compose reads a mode written as text ("0440")
+        return int(value, 8)
+    except ValueError:
+        raise ValueError(f"invalid file mode: {value}") from None
+
+
 def _to_float(value: str) -> float:
     try:
         number = float(value)
@@ -209,7 +216,7 @@ def _keep(value: str) -> str:
 
 _S = ("services", "*")
 _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
-    (*_S, "configs", "[]", "mode"): _to_int,
+    (*_S, "configs", "[]", "mode"): _to_file_mode,
     (*_S, "cpu_count"): _to_int,
     (*_S, "cpu_percent"): _to_float,
     (*_S, "cpu_period"): _to_int,
@@ -235,7 +242,7 @@ _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
     (*_S, "privileged"): _to_bool,
     (*_S, "read_only"): _to_bool,
     (*_S, "scale"): _to_int,
-    (*_S, "secrets", "[]", "mode"): _to_int,
+    (*_S, "secrets", "[]", "mode"): _to_file_mode,
     (*_S, "stdin_open"): _to_bool,
     (*_S, "tty"): _to_bool,
     (*_S, "ulimits", "*"): _to_int,

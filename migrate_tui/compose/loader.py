@@ -13,6 +13,7 @@
  6      merge           :mod:`.merge`: each file over the previous ones (``!reset``,
                         ``!override`` first)
  7-10   finalize        :mod:`.finalize`: profiles, normalize, consistency, environment
+ 11     render          :mod:`.render`: the JSON form of ``config`` (on demand)
 ======  ==============  ==============================================================
 
 Each file goes through phases 1 to 6 in turn; phases 7 to 10 run once on the result.
@@ -182,10 +183,6 @@ def load_project(options: LoadOptions, warn: Warn | None = None) -> Project:
     check_consistency(merged, inactive, sources)
     resolve_environment(merged, env, sources)
 
-    services_out = {
-        n: {k: v for k, v in svc.items() if not k.startswith("x-")} for n, svc in active.items()
-    }
-    merged["services"] = services_out
     compose: dict[str, Any] = {"name": name}
     for key in sorted(merged):
         value = merged[key]

@@ -92,7 +92,7 @@ UNIQUE: dict[str, Indexer] = {
     "services.*.devices": _device_key,
     "services.*.volumes_from": _text,
     "services.*.security_opt": _text,
-    "services.*.extra_hosts": _key_value_key,
+    "services.*.extra_hosts": _text,  # (HOST=IP: a host may have several addresses)
     "services.*.networks.*.aliases": _text,
     "services.*.build.tags": _text,
     "services.*.build.platforms": _text,

@@ -1,8 +1,8 @@
 """The loaded project as frozen pydantic models: what every later stage reads.
 
 ``Project.compose`` keeps the normalized project exactly as ``docker compose config``
-prints it (for ``migrate-tui config``); the typed models give the analysis what it needs
-without digging through dictionaries.
+prints it in YAML, ``x-*`` keys included (:mod:`.render` derives the JSON form); the typed
+models give the analysis what it needs without digging through dictionaries.
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ class Project(BaseModel):
     extensions: dict[str, Any] = Field(default_factory=dict)
     """Top-level ``x-*`` keys."""
     compose: dict[str, Any] = Field(default_factory=dict)
-    """The normalized project as ``docker compose config --format json`` prints it."""
+    """The normalized project as ``docker compose config`` prints it (YAML, its default
+    format); :func:`~migrate_tui.compose.render.json_document` gives the JSON form."""
     sources: SourceIndex = Field(default_factory=SourceIndex, exclude=True, repr=False)
     """Where each key was written."""
     warnings: list[str] = Field(default_factory=list)

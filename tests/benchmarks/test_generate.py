@@ -14,7 +14,14 @@ import pytest
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.loader import load_project
-from tests.conformance.oracle import Case, differences, oracle_binary, run_oracle, run_ours
+from tests.conformance.oracle import (
+    Case,
+    document_differences,
+    oracle_binary,
+    ours_printed,
+    run_oracle,
+    run_ours,
+)
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 
@@ -66,4 +73,4 @@ def test_docker_compose_reads_it_as_we_do(tmp_path: Path, n: int) -> None:
     assert theirs[0] == 0, theirs[2]
     assert ours[0] == 0, ours[2]
     assert theirs[1] is not None and ours[1] is not None
-    assert differences(theirs[1], ours[1]) == []
+    assert document_differences(theirs[1], ours_printed(ours[1], "json")) == []

@@ -8,6 +8,7 @@ The rules are grouped by subject (``network``, ``security``, ``storage``, ``imag
 from __future__ import annotations
 
 from migrate_tui.analysis.findings import (
+    commands,
     config,
     images,
     lifecycle,
@@ -27,6 +28,6 @@ from migrate_tui.analysis.findings.base import (
 )
 
 __all__ = [
-    "RULES", "FindingsPlaybook", "Hit", "RuleContext", "config", "images", "lifecycle",
+    "RULES", "FindingsPlaybook", "Hit", "RuleContext", "commands", "config", "images", "lifecycle",
     "load_findings_playbook", "network", "paths", "rule", "run_rules", "security", "storage",
 ]
