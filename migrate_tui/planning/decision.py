@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrate_tui.planning.playbooks import CostSettings, DecisionSettings
+from migrate_tui.text import plural
 
 Recommendation = Literal["stay", "stateless-first", "migrate-all"]
 
@@ -134,7 +135,7 @@ def decide(
     if services > 10:
         go.append(f"{services} services: more than a team keeps track of by hand on a host")
     elif services <= 5:
-        stay.append(f"only {services} services: one Compose host runs them comfortably")
+        stay.append(f"only {plural(services, 'service')}: one Compose host runs them comfortably")
     if answers.servers is not None:
         if answers.servers >= 2:
             go.append(f"{answers.servers} servers: Kubernetes schedules across them for you")

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenService
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -42,7 +43,7 @@ class FindingsView(Vertical):
                        key=lambda f: (_ORDER[f.severity], f.rule, f.service or "",
                                       f.evidence.line or 0))
         counts = {s: sum(1 for f in found if f.severity == s) for s in _ORDER}
-        summary = Text(f"{len(found)} findings: ", style="bold")
+        summary = Text(f"{plural(len(found), 'finding')}: ", style="bold")
         for severity, n in counts.items():
             summary.append(f"{n} {severity}  ", style=SEVERITY_STYLE[severity])
         summary.append("Enter opens the service.", style="dim")

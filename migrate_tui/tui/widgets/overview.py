@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
-from migrate_tui.text import week_range
+from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -93,8 +93,9 @@ class Overview(VerticalScroll):
         dev = sum(1 for s in active if s.kind == "dev-only")
         head = Text()
         head.append(f"{workspace.project.name}", style="bold")
-        head.append(f"  {len(active)} services: {len(active) - stateful - jobs - dev} stateless, "
-                    f"{stateful} stateful, {jobs} jobs, {dev} dev-only")
+        head.append(f"  {plural(len(active), 'service')}: "
+                    f"{len(active) - stateful - jobs - dev} stateless, {stateful} stateful, "
+                    f"{plural(jobs, 'job')}, {dev} dev-only")
         inactive = len(analysis.services) - len(active)
         if inactive:
             head.append(f" (+{inactive} behind profiles)", style="dim")
@@ -148,11 +149,11 @@ class Overview(VerticalScroll):
         totals = Text()
         totals.append(f"About {plan.total_weeks:.1f} weeks", style="bold")
         totals.append(f" (range {plan.total_weeks_low:.1f} to {plan.total_weeks_high:.1f}) "
-                      f"with {plan.team_size} engineers at {plan.focus:.0%}; "
+                      f"with {plural(plan.team_size, 'engineer')} at {plan.focus:.0%}; "
                       f"{done_all}/{len(total_items)} items done")
         orphaned = workspace.orphaned()
         if orphaned:
-            totals.append(f"\n{len(orphaned)} saved items no longer in the plan "
+            totals.append(f"\n{plural(len(orphaned), 'saved item')} no longer in the plan "
                           "(kept in the file): " + ", ".join(orphaned[:5]), style="yellow")
         self.query_one("#ov-totals", Static).update(totals)
 

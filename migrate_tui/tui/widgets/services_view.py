@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
+from migrate_tui.text import plural
 from migrate_tui.tui.messages import OverrideRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -205,7 +206,7 @@ class ServicesView(Horizontal):
             for task in phase.tasks:
                 if task.service != name:
                     continue
-                out.append(f"  {phase.name}: {task.estimate_days:g} days\n", style="bold")
+                out.append(f"  {phase.name}: {plural(task.estimate_days, 'day')}\n", style="bold")
                 for item in task.checklist:
                     out.append(f"  {STATUS_MARK[item.status]} ", style=STATUS_STYLE[item.status])
                     out.append_text(plain(item.text))
