@@ -21,23 +21,28 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.gc_pause import gc_pause
 from migrate_tui.errors import MigrateError
+from migrate_tui.text import plural
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
     OpenService,
     OverrideRequested,
+    SaveFailed,
     SettingRequested,
+    WorkspaceFailed,
+    WorkspaceReady,
 )
+from migrate_tui.tui.text import clean
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
 from migrate_tui.tui.widgets.findings_view import FindingsView
 from migrate_tui.tui.widgets.graph_view import GraphView
 from migrate_tui.tui.widgets.overview import Overview
+from migrate_tui.tui.widgets.plan_pane import PlanPane
 from migrate_tui.tui.widgets.plan_view import PlanTree
 from migrate_tui.tui.widgets.services_view import ServicesView
 from migrate_tui.workspace import Workspace
@@ -45,42 +50,21 @@ from migrate_tui.workspace import Workspace
 TABS = ("overview", "services", "graph", "plan", "findings")
 
 
-class WorkspaceReady(Message):
-    """A workspace was loaded or re-planned."""
-
-    def __init__(self, workspace: Workspace, saved: bool = False) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.saved = saved
-
-
-class WorkspaceFailed(Message):
-    """The project could not be loaded."""
-
-    def __init__(self, error: MigrateError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class SaveFailed(Message):
-    """A save did not go through."""
-
-    def __init__(self, error: MigrateError) -> None:
-        super().__init__()
-        self.error = error
-
-
 class MigrateApp(App[int]):
     """The migration workspace."""
 
     CSS_PATH = "app.tcss"
     TITLE = "migrate-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the views stack what sits side by side (see ``app.tcss``)."""
+    # The tabs show their keys (1-5), so the footer leaves them out: at 80 columns it then
+    # still has room for the view's own keys and e, r, ?, q.
     BINDINGS = [
-        Binding("1", "show_tab('overview')", "Overview"),
-        Binding("2", "show_tab('services')", "Services"),
-        Binding("3", "show_tab('graph')", "Graph"),
-        Binding("4", "show_tab('plan')", "Plan"),
-        Binding("5", "show_tab('findings')", "Findings"),
+        Binding("1", "show_tab('overview')", "Overview", show=False),
+        Binding("2", "show_tab('services')", "Services", show=False),
+        Binding("3", "show_tab('graph')", "Graph", show=False),
+        Binding("4", "show_tab('plan')", "Plan", show=False),
+        Binding("5", "show_tab('findings')", "Findings", show=False),
         Binding("e", "export", "Export"),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "help", "Help"),
@@ -103,6 +87,10 @@ class MigrateApp(App[int]):
         self._stamps: dict[str, float] = {}
         self._stale: set[str] = set(TABS)
         """Views not yet showing the current workspace: refreshed when they are opened."""
+        self.warnings: tuple[str, ...] = ()
+        """What the loader warned about in the last load (unset variables, ...)."""
+        self._quit_anyway = False
+        """The user was told an answer cannot be saved, and may quit without it."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -118,11 +106,11 @@ class MigrateApp(App[int]):
             with TabPane("3 Graph", id="graph"):
                 yield GraphView(id="graph-view")
             with TabPane("4 Plan", id="plan"):
-                yield PlanTree(id="plan-view")
+                yield PlanPane(id="plan-pane")
             with TabPane("5 Findings", id="findings"):
                 yield FindingsView(id="findings-view")
         yield Static("", id="save-state")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#error", ErrorPanel).display = False
@@ -144,6 +132,7 @@ class MigrateApp(App[int]):
         # goes back to the one the app started with, even if two loads overlap.
         sys.setswitchinterval(max(self._switch_interval, 0.1))
         reloading = self.workspace is not None or self.load_error is not None
+        warnings: list[str] = []
         try:
             # The cyclic collector would walk the half-built workspace again and again
             # while it grows; it pauses for the load (reference counting still frees what
@@ -151,7 +140,8 @@ class MigrateApp(App[int]):
             with gc_pause():
                 try:
                     workspace = open_workspace(self.options, state_file=self.state_file,
-                                               playbooks_dir=self.playbooks_dir)
+                                               playbooks_dir=self.playbooks_dir,
+                                               warn=warnings.append)
                 finally:
                     sys.setswitchinterval(self._switch_interval)
                     if reloading:
@@ -166,9 +156,10 @@ class MigrateApp(App[int]):
                     # still frees them.
                     gc.freeze()
         except MigrateError as exc:
-            self.post_message(WorkspaceFailed(exc))
+            self.post_message(WorkspaceFailed(exc, reloaded=reloading))
             return
-        self.post_message(WorkspaceReady(workspace))
+        self.post_message(WorkspaceReady(workspace, reloaded=reloading,
+                                         warnings=tuple(dict.fromkeys(warnings))))
 
     @on(WorkspaceReady)
     def _show_workspace(self, message: WorkspaceReady) -> None:
@@ -177,6 +168,9 @@ class MigrateApp(App[int]):
         self.workspace = ws
         self.load_error = None
         self._remember_stamps(ws)
+        if message.warnings is not None:
+            self.warnings = message.warnings
+            self.query_one(Overview).warnings = message.warnings
         self.sub_title = ws.project.working_dir
         self.query_one("#error", ErrorPanel).display = False
         tabs = self.query_one("#tabs", TabbedContent)
@@ -192,6 +186,19 @@ class MigrateApp(App[int]):
         self._show_save_state(saved=message.saved)
         if first:
             self._focus_tab(tabs.active)
+        if message.reloaded:
+            findings = sum(1 for f in ws.analysis.findings
+                           if f.service is None or f.service in ws.project.services)
+            self.notify(f"{plural(len(ws.project.services), 'service')}, "
+                        f"{plural(findings, 'finding')}, {done}/{len(items)} items done",
+                        title="Reloaded", timeout=3)
+        if message.warnings:
+            first_warning = escape(clean(message.warnings[0]))
+            more = len(message.warnings) - 1
+            self.notify(first_warning + (f"\n(and {more} more: see the Overview)" if more
+                                         else ""),
+                        title=f"The loader warned ({len(message.warnings)})",
+                        severity="warning", timeout=8)
 
     @on(WorkspaceFailed)
     def _show_error(self, message: WorkspaceFailed) -> None:
@@ -203,6 +210,9 @@ class MigrateApp(App[int]):
         panel.display = True
         self.query_one("#summary", Static).update(
             "[b red]The project did not load.[/] Fix the file, then press [b]r[/b] to reload.")
+        if message.reloaded:
+            self.notify("The project did not load: see the error.", title="Reload failed",
+                        severity="error", timeout=4)
 
     def _show_save_state(self, *, saved: bool = False, error: MigrateError | None = None,
                          saving: bool = False) -> None:
@@ -226,7 +236,7 @@ class MigrateApp(App[int]):
 
     _VIEWS: dict[str, type[Any]] = {
         "overview": Overview, "services": ServicesView, "graph": GraphView,
-        "plan": PlanTree, "findings": FindingsView,
+        "plan": PlanPane, "findings": FindingsView,
     }
 
     def _refresh_view(self, tab: str) -> None:
@@ -366,18 +376,39 @@ class MigrateApp(App[int]):
             self._refresh_view(event.pane.id)
             self._focus_tab(event.pane.id)
 
-    def _plan_action(self, action: str) -> None:
+    def plan_action(self, action: str) -> None:
+        """Run a Plan view action (from the command palette)."""
         self.action_show_tab("plan")
         self.call_after_refresh(self.query_one(PlanTree).run_action, action)
 
-    def _services_action(self, action: str) -> None:
+    def services_action(self, action: str) -> None:
+        """Run a Services view action (from the command palette)."""
         self.action_show_tab("services")
         self.call_after_refresh(self.query_one(ServicesView).run_action, action)
 
     def action_reload(self) -> None:
-        """Load everything again from disk."""
+        """Load everything again from disk; a notification says when it is done."""
         self.query_one("#summary", Static).update("Reloading…")
         self.load_workspace()
+
+    async def action_quit(self) -> None:
+        """Save an answer still being typed, wait for the saves under way, then quit.
+
+        An answer that is not a number is not dropped in silence: the first ``q`` says so
+        and stays; a second one quits without it.
+        """
+        changes, problems = self.query_one(Overview).unsaved_answers()
+        if problems and not self._quit_anyway:
+            self._quit_anyway = True
+            self.notify(f"{escape(problems[0])}. Fix it, or press q again to quit without "
+                        "it.", title="Not saved", severity="warning", timeout=6)
+            return
+        for key, value in changes.items():
+            self._setting(SettingRequested(key, value))
+        saving = [w for w in self.workers if w.group == "save"]
+        if saving:
+            await self.workers.wait_for_complete(saving)
+        self.exit()
 
     def action_help(self) -> None:
         """Show the keys."""
@@ -423,30 +454,10 @@ class MigrateApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, and one entry per service."""
+        from migrate_tui.tui.commands import system_commands
+
         yield from super().get_system_commands(screen)
-        for key, title in (("overview", "Overview"), ("services", "Services"),
-                           ("graph", "Graph"), ("plan", "Plan"), ("findings", "Findings")):
-            yield SystemCommand(f"Go to {title}", f"Show the {title} view",
-                                lambda key=key: self.action_show_tab(key))
-        yield SystemCommand("Export Markdown plan", "Write the plan as Markdown",
-                            self.action_export)
-        yield SystemCommand("Reload", "Read the compose and progress files again",
-                            self.action_reload)
-        yield SystemCommand("Help", "The keys", self.action_help)
-        for action, title in (("toggle_done", "Tick the selected plan item (done / todo)"),
-                              ("edit('status')", "Set the selected plan item's status"),
-                              ("edit('assignee')", "Assign the selected plan item"),
-                              ("edit('note')", "Note on the selected plan item")):
-            yield SystemCommand(title, "In the Plan view",
-                                lambda action=action: self._plan_action(action))
-        for action, title in (("toggle_class", "Flip the selected service stateful/stateless"),
-                              ("cycle_kind", "Change the selected service's kind")):
-            yield SystemCommand(title, "In the Services view",
-                                lambda action=action: self._services_action(action))
-        if self.workspace is not None:
-            for name in self.workspace.project.services:
-                yield SystemCommand(f"Open service {name}", "Show it in the Services view",
-                                    lambda name=name: self.post_message(OpenService(name)))
+        yield from system_commands(self)
 
 
 def _mtime(path: Path) -> float:

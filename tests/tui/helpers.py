@@ -39,3 +39,20 @@ async def loaded(app: MigrateApp, pilot: Any) -> None:
 def shown(app: MigrateApp, selector: str) -> str:
     """The text a Static (or Label) shows."""
     return str(app.query_one(selector).render())
+
+
+def screen_text(app: MigrateApp) -> str:
+    """What the terminal shows now, as plain text (from a screenshot of the app)."""
+    import html
+    import re
+
+    rows: dict[float, list[str]] = {}
+    cell = 12.2  # (the width of a cell in Textual's screenshots)
+    for match in re.finditer(r'<text class="terminal-[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>'
+                             r"([^<]*)</text>", app.export_screenshot()):
+        x, y, text = match.groups()
+        row = rows.setdefault(float(y), [])
+        column = round(float(x) / cell)
+        row.extend(" " * (column - len(row)))
+        row[column:column + len(text)] = html.unescape(text).replace("\xa0", " ")
+    return "\n".join("".join(row).rstrip() for _, row in sorted(rows.items()))

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select, Static
 
 from migrate_tui.planning.plan import PlanItem
-from migrate_tui.tui.text import clean
+from migrate_tui.tui.text import plain
 
 _STATUSES = ["todo", "doing", "done", "skipped", "blocked"]
 
@@ -42,7 +42,7 @@ class ItemForm(ModalScreen[ItemEdit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="item-form", classes="dialog"):
             yield Label(f"[b]{self.item.id}[/b]", id="item-form-id")
-            yield Label(clean(self.item.text), id="item-form-text")
+            yield Static(plain(self.item.text), id="item-form-text")  # wrapped, never cut
             yield Label("Status")
             yield Select([(s, s) for s in _STATUSES], value=self.item.status,
                          allow_blank=False, id="item-status")

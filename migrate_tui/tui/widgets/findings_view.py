@@ -1,4 +1,8 @@
-"""The Findings view: every finding by severity and rule; Enter opens its service."""
+"""The Findings view: every finding by severity and rule; Enter opens its service.
+
+The table cuts long findings at the right edge; the pane below it shows the selected one
+whole: what, where and the fix.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ _ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
 class FindingsView(Vertical):
-    """The findings table and the selected finding's fix."""
+    """The findings table and the selected finding in full."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -57,9 +61,14 @@ class FindingsView(Vertical):
                           plain(f.service or "(project)"), plain(f.message),
                           plain(f.evidence.where))
             self.order.append(f.service)
-            fix = Text("Fix: ", style="bold")
-            fix.append_text(plain(f.fix))
-            self.fixes.append(fix)
+            whole = Text(f.severity, style=SEVERITY_STYLE[f.severity])
+            whole.append_text(plain(f"  {f.rule} · {f.service or '(project)'} · "
+                                    f"{f.evidence.where}", "dim"))
+            whole.append("\n")
+            whole.append_text(plain(f.message))
+            whole.append("\nFix: ", style="bold")
+            whole.append_text(plain(f.fix))
+            self.fixes.append(whole)
         if self.fixes:
             self.query_one("#findings-fix", Static).update(self.fixes[0])
 

@@ -23,7 +23,7 @@ class ServicesView(Horizontal):
 
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
-        Binding("c", "toggle_class", "Stateful/stateless"),
+        Binding("c", "toggle_class", "Class"),
         Binding("k", "cycle_kind", "Kind"),
         Binding("o", "sort", "Sort"),
     ]
@@ -37,7 +37,8 @@ class ServicesView(Horizontal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="svc-left"):
-            yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter")
+            yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter",
+                        compact=True)
             yield DataTable(id="svc-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="svc-detail"):
             yield Static(id="svc-detail-text")
