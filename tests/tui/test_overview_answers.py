@@ -9,6 +9,7 @@ import pytest
 import tomllib
 from textual.widgets import Input
 
+from migrate_tui.tui.widgets import overview
 from migrate_tui.tui.widgets.overview import PAUSE
 from tests.tui.helpers import SAMPLES, app_for, loaded, shown, until
 
@@ -51,12 +52,14 @@ async def test_a_typed_number_is_saved_when_the_typing_pauses(project: Path) -> 
         await until(pilot, lambda: _answers(project).get("servers") == 3, "the save")
 
 
-async def test_tab_out_of_a_field_saves_it(project: Path) -> None:
+async def test_tab_out_of_a_field_saves_it(project: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(overview, "PAUSE", 60.0)  # only leaving the field can save it
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
         await _type_servers(app, pilot, "7")
         await pilot.press("tab")
-        await until(pilot, lambda: _answers(project).get("servers") == 7, "the save", 20)
+        await until(pilot, lambda: _answers(project).get("servers") == 7, "the save")
 
 
 async def test_digits_go_to_the_field_and_escape_gives_the_keys_back(project: Path) -> None:
