@@ -9,12 +9,10 @@ store, saves them, and shows the re-planned workspace.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
@@ -25,9 +23,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
-from migrate_tui.compose.gc_pause import gc_pause
 from migrate_tui.errors import MigrateError
 from migrate_tui.text import plural
+from migrate_tui.tui.loading import FileStamps
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
     OpenService,
@@ -44,6 +42,7 @@ from migrate_tui.tui.widgets.graph_view import GraphView
 from migrate_tui.tui.widgets.overview import Overview
 from migrate_tui.tui.widgets.plan_pane import PlanPane
 from migrate_tui.tui.widgets.plan_view import PlanTree
+from migrate_tui.tui.widgets.save_state import SaveState
 from migrate_tui.tui.widgets.services_view import ServicesView
 from migrate_tui.workspace import Workspace
 
@@ -60,11 +59,8 @@ class MigrateApp(App[int]):
     # The tabs show their keys (1-5), so the footer leaves them out: at 80 columns it then
     # still has room for the view's own keys and e, r, ?, q.
     BINDINGS = [
-        Binding("1", "show_tab('overview')", "Overview", show=False),
-        Binding("2", "show_tab('services')", "Services", show=False),
-        Binding("3", "show_tab('graph')", "Graph", show=False),
-        Binding("4", "show_tab('plan')", "Plan", show=False),
-        Binding("5", "show_tab('findings')", "Findings", show=False),
+        *(Binding(str(key), f"show_tab('{tab}')", tab.title(), show=False)
+          for key, tab in enumerate(TABS, start=1)),
         Binding("e", "export", "Export"),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "help", "Help"),
@@ -84,11 +80,9 @@ class MigrateApp(App[int]):
         self.load_error: MigrateError | None = None
         self._save_lock = threading.Lock()
         self._switch_interval = sys.getswitchinterval()
-        self._stamps: dict[str, float] = {}
+        self._stamps = FileStamps()
         self._stale: set[str] = set(TABS)
         """Views not yet showing the current workspace: refreshed when they are opened."""
-        self.warnings: tuple[str, ...] = ()
-        """What the loader warned about in the last load (unset variables, ...)."""
         self._quit_anyway = False
         """The user was told an answer cannot be saved, and may quit without it."""
 
@@ -109,7 +103,7 @@ class MigrateApp(App[int]):
                 yield PlanPane(id="plan-pane")
             with TabPane("5 Findings", id="findings"):
                 yield FindingsView(id="findings-view")
-        yield Static("", id="save-state")
+        yield SaveState("", id="save-state")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -124,42 +118,17 @@ class MigrateApp(App[int]):
     @work(thread=True, exclusive=True, group="load")
     def load_workspace(self) -> None:
         """Load the project, its analysis, plan and progress, off the interface thread."""
-        from migrate_tui.workspace import open_workspace
+        from migrate_tui.tui.loading import load_for_tui
 
-        # While this thread loads, let it keep the GIL for longer stretches: the event loop
-        # only draws "Loading…" meanwhile, and every forced hand-over costs the load time
-        # (at 2,000 services: 1.7 s with the default 5 ms, 1.2 s with 100 ms). The interval
-        # goes back to the one the app started with, even if two loads overlap.
-        sys.setswitchinterval(max(self._switch_interval, 0.1))
         reloading = self.workspace is not None or self.load_error is not None
-        warnings: list[str] = []
         try:
-            # The cyclic collector would walk the half-built workspace again and again
-            # while it grows; it pauses for the load (reference counting still frees what
-            # is dropped).
-            with gc_pause():
-                try:
-                    workspace = open_workspace(self.options, state_file=self.state_file,
-                                               playbooks_dir=self.playbooks_dir,
-                                               warn=warnings.append)
-                finally:
-                    sys.setswitchinterval(self._switch_interval)
-                    if reloading:
-                        # What the last load froze is collectable again, and the cycles
-                        # dropped since (widgets' old rows and nodes) go now, in this
-                        # thread, not never.
-                        gc.unfreeze()
-                        gc.collect()
-                    # The workspace lives until the next reload: its objects leave the
-                    # collector's sight, or its first full collection would walk them all
-                    # while the screen waits (0.2 s at 2,000 services). Reference counting
-                    # still frees them.
-                    gc.freeze()
+            workspace, warnings = load_for_tui(
+                self.options, state_file=self.state_file, playbooks_dir=self.playbooks_dir,
+                reloading=reloading, switch_interval=self._switch_interval)
         except MigrateError as exc:
             self.post_message(WorkspaceFailed(exc, reloaded=reloading))
             return
-        self.post_message(WorkspaceReady(workspace, reloaded=reloading,
-                                         warnings=tuple(dict.fromkeys(warnings))))
+        self.post_message(WorkspaceReady(workspace, reloaded=reloading, warnings=warnings))
 
     @on(WorkspaceReady)
     def _show_workspace(self, message: WorkspaceReady) -> None:
@@ -167,9 +136,8 @@ class MigrateApp(App[int]):
         ws = message.workspace
         self.workspace = ws
         self.load_error = None
-        self._remember_stamps(ws)
+        self._stamps.remember(ws)
         if message.warnings is not None:
-            self.warnings = message.warnings
             self.query_one(Overview).warnings = message.warnings
         self.sub_title = ws.project.working_dir
         self.query_one("#error", ErrorPanel).display = False
@@ -216,23 +184,7 @@ class MigrateApp(App[int]):
 
     def _show_save_state(self, *, saved: bool = False, error: MigrateError | None = None,
                          saving: bool = False) -> None:
-        bar = self.query_one("#save-state", Static)
-        ws = self.workspace
-        if ws is None:
-            bar.update("")
-            return
-        name = escape(os.path.relpath(ws.store.path, ws.project.working_dir))
-        if error is not None:
-            bar.update(f"[b red]✖ not saved:[/] {escape(error.render())}")
-        elif ws.progress_error is not None:
-            bar.update(f"[b red]read-only:[/] {escape(ws.progress_error.render())}")
-        elif saving:
-            bar.update(f"[yellow]● saving to {name}…[/]")
-        elif saved:
-            bar.update(f"[green]● saved[/] to {name}")
-        else:
-            exists = "" if ws.store.path.exists() else " (created on the first change)"
-            bar.update(f"[dim]progress file: {name}{exists}[/]")
+        self.query_one(SaveState).show(self.workspace, saved=saved, error=error, saving=saving)
 
     _VIEWS: dict[str, type[Any]] = {
         "overview": Overview, "services": ServicesView, "graph": GraphView,
@@ -324,24 +276,15 @@ class MigrateApp(App[int]):
 
     # -- watching the files ------------------------------------------------------------------
 
-    def _files(self, ws: Workspace) -> list[Path]:
-        return [ws.store.path, *(Path(p.path) for p in ws.project.sources.files)]
-
-    def _remember_stamps(self, ws: Workspace) -> None:
-        self._stamps = {str(p): _mtime(p) for p in self._files(ws)}
-
     def _watch_files(self) -> None:
         ws = self.workspace
         if ws is None or self._save_lock.locked():
             return
-        changed = [p for p in self._files(ws) if _mtime(p) != self._stamps.get(str(p))]
-        if not changed:
-            return
-        self._remember_stamps(ws)
+        changed = self._stamps.changed(ws)
         if changed == [ws.store.path]:
             self.notify("The progress file changed on disk; reloaded.", timeout=3)
             self._reload_progress()
-        else:
+        elif changed:
             self.notify("The compose files changed on disk; reloading.", timeout=3)
             self.load_workspace()
 
@@ -433,20 +376,12 @@ class MigrateApp(App[int]):
         self.push_screen(ExportDialog(default), write)
 
     def _export(self, path: str) -> None:
-        from migrate_tui.analysis.report import to_json
-        from migrate_tui.export.files import write_export
-        from migrate_tui.export.markdown import render_markdown
+        from migrate_tui.tui.screens.export_dialog import write_plan
 
-        ws = self.workspace
-        if ws is None:
+        if self.workspace is None:
             return
-        target = Path(path)
-        if not target.is_absolute():
-            target = Path(ws.project.working_dir) / target
-        text = render_markdown(ws.plan, to_json(ws.analysis), ws.project.files,
-                               ws.project.working_dir)
         try:
-            write_export(target, text)
+            target = write_plan(self.workspace, path)
         except MigrateError as exc:
             self.notify(exc.render(), severity="error", title="Export failed")
             return
@@ -458,13 +393,6 @@ class MigrateApp(App[int]):
 
         yield from super().get_system_commands(screen)
         yield from system_commands(self)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return -1.0
 
 
 def make_app(options: LoadOptions | None = None, **kwargs: Any) -> MigrateApp:
