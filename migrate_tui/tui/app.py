@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,8 +25,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.errors import MigrateError
-from migrate_tui.text import plural
-from migrate_tui.tui.loading import FileStamps
+from migrate_tui.tui.loading import FileStamps, loaded_summary, warnings_summary
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
     OpenService,
@@ -83,8 +83,8 @@ class MigrateApp(App[int]):
         self._stamps = FileStamps()
         self._stale: set[str] = set(TABS)
         """Views not yet showing the current workspace: refreshed when they are opened."""
-        self._quit_anyway = False
-        """The user was told an answer cannot be saved, and may quit without it."""
+        self._warned_at = -1e9
+        """When the user was told what a quit would lose: a second q soon after quits."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -155,18 +155,10 @@ class MigrateApp(App[int]):
         if first:
             self._focus_tab(tabs.active)
         if message.reloaded:
-            findings = sum(1 for f in ws.analysis.findings
-                           if f.service is None or f.service in ws.project.services)
-            self.notify(f"{plural(len(ws.project.services), 'service')}, "
-                        f"{plural(findings, 'finding')}, {done}/{len(items)} items done",
-                        title="Reloaded", timeout=3)
+            self.notify(escape(loaded_summary(ws)), title="Reloaded", timeout=3)
         if message.warnings:
-            first_warning = escape(clean(message.warnings[0]))
-            more = len(message.warnings) - 1
-            self.notify(first_warning + (f"\n(and {more} more: see the Overview)" if more
-                                         else ""),
-                        title=f"The loader warned ({len(message.warnings)})",
-                        severity="warning", timeout=8)
+            self.notify(escape(clean(warnings_summary(message.warnings))), severity="warning",
+                        title=f"The loader warned ({len(message.warnings)})", timeout=8)
 
     @on(WorkspaceFailed)
     def _show_error(self, message: WorkspaceFailed) -> None:
@@ -337,14 +329,16 @@ class MigrateApp(App[int]):
     async def action_quit(self) -> None:
         """Save an answer still being typed, wait for the saves under way, then quit.
 
-        An answer that is not a number is not dropped in silence: the first ``q`` says so
-        and stays; a second one quits without it.
+        What cannot be saved (an answer that is no number, an item form not submitted) is
+        not dropped in silence: the first ``q`` says so and stays; a second one quits.
         """
         changes, problems = self.query_one(Overview).unsaved_answers()
-        if problems and not self._quit_anyway:
-            self._quit_anyway = True
-            self.notify(f"{escape(problems[0])}. Fix it, or press q again to quit without "
-                        "it.", title="Not saved", severity="warning", timeout=6)
+        form = getattr(self.screen, "unsaved", lambda: None)()
+        problems += [form] if form else []
+        if problems and time.monotonic() - self._warned_at > 10:
+            self._warned_at = time.monotonic()
+            self.notify(f"{escape(problems[0])}. Press q again to quit without it.",
+                        title="Not saved", severity="warning", timeout=6)
             return
         for key, value in changes.items():
             self._setting(SettingRequested(key, value))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.gc_pause import gc_pause
+from migrate_tui.text import plural
 from migrate_tui.workspace import Workspace
 
 
@@ -55,6 +56,22 @@ def load_for_tui(options: LoadOptions, *, state_file: str | None, playbooks_dir:
             # waits (0.2 s at 2,000 services). Reference counting still frees them.
             gc.freeze()
     return workspace, tuple(dict.fromkeys(warnings))
+
+
+def loaded_summary(ws: Workspace) -> str:
+    """``18 services, 75 findings, 3/395 items done``: what a reload brought."""
+    services = ws.project.services
+    findings = sum(1 for f in ws.analysis.findings if f.service is None or f.service in services)
+    items = ws.plan.items()
+    done = sum(1 for i in items if i.status in ("done", "skipped"))
+    return (f"{plural(len(services), 'service')}, {plural(findings, 'finding')}, "
+            f"{done}/{len(items)} items done")
+
+
+def warnings_summary(warnings: tuple[str, ...]) -> str:
+    """The first warning, and how many more the Overview lists."""
+    more = len(warnings) - 1
+    return warnings[0] + (f"\n(and {more} more: see the Overview)" if more > 0 else "")
 
 
 class FileStamps:

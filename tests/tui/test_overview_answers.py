@@ -103,3 +103,43 @@ async def test_a_value_that_is_no_number_is_not_dropped_in_silence(project: Path
         await pilot.pause(0.3)
     assert app.return_code == 0
     assert "deploys_per_week" not in _answers(project)
+
+
+async def test_number_keys_switch_views_from_a_yes_no_answer(project: Path) -> None:
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        app.query_one("#q-autoscaling").focus()
+        await pilot.pause()
+        await pilot.press("4")
+        assert app.query_one("#tabs").active == "plan"
+
+
+async def test_quit_with_the_item_form_changed_asks_first(project: Path) -> None:
+    from migrate_tui.tui.screens.item_form import ItemForm
+
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ItemForm), "the form")
+        await pilot.press(*"ask ops", "ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ItemForm)
+        assert any("item" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.3)
+    assert app.return_code == 0
+
+
+async def test_escape_leaves_the_services_filter(project: Path) -> None:
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "slash", "d", "b", "escape")
+        await pilot.pause()
+        assert app.query_one("#svc-table").has_focus
+        await pilot.press("4")
+        assert app.query_one("#tabs").active == "plan"

@@ -57,6 +57,14 @@ class ItemForm(ModalScreen[ItemEdit | None]):
     def on_mount(self) -> None:
         self.query_one(f"#item-{self.focus_field}").focus()
 
+    def unsaved(self) -> str | None:
+        """What quitting now would lose, or None."""
+        result = self._result()
+        if (result.status, result.assignee, result.note) == (
+                self.item.status, self.item.assignee or "", self.note):
+            return None
+        return f"the changes to item {self.item.id} are not saved: Enter saves, Esc cancels"
+
     def _result(self) -> ItemEdit:
         status = self.query_one("#item-status", Select).value
         return ItemEdit(

@@ -26,6 +26,7 @@ class ServicesView(Horizontal):
         Binding("c", "toggle_class", "Class"),
         Binding("k", "cycle_kind", "Kind"),
         Binding("o", "sort", "Sort"),
+        Binding("escape", "leave_filter", "Leave filter"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -131,6 +132,15 @@ class ServicesView(Horizontal):
     def _header(self, event: DataTable.HeaderSelected) -> None:
         self.sort_column = event.column_index
         self._fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape leaves the filter; elsewhere it is no key of this view (and not shown)."""
+        if action == "leave_filter":
+            return self.query_one("#svc-filter", Input).has_focus or None
+        return True
+
+    def action_leave_filter(self) -> None:
+        self.query_one("#svc-table", DataTable).focus()
 
     def action_filter(self) -> None:
         self.query_one("#svc-filter", Input).focus()
