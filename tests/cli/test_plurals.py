@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from migrate_tui.cli import main
+from migrate_tui.text import plural
 
 WRONG = re.compile(r"(?<![\d.,])1 (services|jobs|dependencies|engineers|findings|items|"
                    r"waves|cycles|problems|servers)\b")
@@ -53,3 +54,13 @@ def test_a_project_of_one_service_is_one_service(
     plan = _out(["plan", str(tmp_path)], capsys)
     assert "only 1 service:" in plan
     assert not WRONG.search(plan), WRONG.search(plan)
+
+
+@pytest.mark.parametrize("count,word,many,expected", [
+    (1, "service", None, "1 service"), (0, "service", None, "0 services"),
+    (1234, "job", None, "1,234 jobs"), (1, "dependency", "dependencies", "1 dependency"),
+    (2, "dependency", "dependencies", "2 dependencies"), (1.0, "day", None, "1 day"),
+    (2.5, "day", None, "2.5 days"),
+])
+def test_plural(count: float, word: str, many: str | None, expected: str) -> None:
+    assert plural(count, word, many) == expected

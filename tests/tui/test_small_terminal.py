@@ -106,3 +106,13 @@ async def test_a_long_finding_can_be_read_whole(saas: Path) -> None:
         screen = screen_text(app)
         assert _words_missing(longest.message, screen) == []
         assert _words_missing(longest.fix, screen) == []
+
+
+async def test_the_services_footer_says_how_to_leave_the_filter(saas: Path) -> None:
+    app = app_for(saas)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "slash")
+        await pilot.pause(0.2)
+        footer = screen_text(app).splitlines()[-1]
+        assert "esc To the table" in footer, footer  # (q types into the filter here)

@@ -26,7 +26,7 @@ class ServicesView(Horizontal):
         Binding("c", "toggle_class", "Class"),
         Binding("k", "cycle_kind", "Kind"),
         Binding("o", "sort", "Sort"),
-        Binding("escape", "leave_filter", "Leave filter"),
+        Binding("escape", "leave_filter", "To the table"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -136,7 +136,7 @@ class ServicesView(Horizontal):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape leaves the filter; elsewhere it is no key of this view (and not shown)."""
         if action == "leave_filter":
-            return self.query_one("#svc-filter", Input).has_focus or None
+            return self.query_one("#svc-filter", Input).has_focus
         return True
 
     def action_leave_filter(self) -> None:
