@@ -116,3 +116,14 @@ async def test_the_services_footer_says_how_to_leave_the_filter(saas: Path) -> N
         await pilot.pause(0.2)
         footer = screen_text(app).splitlines()[-1]
         assert "esc To the table" in footer, footer  # (q types into the filter here)
+
+
+async def test_a_brings_the_questions_into_view_at_80x24(saas: Path) -> None:
+    app = app_for(saas)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        assert "a Answer" in screen_text(app).splitlines()[-1]
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        assert app.query_one("#q-servers").has_focus
+        assert "Servers running it today" in screen_text(app)

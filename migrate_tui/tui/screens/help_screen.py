@@ -14,7 +14,7 @@ HELP = """\
 | Key | Where | What |
 |---|---|---|
 | `1`-`5` | anywhere but a number field | Overview, Services, Graph, Plan, Findings |
-| `tab` | Overview | to the answers; a number is saved as you type (or on leaving) |
+| `a` or `tab` | Overview | to the answers; a number is saved as you type (or on leaving) |
 | `escape` | in a field | leave it (the number keys switch views again) |
 | `ctrl+p` | anywhere | the command palette: every action, and "open service NAME" |
 | `e` | anywhere | export the plan as Markdown |

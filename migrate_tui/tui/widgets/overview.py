@@ -106,6 +106,8 @@ class PhaseRow(Horizontal):
 class Overview(VerticalScroll):
     """Everything on one screen a team lead wants to see first."""
 
+    BINDINGS = [Binding("a", "answer", "Answer")]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.workspace: Workspace | None = None
@@ -139,6 +141,10 @@ class Overview(VerticalScroll):
         yield Static(id="ov-totals")
         yield Static(id="ov-warnings")
         yield Static(id="ov-risks")
+
+    def action_answer(self) -> None:
+        """To the first question (below the decision, out of sight in a small terminal)."""
+        self.query_one(f"#q-{_QUESTIONS[0][0]}").focus()
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace`` (attributes down: the app calls this)."""
