@@ -127,3 +127,18 @@ async def test_a_brings_the_questions_into_view_at_80x24(saas: Path) -> None:
         await pilot.pause(0.3)
         assert app.query_one("#q-servers").has_focus
         assert "Servers running it today" in screen_text(app)
+
+
+async def test_the_edit_dialog_keeps_its_buttons_at_80x24(saas: Path) -> None:
+    from migrate_tui.tui.screens.item_form import ItemForm
+
+    app = app_for(saas)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ItemForm), "the form")
+        await pilot.pause(0.2)
+        screen = screen_text(app)
+        assert "Save" in screen and "Cancel" in screen, screen

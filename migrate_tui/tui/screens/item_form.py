@@ -45,11 +45,12 @@ class ItemForm(ModalScreen[ItemEdit | None]):
             yield Static(plain(self.item.text), id="item-form-text")  # wrapped, never cut
             yield Label("Status")
             yield Select([(s, s) for s in _STATUSES], value=self.item.status,
-                         allow_blank=False, id="item-status")
+                         allow_blank=False, id="item-status", compact=True)
             yield Label("Assignee" + (f" (team: {', '.join(self.team)})" if self.team else ""))
-            yield Input(value=self.item.assignee or "", placeholder="nobody", id="item-assignee")
+            yield Input(value=self.item.assignee or "", placeholder="nobody", id="item-assignee",
+                        compact=True)
             yield Label("Note")
-            yield Input(value=self.note, placeholder="no note", id="item-note")
+            yield Input(value=self.note, placeholder="no note", id="item-note", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="item-save")
                 yield Button("Cancel", id="item-cancel")
