@@ -70,11 +70,10 @@ def _hints(parser: argparse.ArgumentParser, message: str, command: str | None) -
             continue
         if not flag.startswith("--") or flag in known:
             continue
-        close = difflib.get_close_matches(flag, sorted(known), n=1, cutoff=0.6)
-        starts = sorted(k for k in known if k.startswith(flag))
-        guess = starts[0] if len(starts) == 1 else close[0] if close else None
-        if guess:
-            hints.append(f"{flag}: did you mean {guess}?")
+        starts = sorted(k for k in known if k.startswith(flag) and k != "--project")
+        guesses = starts or difflib.get_close_matches(flag, sorted(known), n=1, cutoff=0.6)
+        if guesses:
+            hints.append(f"{flag}: did you mean {' or '.join(guesses)}?")
     return hints
 
 

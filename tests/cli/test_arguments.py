@@ -54,6 +54,10 @@ def test_an_abbreviated_flag_is_not_guessed_but_suggested(
     assert "did you mean --project-directory?" in err
     err = _refused(["plan", "--team", "3", str(project)], capsys)
     assert "did you mean --team-size?" in err
+    err = _refused(["status", "--proj", str(project)], capsys)
+    assert "did you mean --project-directory or --project-name?" in err
+    err = _refused(["status", "--fromat", "json", str(project)], capsys)
+    assert "did you mean --format?" in err
 
 
 def test_no_parser_accepts_abbreviations() -> None:
