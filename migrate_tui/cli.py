@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
 import sys
@@ -20,6 +21,60 @@ from migrate_tui.errors import MigrateError
 from migrate_tui.gc_pause import gc_pause
 
 EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser that never guesses at an abbreviated flag, and says what to type instead.
+
+    With abbreviations allowed, ``--project`` "could match --project-name,
+    --project-directory" on the top-level parser even for a subcommand that has its own
+    ``--project``: argparse looks at every argument before it hands the rest over.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+        self.command: str | None = None
+        """The subcommand of the arguments parsed last, for the hints."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """Parse, remembering the subcommand (``error`` is called after, without it)."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        self.command = getattr(parsed, "command", None)
+        return parsed, extras
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and ``message``, with a hint for each flag we do not know."""
+        hints = _hints(self, message, self.command)
+        super().error(message + "".join(f"\n  {hint}" for hint in hints))
+
+
+def _hints(parser: argparse.ArgumentParser, message: str, command: str | None) -> list[str]:
+    """What the user probably meant by the unknown flags that ``message`` names."""
+    if not message.startswith("unrecognized arguments:"):
+        return []
+    words = message.split(":", 1)[1].split()
+    known: set[str] = set()
+    for action in parser._actions:
+        known.update(action.option_strings)
+        if isinstance(action.choices, dict):
+            for sub in action.choices.values():
+                known.update(o for a in sub._actions for o in a.option_strings)
+    hints = []
+    for word in dict.fromkeys(words):
+        flag = word.split("=", 1)[0]
+        if flag == "--project":
+            where = f"migrate-tui {command or 'COMMAND'} DIR"
+            hints.append(f"--project is only for set and assign: give the folder as PATH "
+                         f"({where}) or with --project-directory DIR")
+            continue
+        if not flag.startswith("--") or flag in known:
+            continue
+        starts = sorted(k for k in known if k.startswith(flag) and k != "--project")
+        guesses = starts or difflib.get_close_matches(flag, sorted(known), n=1, cutoff=0.6)
+        if guesses:
+            hints.append(f"{flag}: did you mean {' or '.join(guesses)}?")
+    return hints
 
 
 def _add_compose_flags(parser: argparse.ArgumentParser, suffix: str) -> None:
@@ -39,7 +94,7 @@ def _add_compose_flags(parser: argparse.ArgumentParser, suffix: str) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``migrate-tui``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="migrate-tui",
         description="Plan and track a Docker Compose to Kubernetes migration.",
     )

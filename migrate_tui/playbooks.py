@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from migrate_tui.compose.parse import ParsedFile, format_path, parse_yaml
 from migrate_tui.errors import Location, PlaybookError, YamlSyntaxError
 from migrate_tui.fsio import PLAYBOOK_FILE_LIMIT, read_text_bounded
+from migrate_tui.text import plural
 
 PACKAGE = "migrate_tui.playbooks_data"
 """The package the installed playbooks live in."""
@@ -125,7 +126,7 @@ def _problems(parsed: ParsedFile, exc: ValidationError) -> PlaybookError:
         got = f" (got {value!r})" if isinstance(value, (str, int, float)) else ""
         lines.append(f"{line}{item}{field_text}: {err['msg']}{got}")
     count = len(lines)
-    head = f"the playbook is not valid ({count} problem{'s' if count > 1 else ''})"
+    head = f"the playbook is not valid ({plural(count, 'problem')})"
     return PlaybookError(
         head + ":\n  " + "\n  ".join(lines),
         location=first or Location(parsed.path),

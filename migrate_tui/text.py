@@ -22,6 +22,17 @@ def without_control(text: str) -> str:
     return text if text.isprintable() else CONTROL.sub("", text)
 
 
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """``1 service``, ``3 services``, ``1,234 jobs``, ``2.5 days``: a count and its noun.
+
+    The one place outputs (the TUI, the CLI's text, the Markdown) agree a noun with its
+    count. ``many`` is the plural of a word that does not just take an ``s``
+    (``plural(n, "dependency", "dependencies")``).
+    """
+    shown = f"{count:,}" if isinstance(count, int) else f"{count:,g}"
+    return f"{shown} {word if count == 1 else many or word + 's'}"
+
+
 def first_week(start: float) -> int:
     """The week a phase starts in (1-based): starting at 2.05 weeks is week 3."""
     return int(start + 0.1) + 1

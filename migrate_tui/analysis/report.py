@@ -24,7 +24,7 @@ from typing import Any
 from migrate_tui.analysis.findings.base import load_findings_playbook
 from migrate_tui.analysis.model import SEVERITIES, Analysis, Edge, Evidence, Finding
 from migrate_tui.gc_pause import gc_paused
-from migrate_tui.text import visible
+from migrate_tui.text import plural, visible
 
 WIDTH = 100
 """Width the text report wraps to."""
@@ -103,8 +103,7 @@ def _wrap(text: str, indent: int, first: str = "") -> list[str]:
     return [first + lines[0]] + [pad + line for line in lines[1:]]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+_plural = plural
 
 
 def _summary(a: Analysis, paint: _Paint) -> list[str]:
@@ -113,8 +112,8 @@ def _summary(a: Analysis, paint: _Paint) -> list[str]:
     counts = {sev: sum(1 for f in a.findings if f.severity == sev) for sev in SEVERITIES}
     out = [paint(f"Analysis of {a.project}", "bold") + ": " + ", ".join([
         _plural(len(a.services), "service") + (f" ({len(inactive)} inactive)" if inactive else ""),
-        f"{len({(e.source, e.target) for e in a.edges if e.kind != 'shared_volume'})} "
-        "dependencies",
+        _plural(len({(e.source, e.target) for e in a.edges if e.kind != 'shared_volume'}),
+                "dependency", "dependencies"),
         _plural(len(a.waves), "start-up wave"),
         _plural(len(a.cycles), "cycle"),
     ]), ""]

@@ -25,6 +25,7 @@ from migrate_tui.export.markdown_text import (
     code,
     days,
     md,
+    plural,
 )
 from migrate_tui.planning.plan import PlanItem, Task
 
@@ -205,7 +206,7 @@ def _wording_and_fix(text: str) -> tuple[str, str]:
 
 def _count(count: int, word: str) -> str:
     """``1 job``, ``1,234 jobs``."""
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
+    return plural(count, word)
 
 
 def _names(names: list[str], shown: int | None) -> str:

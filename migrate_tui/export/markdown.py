@@ -107,7 +107,7 @@ def render_markdown(
         f"{counts['stateful']} stateful, {_n(counts['job'], 'job')}, "
         f"{counts['dev-only']} dev-only |",
         f"| Duration | about {_w(plan.total_weeks)} weeks (range {_w(plan.total_weeks_low)} to "
-        f"{_w(plan.total_weeks_high)}) with {plan.team_size} engineers at "
+        f"{_w(plan.total_weeks_high)}) with {_n(plan.team_size, 'engineer')} at "
         f"{plan.focus:.0%} focus |",
         f"| Start | {plan.start or 'not set (use --start YYYY-MM-DD)'} |",
         f"| Decision | **{md(plan.decision.title)}** |",
@@ -384,9 +384,9 @@ def _method(plan: Plan) -> list[str]:
         "- A stateful service's work is exactly twice the same service's stateless work: its "
         "engine's data sub-plan (placement, storage, backup, restore test, cut-over, "
         "rollback) takes the second half.",
-        f"- A phase lasts its work divided by the team's capacity: {plan.team_size} engineers "
-        f"x {plan.focus:.0%} focus x 5 days = {plan.capacity_days_per_week:g} person-days a "
-        "week; phases follow each other.",
+        "- A phase lasts its work divided by the team's capacity: "
+        f"{_n(plan.team_size, 'engineer')} x {plan.focus:.0%} focus x 5 days = "
+        f"{plan.capacity_days_per_week:g} person-days a week; phases follow each other.",
         "- The range runs from 0.8 to 1.5 times the likely duration: migrations overrun more "
         "often than they finish early.",
         "- Waves are dependency depth, not order of work: stateless services move first, in "

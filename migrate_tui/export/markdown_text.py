@@ -15,6 +15,7 @@ from typing import Any
 
 from migrate_tui.planning.plan import PlanItem
 from migrate_tui.text import CONTROL, without_control
+from migrate_tui.text import plural as plural  # (the exports take it from here)
 
 GITHUB_MAX_MARKDOWN_SIZE = 400_000
 """The most bytes of Markdown (UTF-8) we write for GitHub to render.
@@ -114,11 +115,6 @@ def ids_as_they_are(texts: list[str]) -> bool:
     joined = " ".join(texts)
     return joined.isprintable() and not ("=" in joined or ":" in joined or "`" in joined)
 
-
-
-def plural(count: int, word: str) -> str:
-    """``1 job``, ``3 jobs``."""
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def weeks(value: float) -> str:

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrate_tui.planning.playbooks import CostSettings, DecisionSettings
+from migrate_tui.text import plural
 
 Recommendation = Literal["stay", "stateless-first", "migrate-all"]
 
@@ -147,7 +148,7 @@ def decide(
     if services > t.many_services.value:
         go.append(f"{services} services: more than a team keeps track of by hand on a host")
     elif services <= t.few_services.value:
-        stay.append(f"only {services} services: one Compose host runs them comfortably")
+        stay.append(f"only {plural(services, 'service')}: one Compose host runs them comfortably")
     few_servers = _counted(t.many_servers.value - 1, "server")
     if answers.servers is not None:
         if answers.servers >= t.many_servers.value:

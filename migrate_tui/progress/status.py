@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypedDict
 
 from migrate_tui.progress.model import FINISHED, ProgressState
+from migrate_tui.text import visible
 
 PlanRow = tuple[str, str, str | None, str]
 """One checklist item of the plan: ``(item_id, phase_id, service or None, text)``."""
@@ -37,6 +38,22 @@ class StatusSummary(TypedDict):
     """By assignee, sorted; unassigned items are in no one's count."""
     orphaned: list[str]
     """Item ids in the file but not in the plan, sorted."""
+    open: list[OpenItem]
+    """Blocked, then doing items, in plan order, whoever owns them (or nobody)."""
+
+
+class OpenItem(TypedDict):
+    """An item someone has to look at: blocked, or being worked on."""
+
+    id: str
+    status: str
+    assignee: str | None
+    note: str | None
+    text: str
+
+
+OPEN_STATUSES = ("blocked", "doing")
+"""The statuses ``status`` lists item by item, in this order."""
 
 
 def reconcile(state: ProgressState, plan_item_ids: Iterable[str]) -> list[str]:
@@ -62,6 +79,7 @@ def summarize(state: ProgressState, plan_items: Iterable[PlanRow]) -> StatusSumm
     phases: dict[str, Count] = {}
     services: dict[str, Count] = {}
     people: dict[str, Count] = {}
+    open_items: dict[str, list[OpenItem]] = {status: [] for status in OPEN_STATUSES}
     done = 0
 
     def count(groups: dict[str, Count], key: str, finished: bool) -> None:
@@ -69,7 +87,7 @@ def summarize(state: ProgressState, plan_items: Iterable[PlanRow]) -> StatusSumm
         group["total"] += 1
         group["done"] += int(finished)
 
-    for item_id, phase, service, _text in rows:
+    for item_id, phase, service, text in rows:
         item = state.item(item_id)
         finished = item.status in FINISHED
         done += int(finished)
@@ -78,6 +96,10 @@ def summarize(state: ProgressState, plan_items: Iterable[PlanRow]) -> StatusSumm
             count(services, service, finished)
         if item.assignee is not None:
             count(people, item.assignee, finished)
+        if item.status in open_items:
+            open_items[item.status].append({"id": item_id, "status": item.status,
+                                            "assignee": item.assignee, "note": item.note,
+                                            "text": text})
     return {
         "done": done,
         "total": len(rows),
@@ -85,6 +107,7 @@ def summarize(state: ProgressState, plan_items: Iterable[PlanRow]) -> StatusSumm
         "services": dict(sorted(services.items())),
         "people": dict(sorted(people.items())),
         "orphaned": reconcile(state, (row[0] for row in rows)),
+        "open": [item for status in OPEN_STATUSES for item in open_items[status]],
     }
 
 
@@ -113,6 +136,21 @@ def _rows(title: str, groups: Mapping[str, Count]) -> list[str]:
     return lines
 
 
+def _open_rows(status: str, items: list[OpenItem]) -> list[str]:
+    """``Blocked (2)`` and one aligned line per item: id, owner or nobody, text: note."""
+    if not items:
+        return []
+    owners = [visible(i["assignee"] or "nobody") for i in items]
+    id_width = max(len(i["id"]) for i in items)
+    owner_width = max(len(o) for o in owners)
+    lines = ["", f"{status.capitalize()} ({len(items)})"]
+    for item, owner in zip(items, owners, strict=True):
+        note = f": {visible(item['note'])}" if item["note"] else ""
+        lines.append(f"  {visible(item['id']):<{id_width}}  {owner:<{owner_width}}  "
+                     f"{visible(item['text'])}{note}")
+    return lines
+
+
 def render_status_text(summary: StatusSummary) -> str:
     """The summary as aligned plain text, with progress bars made of ``#`` and ``.``."""
     done, total = summary["done"], summary["total"]
@@ -120,6 +158,8 @@ def render_status_text(summary: StatusSummary) -> str:
     lines += _rows("Phases", summary["phases"])
     lines += _rows("Services", summary["services"])
     lines += _rows("People", summary["people"])
+    for status in OPEN_STATUSES:
+        lines += _open_rows(status, [i for i in summary["open"] if i["status"] == status])
     orphaned = summary["orphaned"]
     if orphaned:
         lines += ["", f"Orphaned ({len(orphaned)}): in the progress file, no longer in the plan"]

@@ -9,65 +9,44 @@ store, saves them, and shows the re-planned workspace.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.errors import MigrateError
-from migrate_tui.gc_pause import gc_pause
+from migrate_tui.tui.loading import FileStamps, loaded_summary, warnings_summary
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
     OpenService,
     OverrideRequested,
+    SaveFailed,
     SettingRequested,
+    WorkspaceFailed,
+    WorkspaceReady,
 )
+from migrate_tui.tui.text import clean
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
 from migrate_tui.tui.widgets.findings_view import FindingsView
 from migrate_tui.tui.widgets.graph_view import GraphView
 from migrate_tui.tui.widgets.overview import Overview
+from migrate_tui.tui.widgets.plan_pane import PlanPane
 from migrate_tui.tui.widgets.plan_view import PlanTree
+from migrate_tui.tui.widgets.save_state import SaveState
 from migrate_tui.tui.widgets.services_view import ServicesView
 from migrate_tui.workspace import Workspace
 
 TABS = ("overview", "services", "graph", "plan", "findings")
-
-
-class WorkspaceReady(Message):
-    """A workspace was loaded or re-planned."""
-
-    def __init__(self, workspace: Workspace, saved: bool = False) -> None:
-        super().__init__()
-        self.workspace = workspace
-        self.saved = saved
-
-
-class WorkspaceFailed(Message):
-    """The project could not be loaded."""
-
-    def __init__(self, error: MigrateError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class SaveFailed(Message):
-    """A save did not go through."""
-
-    def __init__(self, error: MigrateError) -> None:
-        super().__init__()
-        self.error = error
 
 
 class MigrateApp(App[int]):
@@ -75,12 +54,13 @@ class MigrateApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "migrate-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the views stack what sits side by side (see ``app.tcss``)."""
+    # The tabs show their keys (1-5), so the footer leaves them out: at 80 columns it then
+    # still has room for the view's own keys and e, r, ?, q.
     BINDINGS = [
-        Binding("1", "show_tab('overview')", "Overview"),
-        Binding("2", "show_tab('services')", "Services"),
-        Binding("3", "show_tab('graph')", "Graph"),
-        Binding("4", "show_tab('plan')", "Plan"),
-        Binding("5", "show_tab('findings')", "Findings"),
+        *(Binding(str(key), f"show_tab('{tab}')", tab.title(), show=False)
+          for key, tab in enumerate(TABS, start=1)),
         Binding("e", "export", "Export"),
         Binding("r", "reload", "Reload"),
         Binding("question_mark", "help", "Help"),
@@ -100,9 +80,11 @@ class MigrateApp(App[int]):
         self.load_error: MigrateError | None = None
         self._save_lock = threading.Lock()
         self._switch_interval = sys.getswitchinterval()
-        self._stamps: dict[str, float] = {}
+        self._stamps = FileStamps()
         self._stale: set[str] = set(TABS)
         """Views not yet showing the current workspace: refreshed when they are opened."""
+        self._warned_at = -1e9
+        """When the user was told what a quit would lose: a second q soon after quits."""
 
     # -- layout -------------------------------------------------------------------------
 
@@ -118,11 +100,11 @@ class MigrateApp(App[int]):
             with TabPane("3 Graph", id="graph"):
                 yield GraphView(id="graph-view")
             with TabPane("4 Plan", id="plan"):
-                yield PlanTree(id="plan-view")
+                yield PlanPane(id="plan-pane")
             with TabPane("5 Findings", id="findings"):
                 yield FindingsView(id="findings-view")
-        yield Static("", id="save-state")
-        yield Footer()
+        yield SaveState("", id="save-state")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#error", ErrorPanel).display = False
@@ -136,39 +118,17 @@ class MigrateApp(App[int]):
     @work(thread=True, exclusive=True, group="load")
     def load_workspace(self) -> None:
         """Load the project, its analysis, plan and progress, off the interface thread."""
-        from migrate_tui.workspace import open_workspace
+        from migrate_tui.tui.loading import load_for_tui
 
-        # While this thread loads, let it keep the GIL for longer stretches: the event loop
-        # only draws "Loading…" meanwhile, and every forced hand-over costs the load time
-        # (at 2,000 services: 1.7 s with the default 5 ms, 1.2 s with 100 ms). The interval
-        # goes back to the one the app started with, even if two loads overlap.
-        sys.setswitchinterval(max(self._switch_interval, 0.1))
         reloading = self.workspace is not None or self.load_error is not None
         try:
-            # The cyclic collector would walk the half-built workspace again and again
-            # while it grows; it pauses for the load (reference counting still frees what
-            # is dropped).
-            with gc_pause():
-                try:
-                    workspace = open_workspace(self.options, state_file=self.state_file,
-                                               playbooks_dir=self.playbooks_dir)
-                finally:
-                    sys.setswitchinterval(self._switch_interval)
-                    if reloading:
-                        # What the last load froze is collectable again, and the cycles
-                        # dropped since (widgets' old rows and nodes) go now, in this
-                        # thread, not never.
-                        gc.unfreeze()
-                        gc.collect()
-                    # The workspace lives until the next reload: its objects leave the
-                    # collector's sight, or its first full collection would walk them all
-                    # while the screen waits (0.2 s at 2,000 services). Reference counting
-                    # still frees them.
-                    gc.freeze()
+            workspace, warnings = load_for_tui(
+                self.options, state_file=self.state_file, playbooks_dir=self.playbooks_dir,
+                reloading=reloading, switch_interval=self._switch_interval)
         except MigrateError as exc:
-            self.post_message(WorkspaceFailed(exc))
+            self.post_message(WorkspaceFailed(exc, reloaded=reloading))
             return
-        self.post_message(WorkspaceReady(workspace))
+        self.post_message(WorkspaceReady(workspace, reloaded=reloading, warnings=warnings))
 
     @on(WorkspaceReady)
     def _show_workspace(self, message: WorkspaceReady) -> None:
@@ -176,7 +136,9 @@ class MigrateApp(App[int]):
         ws = message.workspace
         self.workspace = ws
         self.load_error = None
-        self._remember_stamps(ws)
+        self._stamps.remember(ws)
+        if message.warnings is not None:
+            self.query_one(Overview).warnings = message.warnings
         self.sub_title = ws.project.working_dir
         self.query_one("#error", ErrorPanel).display = False
         tabs = self.query_one("#tabs", TabbedContent)
@@ -192,6 +154,11 @@ class MigrateApp(App[int]):
         self._show_save_state(saved=message.saved)
         if first:
             self._focus_tab(tabs.active)
+        if message.reloaded:
+            self.notify(escape(loaded_summary(ws)), title="Reloaded", timeout=3)
+        if message.warnings:
+            self.notify(escape(clean(warnings_summary(message.warnings))), severity="warning",
+                        title=f"The loader warned ({len(message.warnings)})", timeout=8)
 
     @on(WorkspaceFailed)
     def _show_error(self, message: WorkspaceFailed) -> None:
@@ -203,30 +170,17 @@ class MigrateApp(App[int]):
         panel.display = True
         self.query_one("#summary", Static).update(
             "[b red]The project did not load.[/] Fix the file, then press [b]r[/b] to reload.")
+        if message.reloaded:
+            self.notify("The project did not load: see the error.", title="Reload failed",
+                        severity="error", timeout=4)
 
     def _show_save_state(self, *, saved: bool = False, error: MigrateError | None = None,
                          saving: bool = False) -> None:
-        bar = self.query_one("#save-state", Static)
-        ws = self.workspace
-        if ws is None:
-            bar.update("")
-            return
-        name = escape(os.path.relpath(ws.store.path, ws.project.working_dir))
-        if error is not None:
-            bar.update(f"[b red]✖ not saved:[/] {escape(error.render())}")
-        elif ws.progress_error is not None:
-            bar.update(f"[b red]read-only:[/] {escape(ws.progress_error.render())}")
-        elif saving:
-            bar.update(f"[yellow]● saving to {name}…[/]")
-        elif saved:
-            bar.update(f"[green]● saved[/] to {name}")
-        else:
-            exists = "" if ws.store.path.exists() else " (created on the first change)"
-            bar.update(f"[dim]progress file: {name}{exists}[/]")
+        self.query_one(SaveState).show(self.workspace, saved=saved, error=error, saving=saving)
 
     _VIEWS: dict[str, type[Any]] = {
         "overview": Overview, "services": ServicesView, "graph": GraphView,
-        "plan": PlanTree, "findings": FindingsView,
+        "plan": PlanPane, "findings": FindingsView,
     }
 
     def _refresh_view(self, tab: str) -> None:
@@ -314,24 +268,15 @@ class MigrateApp(App[int]):
 
     # -- watching the files ------------------------------------------------------------------
 
-    def _files(self, ws: Workspace) -> list[Path]:
-        return [ws.store.path, *(Path(p.path) for p in ws.project.sources.files)]
-
-    def _remember_stamps(self, ws: Workspace) -> None:
-        self._stamps = {str(p): _mtime(p) for p in self._files(ws)}
-
     def _watch_files(self) -> None:
         ws = self.workspace
         if ws is None or self._save_lock.locked():
             return
-        changed = [p for p in self._files(ws) if _mtime(p) != self._stamps.get(str(p))]
-        if not changed:
-            return
-        self._remember_stamps(ws)
+        changed = self._stamps.changed(ws)
         if changed == [ws.store.path]:
             self.notify("The progress file changed on disk; reloaded.", timeout=3)
             self._reload_progress()
-        else:
+        elif changed:
             self.notify("The compose files changed on disk; reloading.", timeout=3)
             self.load_workspace()
 
@@ -366,18 +311,41 @@ class MigrateApp(App[int]):
             self._refresh_view(event.pane.id)
             self._focus_tab(event.pane.id)
 
-    def _plan_action(self, action: str) -> None:
+    def plan_action(self, action: str) -> None:
+        """Run a Plan view action (from the command palette)."""
         self.action_show_tab("plan")
         self.call_after_refresh(self.query_one(PlanTree).run_action, action)
 
-    def _services_action(self, action: str) -> None:
+    def services_action(self, action: str) -> None:
+        """Run a Services view action (from the command palette)."""
         self.action_show_tab("services")
         self.call_after_refresh(self.query_one(ServicesView).run_action, action)
 
     def action_reload(self) -> None:
-        """Load everything again from disk."""
+        """Load everything again from disk; a notification says when it is done."""
         self.query_one("#summary", Static).update("Reloading…")
         self.load_workspace()
+
+    async def action_quit(self) -> None:
+        """Save an answer still being typed, wait for the saves under way, then quit.
+
+        What cannot be saved (an answer that is no number, an item form not submitted) is
+        not dropped in silence: the first ``q`` says so and stays; a second one quits.
+        """
+        changes, problems = self.query_one(Overview).unsaved_answers()
+        form = getattr(self.screen, "unsaved", lambda: None)()
+        problems += [form] if form else []
+        if problems and time.monotonic() - self._warned_at > 10:
+            self._warned_at = time.monotonic()
+            self.notify(f"{escape(problems[0])}. Press q again to quit without it.",
+                        title="Not saved", severity="warning", timeout=6)
+            return
+        for key, value in changes.items():
+            self._setting(SettingRequested(key, value))
+        saving = [w for w in self.workers if w.group == "save"]
+        if saving:
+            await self.workers.wait_for_complete(saving)
+        self.exit()
 
     def action_help(self) -> None:
         """Show the keys."""
@@ -402,20 +370,12 @@ class MigrateApp(App[int]):
         self.push_screen(ExportDialog(default), write)
 
     def _export(self, path: str) -> None:
-        from migrate_tui.analysis.report import to_json
-        from migrate_tui.export.files import write_export
-        from migrate_tui.export.markdown import render_markdown
+        from migrate_tui.tui.screens.export_dialog import write_plan
 
-        ws = self.workspace
-        if ws is None:
+        if self.workspace is None:
             return
-        target = Path(path)
-        if not target.is_absolute():
-            target = Path(ws.project.working_dir) / target
-        text = render_markdown(ws.plan, to_json(ws.analysis), ws.project.files,
-                               ws.project.working_dir)
         try:
-            write_export(target, text)
+            target = write_plan(self.workspace, path)
         except MigrateError as exc:
             self.notify(exc.render(), severity="error", title="Export failed")
             return
@@ -423,37 +383,10 @@ class MigrateApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, and one entry per service."""
+        from migrate_tui.tui.commands import system_commands
+
         yield from super().get_system_commands(screen)
-        for key, title in (("overview", "Overview"), ("services", "Services"),
-                           ("graph", "Graph"), ("plan", "Plan"), ("findings", "Findings")):
-            yield SystemCommand(f"Go to {title}", f"Show the {title} view",
-                                lambda key=key: self.action_show_tab(key))
-        yield SystemCommand("Export Markdown plan", "Write the plan as Markdown",
-                            self.action_export)
-        yield SystemCommand("Reload", "Read the compose and progress files again",
-                            self.action_reload)
-        yield SystemCommand("Help", "The keys", self.action_help)
-        for action, title in (("toggle_done", "Tick the selected plan item (done / todo)"),
-                              ("edit('status')", "Set the selected plan item's status"),
-                              ("edit('assignee')", "Assign the selected plan item"),
-                              ("edit('note')", "Note on the selected plan item")):
-            yield SystemCommand(title, "In the Plan view",
-                                lambda action=action: self._plan_action(action))
-        for action, title in (("toggle_class", "Flip the selected service stateful/stateless"),
-                              ("cycle_kind", "Change the selected service's kind")):
-            yield SystemCommand(title, "In the Services view",
-                                lambda action=action: self._services_action(action))
-        if self.workspace is not None:
-            for name in self.workspace.project.services:
-                yield SystemCommand(f"Open service {name}", "Show it in the Services view",
-                                    lambda name=name: self.post_message(OpenService(name)))
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return -1.0
+        yield from system_commands(self)
 
 
 def make_app(options: LoadOptions | None = None, **kwargs: Any) -> MigrateApp:

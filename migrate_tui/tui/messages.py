@@ -44,3 +44,38 @@ class SettingRequested(Message):
         super().__init__()
         self.key = key
         self.value = value
+
+
+# -- from the app's workers to the app -------------------------------------------------------
+
+
+class WorkspaceReady(Message):
+    """A workspace was loaded, re-planned or saved."""
+
+    def __init__(self, workspace: Any, *, saved: bool = False, reloaded: bool = False,
+                 warnings: tuple[str, ...] | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.saved = saved
+        """It holds a change just written to the progress file."""
+        self.reloaded = reloaded
+        """It replaces one read earlier: the user asked for a reload, or a file changed."""
+        self.warnings = warnings
+        """The loader's warnings (unset variables, ...), when the project was loaded."""
+
+
+class WorkspaceFailed(Message):
+    """The project could not be loaded."""
+
+    def __init__(self, error: Any, *, reloaded: bool = False) -> None:
+        super().__init__()
+        self.error = error
+        self.reloaded = reloaded
+
+
+class SaveFailed(Message):
+    """A save did not go through."""
+
+    def __init__(self, error: Any) -> None:
+        super().__init__()
+        self.error = error

@@ -7,6 +7,7 @@ import json
 from migrate_tui.progress import (
     ProgressState,
     SetAssignee,
+    SetNote,
     SetStatus,
     apply_changes,
     reconcile,
@@ -31,6 +32,8 @@ STATE = apply_changes(ProgressState(), [
     SetAssignee("db.data-backup", "bo", "bo", at(3)),
     SetAssignee("project.cluster-choice", "ana", "ana", at(1)),
     SetStatus("oldsvc.probes", "done", "ana", at(4)),  # its service was removed
+    SetStatus("db.data-restore-test", "blocked", "ana", at(5)),  # nobody owns it
+    SetNote("db.data-restore-test", "waiting for a staging bucket", "ana", at(5)),
 ])
 
 
@@ -47,6 +50,12 @@ def test_summary_counts_done_and_skipped_per_group() -> None:
         "services": {"api": {"done": 1, "total": 2}, "db": {"done": 0, "total": 2}},
         "people": {"ana": {"done": 1, "total": 1}, "bo": {"done": 1, "total": 2}},
         "orphaned": ["oldsvc.probes"],
+        "open": [
+            {"id": "db.data-restore-test", "status": "blocked", "assignee": None,
+             "note": "waiting for a staging bucket", "text": "Test a restore"},
+            {"id": "db.data-backup", "status": "doing", "assignee": "bo", "note": None,
+             "text": "Back up the data"},
+        ],
     }
     assert list(summary["phases"]) == ["prepare", "pain", "acceptance"]  # plan order
     json.dumps(summary)
@@ -74,3 +83,12 @@ def test_an_empty_plan() -> None:
     summary = summarize(ProgressState(), [])
     assert summary["done"] == summary["total"] == 0
     assert render_status_text(summary).startswith("Progress  0/0")
+
+
+def test_blocked_and_doing_items_are_listed_whoever_owns_them() -> None:
+    text = render_status_text(summarize(STATE, PLAN))
+    assert "Blocked (1)" in text
+    assert "  db.data-restore-test  nobody  Test a restore: waiting for a staging bucket" in text
+    assert "Doing (1)" in text
+    assert "  db.data-backup  bo  Back up the data" in text
+    assert "Blocked" not in render_status_text(summarize(ProgressState(), PLAN))

@@ -234,7 +234,7 @@ async def test_saved_items_of_a_service_that_left_are_named_on_the_overview(
     async with app.run_test(size=(120, 40)) as pilot:
         await _loaded(app, pilot)
         totals = str(app.query_one("#ov-totals").render())
-        assert "1 saved items no longer in the plan (kept in the file): oldsvc.probes" in totals
+        assert "1 saved item no longer in the plan (kept in the file): oldsvc.probes" in totals
 
 
 class _Cycle:

@@ -1,4 +1,5 @@
-"""Snapshots of the five views on the SaaS sample (pytest-textual-snapshot).
+"""Snapshots of the five views on the SaaS sample (pytest-textual-snapshot), at 120x40 and
+at 80x24, the smallest terminal every view must stay usable in.
 
 Update after reviewing a change: ``pytest tests/tui/test_snapshots.py --snapshot-update``.
 """
@@ -26,8 +27,10 @@ def project() -> Path:
     return FIXED
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 @pytest.mark.parametrize("key", ["1", "2", "3", "4", "5"])
-def test_view_snapshot(snap_compare, project: Path, key: str) -> None:  # type: ignore[no-untyped-def]
+def test_view_snapshot(snap_compare, project: Path, key: str,  # type: ignore[no-untyped-def]
+                       size: tuple[int, int]) -> None:
     app = make_app(LoadOptions(path=str(project), environ={"PATH": "/usr/bin", "HOME": "/root"},
                                cwd=str(project)), user="alice", watch_interval=0)
 
@@ -39,4 +42,4 @@ def test_view_snapshot(snap_compare, project: Path, key: str) -> None:  # type: 
         await pilot.press(key)
         await pilot.pause(0.2)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)
+    assert snap_compare(app, terminal_size=size, run_before=loaded)

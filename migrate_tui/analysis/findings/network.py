@@ -10,26 +10,39 @@ from typing import Any
 
 from migrate_tui.analysis.evidence import mask, shorten, text_has
 from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
-from migrate_tui.compose.model import Service
 
 _PORT_AFTER = re.compile(r"^:([0-9]{1,5})")
 _LISTEN_BEFORE = re.compile(r"(?i)(bind|listen|host)[\w-]*[=\s:]*['\"]?$")
 
 
-def _shares_namespace(name: str, svc: Service, modes: set[str]) -> bool:
-    """Localhost means another container when namespaces are shared (or the host's).
+def _pods(ctx: RuleContext) -> dict[str, frozenset[str]]:
+    """The services that share a network namespace (``network_mode: service:X``), grouped.
 
-    ``modes`` holds the ``network_mode`` of every service: one set for all the services
-    instead of a pass over the others for each.
+    Each member maps to its whole group, as one pod would hold them: localhost in any of
+    them reaches the others' ports, and only theirs. Services in no group are left out.
     """
-    mode = svc.network_mode or ""
-    if mode == "host" or mode.startswith(("service:", "container:")):
-        return True
-    return f"service:{name}" in modes
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.get(name, name) != name:
+            name = parent[name]
+        return name
+
+    for name in ctx.setting("network_mode"):
+        mode = ctx.services[name].network_mode or ""
+        if mode.startswith("service:"):
+            parent.setdefault(name, name)
+            parent.setdefault(mode.split(":", 1)[1], mode.split(":", 1)[1])
+            parent[root(name)] = root(mode.split(":", 1)[1])
+    groups: dict[str, set[str]] = {}
+    for name in parent:
+        groups.setdefault(root(name), set()).add(name)
+    return {name: frozenset(groups[root(name)]) for name in parent}
 
 
-def _owners(ctx: RuleContext, name: str, port: int) -> list[str]:
-    return sorted(n for n, ports in ctx.ports.items() if n != name and port in ports)
+def _owners(ctx: RuleContext, pod: frozenset[str], port: int) -> list[str]:
+    """The services outside ``pod`` that ``port`` belongs to."""
+    return sorted(n for n, ports in ctx.ports.items() if n not in pod and port in ports)
 
 
 @rule("localhost-reference")
@@ -40,11 +53,14 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
     ignored = cache(re.compile(params["ignore_keys"]).search)
     public = re.compile(params["public_keys"])
     listen = re.compile(params["listen_keys"])
-    modes = {svc.network_mode for svc in ctx.services.values() if svc.network_mode}
+    pods = _pods(ctx)
     for name in sorted(ctx.services):
         svc = ctx.services[name]
-        if _shares_namespace(name, svc, modes):
-            continue
+        mode = svc.network_mode or ""
+        if mode == "host" or mode.startswith("container:"):
+            continue  # localhost is the host's, or a container we cannot see
+        pod = pods.get(name, frozenset((name,)))
+        shared = len(pod) > 1
         # Only the texts that name localhost are listed: in nearly every service, none does.
         texts: list[tuple[str, str, str | None, int | None]] = [
             (key, value, None, None) for key, value in svc.environment.items()
@@ -56,7 +72,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
                       if search(item)]
         if not texts:
             continue
-        own = set(ctx.ports.get(name, ()))
+        own = {port for member in pod for port in ctx.ports.get(member, ())}
         for key, value, before, index in texts:
             found = search(value)
             if not found:
@@ -65,18 +81,22 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
             port = int(after.group(1)) if after else None
             is_env = index is None and key not in ("command", "entrypoint")
             prefix = value[: found.start()] if not is_env else ""
+            owners = _owners(ctx, pod, port) if port is not None else []
             if is_env and listen.search(key) or not is_env and (
                     _LISTEN_BEFORE.search(prefix) or (before and _LISTEN_BEFORE.search(before))):
+                if shared:
+                    continue  # listening for the pod's sidecars: fine
                 variant: str | None = "loopback-listen"
             elif is_env and public.search(key):
-                variant = "public"
+                variant = "public"  # a browser's localhost, namespaces or not
             elif port is not None and port in own:
-                continue  # its own port: localhost still reaches it inside the pod
-            elif port is not None and _owners(ctx, name, port):
+                continue  # its own port (or its pod's): localhost still reaches it
+            elif owners:
                 variant = "other-service"
+            elif shared:
+                continue  # a port no one declares: maybe the pod's, so no guess
             else:
                 variant = None
-            owners = _owners(ctx, name, port) if port is not None else []
             owner = owners[0] if owners else ""
             shown = shorten(mask(value), 70)
             values = {

@@ -1,6 +1,8 @@
-"""Ask where to write the Markdown plan."""
+"""Ask where to write the Markdown plan, and write it."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -8,6 +10,29 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
+
+from migrate_tui.workspace import Workspace
+
+
+def write_plan(ws: Workspace, path: str) -> Path:
+    """Write ``ws``'s Markdown plan to ``path`` (relative to the project); the path written.
+
+    The same text ``migrate-tui plan -o FILE`` writes.
+
+    Raises:
+        MigrateError: It could not be written.
+    """
+    from migrate_tui.analysis.report import to_json
+    from migrate_tui.export.files import write_export
+    from migrate_tui.export.markdown import render_markdown
+
+    target = Path(path)
+    if not target.is_absolute():
+        target = Path(ws.project.working_dir) / target
+    text = render_markdown(ws.plan, to_json(ws.analysis), ws.project.files,
+                           ws.project.working_dir)
+    write_export(target, text)
+    return target
 
 
 class ExportDialog(ModalScreen[str | None]):

@@ -13,7 +13,9 @@ HELP = """\
 
 | Key | Where | What |
 |---|---|---|
-| `1`-`5` | anywhere | Overview, Services, Graph, Plan, Findings |
+| `1`-`5` | anywhere but a number field | Overview, Services, Graph, Plan, Findings |
+| `a` or `tab` | Overview | to the answers; a number is saved as you type (or on leaving) |
+| `escape` | in a field | leave it (the number keys switch views again) |
 | `ctrl+p` | anywhere | the command palette: every action, and "open service NAME" |
 | `e` | anywhere | export the plan as Markdown |
 | `r` | anywhere | reload the compose files and the progress file |
@@ -27,7 +29,9 @@ HELP = """\
 | `k` | Services | override: kind (service, job, dev-only) |
 | `enter` | Graph, Findings | open the service |
 
-Every change is saved to the progress file at once (see the line above the footer).
+Every change is saved to the progress file at once (see the line above the footer);
+`q` saves an answer still being typed before it quits.
+The Plan and Findings views show the selected line whole below the list.
 A teammate's change to that file (after a `git pull`) is picked up within a second.
 """
 

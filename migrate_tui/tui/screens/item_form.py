@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select, Static
 
 from migrate_tui.planning.plan import PlanItem
-from migrate_tui.tui.text import clean
+from migrate_tui.tui.text import plain
 
 _STATUSES = ["todo", "doing", "done", "skipped", "blocked"]
 
@@ -42,20 +42,29 @@ class ItemForm(ModalScreen[ItemEdit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="item-form", classes="dialog"):
             yield Label(f"[b]{self.item.id}[/b]", id="item-form-id")
-            yield Label(clean(self.item.text), id="item-form-text")
+            yield Static(plain(self.item.text), id="item-form-text")  # wrapped, never cut
             yield Label("Status")
             yield Select([(s, s) for s in _STATUSES], value=self.item.status,
-                         allow_blank=False, id="item-status")
+                         allow_blank=False, id="item-status", compact=True)
             yield Label("Assignee" + (f" (team: {', '.join(self.team)})" if self.team else ""))
-            yield Input(value=self.item.assignee or "", placeholder="nobody", id="item-assignee")
+            yield Input(value=self.item.assignee or "", placeholder="nobody", id="item-assignee",
+                        compact=True)
             yield Label("Note")
-            yield Input(value=self.note, placeholder="no note", id="item-note")
+            yield Input(value=self.note, placeholder="no note", id="item-note", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="item-save")
                 yield Button("Cancel", id="item-cancel")
 
     def on_mount(self) -> None:
         self.query_one(f"#item-{self.focus_field}").focus()
+
+    def unsaved(self) -> str | None:
+        """What quitting now would lose, or None."""
+        result = self._result()
+        if (result.status, result.assignee, result.note) == (
+                self.item.status, self.item.assignee or "", self.note):
+            return None
+        return f"the changes to item {self.item.id} are not saved: Enter saves, Esc cancels"
 
     def _result(self) -> ItemEdit:
         status = self.query_one("#item-status", Select).value

@@ -1,4 +1,8 @@
-"""The Findings view: every finding by severity and rule; Enter opens its service."""
+"""The Findings view: every finding by severity and rule; Enter opens its service.
+
+The table cuts long findings at the right edge; the pane below it shows the selected one
+whole: what, where and the fix.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from migrate_tui.analysis.model import SEVERITIES, severity_rank
+from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenService
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
 from migrate_tui.workspace import Workspace
 
 
 class FindingsView(Vertical):
-    """The findings table and the selected finding's fix."""
+    """The findings table and the selected finding in full."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -41,7 +46,7 @@ class FindingsView(Vertical):
                        key=lambda f: (severity_rank(f.severity), f.rule, f.service or "",
                                       f.evidence.line or 0))
         counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
-        summary = Text(f"{len(found)} findings: ", style="bold")
+        summary = Text(f"{plural(len(found), 'finding')}: ", style="bold")
         for severity, n in counts.items():
             summary.append(f"{n} {severity}  ", style=SEVERITY_STYLE[severity])
         summary.append("Enter opens the service.", style="dim")
@@ -55,9 +60,14 @@ class FindingsView(Vertical):
                           plain(f.service or "(project)"), plain(f.message),
                           plain(f.evidence.where))
             self.order.append(f.service)
-            fix = Text("Fix: ", style="bold")
-            fix.append_text(plain(f.fix))
-            self.fixes.append(fix)
+            whole = Text(f.severity, style=SEVERITY_STYLE[f.severity])
+            whole.append_text(plain(f"  {f.rule} · {f.service or '(project)'} · "
+                                    f"{f.evidence.where}", "dim"))
+            whole.append("\n")
+            whole.append_text(plain(f.message))
+            whole.append("\nFix: ", style="bold")
+            whole.append_text(plain(f.fix))
+            self.fixes.append(whole)
         if self.fixes:
             self.query_one("#findings-fix", Static).update(self.fixes[0])
 

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenService
 from migrate_tui.tui.text import CLASS_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -60,7 +61,7 @@ class GraphView(Vertical):
             if not members:
                 continue
             title = Text(f"Wave {index}", style="bold reverse")
-            title.append(f"  {len(members)} service{'s' if len(members) != 1 else ''}"
+            title.append(f"  {plural(len(members), 'service')}"
                          + ("  (needs nothing)" if index == 0 else ""), style="bold")
             options.append(Option(title, disabled=True))
             for name in members:

@@ -1,15 +1,25 @@
-"""The Overview: the project, the decision and its open questions, the phases, the risks."""
+"""The Overview: the project, the decision and its open questions, the phases, the risks.
+
+The answers are saved as they change: a yes/no at once, a number when the typing pauses,
+when the field is left (Tab, Escape, a click elsewhere) or on Enter, and when the app quits.
+In a number field the keys a number is made of (digits, ``.``, ``-``) go to the field,
+because that is what a user typing "3 servers" expects; every other key does what it does
+elsewhere (``q`` quits, ``r`` reloads), and Escape leaves the field, so ``1``-``5`` switch
+views again. The footer shows ``esc Leave field`` while the cursor is in one.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from migrate_tui.analysis.model import severity_rank
-from migrate_tui.text import week_range
+from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -22,6 +32,45 @@ _QUESTIONS: list[tuple[str, str, str]] = [
     ("downtime_ok", "~15 min downtime per incident OK?", "bool"),
 ]
 _YES_NO = [("yes", "yes"), ("no", "no")]
+PAUSE = 0.8
+"""Seconds of no typing after which a number answer is saved."""
+
+
+class AnswerField(Input):
+    """A number answer: the keys of a number go to it, any other key to the app."""
+
+    BINDINGS = [Binding("escape", "leave", "Leave field")]
+    TYPED = frozenset("0123456789.-+")
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Only the characters of a number are the field's (``q`` still quits)."""
+        return character is not None and character in self.TYPED
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character not in self.TYPED:
+            event.prevent_default()  # not typed in: it goes on up to the app's keys
+
+    def action_leave(self) -> None:
+        """Leave the field (it saves as it loses the focus)."""
+        for node in self.ancestors:
+            if getattr(node, "can_focus", False):
+                node.focus()  # type: ignore[attr-defined]
+                return
+        self.blur()
+
+
+def parse_answer(key: str, text: str) -> float | int | None:
+    """The number typed for ``key`` (None when cleared).
+
+    Raises:
+        ValueError: It is not a number (or not a whole one, for the servers).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if key == "servers":
+        return int(text)
+    return float(text)
 
 
 TRACK = 40
@@ -58,9 +107,16 @@ class PhaseRow(Horizontal):
 class Overview(VerticalScroll):
     """Everything on one screen a team lead wants to see first."""
 
+    BINDINGS = [Binding("a", "answer", "Answer")]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.workspace: Workspace | None = None
+        self.warnings: tuple[str, ...] = ()
+        """The loader's warnings, set by the app."""
+        self._pause: Timer | None = None
+        self._sent: dict[str, object] = {}
+        """Answers sent up and not yet back in a workspace: not sent twice."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="ov-project")
@@ -68,25 +124,33 @@ class Overview(VerticalScroll):
             with Vertical(id="ov-decision-box"):
                 yield Static(id="ov-decision")
             with Vertical(id="ov-questions"):
-                yield Label("[b]Your answers[/b] (saved as you change them)")
+                yield Static("[b]Your answers[/b] [dim](saved as you type; Esc leaves a "
+                             "field)[/dim]", id="ov-answers-title")
                 for key, text, kind in _QUESTIONS:
                     with Horizontal(classes="question"):
                         yield Label(text, classes="question-text")
                         if kind == "bool":
                             yield Select(_YES_NO, prompt="not answered", id=f"q-{key}",
-                                         classes="answer")
+                                         classes="answer", compact=True)
                         else:
-                            yield Input(placeholder="not answered", id=f"q-{key}",
-                                        type="number", classes="answer")
+                            yield AnswerField(placeholder="not answered", id=f"q-{key}",
+                                              type="integer" if key == "servers" else "number",
+                                              classes="answer", compact=True)
         yield Label("[b]Phases[/b]", id="ov-phases-title")
         for phase_id in ("denial", "pain", "acceptance", "productivity"):
             yield PhaseRow(phase_id)
         yield Static(id="ov-totals")
+        yield Static(id="ov-warnings")
         yield Static(id="ov-risks")
+
+    def action_answer(self) -> None:
+        """To the first question (below the decision, out of sight in a small terminal)."""
+        self.query_one(f"#q-{_QUESTIONS[0][0]}").focus()
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace`` (attributes down: the app calls this)."""
         self.workspace = workspace
+        self._sent = {}
         plan, analysis = workspace.plan, workspace.analysis
         active = [s for s in analysis.services.values() if s.active]
         stateful = sum(1 for s in active if s.service_class == "stateful" and s.kind != "dev-only")
@@ -94,8 +158,9 @@ class Overview(VerticalScroll):
         dev = sum(1 for s in active if s.kind == "dev-only")
         head = Text()
         head.append(f"{workspace.project.name}", style="bold")
-        head.append(f"  {len(active)} services: {len(active) - stateful - jobs - dev} stateless, "
-                    f"{stateful} stateful, {jobs} jobs, {dev} dev-only")
+        head.append(f"  {plural(len(active), 'service')}: "
+                    f"{len(active) - stateful - jobs - dev} stateless, {stateful} stateful, "
+                    f"{plural(jobs, 'job')}, {dev} dev-only")
         inactive = len(analysis.services) - len(active)
         if inactive:
             head.append(f" (+{inactive} behind profiles)", style="dim")
@@ -128,6 +193,8 @@ class Overview(VerticalScroll):
             else:
                 field = self.query_one(f"#q-{key}", Input)
                 text_value = "" if value is None else f"{value:g}"
+                if self._pending(key, field.value):
+                    continue  # typed and not saved yet: the typing wins
                 if not field.has_focus and field.value != text_value:
                     with field.prevent(Input.Changed):
                         field.value = text_value
@@ -149,14 +216,15 @@ class Overview(VerticalScroll):
         totals = Text()
         totals.append(f"About {plan.total_weeks:.1f} weeks", style="bold")
         totals.append(f" (range {plan.total_weeks_low:.1f} to {plan.total_weeks_high:.1f}) "
-                      f"with {plan.team_size} engineers at {plan.focus:.0%}; "
+                      f"with {plural(plan.team_size, 'engineer')} at {plan.focus:.0%}; "
                       f"{done_all}/{len(total_items)} items done")
         orphaned = workspace.orphaned()
         if orphaned:
-            totals.append(f"\n{len(orphaned)} saved items no longer in the plan "
+            totals.append(f"\n{plural(len(orphaned), 'saved item')} no longer in the plan "
                           "(kept in the file): " + ", ".join(orphaned[:5]), style="yellow")
         self.query_one("#ov-totals", Static).update(totals)
 
+        self._show_warnings()
         risks = Text("Largest risks\n", style="bold")
         found = sorted((f for f in analysis.findings
                         if f.service is None or f.service in workspace.project.services),
@@ -175,17 +243,67 @@ class Overview(VerticalScroll):
         value = None if event.value is Select.NULL else event.value == "yes"
         self.post_message(SettingRequested(f"answers.{key}", value))
 
-    @on(Input.Submitted, ".answer")
-    def _answer_typed(self, event: Input.Submitted) -> None:
-        key = (event.input.id or "").removeprefix("q-")
-        text = event.value.strip()
-        if not text:
-            self.post_message(SettingRequested(f"answers.{key}", None))
-            return
+    def _show_warnings(self) -> None:
+        box = self.query_one("#ov-warnings", Static)
+        box.display = bool(self.warnings)
+        text = Text(f"The loader warned ({len(self.warnings)})\n", style="bold yellow")
+        for warning in self.warnings:
+            text.append("  • ")
+            text.append_text(plain(warning))
+            text.append("\n")
+        box.update(text)
+
+    # -- the number answers ------------------------------------------------------------------
+
+    def _saved(self, key: str) -> object:
+        return self.workspace.plan.decision.answers.get(key) if self.workspace else None
+
+    def _pending(self, key: str, text: str) -> bool:
+        """True when the field holds something other than the saved answer."""
         try:
-            number = float(text)
+            return parse_answer(key, text) != self._saved(key)
         except ValueError:
-            self.notify(f"{text!r} is not a number", severity="error")
-            return
-        value: float | int = int(number) if key == "servers" else number
-        self.post_message(SettingRequested(f"answers.{key}", value))
+            return True
+
+    def unsaved_answers(self) -> tuple[dict[str, float | int | None], list[str]]:
+        """The typed answers not saved yet, by setting key, and why others cannot be."""
+        changes: dict[str, float | int | None] = {}
+        problems: list[str] = []
+        for key, text, kind in _QUESTIONS:
+            if kind == "bool":
+                continue
+            typed = self.query_one(f"#q-{key}", Input).value
+            try:
+                value = parse_answer(key, typed)
+            except ValueError:
+                whole = " whole" if key == "servers" else ""
+                problems.append(f"{text}: {typed.strip()!r} is not a{whole} number")
+                continue
+            if value != self._saved(key):
+                changes[f"answers.{key}"] = value
+        return changes, problems
+
+    def _commit(self, *, quiet: bool = False) -> None:
+        """Save the typed answers that changed; say which cannot be (unless ``quiet``)."""
+        if self._pause is not None:
+            self._pause.stop()
+            self._pause = None
+        changes, problems = self.unsaved_answers()
+        for key, value in changes.items():
+            if key in self._sent and self._sent[key] == value:
+                continue
+            self._sent[key] = value
+            self.post_message(SettingRequested(key, value))
+        if problems and not quiet:
+            self.notify(problems[0], severity="error", title="Not saved")
+
+    @on(Input.Changed, ".answer")
+    def _answer_typing(self) -> None:
+        if self._pause is not None:
+            self._pause.stop()
+        self._pause = self.set_timer(PAUSE, lambda: self._commit(quiet=True))
+
+    @on(Input.Submitted, ".answer")
+    @on(Input.Blurred, ".answer")
+    def _answer_done(self) -> None:
+        self._commit()

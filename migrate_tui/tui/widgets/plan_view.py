@@ -57,7 +57,7 @@ class PlanTree(Tree[NodeData]):
     """The plan as a tree the team ticks off."""
 
     BINDINGS = [
-        Binding("space", "toggle_done", "Done/todo"),
+        Binding("space", "toggle_done", "Done"),
         Binding("s", "edit('status')", "Status"),
         Binding("a", "edit('assignee')", "Assign"),
         Binding("n", "edit('note')", "Note"),

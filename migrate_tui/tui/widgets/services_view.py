@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
+from migrate_tui.text import plural
 from migrate_tui.tui.messages import OverrideRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
 from migrate_tui.workspace import Workspace
@@ -22,9 +23,10 @@ class ServicesView(Horizontal):
 
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
-        Binding("c", "toggle_class", "Stateful/stateless"),
+        Binding("c", "toggle_class", "Class"),
         Binding("k", "cycle_kind", "Kind"),
         Binding("o", "sort", "Sort"),
+        Binding("escape", "leave_filter", "To the table"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -36,7 +38,8 @@ class ServicesView(Horizontal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="svc-left"):
-            yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter")
+            yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter",
+                        compact=True)
             yield DataTable(id="svc-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="svc-detail"):
             yield Static(id="svc-detail-text")
@@ -130,6 +133,15 @@ class ServicesView(Horizontal):
         self.sort_column = event.column_index
         self._fill()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape leaves the filter; elsewhere it is no key of this view (and not shown)."""
+        if action == "leave_filter":
+            return self.query_one("#svc-filter", Input).has_focus
+        return True
+
+    def action_leave_filter(self) -> None:
+        self.query_one("#svc-table", DataTable).focus()
+
     def action_filter(self) -> None:
         self.query_one("#svc-filter", Input).focus()
 
@@ -205,7 +217,7 @@ class ServicesView(Horizontal):
             for task in phase.tasks:
                 if task.service != name:
                     continue
-                out.append(f"  {phase.name}: {task.estimate_days:g} days\n", style="bold")
+                out.append(f"  {phase.name}: {plural(task.estimate_days, 'day')}\n", style="bold")
                 for item in task.checklist:
                     out.append(f"  {STATUS_MARK[item.status]} ", style=STATUS_STYLE[item.status])
                     out.append_text(plain(item.text))
