@@ -18,6 +18,8 @@ from typing import Any, NoReturn, TypeVar
 
 from migrate_tui.compose.gc_pause import gc_pause
 from migrate_tui.errors import MigrateError
+from migrate_tui.masking import mask_data, mask_secrets
+from migrate_tui.text import visible, visible_json
 
 EXIT_USAGE = 2
 
@@ -180,18 +182,44 @@ def _kept(value: _T) -> _T:
     return value
 
 
+def _out(text: str, *, escaped: bool = False) -> None:
+    """Write a command's text output: the CLI's one door to the terminal.
+
+    Secrets masked (:func:`mask_secrets`), control characters and bidirectional overrides
+    written out (:func:`visible`). ``escaped``: the text is already escaped by its renderer,
+    which keeps its own colours (``analyze --format text``).
+    """
+    text = mask_secrets(text)
+    sys.stdout.write(text if escaped else visible(text))
+
+
+def _out_json(data: Any, *, mask: bool = True) -> None:
+    """Write ``data`` as indented JSON: its strings masked (but for ``config``), what a
+    terminal could take for a control written as a ``\\u`` escape."""
+    text = json.dumps(mask_data(data) if mask else data, indent=2, ensure_ascii=False)
+    sys.stdout.write(visible_json(text) + "\n")
+
+
+def _err(text: str) -> None:
+    """Write a message on stderr, safely (as :func:`_out`)."""
+    print(visible(mask_secrets(text)), file=sys.stderr)
+
+
 def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    _err(f"warning: {message}")
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
     project = _load(args)
     if args.format == "json":
-        sys.stdout.write(json.dumps(project.compose, indent=2, ensure_ascii=False) + "\n")
+        _out_json(project.compose, mask=False)  # (the one output that shows secrets)
     else:
         import yaml
 
-        sys.stdout.write(yaml.safe_dump(project.compose, sort_keys=False, allow_unicode=True))
+        text = yaml.safe_dump(project.compose, sort_keys=False, allow_unicode=True)
+        if visible(text) != text:  # (YAML writes bidirectional overrides raw: escape all)
+            text = yaml.safe_dump(project.compose, sort_keys=False, allow_unicode=False)
+        sys.stdout.write(text)
     return 0
 
 
@@ -219,7 +247,11 @@ def _color() -> bool:
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from migrate_tui.analysis.cli_command import run_analyze
 
-    sys.stdout.write(run_analyze(_load(args), args.format, _color()))
+    text = run_analyze(_load(args), args.format, _color())
+    if args.format == "json":  # (masked as data by run_analyze)
+        sys.stdout.write(visible_json(text))
+    else:
+        _out(text, escaped=True)  # (escaped by the report, which keeps its colours)
     return 0
 
 
@@ -260,16 +292,20 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     if args.format == "json":
-        text = json.dumps(ws.plan.to_contract(), indent=2, ensure_ascii=False) + "\n"
+        text = visible_json(json.dumps(mask_data(ws.plan.to_contract()), indent=2,
+                                       ensure_ascii=False)) + "\n"
     else:
         # (the analysis JSON too is kept: freeing its 25,000 dicts would only delay the exit)
         text = render_markdown(ws.plan, _kept(to_json(ws.analysis)), ws.project.files,
                                ws.project.working_dir)
     if args.output:
         write_export(Path(args.output), text)
-        print(f"wrote {args.output}", file=sys.stderr)
+        _err(f"wrote {args.output}")
     else:
-        sys.stdout.write(text)
+        if args.format == "json":
+            sys.stdout.write(text)
+        else:
+            _out(text)
     return 0
 
 
@@ -283,7 +319,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_status
 
     ws = _workspace(args)
-    sys.stdout.write(cmd_status(ws.store, ws.rows(), args.format))
+    if args.format == "json":
+        _out_json(json.loads(cmd_status(ws.store, ws.rows(), "json")))
+    else:
+        _out(cmd_status(ws.store, ws.rows(), args.format))
     return 0
 
 
@@ -291,7 +330,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_set
 
     ws = _workspace(args)
-    print(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids()))
+    _out(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids())
+         + "\n")
     return 0
 
 
@@ -299,7 +339,7 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_assign
 
     ws = _workspace(args)
-    print(cmd_assign(ws.store, args.item, args.name, _by(args, ws), ws.item_ids()))
+    _out(cmd_assign(ws.store, args.item, args.name, _by(args, ws), ws.item_ids()) + "\n")
     return 0
 
 
@@ -367,14 +407,14 @@ def _run_command(args: argparse.Namespace) -> int:
     try:
         return _COMMANDS[args.command](args)
     except MigrateError as exc:
-        print(exc.render(), file=sys.stderr)
+        _err(exc.render())
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0  # the reader took what it wanted and left (``| head``)
     except OSError as exc:  # mostly the output that could not be written (a full disk)
-        print(_write_failure(exc), file=sys.stderr)
+        _err(_write_failure(exc))
         return 1
 
 
@@ -404,7 +444,7 @@ def _exit_now(code: int) -> NoReturn:
             pass
         except OSError as exc:
             with contextlib.suppress(OSError):
-                os.write(2, f"{_write_failure(exc)}\n".encode())
+                os.write(2, f"{visible(_write_failure(exc))}\n".encode())
             code = code or 1
     os._exit(code)
 

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -34,6 +33,7 @@ from migrate_tui.tui.messages import (
     OverrideRequested,
     SettingRequested,
 )
+from migrate_tui.tui.text import clean, markup
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
 from migrate_tui.tui.widgets.findings_view import FindingsView
 from migrate_tui.tui.widgets.graph_view import GraphView
@@ -177,7 +177,7 @@ class MigrateApp(App[int]):
         self.workspace = ws
         self.load_error = None
         self._remember_stamps(ws)
-        self.sub_title = ws.project.working_dir
+        self.sub_title = clean(ws.project.working_dir)
         self.query_one("#error", ErrorPanel).display = False
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.display = True
@@ -187,7 +187,7 @@ class MigrateApp(App[int]):
         items = plan.items()
         done = sum(1 for i in items if i.status in ("done", "skipped"))
         self.query_one("#summary", Static).update(
-            f"[b]{escape(ws.project.name)}[/b]: {plan.decision.title}; about "
+            f"[b]{markup(ws.project.name)}[/b]: {plan.decision.title}; about "
             f"{plan.total_weeks:.1f} weeks; {done}/{len(items)} items done")
         self._show_save_state(saved=message.saved)
         if first:
@@ -211,11 +211,11 @@ class MigrateApp(App[int]):
         if ws is None:
             bar.update("")
             return
-        name = escape(os.path.relpath(ws.store.path, ws.project.working_dir))
+        name = markup(os.path.relpath(ws.store.path, ws.project.working_dir))
         if error is not None:
-            bar.update(f"[b red]✖ not saved:[/] {escape(error.render())}")
+            bar.update(f"[b red]✖ not saved:[/] {markup(error.render())}")
         elif ws.progress_error is not None:
-            bar.update(f"[b red]read-only:[/] {escape(ws.progress_error.render())}")
+            bar.update(f"[b red]read-only:[/] {markup(ws.progress_error.render())}")
         elif saving:
             bar.update(f"[yellow]● saving to {name}…[/]")
         elif saved:
@@ -276,7 +276,7 @@ class MigrateApp(App[int]):
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
         self._show_save_state(error=message.error)
-        self.notify(message.error.message, severity="error", title="Not saved")
+        self.notify(markup(message.error.message), severity="error", title="Not saved")
 
     @on(ItemChangeRequested)
     def _item_change(self, message: ItemChangeRequested) -> None:
@@ -296,8 +296,8 @@ class MigrateApp(App[int]):
     def _override(self, message: OverrideRequested) -> None:
         from migrate_tui.progress.changes import SetOverride
 
-        self.notify(f"{message.service}: {message.field} set to {message.value}; re-planning",
-                    timeout=2)
+        self.notify(markup(f"{message.service}: {message.field} set to {message.value}; "
+                           "re-planning"), timeout=2)
         self._save([SetOverride(message.service, message.field, message.value,  # type: ignore[arg-type]
                                 by=self._by())])
 
@@ -417,9 +417,9 @@ class MigrateApp(App[int]):
         try:
             write_export(target, text)
         except MigrateError as exc:
-            self.notify(exc.render(), severity="error", title="Export failed")
+            self.notify(markup(exc.render()), severity="error", title="Export failed")
             return
-        self.notify(f"Wrote {target}", title="Exported")
+        self.notify(markup(f"Wrote {target}"), title="Exported")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, and one entry per service."""

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from migrate_tui.planning.plan import PlanItem
-from migrate_tui.tui.text import clean
+from migrate_tui.tui.text import clean, markup
 
 _STATUSES = ["todo", "doing", "done", "skipped", "blocked"]
 
@@ -41,12 +41,13 @@ class ItemForm(ModalScreen[ItemEdit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="item-form", classes="dialog"):
-            yield Label(f"[b]{self.item.id}[/b]", id="item-form-id")
+            yield Label(f"[b]{markup(self.item.id)}[/b]", id="item-form-id")
             yield Label(clean(self.item.text), id="item-form-text")
             yield Label("Status")
             yield Select([(s, s) for s in _STATUSES], value=self.item.status,
                          allow_blank=False, id="item-status")
-            yield Label("Assignee" + (f" (team: {', '.join(self.team)})" if self.team else ""))
+            team = f" (team: {markup(', '.join(self.team))})" if self.team else ""
+            yield Label("Assignee" + team)
             yield Input(value=self.item.assignee or "", placeholder="nobody", id="item-assignee")
             yield Label("Note")
             yield Input(value=self.note, placeholder="no note", id="item-note")
