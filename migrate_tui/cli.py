@@ -302,10 +302,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         write_export(Path(args.output), text)
         _err(f"wrote {args.output}")
     else:
-        if args.format == "json":
-            sys.stdout.write(text)
-        else:
-            _out(text)
+        sys.stdout.write(text if args.format == "json" else visible(text))  # (masked within)
     return 0
 
 

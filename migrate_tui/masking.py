@@ -82,9 +82,17 @@ def is_secret_name(name: str) -> bool:
     return anywhere.search(name.lower()) is not None
 
 
+_MASKED = (MASK, "\\*\\*\\*")
+"""A value already masked: :data:`MASK`, or as Markdown escapes it."""
+
+
 def _shown(value: str) -> bool:
-    """Whether a secret-named value is only a reference to a secret (``/run/secrets/db``)."""
-    return not value or value == MASK or value.startswith(_rules()[2])
+    """Whether a secret-named value is to be shown: empty, only a reference to a secret
+    (``/run/secrets/db``), or already masked (then followed maybe by the punctuation of the
+    text around it: ``password=***: in a pod``)."""
+    if not value or value.startswith(_rules()[2]):
+        return True
+    return value.startswith(_MASKED) and not value.lstrip("*\\").strip(":.,;)]}")
 
 
 def mask_assignment(key: str, value: str) -> str:
