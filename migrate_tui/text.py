@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import re
 
-UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but tab and newline), DEL, C1 (8-bit CSI, OSC)
-    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks and overrides
-    "\u2028\u2029]"  # line and paragraph separators: a new line to some terminals
-)
-"""Characters never written raw to a terminal or a document."""
-UNSAFE_LINE = re.compile(UNSAFE.pattern[:-1] + "\t\n]")
-""":data:`UNSAFE`, and tab and newline: for a text shown on one line (a name, a key path)."""
+UNSAFE_CODES = frozenset([
+    *range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),  # C0 but tab, newline; C1
+    0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),  # bidi
+    0x2028, 0x2029,  # line and paragraph separators: a new line to some terminals
+])
+"""The characters never written raw to a terminal or a document: C0 controls but tab and
+newline, DEL, C1 controls (an 8-bit CSI or OSC), bidirectional marks and overrides."""
+UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(UNSAFE_CODES)) + "]")
+""":data:`UNSAFE_CODES` as a pattern."""
 CONTROL = UNSAFE
 """The old name of :data:`UNSAFE`."""
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
+def _written_out(code: int) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_VISIBLE = {code: _written_out(code) for code in UNSAFE_CODES}
+_VISIBLE_LINE = {**_VISIBLE, 0x09: "\\x09", 0x0A: "\\x0a"}
+_VISIBLE_JSON = {code: f"\\u{code:04x}" for code in UNSAFE_CODES}
 
 
 def visible(text: str, *, one_line: bool = False) -> str:
@@ -46,7 +51,7 @@ def visible(text: str, *, one_line: bool = False) -> str:
     """
     if text.isprintable():
         return text  # (nearly every text; isprintable() is false for every unsafe one)
-    return (UNSAFE_LINE if one_line else UNSAFE).sub(_escape, text)
+    return text.translate(_VISIBLE_LINE if one_line else _VISIBLE)
 
 
 def visible_json(text: str) -> str:
@@ -60,7 +65,7 @@ def visible_json(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return text.translate(_VISIBLE_JSON)
 
 
 def without_control(text: str) -> str:
