@@ -313,9 +313,11 @@ def render_text(analysis: Analysis, color: bool = False) -> str:
     Args:
         analysis: The analysis.
         color: Use ANSI colours (the CLI decides: a terminal that has them, no NO_COLOR).
+            None when the project's text holds an escape: it could pass for ours.
 
     Returns:
-        The report, ending with a newline.
+        The report, ending with a newline; control characters from the project written
+        out (``\\x1b``, :func:`~migrate_tui.text.visible`).
     """
     plain = _render(analysis, _Paint(False))
     if not color or "\x1b" in plain:

@@ -184,6 +184,7 @@ def test_the_markdown_helpers_mask_as_every_output(text: str, secrets: tuple[str
     "key: value", "a=b c=d", "see https://example.com/path?q=1&page=2#top",
     "ssh://git@github.com/org/repo.git", "user@example.com", "x-y.z: 1",
     "A sentence, with commas; semicolons: and colons.",
+    "password=***: in a pod", "DB\\_TOKEN=\\*\\*\\* run", "postgres://u:***@db/app",
 ])
 def test_ordinary_text_stays_as_it_is(text: str) -> None:
     assert mask_secrets(text) == text

@@ -48,9 +48,10 @@ class ItemForm(ModalScreen[ItemEdit | None]):
                          allow_blank=False, id="item-status")
             team = f" (team: {markup(', '.join(self.team))})" if self.team else ""
             yield Label("Assignee" + team)
-            yield Input(value=self.item.assignee or "", placeholder="nobody", id="item-assignee")
+            yield Input(value=clean(self.item.assignee or ""), placeholder="nobody",
+                        id="item-assignee")
             yield Label("Note")
-            yield Input(value=self.note, placeholder="no note", id="item-note")
+            yield Input(value=clean(self.note), placeholder="no note", id="item-note")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="item-save")
                 yield Button("Cancel", id="item-cancel")
