@@ -51,13 +51,17 @@ CASES: list[tuple[str, tuple[str, ...], str]] = [
     ("Words at http://localhost:7, a = sign, a@b.example (Auth: none)", (),
      "Words at http://localhost:7, a = sign, a@b.example (Auth: none)"),
 ]
-SECRETS = [s for _, secrets, _ in CASES for s in secrets]
+SECRETS = [s for _, secrets, _ in CASES for s in secrets] + ["jobsecret8"]
+"""The secrets of the table, and one in a job's command, which the analysis quotes in a
+reason and a finding (``its command does one-shot work (flyway -password=***``)."""
 
 
 def _compose() -> str:
     lines = ["services:", "  auth:", "    image: acme/auth:1", "    environment:"]
     lines += [f"      C{i}: {json.dumps(text)}" for i, (text, _, _) in enumerate(CASES)]
     lines += ["  api:", "    image: acme/api:1", "    depends_on: [auth]"]
+    lines += ["  migrate:", "    image: acme/api:1",
+              '    command: ["flyway", "-password=jobsecret8", "migrate"]']
     return "\n".join(lines) + "\n"
 
 
