@@ -193,11 +193,11 @@ def _out(text: str, *, escaped: bool = False) -> None:
     sys.stdout.write(text if escaped else visible(text))
 
 
-def _out_json(data: Any, *, mask: bool = True) -> None:
-    """Write ``data`` as indented JSON: its strings masked (but for ``config``), what a
-    terminal could take for a control written as a ``\\u`` escape."""
+def _json_text(data: Any, *, mask: bool = True) -> str:
+    """``data`` as indented JSON: its strings masked (but for ``config``), what a terminal
+    could take for a control written as a ``\\u`` escape."""
     text = json.dumps(mask_data(data) if mask else data, indent=2, ensure_ascii=False)
-    sys.stdout.write(visible_json(text) + "\n")
+    return visible_json(text) + "\n"
 
 
 def _err(text: str) -> None:
@@ -212,7 +212,7 @@ def _warn(message: str) -> None:
 def _cmd_config(args: argparse.Namespace) -> int:
     project = _load(args)
     if args.format == "json":
-        _out_json(project.compose, mask=False)  # (the one output that shows secrets)
+        sys.stdout.write(_json_text(project.compose, mask=False))  # (the one that shows them)
     else:
         import yaml
 
@@ -292,8 +292,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     if args.format == "json":
-        text = visible_json(json.dumps(mask_data(ws.plan.to_contract()), indent=2,
-                                       ensure_ascii=False)) + "\n"
+        text = _json_text(ws.plan.to_contract())
     else:
         # (the analysis JSON too is kept: freeing its 25,000 dicts would only delay the exit)
         text = render_markdown(ws.plan, _kept(to_json(ws.analysis)), ws.project.files,
@@ -317,7 +316,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     if args.format == "json":
-        _out_json(json.loads(cmd_status(ws.store, ws.rows(), "json")))
+        sys.stdout.write(_json_text(json.loads(cmd_status(ws.store, ws.rows(), "json"))))
     else:
         _out(cmd_status(ws.store, ws.rows(), args.format))
     return 0
