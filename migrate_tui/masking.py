@@ -163,7 +163,7 @@ def _mask_url_passwords(text: str) -> str:
             word_at = text.rfind("@", start, word_end)
         user = _USER.match(text, start)
         colon = user.end() if user else start
-        if word_at > colon and colon < word_end and text[colon] == ":":
+        if word_at > colon + 1 and colon < word_end and text[colon] == ":":  # (not "u:@")
             if text[colon + 1:word_at] != MASK:
                 out.append(text[last:colon + 1])
                 out.append(MASK)
@@ -177,9 +177,11 @@ def _mask_url_passwords(text: str) -> str:
     return "".join(out)
 
 
-_VALUE_END = re.compile(r"""[\s\x00-\x1f\x7f&;"'`<>|]""")
-"""Where an unquoted value in ``KEY=value`` ends: a space, the next query parameter or JDBC
-property, a quote, a code span or a table cell's edge."""
+_VALUE_END = re.compile(r"""[\s\x00-\x1f\x7f"'`<>|]""")
+"""Where an unquoted value in ``KEY=value`` ends: a space, a quote, a code span or a table
+cell's edge."""
+_PARAMETER_END = re.compile(r"""[\s\x00-\x1f\x7f&;"'`<>|]""")
+"""Where the value of a query parameter or a JDBC property ends: also at the next one."""
 _ASSIGNMENT = re.compile(rf"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{{1,{MAX_KEY}}})=")
 """``KEY=``: a whole run of name characters (a run is looked at from its start only, and
 at most :data:`MAX_KEY` characters of it, so the search is linear)."""
@@ -194,7 +196,8 @@ def _mask_assignments(text: str) -> str:
     for found in _ASSIGNMENT.finditer(text):
         if found.start() < last or not is_secret_name(found.group(1)):
             continue
-        value_start, value_end = _value_span(text, found.end())
+        in_query = found.start() > 0 and text[found.start() - 1] in "?&;"
+        value_start, value_end = _value_span(text, found.end(), in_query)
         if not _shown(text[value_start:value_end]):
             out.append(text[last:value_start])
             out.append(MASK)
@@ -221,13 +224,15 @@ def _may_name_a_secret(text: str) -> bool:
     return any(word in lower for word in _secret_words())
 
 
-def _value_span(text: str, start: int) -> tuple[int, int]:
+def _value_span(text: str, start: int, in_query: bool = False) -> tuple[int, int]:
     """Where the value that starts at ``start`` is: inside its quotes when it is quoted (to
-    the end of the text when the quote is never closed), else up to :data:`_VALUE_END`."""
+    the end of the text when the quote is never closed), else up to :data:`_VALUE_END`, or
+    :data:`_PARAMETER_END` for a key after ``?``, ``&`` or ``;`` (``in_query``): elsewhere
+    a value runs on over ``&`` (``DSN=mysql://...?a=1&b=2`` is all secret)."""
     if start < len(text) and text[start] in "\"'":
         close = text.find(text[start], start + 1)
         return start + 1, (close if close != -1 else len(text))
-    end = _VALUE_END.search(text, start)
+    end = (_PARAMETER_END if in_query else _VALUE_END).search(text, start)
     return start, (end.start() if end else len(text))
 
 

@@ -188,6 +188,7 @@ def test_the_markdown_helpers_mask_as_every_output(text: str, secrets: tuple[str
     "key: value", "a=b c=d", "see https://example.com/path?q=1&page=2#top",
     "ssh://git@github.com/org/repo.git", "user@example.com", "x-y.z: 1",
     "A sentence, with commas; semicolons: and colons.",
+    "redis://:@redis:6379/0", "amqp://guest:@rabbit//",  # (an empty password: nothing)
     "password=***: in a pod", "DB\\_TOKEN=\\*\\*\\* run", "postgres://u:***@db/app",
 ])
 def test_ordinary_text_stays_as_it_is(text: str) -> None:
@@ -203,6 +204,7 @@ def test_ordinary_text_stays_as_it_is(text: str) -> None:
     ("DATABASE_URL", "postgres://u:p@ss@db/app", "DATABASE_URL=postgres://u:***@db/app"),
     ("CALLBACK", "http://x/?token=t0k&y=1", "CALLBACK=http://x/?token=***&y=1"),
     ("MONKEY", "banana", "MONKEY=banana"),
+    ("SENTRY_DSN", "https://k3y@o1.ingest.sentry.io/1", "SENTRY_DSN=***"),
     ("KEYCLOAK_URL", "http://kc:8080", "KEYCLOAK_URL=http://kc:8080"),
 ])
 def test_a_variable_is_masked_whole_when_its_name_says_secret(key: str, value: str,
@@ -224,3 +226,19 @@ def test_every_name_the_plain_secret_finding_flags_is_masked() -> None:
         for name in (word, f"DB_{word}", f"{word}_VALUE", f"MY_{word}_2"):
             if names.search(name) and not ignored.search(name):
                 assert is_secret_name(name), name
+
+
+def test_a_key_value_span_runs_over_ampersands_unless_it_is_a_query_parameter() -> None:
+    """``DSN=mysql://root:pw@db/x?a=1&b=2`` is one secret; ``?password=x&b=2`` is two
+    parameters (seen in the corpus: ory/kratos showed ``DSN=***&max_idle_conns=4``)."""
+    dsn = "DSN=mysql://root:pw@tcp(db:3306)/x?max_conns=20&max_idle_conns=4 next"
+    assert mask_secrets(dsn) == "DSN=*** next"
+    assert mask_secrets("u?password=x&b=2") == "u?password=***&b=2"
+
+
+def test_an_empty_url_password_is_no_credential() -> None:
+    """Seen in the corpus (airflow's ``redis://:@redis:6379/0``): no finding, no mask."""
+    from migrate_tui.masking import has_url_credentials
+
+    assert not has_url_credentials("redis://:@redis:6379/0")
+    assert has_url_credentials("redis://:p@redis:6379/0")
