@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migrate_tui.cli import main
 from migrate_tui.masking import is_secret_name, mask_assignment, mask_secrets
@@ -242,3 +244,25 @@ def test_an_empty_url_password_is_no_credential() -> None:
 
     assert not has_url_credentials("redis://:@redis:6379/0")
     assert has_url_credentials("redis://:p@redis:6379/0")
+
+
+_PIECES = st.sampled_from(
+    [*"aPw:/@=&;?\"' *-_.\\", "://", "password=", "token", "a://u:p@h", '"secret":',
+     "Authorization: Bearer ", "KEY", "auth: "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_masking_is_idempotent_on_any_mix_of_the_patterns(text: str) -> None:
+    masked = mask_secrets(text)
+    assert mask_secrets(masked) == masked
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9!%^_/@+~]{6,20}", fullmatch=True),
+       st.sampled_from(["postgres://app:{}@db:5432/app", "x?access_token={}&y=1",
+                        "DB_PASSWORD={} next", "--api-key={}", '{{"password": "{}"}}',
+                        "jdbc:sqlserver://db;password={};x=1"]))
+def test_no_password_survives_masking(password: str, form: str) -> None:
+    masked = mask_secrets(form.format(password))
+    assert password not in masked, masked
