@@ -19,6 +19,8 @@ from typing import Any, NoReturn, TypeVar
 
 from migrate_tui.errors import MigrateError
 from migrate_tui.gc_pause import gc_pause
+from migrate_tui.masking import mask_data, mask_secrets
+from migrate_tui.text import visible, visible_json
 
 EXIT_USAGE = 2
 
@@ -235,14 +237,45 @@ def _kept(value: _T) -> _T:
     return value
 
 
+def _out(text: str, *, escaped: bool = False) -> None:
+    """Write a command's text output: the CLI's one door to the terminal.
+
+    Secrets masked (:func:`mask_secrets`), control characters and bidirectional overrides
+    written out (:func:`visible`). ``escaped``: the text is already escaped by its renderer,
+    which keeps its own colours (``analyze --format text``).
+    """
+    text = mask_secrets(text)
+    sys.stdout.write(text if escaped else visible(text))
+
+
+def _json_text(data: Any, *, mask: bool = True) -> str:
+    """``data`` as indented JSON: its strings masked (but for ``config``), what a terminal
+    could take for a control written as a ``\\u`` escape."""
+    text = json.dumps(mask_data(data) if mask else data, indent=2, ensure_ascii=False)
+    return visible_json(text) + "\n"
+
+
+def _err(text: str) -> None:
+    """Write a message on stderr, safely (as :func:`_out`)."""
+    print(visible(mask_secrets(text)), file=sys.stderr)
+
+
 def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    _err(f"warning: {message}")
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
     from migrate_tui.compose.render import render_config
 
-    sys.stdout.write(render_config(_load(args).compose, args.format))
+    compose = _load(args).compose
+    text = render_config(compose, args.format)  # (the one output that shows secrets)
+    if args.format == "json":
+        text = visible_json(text)
+    elif visible(text) != text:  # (YAML writes bidirectional overrides raw: escape all)
+        import yaml
+
+        text = yaml.safe_dump(compose, sort_keys=False, allow_unicode=False)
+    sys.stdout.write(text)
     return 0
 
 
@@ -270,7 +303,11 @@ def _color() -> bool:
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from migrate_tui.export.analyze import run_analyze
 
-    sys.stdout.write(run_analyze(_load(args), args.format, _color()))
+    text = run_analyze(_load(args), args.format, _color())
+    if args.format == "json":  # (masked as data by run_analyze)
+        sys.stdout.write(visible_json(text))
+    else:
+        _out(text, escaped=True)  # (escaped by the report, which keeps its colours)
     return 0
 
 
@@ -311,16 +348,16 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     if args.format == "json":
-        text = json.dumps(ws.plan.to_contract(), indent=2, ensure_ascii=False) + "\n"
+        text = _json_text(ws.plan.to_contract())
     else:
         # (the analysis JSON too is kept: freeing its 25,000 dicts would only delay the exit)
         text = render_markdown(ws.plan, _kept(to_json(ws.analysis)), ws.project.files,
                                ws.project.working_dir)
     if args.output:
         write_export(Path(args.output), text)
-        print(f"wrote {args.output}", file=sys.stderr)
+        _err(f"wrote {args.output}")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(text if args.format == "json" else visible(text))  # (masked within)
     return 0
 
 
@@ -334,7 +371,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_status
 
     ws = _workspace(args)
-    sys.stdout.write(cmd_status(ws.store, ws.rows(), args.format))
+    if args.format == "json":
+        sys.stdout.write(_json_text(json.loads(cmd_status(ws.store, ws.rows(), "json"))))
+    else:
+        _out(cmd_status(ws.store, ws.rows(), args.format))
     return 0
 
 
@@ -342,7 +382,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_set
 
     ws = _workspace(args)
-    print(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids()))
+    _out(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids())
+         + "\n")
     return 0
 
 
@@ -350,7 +391,7 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_assign
 
     ws = _workspace(args)
-    print(cmd_assign(ws.store, args.item, args.name, _by(args, ws), ws.item_ids()))
+    _out(cmd_assign(ws.store, args.item, args.name, _by(args, ws), ws.item_ids()) + "\n")
     return 0
 
 
@@ -418,14 +459,14 @@ def _run_command(args: argparse.Namespace) -> int:
     try:
         return _COMMANDS[args.command](args)
     except MigrateError as exc:
-        print(exc.render(), file=sys.stderr)
+        _err(exc.render())
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0  # the reader took what it wanted and left (``| head``)
     except OSError as exc:  # mostly the output that could not be written (a full disk)
-        print(_write_failure(exc), file=sys.stderr)
+        _err(_write_failure(exc))
         return 1
 
 
@@ -455,7 +496,7 @@ def _exit_now(code: int) -> NoReturn:
             pass
         except OSError as exc:
             with contextlib.suppress(OSError):
-                os.write(2, f"{_write_failure(exc)}\n".encode())
+                os.write(2, f"{visible(_write_failure(exc))}\n".encode())
             code = code or 1
     os._exit(code)
 

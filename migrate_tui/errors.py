@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from migrate_tui.text import visible
+
 
 @dataclass(frozen=True)
 class Location:
@@ -68,17 +70,31 @@ class MigrateError(Exception):
         return self.location.line if self.location else None
 
     def render(self) -> str:
-        """The error as the CLI prints it: a few lines, no traceback."""
-        head = f"{self.location}: " if self.location else ""
-        lines = [f"{head}{self.kind}: {self.message}"]
+        """The error as the CLI prints it: a few lines, no traceback.
+
+        What came from a file (a key path, a value quoted in the message, a file name) is
+        shown safely: secrets masked, control characters written out (:func:`_shown`).
+        """
+        head = f"{_shown(str(self.location), one_line=True)}: " if self.location else ""
+        lines = [f"{head}{self.kind}: {_shown(self.message)}"]
         if self.path:
-            lines.append(f"  at key: {self.path}")
+            lines.append(f"  at key: {_shown(self.path, one_line=True)}")
         if self.hint:
-            lines.append(f"  fix: {self.hint}")
+            lines.append(f"  fix: {_shown(self.hint)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.render()
+
+
+def _shown(text: str, *, one_line: bool = False) -> str:
+    """``text`` with its control characters written out (``\\x1b``): :func:`visible`.
+
+    Secrets are masked where a message is shown (the CLI's ``_err``, the TUI's ``clean``,
+    the merge driver), by :mod:`migrate_tui.masking`, which reads a playbook and so sits
+    above this module.
+    """
+    return visible(text, one_line=one_line)
 
 
 class ComposeError(MigrateError):

@@ -1,5 +1,8 @@
 """Pointing at the line that says a thing, and showing it without its secrets.
 
+Secrets are masked by the one rule of :mod:`migrate_tui.masking`, re-exported here as
+:func:`mask`, :func:`is_secret_name` and :func:`has_url_credentials` for the rules.
+
 The loader's :class:`~migrate_tui.compose.sources.SourceIndex` knows where each key path was
 written. A service's key may also come from the service it ``extends`` (another name,
 maybe another file), a list item may sit at another index than in the merged list, and an
@@ -20,6 +23,17 @@ from migrate_tui.compose.model import Project
 from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
 from migrate_tui.errors import MigrateError
 from migrate_tui.fsio import ENV_FILE_LIMIT, read_bytes_bounded
+from migrate_tui.masking import (
+    has_url_credentials,
+    is_secret_name,
+    mask_assignment,
+    mask_secrets,
+)
+
+__all__ = [
+    "Locator", "MAX_TEXT", "Match", "env_text", "has_url_credentials", "is_secret_name",
+    "mask", "shorten", "text_has", "text_is",
+]
 
 Match = Callable[[Any], bool]
 """Picks an entry of a list (given the item) or of a mapping (given the key)."""
@@ -42,31 +56,11 @@ def text_has(part: str) -> Match:
 
     return match
 
-_SECRET_KEY = re.compile(
-    r"(?i)(^|[_.-])(pass(word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|"
-    r"secret[_-]?key|key|credentials?|auth|salt|cookie|dsn)([_.-]|$)"
-)
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^:@/\s]*):[^@/\s]+@")
 MAX_TEXT = 96
 """Longest evidence text kept; longer values are cut with an ellipsis."""
 
-
-@lru_cache(maxsize=8192)
-def is_secret_name(name: str) -> bool:
-    """Whether a variable's name says it holds a secret (``DB_PASSWORD``, ``API_KEY``)."""
-    return bool(_SECRET_KEY.search(name))
-
-
-def has_url_credentials(value: str) -> bool:
-    """Whether a value holds a URL with a password (``postgres://u:pw@db/app``)."""
-    return "://" in value and "@" in value and bool(_URL_CREDENTIALS.search(value))
-
-
-def mask(value: str) -> str:
-    """A value with the passwords of its URLs masked: ``postgres://u:***@db/app``."""
-    if "://" not in value or "@" not in value:
-        return value  # no URL with a user in it: most values
-    return _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", value)
+mask = mask_secrets
+"""A value with its secrets masked: the one rule of :mod:`migrate_tui.masking`."""
 
 
 def shorten(text: str, limit: int = MAX_TEXT) -> str:
@@ -79,12 +73,10 @@ def shorten(text: str, limit: int = MAX_TEXT) -> str:
 
 @lru_cache(maxsize=8192)
 def env_text(key: str, value: str | None) -> str:
-    """``KEY=value`` as evidence: secrets hidden, URL passwords masked, long values cut."""
+    """``KEY=value`` as evidence: secrets hidden (:func:`mask_assignment`), long values cut."""
     if value is None:
         return f"{key} (passed through from the host)"
-    if is_secret_name(key) and value and not value.startswith("/run/secrets/"):
-        return f"{key}=***"
-    return shorten(f"{key}={mask(value)}")
+    return shorten(mask_assignment(key, value))
 
 
 Position = tuple[int, int]

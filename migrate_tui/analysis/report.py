@@ -312,11 +312,20 @@ def render_text(analysis: Analysis, color: bool = False) -> str:
     Args:
         analysis: The analysis.
         color: Use ANSI colours (the CLI decides: a terminal that has them, no NO_COLOR).
+            None when the project's text holds an escape: it could pass for ours.
 
     Returns:
-        The report, ending with a newline.
+        The report, ending with a newline; control characters from the project written
+        out (``\\x1b``, :func:`~migrate_tui.text.visible`).
     """
-    paint = _Paint(color)
+    plain = _render(analysis, _Paint(False))
+    if not color or "\x1b" in plain:
+        # An escape from the project could pass for one of our colours: none, then.
+        return visible(plain)
+    return _neutralize(_render(analysis, _Paint(True)))
+
+
+def _render(analysis: Analysis, paint: _Paint) -> str:
     sections = [
         _summary(analysis, paint), _services(analysis, paint), _waves(analysis, paint),
         _dependencies(analysis, paint), _findings(analysis, paint),
@@ -324,14 +333,15 @@ def render_text(analysis: Analysis, color: bool = False) -> str:
     lines: list[str] = []
     for section in sections:
         lines += [*section, ""]
-    return _neutralize("\n".join(line.rstrip() for line in lines).rstrip() + "\n")
+    return "\n".join(line.rstrip() for line in lines).rstrip() + "\n"
 
 
 _OUR_COLOURS = re.compile(r"(\x1b\[[0-9;]*m)")
 
 
 def _neutralize(text: str) -> str:
-    """Control characters from the compose file shown as ``\\x1b``; our colours kept."""
+    """Control characters shown as ``\\x1b`` (a C1 CSI, a bell), our colours kept: every
+    escape in ``text`` is ours, as the project's text had none (see :func:`render_text`)."""
     parts = _OUR_COLOURS.split(text)
     return "".join(
         part if i % 2 else visible(part)

@@ -16,6 +16,7 @@ from migrate_tui.analysis.report import render_text, to_json
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import DiscoveryError
 from migrate_tui.gc_pause import gc_paused
+from migrate_tui.masking import mask_data
 
 FORMATS = ("json", "text")
 """The values of ``--format``."""
@@ -45,5 +46,5 @@ def run_analyze(project: Project, fmt: str, color: bool,
                              hint=f"use --format {' or --format '.join(FORMATS)}")
     analysis = analyze(project, overrides)
     if fmt == "json":
-        return json.dumps(to_json(analysis), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(mask_data(to_json(analysis)), indent=2, ensure_ascii=False) + "\n"
     return render_text(analysis, color=color)

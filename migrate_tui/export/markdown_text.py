@@ -1,8 +1,9 @@
 """Text from the project, made safe for GitHub Markdown, and the small words around it.
 
-Every text taken from the project goes through :func:`redact`, then through Markdown
-escaping (:func:`md`) or into a code span (:func:`code`). Shared by the whole plan
-(:mod:`migrate_tui.export.markdown`) and its condensed form for big projects
+Every text taken from the project has its secrets masked (:func:`mask_secrets`, the rule
+every output follows) and its control characters written out (:func:`visible`), then goes
+through Markdown escaping (:func:`md`) or into a code span (:func:`code`). Shared by the
+whole plan (:mod:`migrate_tui.export.markdown`) and its condensed form for big projects
 (:mod:`migrate_tui.export.condensed`).
 """
 
@@ -13,9 +14,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from migrate_tui.masking import mask_secrets
 from migrate_tui.planning.plan import PlanItem
-from migrate_tui.text import CONTROL, without_control
 from migrate_tui.text import plural as plural  # (the exports take it from here)
+from migrate_tui.text import visible
 
 GITHUB_MAX_MARKDOWN_SIZE = 400_000
 """The most bytes of Markdown (UTF-8) we write for GitHub to render.
@@ -28,38 +30,11 @@ size" (https://docs.github.com/en/rest/markdown). 400,000 is under both, whether
 1,000 bytes or 1,024, so the plan renders as a file, in a wiki or pasted into an issue.
 """
 
-_SECRET_KEY = re.compile(
-    r"(?i)\b([A-Z0-9_.-]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|"
-    r"PRIVATE[_-]?KEY|CREDENTIALS?|AUTH)[A-Z0-9_.-]*)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;`|]+)"
-)
-_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]+:)([^@\s/]+)@")
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>|~"})
 """Markdown's special characters, each to be preceded by a backslash."""
-_MASK = "********"
-_SECRET_WORD = re.compile("pass|pwd|secret|token|key|credential|auth")
-"""A part of every key ``_SECRET_KEY`` masks, in lower case."""
 
-
-def _may_hold_secret(text: str) -> bool:
-    """False when ``_SECRET_KEY`` cannot match: no separator, or no secret word.
-
-    Checked on ASCII text only: with non-ASCII letters, case-insensitive matching has
-    surprises (the Kelvin sign matches ``k``), and the regex decides.
-    """
-    if not text.isascii():
-        return True
-    if "=" not in text and ":" not in text:
-        return False
-    return _SECRET_WORD.search(text.lower()) is not None
-
-
-def redact(text: str) -> str:
-    """``text`` with the values of secret-looking keys and URL passwords masked."""
-    if "://" in text and "@" in text:
-        text = _URL_CREDENTIALS.sub(lambda m: f"{m.group(1)}{_MASK}@", text)
-    if not _may_hold_secret(text):
-        return text
-    return _SECRET_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}{_MASK}", text)
+redact = mask_secrets
+"""``text`` with its secrets masked: the one rule of :mod:`migrate_tui.masking`."""
 
 
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s`|<>]*[^\s`|<>.,;:)]", re.IGNORECASE)
@@ -76,7 +51,7 @@ def md(text: str) -> str:
     URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
     Kept: a plan repeats the same item texts for every service.
     """
-    clean = without_control(redact(text)).replace("\n", " ")
+    clean = visible(mask_secrets(text).replace("\n", " "))
     if "://" not in clean:
         return _escaped(clean)
     out: list[str] = []
@@ -97,18 +72,15 @@ def _escaped(text: str) -> str:
 
 def code(text: Any) -> str:
     """``text`` as a code span, its secrets masked, without control characters or backticks."""
-    clean = redact(str(text))
-    if not clean.isprintable():
-        clean = CONTROL.sub("", clean).replace("\n", " ")
-    clean = clean.replace("`", "'")
+    clean = visible(mask_secrets(str(text)).replace("\n", " ")).replace("`", "'")
     return f"`{clean}`"
 
 
 def ids_as_they_are(texts: list[str]) -> bool:
     """Whether :func:`code` leaves each of ``texts`` as it is, checked on them all at once.
 
-    It does when they have no ``=`` or ``:`` (which a secret :func:`redact` masks comes
-    after), no backtick and no control character. A task's item ids are its service's
+    It does when they have no ``=`` or ``:`` (which every secret :func:`mask_secrets` masks
+    comes after), no backtick and no control character. A task's item ids are its service's
     name and ours, so that is nearly always the case, and one check of the task spares
     three calls an item.
     """

@@ -30,6 +30,7 @@ from typing import Any, TextIO, TypeVar
 
 from migrate_tui.errors import ProgressError
 from migrate_tui.fsio import write_bytes_safely
+from migrate_tui.masking import mask_secrets
 from migrate_tui.progress.changes import (
     Leaf,
     SettingPath,
@@ -40,6 +41,7 @@ from migrate_tui.progress.changes import (
 )
 from migrate_tui.progress.document import DEFAULT_NAME, dumps_state, header_name, read_state
 from migrate_tui.progress.model import UNTOUCHED, ItemState, ProgressState, Settings, utc_now
+from migrate_tui.text import visible
 
 T = TypeVar("T")
 _NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -196,13 +198,15 @@ def merge_driver(
         merged = merge_states(*(state for state, _ in read))
         ignored = dict.fromkeys([*future_times(read[1][0]), *future_times(read[2][0])])
         for where in ignored:
-            print(f"migrate-tui merge-driver: {where} is in the future: it counted as no "
-                  "time in the merge (a real change wins over it)", file=err_out)
+            print(f"migrate-tui merge-driver: {visible(mask_secrets(where), one_line=True)} is in "
+                  "the future: it counted as no time in the merge (a real change wins over it)",
+                  file=err_out)
         # git names %A (a file it made in the work tree): written like a path the user named
         write_bytes_safely(ours_file, dumps_state(merged, name).encode("utf-8"),
                            allowed_root=None, user_named=True, error=ProgressError)
     except ProgressError as err:
-        print(f"migrate-tui merge-driver: cannot merge the progress file:\n{err.render()}",
+        print(f"migrate-tui merge-driver: cannot merge the progress file:\n"
+              f"{mask_secrets(err.render())}",
               file=err_out)
         return 1
     except OSError as err:

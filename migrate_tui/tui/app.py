@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -35,7 +34,7 @@ from migrate_tui.tui.messages import (
     WorkspaceFailed,
     WorkspaceReady,
 )
-from migrate_tui.tui.text import clean
+from migrate_tui.tui.text import clean, markup
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
 from migrate_tui.tui.widgets.findings_view import FindingsView
 from migrate_tui.tui.widgets.graph_view import GraphView
@@ -139,7 +138,7 @@ class MigrateApp(App[int]):
         self._stamps.remember(ws)
         if message.warnings is not None:
             self.query_one(Overview).warnings = message.warnings
-        self.sub_title = ws.project.working_dir
+        self.sub_title = clean(ws.project.working_dir)
         self.query_one("#error", ErrorPanel).display = False
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.display = True
@@ -149,15 +148,15 @@ class MigrateApp(App[int]):
         items = plan.items()
         done = sum(1 for i in items if i.status in ("done", "skipped"))
         self.query_one("#summary", Static).update(
-            f"[b]{escape(ws.project.name)}[/b]: {plan.decision.title}; about "
+            f"[b]{markup(ws.project.name)}[/b]: {plan.decision.title}; about "
             f"{plan.total_weeks:.1f} weeks; {done}/{len(items)} items done")
         self._show_save_state(saved=message.saved)
         if first:
             self._focus_tab(tabs.active)
         if message.reloaded:
-            self.notify(escape(loaded_summary(ws)), title="Reloaded", timeout=3)
+            self.notify(markup(loaded_summary(ws)), title="Reloaded", timeout=3)
         if message.warnings:
-            self.notify(escape(clean(warnings_summary(message.warnings))), severity="warning",
+            self.notify(markup(warnings_summary(message.warnings)), severity="warning",
                         title=f"The loader warned ({len(message.warnings)})", timeout=8)
 
     @on(WorkspaceFailed)
@@ -230,7 +229,7 @@ class MigrateApp(App[int]):
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
         self._show_save_state(error=message.error)
-        self.notify(message.error.message, severity="error", title="Not saved")
+        self.notify(markup(message.error.message), severity="error", title="Not saved")
 
     @on(ItemChangeRequested)
     def _item_change(self, message: ItemChangeRequested) -> None:
@@ -250,8 +249,8 @@ class MigrateApp(App[int]):
     def _override(self, message: OverrideRequested) -> None:
         from migrate_tui.progress.changes import SetOverride
 
-        self.notify(f"{message.service}: {message.field} set to {message.value}; re-planning",
-                    timeout=2)
+        self.notify(markup(f"{message.service}: {message.field} set to {message.value}; "
+                           "re-planning"), timeout=2)
         self._save([SetOverride(message.service, message.field, message.value,  # type: ignore[arg-type]
                                 by=self._by())])
 
@@ -337,7 +336,7 @@ class MigrateApp(App[int]):
         problems += [form] if form else []
         if problems and time.monotonic() - self._warned_at > 10:
             self._warned_at = time.monotonic()
-            self.notify(f"{escape(problems[0])}. Press q again to quit without it.",
+            self.notify(f"{markup(problems[0])}. Press q again to quit without it.",
                         title="Not saved", severity="warning", timeout=6)
             return
         for key, value in changes.items():
@@ -377,9 +376,9 @@ class MigrateApp(App[int]):
         try:
             target = write_plan(self.workspace, path)
         except MigrateError as exc:
-            self.notify(exc.render(), severity="error", title="Export failed")
+            self.notify(markup(exc.render()), severity="error", title="Export failed")
             return
-        self.notify(f"Wrote {target}", title="Exported")
+        self.notify(markup(f"Wrote {target}"), title="Exported")
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, and one entry per service."""

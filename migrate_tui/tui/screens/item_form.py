@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from migrate_tui.planning.plan import PlanItem
-from migrate_tui.tui.text import plain
+from migrate_tui.tui.text import clean, markup, plain
 
 _STATUSES = ["todo", "doing", "done", "skipped", "blocked"]
 
@@ -41,16 +41,18 @@ class ItemForm(ModalScreen[ItemEdit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="item-form", classes="dialog"):
-            yield Label(f"[b]{self.item.id}[/b]", id="item-form-id")
+            yield Label(f"[b]{markup(self.item.id)}[/b]", id="item-form-id")
             yield Static(plain(self.item.text), id="item-form-text")  # wrapped, never cut
             yield Label("Status")
             yield Select([(s, s) for s in _STATUSES], value=self.item.status,
                          allow_blank=False, id="item-status", compact=True)
-            yield Label("Assignee" + (f" (team: {', '.join(self.team)})" if self.team else ""))
-            yield Input(value=self.item.assignee or "", placeholder="nobody", id="item-assignee",
-                        compact=True)
+            team = f" (team: {markup(', '.join(self.team))})" if self.team else ""
+            yield Label("Assignee" + team)
+            yield Input(value=clean(self.item.assignee or ""), placeholder="nobody",
+                        id="item-assignee", compact=True)
             yield Label("Note")
-            yield Input(value=self.note, placeholder="no note", id="item-note", compact=True)
+            yield Input(value=clean(self.note), placeholder="no note", id="item-note",
+                        compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="item-save")
                 yield Button("Cancel", id="item-cancel")

@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from migrate_tui.errors import MigrateError
+from migrate_tui.tui.text import clean
 
 
 class ErrorPanel(Static):
@@ -20,5 +21,5 @@ class ErrorPanel(Static):
             return
         text = Text()
         text.append("Could not load the project\n\n", style="bold red")
-        text.append(error.render())
+        text.append(clean(error.render()))
         self.update(text)

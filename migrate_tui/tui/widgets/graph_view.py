@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenService
-from migrate_tui.tui.text import CLASS_STYLE, plain
+from migrate_tui.tui.text import CLASS_STYLE, clean, plain
 from migrate_tui.workspace import Workspace
 
 _MARK = {"stateful": "◼ ", "stateless": "○ "}
@@ -52,7 +52,7 @@ class GraphView(Vertical):
         legend.append("red: on a dependency cycle  ", style="bold red")
         legend.append("→ needs   ← needed by.  Enter opens a service.", style="dim")
         if analysis.cycles:
-            legend.append("\nCycles: " + "; ".join(" → ".join(c) for c in analysis.cycles),
+            legend.append("\nCycles: " + clean("; ".join(" → ".join(c) for c in analysis.cycles)),
                           style="bold red")
         self.query_one("#graph-legend", Static).update(legend)
         options: list[Option | None] = []

@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 from migrate_tui.analysis.model import severity_rank
 from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
-from migrate_tui.tui.text import SEVERITY_STYLE, plain
+from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
 from migrate_tui.workspace import Workspace
 
 _QUESTIONS: list[tuple[str, str, str]] = [
@@ -157,14 +157,14 @@ class Overview(VerticalScroll):
         jobs = sum(1 for s in active if s.kind == "job")
         dev = sum(1 for s in active if s.kind == "dev-only")
         head = Text()
-        head.append(f"{workspace.project.name}", style="bold")
+        head.append(clean(workspace.project.name), style="bold")
         head.append(f"  {plural(len(active), 'service')}: "
                     f"{len(active) - stateful - jobs - dev} stateless, {stateful} stateful, "
                     f"{plural(jobs, 'job')}, {dev} dev-only")
         inactive = len(analysis.services) - len(active)
         if inactive:
             head.append(f" (+{inactive} behind profiles)", style="dim")
-        head.append(f"\n{workspace.project.working_dir}", style="dim")
+        head.append(f"\n{clean(workspace.project.working_dir)}", style="dim")
         self.query_one("#ov-project", Static).update(head)
 
         d = plan.decision
@@ -172,10 +172,10 @@ class Overview(VerticalScroll):
         text.append("Decision: ", style="bold")
         text.append(d.title + "\n", style="bold cyan")
         for reason in d.reasons:
-            text.append(f"  • {reason}\n")
+            text.append(f"  • {clean(reason)}\n")
         text.append("Would change it:\n", style="dim")
         for item in d.would_change:
-            text.append(f"  • {item}\n", style="dim")
+            text.append(f"  • {clean(item)}\n", style="dim")
         c = d.cost
         text.append(f"\nMonthly cost: Compose {c.compose_total:,.0f} {c.currency}, Kubernetes "
                     f"{c.kubernetes_total_first_six_months:,.0f} (first 6 months), "
@@ -221,7 +221,7 @@ class Overview(VerticalScroll):
         orphaned = workspace.orphaned()
         if orphaned:
             totals.append(f"\n{plural(len(orphaned), 'saved item')} no longer in the plan "
-                          "(kept in the file): " + ", ".join(orphaned[:5]), style="yellow")
+                          "(kept in the file): " + clean(", ".join(orphaned[:5])), style="yellow")
         self.query_one("#ov-totals", Static).update(totals)
 
         self._show_warnings()

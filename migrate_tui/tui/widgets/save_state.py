@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from rich.markup import escape
 from textual.widgets import Static
 
 from migrate_tui.errors import MigrateError
+from migrate_tui.tui.text import markup
 from migrate_tui.workspace import Workspace
 
 
@@ -20,11 +20,11 @@ class SaveState(Static):
         if ws is None:
             self.update("")
             return
-        name = escape(os.path.relpath(ws.store.path, ws.project.working_dir))
+        name = markup(os.path.relpath(ws.store.path, ws.project.working_dir))
         if error is not None:
-            self.update(f"[b red]✖ not saved:[/] {escape(error.render())}")
+            self.update(f"[b red]✖ not saved:[/] {markup(error.render())}")
         elif ws.progress_error is not None:
-            self.update(f"[b red]read-only:[/] {escape(ws.progress_error.render())}")
+            self.update(f"[b red]read-only:[/] {markup(ws.progress_error.render())}")
         elif saving:
             self.update(f"[yellow]● saving to {name}…[/]")
         elif saved:
