@@ -146,7 +146,9 @@ A collector or a feature-flag service that every service talks to draws an arrow
 every wave into one box: 20 arrows that cross the whole graph and say less than one
 sentence ("most services need the collector"). A hub's arrows are left out, its box says
 how many services need it, and the text under the graph names them. A database that a few
-services need keeps its arrows: they are what a reader looks for."""
+services need keeps its arrows: they are what a reader looks for. A hub is folded only when
+that leaves fewer arrows: a migration job every service waits for implies their arrows to
+the databases it migrates, which would all come back."""
 
 ROW_WIDTH = 1200
 """About how wide, in pixels, a row of boxes may be drawn before it is wrapped.
@@ -195,13 +197,14 @@ class _Graph(NamedTuple):
     """The arrows: (service, what it needs, whether declared), sorted."""
     hubs: dict[str, list[str]]
     """The hubs (``HUB_SHARE``) and the services that need them, whose arrows are left out."""
-    stacked: list[tuple[str, str]]
-    """Invisible links (lower box, box above it) that wrap the rows too wide."""
+    stacked: list[tuple[str, str]] | None
+    """Invisible links (lower box, box above it) that stack the parts of the graph; None
+    when one part has a wave too wide to read in GitHub's column (``ROW_WIDTH``)."""
 
     @property
     def links(self) -> int:
         """The links Mermaid counts against ``MERMAID_MAX_EDGES``."""
-        return len(self.edges) + len(self.stacked)
+        return len(self.edges) + len(self.stacked or ())
 
 
 def dependency_graph(analysis: dict[str, Any]) -> list[str]:
@@ -215,13 +218,15 @@ def dependency_graph(analysis: dict[str, Any]) -> list[str]:
     waves = {n: index for index, wave in enumerate(analysis.get("waves", [])) for n in wave}
     nodes = _mermaid(_flowchart_nodes(services, waves, {}))
     lines = None
+    too_wide = False
     if nodes is not None:
         graph = _graph(analysis, waves)
-        if graph.links <= MERMAID_MAX_EDGES:
+        too_wide = graph.stacked is None
+        if not too_wide and graph.links <= MERMAID_MAX_EDGES:
             lines = _mermaid(chain(_flowchart_nodes(services, waves, graph.hubs),
                                    _flowchart_edges(analysis, graph)))
     if lines is None:
-        return _waves_table(analysis)
+        return _waves_table(analysis, too_wide=too_wide)
     cycles = sorted({n for c in analysis.get("cycles", []) for n in c})
     return ["## Dependency graph", "",
             "An arrow A → B means A needs B; what a service needs is drawn above it. Each box "
@@ -264,25 +269,39 @@ def _graph(analysis: dict[str, Any], waves: dict[str, int]) -> _Graph:
     arrows_in: dict[str, int] = {}
     for _, target in drawn:
         arrows_in[target] = arrows_in.get(target, 0) + 1
-    hubs = {name: sorted(needers) for name, needers in needed_by.items()
-            if arrows_in.get(name, 0) >= HUB_ARROWS
-            and len(needers) >= HUB_SHARE * (len(services) - 1)}
-    if hubs:
-        drawn = _reduced({pair: d for pair, d in declared.items() if pair[1] not in hubs})
+    hubs: dict[str, list[str]] = {}
+    candidates = sorted((name for name, needers in needed_by.items()
+                         if arrows_in.get(name, 0) >= HUB_ARROWS
+                         and len(needers) >= HUB_SHARE * (len(services) - 1)),
+                        key=lambda name: (-arrows_in[name], name))
+    folded = True
+    while folded:  # folded only when that leaves fewer arrows; again after each fold
+        folded = False
+        for name in [n for n in candidates if n not in hubs]:
+            trial = _reduced(pair for pair in declared
+                             if pair[1] not in hubs and pair[1] != name)
+            if len(trial) < len(drawn):
+                hubs[name] = sorted(needed_by[name])
+                drawn = trial
+                folded = True
     edges = sorted((a, b, declared[(a, b)]) for a, b in drawn)
     return _Graph(waves, edges, hubs, _stacked(waves, edges, hubs))
 
 
 def _stacked(waves: dict[str, int], edges: list[tuple[str, str, bool]],
-             hubs: dict[str, list[str]]) -> list[tuple[str, str]]:
+             hubs: dict[str, list[str]]) -> list[tuple[str, str]] | None:
     """Invisible links (lower box, box above it) that keep the graph about ``ROW_WIDTH``
-    wide when it falls apart into several.
+    wide when it falls apart into several, or None when a part is wider than that.
 
     Mermaid lays the parts of a graph that no arrow joins side by side, and the services
     without any arrow all in one row: twenty unrelated tools make a row 2,500 px wide. Here
     those services are cut into rows of ``ROW_WIDTH``, the parts are put side by side as
     long as their widest wave fits in ``ROW_WIDTH``, and each such shelf is hung under the
     one before by a link from a box at its top to a box at the bottom of the one before.
+
+    A part whose widest wave is wider than ``ROW_WIDTH`` cannot be read in GitHub's
+    column whatever is done (links inside a part tangle its arrows): the graph is then a
+    table of its waves.
     """
     part = {name: name for name in waves}
 
@@ -308,6 +327,8 @@ def _stacked(waves: dict[str, int], edges: list[tuple[str, str, bool]],
         for name in names:
             by_wave[waves[name]] = (by_wave.get(waves[name], 0)
                                     + _box_width(_label_lines(name, hubs)))
+        if max(by_wave.values()) > ROW_WIDTH:
+            return None
         blocks.append(([n for n in names if n not in needs],
                        [n for n in names if n not in needed], max(by_wave.values())))
     links: list[tuple[str, str]] = []
@@ -372,7 +393,7 @@ def _flowchart_edges(analysis: dict[str, Any], graph: _Graph) -> Iterator[str]:
     for source, target, declared in graph.edges:
         arrow = "-->" if declared else "-.->"
         yield f"  {_mermaid_id(source)} {arrow} {_mermaid_id(target)}"
-    for lower, upper in graph.stacked:
+    for lower, upper in graph.stacked or ():
         yield f"  {_mermaid_id(lower)} ~~~ {_mermaid_id(upper)}"
     yield "  classDef stateful fill:#fdebd0,stroke:#b9770e,stroke-width:2px,color:#000"
     yield "  classDef stateless fill:#d6eaf8,stroke:#2874a6,color:#000"
@@ -404,8 +425,10 @@ def _wave_rows(waves: list[list[str]]) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def _waves_table(analysis: dict[str, Any]) -> list[str]:
+def _waves_table(analysis: dict[str, Any], *, too_wide: bool = False) -> list[str]:
     """The dependency graph of a project too big to draw: one table row per wave.
+
+    ``too_wide``: Mermaid would draw it, but too wide to read (see ``_stacked``).
 
     Each row counts the wave's services, names its stateful ones (the moves that need a
     data plan) and the first others. The arrows themselves are in the analysis JSON. Past
@@ -415,13 +438,16 @@ def _waves_table(analysis: dict[str, Any]) -> list[str]:
     services = analysis.get("services", {})
     waves = analysis.get("waves", [])
     rows = _wave_rows(waves)
-    merged = len(rows) < len(waves)
+    merged = len(waves) > WAVE_ROWS
     ranges = (f" The {len(waves):,} waves are too many for a row each, so a row takes "
               f"{-(-len(waves) // WAVE_ROWS)} consecutive waves." if merged else "")
+    why = ("too wide to read in GitHub's 880 px column (a wave of it would be several "
+           "screens wide)" if too_wide else
+           f"too big for one Mermaid diagram (GitHub's renderer draws at most "
+           f"{MERMAID_MAX_EDGES} arrows and {MERMAID_MAX_TEXT_SIZE:,} characters)")
     out = ["## Dependency graph", "",
-           f"The {len(services):,} services make a graph too big for one Mermaid diagram "
-           f"(GitHub's renderer draws at most {MERMAID_MAX_EDGES} arrows and "
-           f"{MERMAID_MAX_TEXT_SIZE:,} characters), so here are its waves instead. Wave 0 "
+           f"The {len(services):,} services make a graph {why}, so here are its waves "
+           "instead. Wave 0 "
            "needs nothing; each wave needs only the waves before it; within a wave the most "
            "depended-on services come first." + ranges + " `migrate-tui analyze --format "
            "json` has every dependency.", "",
