@@ -1,11 +1,19 @@
 """The plan's two diagrams, as Mermaid where GitHub draws them, as tables where it would not.
 
-- The dependency graph: a flowchart, bottom to top by wave, the transitive reduction of the
-  edges, stateful services styled apart. Past what Mermaid draws (``MERMAID_MAX_TEXT_SIZE``,
-  ``MERMAID_MAX_EDGES``) it becomes a table of the waves, ranges of waves past
-  ``WAVE_ROWS`` rows.
-- The timeline: a gantt of phases and tasks; past Mermaid's size, one bar per wave and kind
-  of service; past that, the same bars as a table, ranges of waves past ``TIMELINE_ROWS``.
+- The dependency graph: a flowchart, what a service needs above it, each box saying its
+  wave; arrows implied by others left out (through cycles too), and those to hubs that
+  many services need folded into a note (``HUB_SHARE``); parts without arrows between them
+  stacked in rows so that it reads in GitHub's 880 px column (``ROW_WIDTH``). Past what
+  Mermaid draws (``MERMAID_MAX_TEXT_SIZE``, ``MERMAID_MAX_EDGES``), or when a part is too
+  wide to read, it becomes a table of the waves, ranges of waves past ``WAVE_ROWS`` rows.
+- The timeline: a gantt of phases and tasks, its axis counting the weeks or years of the
+  plan or showing dates (``_AXES``); past Mermaid's size, one bar per wave and kind of
+  service; past that, the same bars as a table, ranges of waves past ``TIMELINE_ROWS``.
+
+Any name is safe in either: ids escape every character but letters and digits
+(``_mermaid_id``), labels and gantt lines write what Mermaid's grammar would read as syntax
+as entity codes (``_mermaid_label``, ``_gantt_text``). ``tests/render`` draws them with
+Mermaid 11 in Chromium.
 """
 
 from __future__ import annotations
