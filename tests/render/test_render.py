@@ -278,9 +278,11 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pla
     proc = subprocess.run(["node", str(HERE / "render.mjs"), str(job), str(tmp / "out.json")],
                           capture_output=True, text=True, check=False, timeout=300)
     assert proc.returncode == 0, f"the renderer failed:\n{proc.stderr}"
-    results = json.loads((tmp / "out.json").read_text(encoding="utf-8"))["results"]
+    output = json.loads((tmp / "out.json").read_text(encoding="utf-8"))
+    results = output["results"]
     rendering = time.monotonic() - started
-    print(f"\nrendered {len(diagrams)} diagrams of {len(cases)} plans: exported in "
+    print(f"\nMermaid {output['mermaid']} rendered {len(diagrams)} diagrams of {len(cases)} "
+          f"plans: exported in "
           f"{exporting:.1f} s, drawn in {rendering:.1f} s")
     plans = {}
     at = 0
