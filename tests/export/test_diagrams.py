@@ -15,18 +15,17 @@ from typing import Any
 
 import pytest
 
-from migrate_tui.export.diagrams import (
+from migrate_tui.export.graph_diagram import (
     HUB_ARROWS,
     ROW_WIDTH,
     _box_width,
-    _gantt_head,
-    _gantt_text,
     _label_lines,
-    _mermaid_id,
     _reduced,
     _waves_table,
     dependency_graph,
 )
+from migrate_tui.export.mermaid_text import gantt_text, node_id
+from migrate_tui.export.timeline import _gantt_head
 from migrate_tui.planning.plan import Plan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,7 +46,7 @@ def _decoded(text: str) -> str:
 @pytest.mark.parametrize("name", GANTT_WORDS)
 def test_a_gantt_task_named_like_a_keyword_stays_a_task_and_reads_the_same(name: str) -> None:
     for text in (name, f"{name}: run it in the cluster", f"{name} - a; b # c"):
-        line = _gantt_text(text)
+        line = gantt_text(text)
         assert not re.match(r"(?i)(gantt|click|call|acc|topaxis|\d{4}-|title|section|"
                             r"excludes|includes|todaymarker|date|axis|tick|inclusive|weekday|"
                             r"weekend|href|%)", line), line
@@ -57,17 +56,17 @@ def test_a_gantt_task_named_like_a_keyword_stays_a_task_and_reads_the_same(name:
 
 
 def test_gantt_text_drops_control_characters_and_line_breaks() -> None:
-    assert _gantt_text("a\x1b[31mb\nc") == "a[31mb c"
-    assert _gantt_text("   ") == "-"
+    assert gantt_text("a\x1b[31mb\nc") == "a[31mb c"
+    assert gantt_text("   ") == "-"
 
 
 def test_service_ids_never_merge_and_never_are_keywords() -> None:
     names = ["my-app", "my_app", "my.app", "myapp", "App", "app", "my_2d_app", "end",
              "subgraph", "class", "default", "style", "graph", "a_", "a__", "_a"]
-    ids = [_mermaid_id(n) for n in names]
+    ids = [node_id(n) for n in names]
     assert len(set(ids)) == len(names)
     assert all(re.fullmatch(r"s_\w+", i) for i in ids)
-    assert _mermaid_id("my-app") == _mermaid_id("my-app") == "s_my_2d_app"
+    assert node_id("my-app") == node_id("my-app") == "s_my_2d_app"
 
 
 def _analysis(services: dict[str, dict[str, Any]], edges: list[tuple[str, str]],
@@ -116,7 +115,7 @@ def test_services_without_arrows_are_wrapped_into_rows() -> None:
     links = [line.split() for line in lines if " ~~~ " in line]
     assert links, "thirty unrelated services would make one row 3,000 px wide"
     below = {upper for _, _, upper in links}
-    first_row = [n for n in names if _mermaid_id(n) not in below]
+    first_row = [n for n in names if node_id(n) not in below]
     assert sum(_box_width(_label_lines(n, {})) for n in first_row) <= ROW_WIDTH
 
 
