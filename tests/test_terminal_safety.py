@@ -168,10 +168,9 @@ def test_analyze_text_lets_no_colour_sequence_of_the_project_through(tmp_path: P
     """Our colours and the project's ESC [ 31 m look alike (here in an env file's name,
     which the report shows as evidence): with an escape in the project's text, the report
     has no colours at all rather than the project's."""
-    from migrate_tui.export.analyze import run_analyze
-
     from migrate_tui.compose.discover import LoadOptions
     from migrate_tui.compose.loader import load_project
+    from migrate_tui.export.analyze import run_analyze
 
     (tmp_path / "compose.yaml").write_text(
         'services:\n  web:\n    image: nginx\n    env_file: ["x\\e[31m.env"]\n')
