@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from migrate_tui.compose.interpolate import substitute
+from migrate_tui.compose.interpolate import SubstitutionTooLarge, substitute
+from migrate_tui.compose.parse import MAX_TEXT
 from migrate_tui.errors import EnvFileError, InterpolationError, Location
 
 _KEY = re.compile(r"[A-Za-z_.\-\[\]0-9][A-Za-z0-9_.\-\[\]]*")
@@ -37,6 +38,15 @@ def parse_env_text(text: str, path: str, lookup: Lookup | None = None) -> dict[s
         EnvFileError: A line cannot be read (an unterminated quote, no key).
     """
     out: dict[str, str] = {}
+    # What the variables substituted may add to the file: values that double each other
+    # (A1=${A0}${A0}, A2=${A1}${A1}...) would otherwise make 2**40 characters in 40 lines.
+    growth_left = MAX_TEXT
+
+    def expand(raw: str, line: int, key: str) -> str:
+        nonlocal growth_left
+        value = _expand(raw, env, path, line, key, growth_left)
+        growth_left -= max(0, len(value) - len(raw))
+        return value
 
     def resolve(name: str) -> str | None:
         if name in out:
@@ -119,7 +129,7 @@ def parse_env_text(text: str, path: str, lookup: Lookup | None = None) -> dict[s
             if quote == "'":
                 value = raw.replace("$", "$$")  # literal: escaped as Compose prints it
             else:
-                value = _expand(_unescape(raw), env, path, start_line, key)
+                value = expand(_unescape(raw), start_line, key)
             line_no += raw.count("\n")
             nl = text.find("\n", close)
             pos = n if nl < 0 else nl + 1
@@ -134,7 +144,7 @@ def parse_env_text(text: str, path: str, lookup: Lookup | None = None) -> dict[s
         if tab_comment >= 0:
             raw = raw[:tab_comment]
         raw = raw.strip()
-        out[key] = _expand(raw, env, path, start_line, key)
+        out[key] = expand(raw, start_line, key)
         pos = end + 1
         line_no += 1
     return out
@@ -182,9 +192,19 @@ def _unescape(raw: str) -> str:
     return "".join(out)
 
 
-def _expand(raw: str, env: Mapping[str, str], path: str, line: int, key: str) -> str:
+def _expand(raw: str, env: Mapping[str, str], path: str, line: int, key: str,
+            limit: int) -> str:
     try:
-        return substitute(raw, env)
+        return substitute(raw, env, limit=limit)
+    except SubstitutionTooLarge as exc:
+        raise EnvFileError(
+            f"{key} expands to more than {MAX_TEXT // (1024 * 1024)} MiB with the variables "
+            f"before it (here ${{{exc.name}}}, {exc.size:,} characters)",
+            location=Location(path, line),
+            path=key,
+            hint="variables that repeat each other (B=${A}${A}, C=${B}${B}) double at each "
+            "line: write the value out, or use each variable once",
+        ) from None
     except InterpolationError as exc:
         raise EnvFileError(
             f"{key}: {exc.message}", location=Location(path, line), path=key, hint=exc.hint

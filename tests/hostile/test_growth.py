@@ -25,7 +25,7 @@ from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.loader import load_project
 from migrate_tui.compose.model import Project
 from migrate_tui.compose.parse import MAX_TEXT, parse_yaml
-from migrate_tui.errors import MigrateError, YamlSyntaxError
+from migrate_tui.errors import EnvFileError, InterpolationError, MigrateError, YamlSyntaxError
 
 CPU_SECONDS = 1.0
 PEAK_BYTES = 100 * 1024 * 1024
@@ -100,3 +100,77 @@ def test_long_text_used_once_each_loads() -> None:
     values = "".join(f"  k{i}: {chr(97 + i % 26) * 20_000}\n" for i in range(100))
     parsed = parse_yaml("x-l:\n" + values + SERVICE, "compose.yaml")
     assert len(parsed.data["x-l"]) == 100
+
+
+# -- variables: doubling in env files, products in compose files ---------------------------
+
+DOUBLING = "A0=xx\n" + "".join(f"A{i}=${{A{i - 1}}}${{A{i - 1}}}\n" for i in range(1, 41))
+
+
+@pytest.mark.parametrize("where", [".env", "env_file"])
+def test_env_variables_that_double_each_other_are_refused_at_their_line(
+    tmp_path: Path, where: str
+) -> None:
+    if where == ".env":
+        files = {".env": DOUBLING, "compose.yaml": SERVICE}
+    else:
+        files = {"vars.env": DOUBLING, "compose.yaml": SERVICE + "    env_file: vars.env\n"}
+    error, seconds, peak = bounded(lambda: load_folder(tmp_path, files), EnvFileError)
+    name = ".env" if where == ".env" else "vars.env"
+    assert error.file == str(tmp_path / name)
+    # A25 would be 2**26 characters: the first past 64 MiB with the ones before it.
+    assert error.line == 26
+    assert error.path == "A25"
+    assert error.message.startswith(f"A25 expands to more than {MAX_TEXT // MIB} MiB")
+    assert "${A24}" in error.message
+    assert error.hint and "double" in error.hint
+    assert seconds < 2 * CPU_SECONDS
+    assert peak < 3 * MAX_TEXT  # the values up to A24 are 64 MB; no more is made
+
+
+def test_env_values_up_to_the_limit_load(tmp_path: Path) -> None:
+    lines = "A0=xx\n" + "".join(f"A{i}=${{A{i - 1}}}${{A{i - 1}}}\n" for i in range(1, 20))
+    project = load_folder(tmp_path, {"vars.env": lines,
+                                     "compose.yaml": SERVICE + "    env_file: vars.env\n"})
+    assert len(project.services["web"].environment["A19"]) == 2 ** 20
+
+
+def test_a_long_variable_used_thousands_of_times_is_refused_at_its_value(
+    tmp_path: Path,
+) -> None:
+    files = {".env": "LONG=" + "x" * MIB + "\n",
+             "compose.yaml": SERVICE + "    labels:\n      ok: $LONG\n"
+             f'      big: "{"${LONG}" * 2000}"\n'}
+    error, seconds, peak = bounded(lambda: load_folder(tmp_path, files), InterpolationError)
+    assert error.file == str(tmp_path / "compose.yaml")
+    assert (error.line, error.path) == (6, "services.web.labels.big")
+    assert f"longer than {MAX_TEXT // MIB} MiB" in error.message
+    assert "${LONG}" in error.message
+    assert seconds < CPU_SECONDS
+    assert peak < PEAK_BYTES
+
+
+def test_a_variable_in_an_anchor_aliased_thousands_of_times_is_refused(tmp_path: Path) -> None:
+    refs = ", ".join(["*v"] * 2000)
+    files = {".env": "LONG=" + "x" * (4 * MIB) + "\n",
+             "compose.yaml": f'x-v: &v "prefix-${{LONG}}"\nx-refs: [{refs}]\n{SERVICE}'}
+    error, seconds, peak = bounded(lambda: load_folder(tmp_path, files), InterpolationError)
+    assert error.line == 1  # the anchor's line: the text every alias repeats
+    assert error.path is not None and error.path.startswith("x-refs[")
+    assert "${LONG}" in error.message
+    assert seconds < CPU_SECONDS
+
+
+def test_a_long_variable_used_a_few_times_loads(tmp_path: Path) -> None:
+    files = {".env": "LONG=" + "x" * MIB + "\n",
+             "compose.yaml": SERVICE + f'    labels:\n      big: "{"${LONG}" * 20}"\n'}
+    project = load_folder(tmp_path, files)
+    assert len(project.services["web"].labels["big"]) == 20 * MIB
+
+
+def test_defaults_nested_50000_deep_load_as_compose_loads_them(tmp_path: Path) -> None:
+    depth = 50_000
+    value = "${A:-" * depth + "deep" + "}" * depth
+    project = load_folder(tmp_path, {"compose.yaml": SERVICE
+                                     + f'    environment:\n      V: "{value}"\n'})
+    assert project.services["web"].environment == {"V": "deep"}
