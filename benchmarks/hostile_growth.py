@@ -133,6 +133,26 @@ def extends_wide() -> Files:
     return {"compose.yaml": f"services:\n  base:\n    image: nginx\n    labels:\n{labels}{users}"}
 
 
+def include_wide() -> Files:
+    files: Files = {}
+    width, levels = 40, 30
+    for i in range(levels):
+        names = [f"l{i + 1}-{j}.yaml" for j in range(width)]
+        for j in range(width):
+            include = f"include: [{', '.join(names)}]\n" if j == 0 else ""
+            files[f"l{i}-{j}.yaml"] = f"{include}services:\n  s{i}-{j}:\n    image: nginx\n"
+    for j in range(width):
+        files[f"l{levels}-{j}.yaml"] = f"services:\n  last{j}:\n    image: nginx\n"
+    files["compose.yaml"] = "include: [l0-0.yaml]\n" + SERVICE
+    return files
+
+
+def extends_ports() -> Files:
+    users = "".join(f"  s{i}:\n    extends: base\n" for i in range(2000))
+    return {"compose.yaml": 'services:\n  base:\n    image: nginx\n    ports: ["1-65535"]\n'
+            + users}
+
+
 def merge_anchor_wide() -> Files:
     keys = ", ".join(f"k{i}: v" for i in range(400))
     users = "".join(f"  s{i}:\n    <<: *common\n    image: nginx\n" for i in range(2000))
@@ -159,10 +179,14 @@ CASES = [
          default_nesting, loads=True),
     Case("ports-range", "ports 1-65535:1-65535 on 20 services", ports_range),
     Case("include-fanout", "each file includes two that include the next, 30 levels",
-         include_fanout),
+         include_fanout, loads=True),
+    Case("include-wide", "a chain of files each including 40 others, 1,200 files",
+         include_wide),
     Case("extends-fanout", "services extend two of the next file's, 40 files",
          extends_fanout, loads=True),
     Case("extends-wide", "2,000 services extend one with 100,000 labels", extends_wide),
+    Case("extends-ports", "2,000 services extend one publishing 1-65535",
+         extends_ports),
     Case("merge-anchor-wide", "<<: *common (400 labels) in 2,000 services", merge_anchor_wide,
          loads=True),
     Case("override-big-lists", "two files with 60,000 dns entries each, merged",

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from migrate_tui.compose.budget import LoadBudget
 from migrate_tui.compose.canonical import Canonicalizer, home_dir
 from migrate_tui.compose.discover import LoadOptions, discover, normalize_project_name
 from migrate_tui.compose.extends import ExtendsResolver
@@ -57,6 +58,8 @@ class _Files:
         self.warn = warn
         self.parsed: dict[str, ParsedFile] = {}
         self.warned_version: set[str] = set()
+        self.budget = LoadBudget()
+        """What the files of this load have made, against the limits across files."""
 
     def parse(self, path: str) -> ParsedFile:
         if path not in self.parsed:
@@ -88,7 +91,7 @@ class _Files:
                 self.warn(f"{path}: the attribute `version` is obsolete, it will be ignored, "
                           "please remove it to avoid potential confusion")
             del data["version"]
-        return Canonicalizer(parsed, base_dir, self.home).file(data)
+        return Canonicalizer(parsed, base_dir, self.home, self.budget).file(data)
 
     def load(
         self, files: list[str], base_dir: str, env: dict[str, str], chain: tuple[str, ...]
@@ -115,8 +118,10 @@ class _Files:
         for path in files:
             parsed = self.parse(path)
             data = self.prepare(path, base_dir, env)
-            data = ExtendsResolver(data, parsed, base_dir, load_extended).apply()
-            data = apply_include(data, parsed, base_dir, env, (*chain, path), load_included)
+            data = ExtendsResolver(data, parsed, base_dir, load_extended,
+                                   budget=self.budget).apply()
+            data = apply_include(data, parsed, base_dir, env, (*chain, path), load_included,
+                                 self.budget)
             for over in (*parsed.resets, *parsed.overrides):
                 drop_path(result, over)
             # Over nothing, a merge is a deep copy; `data` is this load's own, so take it.

@@ -21,11 +21,20 @@ from typing import Any
 
 import pytest
 
+from migrate_tui.compose.budget import MAX_EXTENDED, MAX_INCLUDED, MAX_PORTS
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.loader import load_project
 from migrate_tui.compose.model import Project
 from migrate_tui.compose.parse import MAX_TEXT, parse_yaml
-from migrate_tui.errors import EnvFileError, InterpolationError, MigrateError, YamlSyntaxError
+from migrate_tui.errors import (
+    EnvFileError,
+    ExtendsError,
+    IncludeError,
+    InterpolationError,
+    MigrateError,
+    SchemaError,
+    YamlSyntaxError,
+)
 
 CPU_SECONDS = 1.0
 PEAK_BYTES = 100 * 1024 * 1024
@@ -174,3 +183,116 @@ def test_defaults_nested_50000_deep_load_as_compose_loads_them(tmp_path: Path) -
     project = load_folder(tmp_path, {"compose.yaml": SERVICE
                                      + f'    environment:\n      V: "{value}"\n'})
     assert project.services["web"].environment == {"V": "deep"}
+
+
+# -- ports: a range is one mapping per port, as Compose prints it ---------------------------
+
+def test_port_ranges_expand_as_compose_prints_them(tmp_path: Path) -> None:
+    project = load_folder(tmp_path, {"compose.yaml": SERVICE
+                                     + '    ports: ["8000-8002:9000-9002", "5000-5001:80"]\n'})
+    ports = project.compose["services"]["web"]["ports"]
+    assert [(p["target"], p.get("published")) for p in ports] == [
+        (9000, "8000"), (9001, "8001"), (9002, "8002"), (80, "5000-5001")]
+
+
+def test_whole_port_ranges_on_20_services_are_refused_at_the_range(tmp_path: Path) -> None:
+    services = "".join(f'  s{i}:\n    image: nginx\n    ports: ["1-65535:1-65535"]\n'
+                       for i in range(20))
+    error, seconds, peak = bounded(
+        lambda: load_folder(tmp_path, {"compose.yaml": "services:\n" + services}), SchemaError)
+    # Two whole ranges fit (131,070 mappings); the third passes MAX_PORTS.
+    assert (error.line, error.path) == (10, "services.s2.ports[0]")
+    assert f"more than {MAX_PORTS:,} mappings" in error.message
+    assert "'1-65535:1-65535'" in error.message
+    assert seconds < 4 * CPU_SECONDS  # two ranges are made, as Compose would make them
+    assert peak < 4 * PEAK_BYTES
+
+
+def test_port_mappings_are_counted_across_files(tmp_path: Path) -> None:
+    files = {"compose.yaml": "include: [other.yaml]\n" + SERVICE + '    ports: ["1-65535/udp"]\n',
+             "other.yaml": 'services:\n  s:\n    image: x\n    ports: ["1-65535", "1-10/sctp"]\n'
+             "  t:\n    image: x\n    ports: [{target: 80}]\n"}
+    with pytest.raises(SchemaError, match="more than 131,072 mappings") as caught:
+        load_folder(tmp_path, files)
+    assert caught.value.file == str(tmp_path / "other.yaml")  # included after the top file
+
+
+def test_every_port_of_a_host_once_loads(tmp_path: Path) -> None:
+    project = load_folder(tmp_path, {"compose.yaml": SERVICE
+                                     + '    ports: ["1-65535:1-65535", "1-65535/udp", '
+                                       "{target: 80, published: '8080'}]\n"})
+    assert len(project.compose["services"]["web"]["ports"]) == 2 * 65_535 + 1
+
+
+# -- include: a graph that fans out --------------------------------------------------------
+
+def fanout(levels: int) -> dict[str, str]:
+    files = {}
+    for i in range(levels):
+        for side in "ab":
+            files[f"l{i}{side}.yaml"] = (f"include: [l{i + 1}a.yaml, l{i + 1}b.yaml]\n"
+                                          f"services:\n  s{i}{side}:\n    image: nginx\n")
+    for side in "ab":
+        files[f"l{levels}{side}.yaml"] = f"services:\n  last{side}:\n    image: nginx\n"
+    files["compose.yaml"] = "include: [l0a.yaml, l0b.yaml]\n" + SERVICE
+    return files
+
+
+def test_an_include_graph_that_fans_out_30_levels_loads_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compose accepts a diamond (two files including the same one) and so do we; read
+    again at each path, 30 levels would be 2**30 loads."""
+    from migrate_tui.compose import loader
+
+    parsed: list[str] = []
+    real = loader.parse_yaml
+    monkeypatch.setattr(loader, "parse_yaml",
+                        lambda text, path: parsed.append(path) or real(text, path))
+    start = time.process_time()
+    project = load_folder(tmp_path, fanout(30))
+    assert time.process_time() - start < 2 * CPU_SECONDS
+    assert len(project.services) == 2 * 31 + 1
+    assert len(parsed) == len(set(parsed)) == 2 * 31 + 1
+
+
+def test_a_diamond_include_gives_what_compose_gives(tmp_path: Path) -> None:
+    project = load_folder(tmp_path, fanout(3))
+    assert sorted(project.services) == ["lasta", "lastb", "s0a", "s0b", "s1a", "s1b", "s2a",
+                                        "s2b", "web"]
+
+
+def test_more_than_a_thousand_included_projects_are_refused(tmp_path: Path) -> None:
+    names = [f"p{j}.yaml" for j in range(MAX_INCLUDED + 1)]
+    files = {name: f"services:\n  s{j}:\n    image: x\n" for j, name in enumerate(names)}
+    files["compose.yaml"] = "include:\n" + "".join(f"  - {n}\n" for n in names) + SERVICE
+    with pytest.raises(IncludeError, match=f"more than {MAX_INCLUDED:,} projects") as caught:
+        load_folder(tmp_path, files)
+    assert (caught.value.line, caught.value.path) == (MAX_INCLUDED + 2, f"include[{MAX_INCLUDED}]")
+
+
+# -- extends: many services copying a large one --------------------------------------------
+
+def test_many_services_extending_a_large_one_are_refused_early(tmp_path: Path) -> None:
+    labels = "".join(f"      l{i}: v\n" for i in range(100_000))
+    users = "".join(f"  s{i}:\n    extends: base\n" for i in range(2000))
+    text = f"services:\n  base:\n    image: nginx\n    labels:\n{labels}{users}"
+    (tmp_path / "compose.yaml").write_text(text, encoding="utf-8")
+    start = time.process_time()
+    with pytest.raises(ExtendsError) as caught:
+        load_folder(tmp_path, {})
+    assert time.process_time() - start < 10 * CPU_SECONDS  # the file alone takes 2 s
+    error = caught.value
+    assert f"copy more than {MAX_EXTENDED:,} values" in error.message
+    assert "service 's9' copies 100,00" in error.message
+    assert (error.line, error.path) == (100_024, "services.s9.extends")
+
+
+def test_services_extending_across_files_are_counted_too(tmp_path: Path) -> None:
+    files = {"base.yaml": 'services:\n  base:\n    image: x\n    ports: ["1-60000"]\n',
+             "compose.yaml": "services:\n" + "".join(
+                 f"  s{i}:\n    extends: {{file: base.yaml, service: base}}\n"
+                 for i in range(10))}
+    with pytest.raises(ExtendsError, match="copy more than") as caught:
+        load_folder(tmp_path, files)
+    assert caught.value.path == "services.s4.extends"  # 240,000 values a copy
