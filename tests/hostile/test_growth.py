@@ -210,11 +210,13 @@ def test_whole_port_ranges_on_20_services_are_refused_at_the_range(tmp_path: Pat
 
 def test_port_mappings_are_counted_across_files(tmp_path: Path) -> None:
     files = {"compose.yaml": "include: [other.yaml]\n" + SERVICE + '    ports: ["1-65535/udp"]\n',
-             "other.yaml": 'services:\n  s:\n    image: x\n    ports: ["1-65535", "1-10/sctp"]\n'
+             "other.yaml": 'services:\n  s:\n    image: x\n    ports: ["1-65535", "1-2/sctp"]\n'
              "  t:\n    image: x\n    ports: [{target: 80}]\n"}
     with pytest.raises(SchemaError, match="more than 131,072 mappings") as caught:
         load_folder(tmp_path, files)
-    assert caught.value.file == str(tmp_path / "other.yaml")  # included after the top file
+    # 131,072 mappings exactly up to t's long-syntax one, in the file included last
+    assert caught.value.file == str(tmp_path / "other.yaml")
+    assert caught.value.path == "services.t.ports[0]"
 
 
 def test_every_port_of_a_host_once_loads(tmp_path: Path) -> None:
@@ -238,22 +240,27 @@ def fanout(levels: int) -> dict[str, str]:
     return files
 
 
-def test_an_include_graph_that_fans_out_30_levels_loads_each_file_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("levels", [12, 30])
+def test_an_include_graph_that_fans_out_loads_each_project_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, levels: int
 ) -> None:
     """Compose accepts a diamond (two files including the same one) and so do we; read
     again at each path, 30 levels would be 2**30 loads."""
     from migrate_tui.compose import loader
 
-    parsed: list[str] = []
-    real = loader.parse_yaml
-    monkeypatch.setattr(loader, "parse_yaml",
-                        lambda text, path: parsed.append(path) or real(text, path))
+    loads: list[tuple[str, ...]] = []
+    real = loader._Files.load
+
+    def counted(self: Any, files: list[str], *args: Any) -> dict[str, Any]:
+        loads.append(tuple(files))
+        return real(self, files, *args)
+
+    monkeypatch.setattr(loader._Files, "load", counted)
     start = time.process_time()
-    project = load_folder(tmp_path, fanout(30))
+    project = load_folder(tmp_path, fanout(levels))
     assert time.process_time() - start < 2 * CPU_SECONDS
-    assert len(project.services) == 2 * 31 + 1
-    assert len(parsed) == len(set(parsed)) == 2 * 31 + 1
+    assert len(project.services) == 2 * (levels + 1) + 1
+    assert len(loads) == len(set(loads)) == 2 * (levels + 1) + 1
 
 
 def test_a_diamond_include_gives_what_compose_gives(tmp_path: Path) -> None:
