@@ -75,6 +75,13 @@ def env_file_doubling() -> Files:
             "compose.yaml": SERVICE + "    env_file: vars.env\n"}
 
 
+def env_file_shared() -> Files:
+    lines = ["A0=xx"] + [f"A{i}=${{A{i - 1}}}${{A{i - 1}}}" for i in range(1, 25)]
+    services = "".join(f"  s{i}:\n    image: nginx\n    env_file: vars.env\n"
+                       for i in range(2000))
+    return {"vars.env": "\n".join(lines) + "\n", "compose.yaml": "services:\n" + services}
+
+
 def interpolation_product() -> Files:
     use = "$A" * 2000
     return {".env": "A=" + "x" * (1024 * 1024) + "\n",
@@ -171,6 +178,8 @@ CASES = [
     Case("yaml-alias-labels", "a 1 MB string as 2,000 labels of a service", yaml_alias_labels),
     Case("dotenv-doubling", ".env: A1=$A0$A0 ... 40 times", dotenv_doubling),
     Case("env-file-doubling", "env_file: A1=$A0$A0 ... 40 times", env_file_doubling),
+    Case("env-file-shared", "env_file: A1=$A0$A0 ... to 32 MB, in 2,000 services",
+         env_file_shared),
     Case("interpolation-product", "a 1 MB variable used 2,000 times in a value",
          interpolation_product),
     Case("interpolation-aliased", "a 4 MB variable in an anchor aliased 2,000 times",

@@ -6,7 +6,8 @@ is left is growth by repetition across phases, each step small:
 
 - port ranges: ``1-65535:1-65535`` is one line and 65,535 mappings, as Compose prints it;
 - ``extends``: each service that extends another gets a copy of it;
-- ``include``: each file including two that include the next is 2**30 loads at 30 levels.
+- ``include``: each file including two that include the next is 2**30 loads at 30 levels;
+- ``env_file``: one file named by 2,000 services is read, and copied, 2,000 times.
 
 One :class:`LoadBudget` is shared by the phases of one load; each phase counts what it
 makes and, past the limit here, raises its own error with its file, line and key.
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from migrate_tui.compose.parse import MAX_TEXT
 
 MAX_PORTS = 131_072
 """Most port mappings one project may expand to: every TCP and UDP port of a host, once."""
@@ -34,6 +37,8 @@ class LoadBudget:
     """Port mappings made from short and long syntax."""
     extended: int = 0
     """Values ``extends`` copied."""
+    env_text: int = 0
+    """Characters of the variables read from env files, each read counted."""
     included: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
     """Each included project loaded, by (files, project folder, variables): one that two
     files include is read once (a diamond in the include graph, as Compose accepts)."""
@@ -42,6 +47,11 @@ class LoadBudget:
         """Count ``count`` more port mappings; False if that passes ``MAX_PORTS``."""
         self.ports += count
         return self.ports <= MAX_PORTS
+
+    def add_env_text(self, count: int) -> bool:
+        """Count ``count`` more characters read from env files; False past ``MAX_TEXT``."""
+        self.env_text += count
+        return self.env_text <= MAX_TEXT
 
     def add_extended(self, count: int) -> bool:
         """Count ``count`` more values copied by ``extends``; False past ``MAX_EXTENDED``."""

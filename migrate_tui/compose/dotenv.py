@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from migrate_tui.compose.budget import LoadBudget
 from migrate_tui.compose.interpolate import SubstitutionTooLarge, substitute
 from migrate_tui.compose.parse import MAX_TEXT
 from migrate_tui.errors import EnvFileError, InterpolationError, Location
@@ -212,7 +213,8 @@ def _expand(raw: str, env: Mapping[str, str], path: str, line: int, key: str,
 
 
 def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location | None = None,
-                  key_path: str | None = None) -> dict[str, str]:
+                  key_path: str | None = None,
+                  budget: LoadBudget | None = None) -> dict[str, str]:
     """Read one env file.
 
     Args:
@@ -220,9 +222,13 @@ def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location |
         lookup: Where variables not defined earlier in the file are looked up.
         where: The place in a compose file that names this env file, for the error.
         key_path: The key path that names it, for the error.
+        budget: What the load has read so far: the variables of every env file read are
+            counted against ``MAX_TEXT`` (one file named by 2,000 services is read 2,000
+            times, and its variables end up in each service).
 
     Raises:
-        EnvFileError: The file is missing or unreadable, or a line is malformed.
+        EnvFileError: The file is missing or unreadable, a line is malformed, or the env
+            files of the load hold more than ``MAX_TEXT`` characters.
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -240,4 +246,17 @@ def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location |
             path=key_path,
             hint="check the file's permissions and that it is UTF-8 text",
         ) from None
-    return parse_env_text(text, str(path), lookup)
+    variables = parse_env_text(text, str(path), lookup)
+    if budget is not None:
+        size = sum(len(k) + len(v) for k, v in variables.items())
+        if not budget.add_env_text(size):
+            raise EnvFileError(
+                f"the env files of this project hold more than {MAX_TEXT // (1024 * 1024)} MiB "
+                f"of variables, each time a service names one counted ({path}: "
+                f"{size:,} characters)",
+                location=where or Location(str(path)),
+                path=key_path,
+                hint="keep env files small (long values belong in files the service reads), "
+                "or name a large one from fewer services",
+            )
+    return variables

@@ -101,7 +101,8 @@ def apply_include(
         env = dict(environment)
         for env_path in env_paths:
             for key, value in read_env_file(
-                env_path, env.get, where=where, key_path=f"include[{i}].env_file"
+                env_path, env.get, where=where, key_path=f"include[{i}].env_file",
+                budget=budget,
             ).items():
                 env.setdefault(key, value)
         loaded_as = (tuple(files), project_dir, tuple(sorted(env.items())))

@@ -191,7 +191,7 @@ def load_project(options: LoadOptions, warn: Warn | None = None) -> Project:
     merged["services"] = active
     normalize(merged, name)
     check_consistency(merged, inactive, sources)
-    resolve_environment(merged, env, sources)
+    resolve_environment(merged, env, sources, files.budget)
 
     services_out = {
         n: {k: v for k, v in svc.items() if not k.startswith("x-")} for n, svc in active.items()

@@ -303,3 +303,16 @@ def test_services_extending_across_files_are_counted_too(tmp_path: Path) -> None
     with pytest.raises(ExtendsError, match="copy more than") as caught:
         load_folder(tmp_path, files)
     assert caught.value.path == "services.s4.extends"  # 240,000 values a copy
+
+
+def test_env_files_are_counted_each_time_a_service_names_one(tmp_path: Path) -> None:
+    """A 1 MB env file is fine once; named by 100 services, each gets a copy."""
+    services = "".join(f"  s{i:03}:\n    image: x\n    env_file: vars.env\n" for i in range(100))
+    files = {"vars.env": "BIG=" + "x" * MIB + "\n", "compose.yaml": "services:\n" + services}
+    error, seconds, peak = bounded(lambda: load_folder(tmp_path, files), EnvFileError)
+    assert f"hold more than {MAX_TEXT // MIB} MiB of variables" in error.message
+    assert error.file == str(tmp_path / "compose.yaml")
+    assert error.path == "services.s063.env_file[0]"  # the 64th read passes 64 MiB
+    assert seconds < 2 * CPU_SECONDS
+    assert peak < 2 * MAX_TEXT
+    load_folder(tmp_path, {"compose.yaml": "services:\n" + services[: services.index("  s010")]})
