@@ -160,6 +160,33 @@ def extends_ports() -> Files:
             + users}
 
 
+def extends_file_copies() -> Files:
+    labels = ", ".join(f"l{j}: v" for j in range(40))
+    others = "".join(f"  o{i}:\n    image: x\n    labels: {{{labels}}}\n"
+                     for i in range(2000))
+    users = "".join(f"  s{i}:\n    extends: {{file: big.yaml, service: base}}\n"
+                    for i in range(2000))
+    return {"big.yaml": f"services:\n  base:\n    image: nginx\n{others}",
+            "compose.yaml": "services:\n" + users}
+
+
+def depends_diamond() -> Files:
+    levels = 30
+    lines = ["services:"]
+    for i in range(levels):
+        for side in "ab":
+            lines += [f"  s{i}{side}:", "    image: nginx",
+                      f"    depends_on: [s{i + 1}a, s{i + 1}b]"]
+    lines += [f"  s{levels}{side}:\n    image: nginx" for side in "ab"]
+    return {"compose.yaml": "\n".join(lines) + "\n"}
+
+
+def compose_file_repeated() -> Files:
+    return {".env": "COMPOSE_FILE=" + ":".join(["compose.yaml"] * 20_000) + "\n",
+            "compose.yaml": SERVICE + "    labels: {"
+            + ", ".join(f"l{j}: v" for j in range(100)) + "}\n"}
+
+
 def merge_anchor_wide() -> Files:
     keys = ", ".join(f"k{i}: v" for i in range(400))
     users = "".join(f"  s{i}:\n    <<: *common\n    image: nginx\n" for i in range(2000))
@@ -196,6 +223,12 @@ CASES = [
     Case("extends-wide", "2,000 services extend one with 100,000 labels", extends_wide),
     Case("extends-ports", "2,000 services extend one publishing 1-65535",
          extends_ports),
+    Case("extends-file-copies", "2,000 services extend a small one of a 2,000-service file",
+         extends_file_copies, loads=True),
+    Case("depends-diamond", "depends_on: each service on two that depend on the next, 30 "
+         "levels", depends_diamond, loads=True),
+    Case("compose-file-repeated", "COMPOSE_FILE in .env names compose.yaml 20,000 times",
+         compose_file_repeated, loads=True),
     Case("merge-anchor-wide", "<<: *common (400 labels) in 2,000 services", merge_anchor_wide,
          loads=True),
     Case("override-big-lists", "two files with 60,000 dns entries each, merged",

@@ -8,6 +8,7 @@ the chain, sorted as it was followed.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 from collections.abc import Callable
 from typing import Any
@@ -23,7 +24,8 @@ is a few nested calls, and real chains are two or three links long."""
 
 LoadFile = Callable[[str], "tuple[dict[str, Any], ParsedFile, str]"]
 """Loads another compose file for ``extends.file``: its data (long syntax, extends not yet
-applied), its parsed source and the folder its relative paths are resolved against."""
+applied; shared between the services that extend it, so never changed here), its parsed
+source and the folder its relative paths are resolved against."""
 
 
 class ExtendsResolver:
@@ -107,7 +109,9 @@ class ExtendsResolver:
                 ) from None
             other = ExtendsResolver(other_data, other_source, other_dir, self.load_file, chain,
                                     self.budget)
-            base = other.lookup(base_name, self.source.locate((*kp, "service")), name)
+            # The other file's data is shared: the service taken from it is copied.
+            base = copy.deepcopy(other.lookup(base_name, self.source.locate((*kp, "service")),
+                                              name))
             base_size = other.size(base_name)
         else:
             base = self.lookup(base_name, self.source.locate((*kp, "service")), name, chain)

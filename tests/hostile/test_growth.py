@@ -316,3 +316,20 @@ def test_env_files_are_counted_each_time_a_service_names_one(tmp_path: Path) -> 
     assert seconds < 2 * CPU_SECONDS
     assert peak < 2 * MAX_TEXT
     load_folder(tmp_path, {"compose.yaml": "services:\n" + services[: services.index("  s010")]})
+
+
+def test_services_extending_one_of_a_large_file_do_not_copy_the_file(tmp_path: Path) -> None:
+    labels = ", ".join(f"l{j}: v" for j in range(40))
+    others = "".join(f"  o{i}:\n    image: x\n    labels: {{{labels}}}\n" for i in range(2000))
+    users = "".join(f"  s{i}:\n    extends: {{file: big.yaml, service: base}}\n"
+                    for i in range(2000))
+    files = {"big.yaml": f"services:\n  base:\n    image: nginx\n    labels: {{a: '1'}}\n{others}",
+             "compose.yaml": "services:\n" + users
+             + "  mine:\n    extends: {file: big.yaml, service: base}\n    labels: {b: '2'}\n"}
+    start = time.process_time()
+    project = load_folder(tmp_path, files)
+    assert time.process_time() - start < 10 * CPU_SECONDS  # a copy of big.yaml each: minutes
+    services = project.compose["services"]
+    assert services["mine"]["labels"] == {"a": "1", "b": "2"}
+    assert services["s0"]["labels"] == services["s1999"]["labels"] == {"a": "1"}
+    assert services["s0"]["labels"] is not services["s1"]["labels"]
