@@ -9,7 +9,8 @@ instead of trusting PyYAML's YAML 1.1 resolver. It also:
 - records ``!reset`` and ``!override`` tags for the merge phase;
 - records the line and column of every mapping key and sequence item, by key path, so
   later phases and the analysis can point at the line that says a thing;
-- refuses YAML bombs (aliases that expand exponentially) and very deep nesting quickly.
+- refuses YAML bombs quickly: aliases that expand to more than ``MAX_NODES`` values, or
+  repeat long text past ``MAX_TEXT`` characters, and very deep nesting.
 
 Nothing in a document is ever executed: only the safe node types are constructed.
 """
