@@ -20,6 +20,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from migrate_tui.compose.budget import MAX_PORTS, LoadBudget
 from migrate_tui.compose.merge import enforce_unicity
 from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
 from migrate_tui.errors import Location, SchemaError
@@ -367,12 +368,15 @@ class Canonicalizer:
         source: The parsed file, for error locations.
         base_dir: The folder relative paths are resolved against.
         home: The home folder for ``~``.
+        budget: What the load has made so far, shared by its files (port mappings here).
     """
 
-    def __init__(self, source: ParsedFile, base_dir: str, home: str) -> None:
+    def __init__(self, source: ParsedFile, base_dir: str, home: str,
+                 budget: LoadBudget | None = None) -> None:
         self.source = source
         self.base_dir = base_dir
         self.home = home
+        self.budget = budget if budget is not None else LoadBudget()
 
     def error(self, message: str, kp: KeyPath, hint: str) -> SchemaError:
         """A schema error at ``kp`` in this file."""
@@ -729,6 +733,7 @@ class Canonicalizer:
                         del port["published"]
                 if isinstance(port.get("target"), str):
                     port["target"] = int(port["target"])
+                self._count_ports(1, str(item.get("target")), ikp)
                 out.append(port)
             else:
                 out.extend(self.parse_port(go_string(item), ikp))
@@ -783,6 +788,7 @@ class Canonicalizer:
                     kp,
                     "give ranges of the same length, e.g. 8000-8001:9000-9001",
                 )
+        self._count_ports(end - start + 1, spec, kp)
         entries: list[tuple[str, dict[str, Any]]] = []
         for offset in range(end - start + 1):
             target = start + offset
@@ -799,6 +805,21 @@ class Canonicalizer:
             entries.append((f"{target}/{proto}", entry))
         entries.sort(key=lambda e: e[0])
         return [e for _, e in entries]
+
+    def _count_ports(self, count: int, spec: str, kp: KeyPath) -> None:
+        """Count ``count`` mappings made of ``spec``; refuse the project past ``MAX_PORTS``.
+
+        Compose prints a range as one mapping per port, and so do we; the count keeps a
+        few lines of ranges (``1-65535:1-65535`` on 20 services) from taking gigabytes.
+        """
+        if not self.budget.add_ports(count):
+            raise self.error(
+                f"invalid port {spec!r}: the project's ports expand to more than "
+                f"{MAX_PORTS:,} mappings (a range makes one mapping per port)",
+                kp,
+                "publish the ports the service listens on, not whole ranges (or use "
+                "`network_mode: host`)",
+            )
 
     def _range(self, text: str, spec: str, kp: KeyPath) -> tuple[int, int]:
         first, sep, last = text.partition("-")

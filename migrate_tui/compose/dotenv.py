@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from migrate_tui.compose.interpolate import substitute
+from migrate_tui.compose.budget import LoadBudget
+from migrate_tui.compose.interpolate import SubstitutionTooLarge, substitute
+from migrate_tui.compose.parse import MAX_TEXT
 from migrate_tui.errors import EnvFileError, InterpolationError, Location
 from migrate_tui.fsio import ENV_FILE_LIMIT, read_text_bounded
 
@@ -38,6 +40,15 @@ def parse_env_text(text: str, path: str, lookup: Lookup | None = None) -> dict[s
         EnvFileError: A line cannot be read (an unterminated quote, no key).
     """
     out: dict[str, str] = {}
+    # What the variables substituted may add to the file: values that double each other
+    # (A1=${A0}${A0}, A2=${A1}${A1}...) would otherwise make 2**40 characters in 40 lines.
+    growth_left = MAX_TEXT
+
+    def expand(raw: str, line: int, key: str) -> str:
+        nonlocal growth_left
+        value = _expand(raw, env, path, line, key, growth_left)
+        growth_left -= max(0, len(value) - len(raw))
+        return value
 
     def resolve(name: str) -> str | None:
         if name in out:
@@ -120,7 +131,7 @@ def parse_env_text(text: str, path: str, lookup: Lookup | None = None) -> dict[s
             if quote == "'":
                 value = raw.replace("$", "$$")  # literal: escaped as Compose prints it
             else:
-                value = _expand(_unescape(raw), env, path, start_line, key)
+                value = expand(_unescape(raw), start_line, key)
             line_no += raw.count("\n")
             nl = text.find("\n", close)
             pos = n if nl < 0 else nl + 1
@@ -135,7 +146,7 @@ def parse_env_text(text: str, path: str, lookup: Lookup | None = None) -> dict[s
         if tab_comment >= 0:
             raw = raw[:tab_comment]
         raw = raw.strip()
-        out[key] = _expand(raw, env, path, start_line, key)
+        out[key] = expand(raw, start_line, key)
         pos = end + 1
         line_no += 1
     return out
@@ -183,9 +194,19 @@ def _unescape(raw: str) -> str:
     return "".join(out)
 
 
-def _expand(raw: str, env: Mapping[str, str], path: str, line: int, key: str) -> str:
+def _expand(raw: str, env: Mapping[str, str], path: str, line: int, key: str,
+            limit: int) -> str:
     try:
-        return substitute(raw, env)
+        return substitute(raw, env, limit=limit)
+    except SubstitutionTooLarge as exc:
+        raise EnvFileError(
+            f"{key} expands to more than {MAX_TEXT // (1024 * 1024)} MiB with the variables "
+            f"before it (here ${{{exc.name}}}, {exc.size:,} characters)",
+            location=Location(path, line),
+            path=key,
+            hint="variables that repeat each other (B=${A}${A}, C=${B}${B}) double at each "
+            "line: write the value out, or use each variable once",
+        ) from None
     except InterpolationError as exc:
         raise EnvFileError(
             f"{key}: {exc.message}", location=Location(path, line), path=key, hint=exc.hint
@@ -193,7 +214,8 @@ def _expand(raw: str, env: Mapping[str, str], path: str, line: int, key: str) ->
 
 
 def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location | None = None,
-                  key_path: str | None = None) -> dict[str, str]:
+                  key_path: str | None = None,
+                  budget: LoadBudget | None = None) -> dict[str, str]:
     """Read one env file.
 
     Args:
@@ -201,9 +223,13 @@ def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location |
         lookup: Where variables not defined earlier in the file are looked up.
         where: The place in a compose file that names this env file, for the error.
         key_path: The key path that names it, for the error.
+        budget: What the load has read so far: the variables of every env file read are
+            counted against ``MAX_TEXT`` (one file named by 2,000 services is read 2,000
+            times, and its variables end up in each service).
 
     Raises:
-        EnvFileError: The file is missing or unreadable, or a line is malformed.
+        EnvFileError: The file is missing or unreadable, a line is malformed, or the env
+            files of the load hold more than ``MAX_TEXT`` characters.
     """
     try:
         # bounded, and a pipe or a device (env_file: /dev/zero) is an error, not a hang
@@ -218,4 +244,17 @@ def read_env_file(path: Path, lookup: Lookup | None = None, *, where: Location |
     except EnvFileError as exc:
         exc.path = exc.path or key_path
         raise
-    return parse_env_text(text, str(path), lookup)
+    variables = parse_env_text(text, str(path), lookup)
+    if budget is not None:
+        size = sum(len(k) + len(v) for k, v in variables.items())
+        if not budget.add_env_text(size):
+            raise EnvFileError(
+                f"the env files of this project hold more than {MAX_TEXT // (1024 * 1024)} MiB "
+                f"of variables, each time a service names one counted ({path}: "
+                f"{size:,} characters)",
+                location=where or Location(str(path)),
+                path=key_path,
+                hint="keep env files small (long values belong in files the service reads), "
+                "or name a large one from fewer services",
+            )
+    return variables

@@ -8,10 +8,12 @@ the chain, sorted as it was followed.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 from collections.abc import Callable
 from typing import Any
 
+from migrate_tui.compose.budget import MAX_EXTENDED, LoadBudget, count_values
 from migrate_tui.compose.merge import drop_path, merge_service
 from migrate_tui.compose.parse import ParsedFile
 from migrate_tui.errors import ExtendsError, Location
@@ -22,7 +24,8 @@ is a few nested calls, and real chains are two or three links long."""
 
 LoadFile = Callable[[str], "tuple[dict[str, Any], ParsedFile, str]"]
 """Loads another compose file for ``extends.file``: its data (long syntax, extends not yet
-applied), its parsed source and the folder its relative paths are resolved against."""
+applied; shared between the services that extend it, so never changed here), its parsed
+source and the folder its relative paths are resolved against."""
 
 
 class ExtendsResolver:
@@ -34,6 +37,7 @@ class ExtendsResolver:
         base_dir: The folder ``extends.file`` paths are relative to.
         load_file: Loads another file (cached by the caller).
         chain: The (file, service) pairs being resolved, to find cycles across files.
+        budget: What the load has made so far: the values ``extends`` copies are counted.
     """
 
     def __init__(
@@ -43,13 +47,17 @@ class ExtendsResolver:
         base_dir: str,
         load_file: LoadFile,
         chain: tuple[tuple[str, str], ...] = (),
+        budget: LoadBudget | None = None,
     ) -> None:
         self.data = data
         self.source = source
         self.base_dir = base_dir
         self.load_file = load_file
         self.chain = chain
+        self.budget = budget if budget is not None else LoadBudget()
         self.done: dict[str, dict[str, Any]] = {}
+        self.sizes: dict[str, int] = {}
+        """Values in each service of this file, its extends applied, once counted."""
 
     def apply(self) -> dict[str, Any]:
         """The file's data with every ``extends`` applied."""
@@ -99,11 +107,28 @@ class ExtendsResolver:
                     path=f"services.{name}.extends.file",
                     hint="fix the path (it is relative to the extending file's project folder)",
                 ) from None
-            other = ExtendsResolver(other_data, other_source, other_dir, self.load_file, chain)
-            base = other.lookup(base_name, self.source.locate((*kp, "service")), name)
+            other = ExtendsResolver(other_data, other_source, other_dir, self.load_file, chain,
+                                    self.budget)
+            # The other file's data is shared: the service taken from it is copied.
+            base = copy.deepcopy(other.lookup(base_name, self.source.locate((*kp, "service")),
+                                              name))
+            base_size = other.size(base_name)
         else:
             base = self.lookup(base_name, self.source.locate((*kp, "service")), name, chain)
-        merged = merge_service(base, {k: v for k, v in svc.items() if k != "extends"})
+            base_size = self.size(base_name)
+        own = {k: v for k, v in svc.items() if k != "extends"}
+        size = base_size + count_values(own)
+        if not self.budget.add_extended(base_size):
+            raise ExtendsError(
+                f"services that extend others copy more than {MAX_EXTENDED:,} values in this "
+                f"project (service {name!r} copies {base_size:,} from {base_name!r})",
+                location=self.source.locate(kp),
+                path=f"services.{name}.extends",
+                hint="extend a smaller service, or move what many services share into an "
+                "`x-` anchor they merge with `<<:`",
+            )
+        self.sizes[name] = size
+        merged = merge_service(base, own)
         merged.pop("extends", None)
         prefix = ("services", name)
         for reset in self.source.resets:
@@ -115,6 +140,12 @@ class ExtendsResolver:
                 merged[key] = svc[key]
         self.done[name] = merged
         return merged
+
+    def size(self, name: str) -> int:
+        """The values in service ``name``, its extends applied (after :meth:`service`)."""
+        if name not in self.sizes:
+            self.sizes[name] = count_values(self.data["services"][name])
+        return self.sizes[name]
 
     def lookup(
         self,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from migrate_tui.compose.budget import LoadBudget
 from migrate_tui.compose.dotenv import read_env_file
 from migrate_tui.compose.parse import KeyPath, format_path
 from migrate_tui.compose.sources import SourceIndex
@@ -338,9 +339,13 @@ def find_cycle(services: dict[str, Any]) -> list[str] | None:
 
 
 def resolve_environment(
-    project: dict[str, Any], environment: dict[str, str], sources: SourceIndex
+    project: dict[str, Any], environment: dict[str, str], sources: SourceIndex,
+    budget: LoadBudget | None = None,
 ) -> None:
-    """Merge each active service's env files into its ``environment``; drop ``env_file``."""
+    """Merge each active service's env files into its ``environment``; drop ``env_file``.
+
+    ``budget`` counts what the env files hold, across the services that name them.
+    """
     for name, svc in (project.get("services") or {}).items():
         merged: dict[str, Any] = {}
 
@@ -357,7 +362,7 @@ def resolve_environment(
             kp = ("services", name, "env_file", i)
             merged.update(read_env_file(
                 path, lookup, where=sources.locate(kp),
-                key_path=f"services.{name}.env_file[{i}]",
+                key_path=f"services.{name}.env_file[{i}]", budget=budget,
             ))
         own = svc.get("environment") or {}
         for key, value in own.items():

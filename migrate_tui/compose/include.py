@@ -9,11 +9,13 @@ resource defined differently on both sides is an error, as in Compose.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from migrate_tui.compose.budget import MAX_INCLUDED, LoadBudget
 from migrate_tui.compose.dotenv import read_env_file
 from migrate_tui.compose.parse import ParsedFile
 from migrate_tui.errors import IncludeError
@@ -34,8 +36,14 @@ def apply_include(
     environment: dict[str, str],
     chain: tuple[str, ...],
     load_project: LoadProject,
+    budget: LoadBudget | None = None,
 ) -> dict[str, Any]:
     """The file's data with its ``include`` entries loaded and added.
+
+    A project included from several files (a diamond: A includes B and C, both include D)
+    is loaded once with the same variables and folder: read again at each path, a graph
+    that fans out (each file including two that include the next) would take 2**30 loads
+    at 30 levels. At most ``MAX_INCLUDED`` distinct projects are loaded.
 
     Raises:
         IncludeError: A missing file, a cycle, or a resource defined on both sides.
@@ -51,6 +59,7 @@ def apply_include(
             hint="include the innermost projects directly from the top-level file",
         )
     out = {k: v for k, v in data.items() if k != "include"}
+    budget = budget if budget is not None else LoadBudget()
     for i, entry in enumerate(entries):
         kp = ("include", i)
         where = source.locate(kp)
@@ -92,10 +101,23 @@ def apply_include(
         env = dict(environment)
         for env_path in env_paths:
             for key, value in read_env_file(
-                env_path, env.get, where=where, key_path=f"include[{i}].env_file"
+                env_path, env.get, where=where, key_path=f"include[{i}].env_file",
+                budget=budget,
             ).items():
                 env.setdefault(key, value)
-        included = load_project(files, project_dir, env, chain)
+        loaded_as = (tuple(files), project_dir, tuple(sorted(env.items())))
+        if loaded_as in budget.included:
+            included = copy.deepcopy(budget.included[loaded_as])  # later phases change it
+        else:
+            if len(budget.included) >= MAX_INCLUDED:
+                raise IncludeError(
+                    f"the project includes more than {MAX_INCLUDED:,} projects",
+                    location=where,
+                    path=f"include[{i}]",
+                    hint="include each project once, from the top-level file",
+                )
+            included = load_project(files, project_dir, env, chain)
+            budget.included[loaded_as] = copy.deepcopy(included)
         for kind in _RESOURCES:
             theirs = included.get(kind)
             if not isinstance(theirs, dict):

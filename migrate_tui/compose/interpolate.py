@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
+from migrate_tui.compose.parse import MAX_TEXT, KeyPath, ParsedFile, format_path
 from migrate_tui.errors import InterpolationError, Location
 
 _NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
@@ -48,13 +48,18 @@ def substitute(
     env: Mapping[str, str],
     *,
     on_unset: Callable[[str], None] | None = None,
+    limit: int | None = None,
 ) -> str:
     """Substitute every expression in ``text`` from ``env``.
+
+    The text is read in one pass, nested defaults on a stack of their own rather than by
+    recursion: ``${A:-${A:-...}}`` 50,000 deep takes linear time, as Compose accepts it.
 
     Args:
         text: A string that may hold ``$`` expressions.
         env: The variables.
         on_unset: Called with the name of each unset variable used without a default.
+        limit: Most characters the variables' values may add to the text, if any.
 
     Returns:
         The text with every expression replaced.
@@ -62,113 +67,192 @@ def substitute(
     Raises:
         InterpolationError: A ``${`` is malformed or a required variable is unset. The
             error has a message but no location: the caller adds it.
+        SubstitutionTooLarge: The values would add more than ``limit`` characters.
     """
     if "$" not in text:
         return text
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch != "$":
-            out.append(ch)
-            i += 1
+    braces = _Braces(text)
+    left = limit
+    stack = [_Part(0, len(text))]
+    while True:
+        part = stack[-1]
+        end = part.end
+        i = text.find("$", part.pos, end)
+        if i < 0:
+            part.out.append(text[part.pos : end])
+            result = "".join(part.out)
+            stack.pop()
+            if part.required:
+                raise _Unset(
+                    f"required variable {part.required} is missing a value"
+                    + (f": {result}" if result else ""),
+                    hint=f"set {part.required} in the environment or in the project's .env "
+                    "file",
+                )
+            if not stack:
+                return result
+            stack[-1].out.append(result)
             continue
-        if i + 1 >= n:
-            out.append("$$")  # a lone $ is a literal $, printed escaped as Compose prints it
-            i += 1
-            continue
-        nxt = text[i + 1]
-        if nxt == "$":
-            out.append("$$")  # kept escaped, as Compose keeps it until a container runs
-            i += 2
-            continue
+        part.out.append(text[part.pos : i])
+        nxt = text[i + 1] if i + 1 < end else ""
         if nxt == "{":
-            end = _closing_brace(text, i + 2)
-            if end < 0:
+            close = braces.closing(i + 1, end)
+            if close < 0:
                 raise InterpolationError(
-                    f"invalid interpolation format: {text[i:]!r} has no closing brace",
+                    f"invalid interpolation format: {_shown(text[i:end])} has no closing brace",
                     hint="close the expression with } or write $$ for a literal $",
                 )
-            out.append(_braced(text[i + 2 : end], text, env, on_unset))
-            i = end + 1
-            continue
-        match = _NAME.match(text, i + 1)
-        if match:
+            part.pos = close + 1
+            value, default = _braced(text, i + 2, close, part, env, on_unset)
+            if default is not None:
+                stack.append(default)
+                continue
+        elif nxt and nxt != "$" and (match := _NAME.match(text, i + 1, end)):
             name = match.group(0)
+            part.pos = match.end()
             value = env.get(name)
             if value is None:
                 if on_unset:
                     on_unset(name)
-                value = ""
-            out.append(value)
-            i = match.end()
+                continue
+        else:
+            # ``$$`` is kept escaped, as Compose keeps it until a container runs; a lone
+            # ``$`` is a literal ``$``, printed escaped as Compose prints it.
+            part.out.append("$$")
+            part.pos = i + 2 if nxt == "$" else i + 1
             continue
-        out.append("$$")  # a lone $ is a literal $, printed escaped as Compose prints it
-        i += 1
-    return "".join(out)
+        if value:
+            if left is not None:
+                left -= len(value)
+                if left < 0:
+                    raise SubstitutionTooLarge(_variable_at(text, i), len(value), limit or 0)
+            part.out.append(value)
 
 
-def _closing_brace(text: str, start: int) -> int:
-    """The brace that closes ``${`` opened before ``start``; -1 if there is none.
+class SubstitutionTooLarge(InterpolationError):
+    """The values of the variables would make a text longer than the caller allows.
 
-    Braces nest (``${A:-{"k": 1}}``). When they do not balance, the last ``}`` closes,
-    as Compose reads ``${A:-{}`` (default ``{``).
+    Args:
+        name: The variable whose value passed the limit.
+        size: The length of its value.
+        limit: The most characters the values could add.
     """
-    depth = 1
-    i = start
-    while i < len(text):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return text.rfind("}", start)
+
+    def __init__(self, name: str, size: int, limit: int) -> None:
+        super().__init__(
+            f"substituting ${{{name}}} ({size:,} characters) passes the limit of {limit:,} "
+            "characters that variables may add",
+            hint="variables that repeat each other (B=${A}${A}) or a long value used many "
+            "times grow without end: use each long value once",
+        )
+        self.name = name
+        self.size = size
+        self.limit = limit
+
+
+class _Part:
+    """A text being substituted: the whole, or the default of an expression inside it."""
+
+    __slots__ = ("start", "end", "pos", "out", "required")
+
+    def __init__(self, start: int, end: int, required: str = "") -> None:
+        self.start = start
+        """Where it starts in the whole text."""
+        self.end = end
+        """Where it stops (exclusive)."""
+        self.pos = start
+        """How far it is read."""
+        self.out: list[str] = []
+        """What it gives so far."""
+        self.required = required
+        """For the message of ``${NAME?message}``: the name whose value is missing."""
+
+
+class _Braces:
+    """Where each ``{`` of a text is closed, found in one pass when first asked.
+
+    A brace is closed by the first ``}`` after it at which as many braces close as opened,
+    within the part being read; when there is none, by the part's last ``}``, as Compose
+    reads ``${A:-{}`` (default ``{``).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.closes: dict[int, int] | None = None
+
+    def closing(self, opening: int, end: int) -> int:
+        """The ``}`` that closes the ``{`` at ``opening`` before ``end``; -1 if none."""
+        if self.closes is None:
+            self.closes = {}
+            opened: list[int] = []
+            for match in _BRACE.finditer(self.text):
+                if match.group() == "{":
+                    opened.append(match.start())
+                elif opened:
+                    self.closes[opened.pop()] = match.start()
+        close = self.closes.get(opening, end)
+        return close if close < end else self.text.rfind("}", opening + 1, end)
+
+
+_BRACE = re.compile(r"[{}]")
 
 
 def _braced(
-    inner: str, whole: str, env: Mapping[str, str], on_unset: Callable[[str], None] | None
-) -> str:
-    match = _NAME.match(inner)
+    text: str,
+    start: int,
+    close: int,
+    part: _Part,
+    env: Mapping[str, str],
+    on_unset: Callable[[str], None] | None,
+) -> tuple[str | None, _Part | None]:
+    """``${...}`` between ``start`` and ``close``: (its value, or the part to read for it)."""
+    match = _NAME.match(text, start, close)
     if not match:
         raise InterpolationError(
-            f"invalid interpolation format: ${{{inner}}} in {whole!r}",
+            f"invalid interpolation format: {_shown('${' + text[start:close] + '}')} in "
+            f"{_shown(text[part.start : part.end])}",
             hint="a variable name starts with a letter or _ and holds letters, digits and _;"
             " write $$ for a literal $",
         )
     name = match.group(0)
-    rest = inner[match.end() :]
     value = env.get(name)
-    if not rest:
-        if value is None:
-            if on_unset:
-                on_unset(name)
-            return ""
-        return value
-    op = next((o for o in _OPERATORS if rest.startswith(o)), None)
+    if match.end() == close:
+        if value is None and on_unset:
+            on_unset(name)
+        return value, None
+    op = next((o for o in _OPERATORS if text.startswith(o, match.end(), close)), None)
     if op is None:
         raise InterpolationError(
-            f"invalid interpolation format: ${{{inner}}} in {whole!r}",
+            f"invalid interpolation format: {_shown('${' + text[start:close] + '}')} in "
+            f"{_shown(text[part.start : part.end])}",
             hint="use ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error},"
             " ${VAR:+alt} or ${VAR+alt}",
         )
-    arg = rest[len(op) :]
-    empty_counts = op.startswith(":")
-    missing = value is None or (empty_counts and value == "")
+    arg = match.end() + len(op)
+    missing = value is None or (op.startswith(":") and value == "")
     if op in (":-", "-"):
-        return substitute(arg, env, on_unset=on_unset) if missing else str(value)
+        return (None, _Part(arg, close)) if missing else (value, None)
     if op in (":+", "+"):
-        return "" if missing else substitute(arg, env, on_unset=on_unset)
-    if missing:
-        message = substitute(arg, env, on_unset=on_unset)
-        raise _Unset(
-            f"required variable {name} is missing a value"
-            + (f": {message}" if message else ""),
-            hint=f"set {name} in the environment or in the project's .env file",
-        )
-    return str(value)
+        return (None, None) if missing else (None, _Part(arg, close))
+    return (None, _Part(arg, close, required=name)) if missing else (value, None)
+
+
+def _variable_at(text: str, dollar: int) -> str:
+    """The name of the variable whose expression starts at ``dollar``."""
+    match = _NAME.match(text, dollar + (2 if text.startswith("${", dollar) else 1))
+    return match.group(0) if match else "?"
+
+
+_SHOWN = 200
+"""Characters of a text quoted in a message."""
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut in the middle when long."""
+    if len(text) <= _SHOWN:
+        return repr(text)
+    half = _SHOWN // 2
+    return f"{text[:half]!r}...({len(text) - _SHOWN:,} characters)...{text[-half:]!r}"
 
 
 # -- casts --------------------------------------------------------------------------------
@@ -317,13 +401,19 @@ def interpolate(
     # The same text (an anchor's ``${TIER:-staging}``) gives the same result: the variables
     # do not change, and an unset one is warned about once anyway.
     substituted: dict[str, str] = {}
+    # What the values substituted may add to the file, each use counted (aliases repeat a
+    # text): a 1 MB variable used 2,000 times would otherwise make 2 GB.
+    growth_left = MAX_TEXT
 
     def string(value: str, kp: KeyPath, castable: bool) -> Any:
         """A string value substituted, then cast if ``castable`` and its field is typed."""
+        nonlocal growth_left
         new = substituted.get(value)
         if new is None:
             try:
-                new = substitute(value, env, on_unset=on_unset)
+                new = substitute(value, env, on_unset=on_unset, limit=growth_left)
+            except SubstitutionTooLarge as exc:
+                raise _too_large(source, kp, exc.name, env) from None
             except InterpolationError as exc:
                 raise InterpolationError(
                     f"error while interpolating {format_path(kp)}: {exc.message}",
@@ -332,6 +422,10 @@ def interpolate(
                     hint=exc.hint,
                 ) from None
             substituted[value] = new
+        if len(new) > len(value):
+            growth_left -= len(new) - len(value)
+            if growth_left < 0:
+                raise _too_large(source, kp, _longest_variable(value, env), env)
         cast = _cast_for(kp) if castable and kp and kp[0] in _CAST_ROOTS else None
         if cast is None:
             return new
@@ -377,6 +471,31 @@ def interpolate(
 
     result: dict[str, Any] = walk(data, ())
     return result
+
+
+def _too_large(
+    source: ParsedFile, kp: KeyPath, name: str, env: Mapping[str, str]
+) -> InterpolationError:
+    """The error for a file whose substituted values pass ``MAX_TEXT`` at ``kp``."""
+    size = len(env.get(name) or "")
+    return InterpolationError(
+        f"error while interpolating {format_path(kp)}: the variables substituted in "
+        f"this file make its values longer than {MAX_TEXT // (1024 * 1024)} MiB "
+        f"(here ${{{name}}}, {size:,} characters)",
+        location=source.locate(kp),
+        path=format_path(kp),
+        hint="a long variable used many times (or in a value repeated through YAML aliases)"
+        " grows without end: use it once, or pass it in a file the service reads",
+    )
+
+
+def _longest_variable(text: str, env: Mapping[str, str]) -> str:
+    """The name of the longest variable ``text`` names, for a message."""
+    names = {m.group(1) or m.group(2) for m in _REFERENCE.finditer(text)}
+    return max(sorted(names), key=lambda n: len(env.get(n) or ""), default="?")
+
+
+_REFERENCE = re.compile(r"\$(?:\{([_a-zA-Z][_a-zA-Z0-9]*)|([_a-zA-Z][_a-zA-Z0-9]*))")
 
 
 _CAST_ROOTS = {"services", "networks", "volumes", "secrets", "configs"}

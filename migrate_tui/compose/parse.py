@@ -9,7 +9,8 @@ instead of trusting PyYAML's YAML 1.1 resolver. It also:
 - records ``!reset`` and ``!override`` tags for the merge phase;
 - records the line and column of every mapping key and sequence item, by key path, so
   later phases and the analysis can point at the line that says a thing;
-- refuses YAML bombs (aliases that expand exponentially) and very deep nesting quickly.
+- refuses YAML bombs quickly: aliases that expand to more than ``MAX_NODES`` values, or
+  repeat long text past ``MAX_TEXT`` characters, and very deep nesting.
 
 Nothing in a document is ever executed: only the safe node types are constructed.
 """
@@ -39,6 +40,12 @@ MAX_NODES = 1_000_000
 """Most nodes one file may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 200
 """Deepest nesting of mappings and sequences accepted."""
+MAX_TEXT = 64 * 1024 * 1024
+"""Most characters of text (keys and values) one file may expand to, aliases counted each
+time they are used: 2,000 services take about 1 MB."""
+_SHORT_TEXT = 64
+"""Keys and values this long or shorter are not counted against ``MAX_TEXT``: their count
+is bounded by ``MAX_NODES``, so they add at most 64 MB however often they are repeated."""
 _BUILT_BEFORE_COUNTING = 10_000
 """Values a document is built to before its expansion is counted (see ``_Builder.root``),
 plus one for every 4 bytes of the text, up to ``_MOST_BUILT_BEFORE_COUNTING``: 2,000
@@ -195,12 +202,15 @@ class _Builder:
         self.resets: list[KeyPath] = []
         self.overrides: list[KeyPath] = []
         self.count = 0
+        self.text = 0
+        """Characters of the keys and values longer than ``_SHORT_TEXT`` built so far."""
         self.limit = MAX_NODES
         """The count past which the build stops to call :meth:`_past_limit`."""
         self._not_counted: tuple[yaml.Node, int] | None = None
         """The document being built, and the count before it, until it is counted."""
         self._built_sources: dict[
-            tuple[int, int], tuple[dict[str, Any], list[tuple[KeyPath, tuple[int, int]]], int]
+            tuple[int, int],
+            tuple[dict[str, Any], list[tuple[KeyPath, tuple[int, int]]], int, int],
         ] = {}
         """Merge sources built so far, by (node, depth): see :meth:`_merge_source`."""
 
@@ -324,6 +334,22 @@ class _Builder:
             kp,
         )
 
+    def _add_text(self, size: int, node: yaml.Node, kp: KeyPath) -> None:
+        """Count ``size`` characters of a long key or value; refuse past ``MAX_TEXT``.
+
+        Aliases share their anchor's string, so building costs nothing; what would cost is
+        every later phase and the output, which see the text once for each use.
+        """
+        self.text += size
+        if self.text > MAX_TEXT:
+            raise self._error(
+                f"the document expands to more than {MAX_TEXT // (1024 * 1024)} MiB of text "
+                "(a long value repeated through aliases: a YAML bomb?)",
+                node,
+                "repeat long values less often, or keep them in a file the service reads",
+                kp,
+            )
+
     def build(self, node: yaml.Node, kp: KeyPath, depth: int = 0) -> Any:
         self.count += 1
         if self.count > self.limit:
@@ -345,6 +371,8 @@ class _Builder:
             return self._sequence(node, kp, depth)
         if node.tag == RESET_TAG:
             return None
+        if len(node.value) > _SHORT_TEXT:
+            self._add_text(len(node.value), node, kp)
         return resolve_scalar(node)
 
     def _sequence(self, node: yaml.SequenceNode, kp: KeyPath, depth: int) -> list[Any]:
@@ -362,6 +390,8 @@ class _Builder:
                 if self.count > self.limit:
                     self._past_limit(item, ikp)
                 text = item.value
+                if len(text) > _SHORT_TEXT:
+                    self._add_text(len(text), item, ikp)
                 out.append(_resolve_plain(text) if item.tag == _PLAIN and not item.style
                            else text)
             else:
@@ -382,12 +412,15 @@ class _Builder:
         key = (id(source), depth)
         cached = self._built_sources.get(key)
         if cached is not None:
-            value, positions, count = cached
+            value, positions, count, text = cached
             self.count += count
             if self.count > self.limit:
                 self._past_limit(source, kp)
+            if text:
+                self._add_text(text, source, kp)
             return value, positions, True
-        count, resets, overrides = self.count, len(self.resets), len(self.overrides)
+        count, text = self.count, self.text
+        resets, overrides = len(self.resets), len(self.overrides)
         # The source's positions go to a scratch table: the caller keeps only some.
         outer, self.positions = self.positions, {}
         try:
@@ -397,7 +430,8 @@ class _Builder:
         start = len(kp)
         positions = [(path[start:], pos) for path, pos in scratch.items()]
         if len(self.resets) == resets and len(self.overrides) == overrides:
-            self._built_sources[key] = (value, positions, self.count - count)
+            self._built_sources[key] = (value, positions, self.count - count,
+                                        self.text - text)
         return value, positions, False
 
     def _mapping(self, node: yaml.MappingNode, kp: KeyPath, depth: int) -> dict[str, Any]:
@@ -417,6 +451,8 @@ class _Builder:
                     "use a string as the key",
                     kp,
                 )
+            if len(text) > _SHORT_TEXT:
+                self._add_text(len(text), key_node, kp)
             if text and text[0] not in _NOT_STRING_STARTS and key_node.tag == _PLAIN and (
                     not key_node.style):
                 key = text  # most keys: a name, settled by its first character
@@ -445,6 +481,8 @@ class _Builder:
                 if self.count > self.limit:
                     self._past_limit(value_node, ckp)
                 value = value_node.value
+                if len(value) > _SHORT_TEXT:
+                    self._add_text(len(value), value_node, ckp)
                 out[key] = (_resolve_plain(value) if value_node.tag == _PLAIN
                             and not value_node.style else value)
             else:

@@ -223,3 +223,97 @@ def test_a_default_applies_exactly_when_the_name_is_unset(name: str, default: st
 def test_an_unclosed_brace_is_always_an_error(name: str) -> None:
     with pytest.raises(InterpolationError, match=re.escape("${" + name)):
         substitute("${" + name, {name: "x"})
+
+
+# -- the one-pass reader agrees with the recursive one it replaced -------------------------
+
+
+def _reference(text: str, env: dict[str, str]) -> str:
+    """The recursive reader ``substitute`` was until it had to take 50,000 nested defaults:
+    obviously right on shallow input, quadratic in time and recursive in depth."""
+    if "$" not in text:
+        return text
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] != "$":
+            out.append(text[i])
+            i += 1
+        elif i + 1 >= n or text[i + 1] == "$":
+            out.append("$$")
+            i += 2
+        elif text[i + 1] == "{":
+            depth, end = 1, -1
+            for j in range(i + 2, n):
+                depth += {"{": 1, "}": -1}.get(text[j], 0)
+                if depth == 0:
+                    end = j
+                    break
+            if end < 0:
+                end = text.rfind("}", i + 2)
+            if end < 0:
+                raise InterpolationError("no closing brace")
+            inner = text[i + 2 : end]
+            match = re.match(r"[_a-zA-Z][_a-zA-Z0-9]*", inner)
+            if not match:
+                raise InterpolationError("invalid")
+            name, rest = match.group(0), inner[match.end() :]
+            value = env.get(name)
+            op = next((o for o in (":-", ":?", ":+", "-", "?", "+") if rest.startswith(o)), "")
+            if rest and not op:
+                raise InterpolationError("invalid")
+            missing = value is None or (op.startswith(":") and value == "")
+            arg = rest[len(op) :]
+            if not rest:
+                out.append(value or "")
+            elif op in (":-", "-"):
+                out.append(_reference(arg, env) if missing else str(value))
+            elif op in (":+", "+"):
+                out.append("" if missing else _reference(arg, env))
+            elif missing:
+                raise InterpolationError(f"required: {_reference(arg, env)}")
+            else:
+                out.append(str(value))
+            i = end + 1
+        else:
+            match = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*").match(text, i + 1)
+            if match:
+                out.append(env.get(match.group(0)) or "")
+                i = match.end()
+            else:
+                out.append("$$")
+                i += 1
+    return "".join(out)
+
+
+_PIECES = st.sampled_from(["$", "{", "}", "${", "A", "B", "_", ":-", "-", ":+", "+", ":?", "?",
+                           "$$", "x", " ", "1", "${A", "${B:-", "${C:+", "}}"])
+
+
+@given(st.lists(_PIECES, max_size=25).map("".join),
+       st.dictionaries(st.sampled_from(["A", "B", "C"]), st.sampled_from(["", "v", "$A", "}"])))
+def test_the_one_pass_reader_agrees_with_the_recursive_one(text: str, env: dict[str, str]) -> None:
+    try:
+        expected: str | None = _reference(text, env)
+    except InterpolationError:
+        expected = None
+    if expected is None:
+        with pytest.raises(InterpolationError):
+            substitute(text, env)
+    else:
+        assert substitute(text, env) == expected
+
+
+def test_defaults_nested_50000_deep_resolve_in_linear_time() -> None:
+    depth = 50_000
+    assert substitute("${A:-" * depth + "x" + "}" * depth, {}) == "x"
+    assert substitute("${A:-" * depth + "x" + "}" * depth, {"A": "set"}) == "set"
+    assert substitute("${A:+" * depth + "${B}" + "}" * depth, {"A": "1", "B": "b"}) == "b"
+    with pytest.raises(InterpolationError, match="required variable B is missing a value: m"):
+        substitute("${A:-" * depth + "${B?m}" + "}" * depth, {})
+
+
+def test_a_long_text_in_a_message_is_cut_in_the_middle() -> None:
+    with pytest.raises(InterpolationError) as caught:
+        substitute("${1}" + "x" * 10_000, {})
+    assert len(caught.value.message) < 400
+    assert "characters)" in caught.value.message
