@@ -129,6 +129,11 @@ class AnalysisError(MigrateError):
     """A hint for the analysis (``x-migrate``, an override) has the wrong form."""
 
 
+class ManifestError(MigrateError):
+    """The manifests cannot be generated or written (a bad output folder, files the team
+    edited, a malformed ``x-migrate`` hint the generator reads)."""
+
+
 class ProblemList(MigrateError):
     """Several problems found in one pass, so a user fixes a file at once.
 
