@@ -40,6 +40,8 @@ def secret_env_keys(ctx: Context) -> list[str]:
     for f in ctx.deployed():
         for var in f.secret_env:
             keys.add(secret_key(f, var))
+    for owner, var in ctx.secret_values.values():  # (referenced from commands and probes)
+        keys.add(secret_key(ctx.facts[owner], var))
     return sorted(keys)
 
 

@@ -53,7 +53,47 @@ def _label_of(svc: Service) -> str:
     return dns_label(svc.name)
 
 
-def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str) -> tuple[Obj, Part]:
+def _reference(ctx: Context, svc: Service, value: str, extra: dict[str, Obj]) -> str:
+    """The variable that holds a secret value, for a reference in place of the value.
+
+    The container's own secret variable when it holds the value; else a variable added to
+    the container from the Secret key of the service that holds it.
+    """
+    owner, var = ctx.secret_values[value]
+    own = ctx.facts[svc.name]
+    if svc.environment.get(var) == value and var in own.secret_env and _ENV_NAME.match(var):
+        return var
+    holder = ctx.facts[owner]
+    name = re.sub(r"[^A-Za-z0-9_]", "_", f"SECRET_{holder.label}_{var}").upper()
+    extra[name] = {"name": name, "valueFrom": {"secretKeyRef": {
+        "name": ctx.env_secret_name, "key": secret_key(holder, var)}}}
+    return name
+
+
+def scrub_argv(ctx: Context, svc: Service, argv: list[str], extra: dict[str, Obj],
+               shell: bool = False) -> list[str]:
+    """``argv`` as the kubelet must get it: ``$`` escaped (:func:`kube_literal`), and each
+    secret value replaced by a reference to a variable holding it (``$(VAR)``, or
+    ``${VAR}`` in a shell command), so no secret value is written."""
+    pattern = ctx.secret_pattern
+    out = []
+    for arg in argv:
+        if pattern is None or pattern.search(arg) is None:
+            out.append(arg if shell else kube_literal(arg))
+            continue
+        pieces, last = [], 0
+        for m in pattern.finditer(arg):
+            pieces.append(arg[last:m.start()] if shell else kube_literal(arg[last:m.start()]))
+            name = _reference(ctx, svc, m.group(0), extra)
+            pieces.append(f"${{{name}}}" if shell else f"$({name})")
+            last = m.end()
+        pieces.append(arg[last:] if shell else kube_literal(arg[last:]))
+        out.append("".join(pieces))
+    return out
+
+
+def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str,
+               extra: dict[str, Obj]) -> tuple[Obj, Part]:
     """image, command (args), entrypoint (command), working_dir, env."""
     part = Part()
     where = target(f, f.workload or "Pod", f.label)
@@ -79,15 +119,15 @@ def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str) -> tuple[
                   "built by Compose with no image name: build and push it, then set it in an "
                   f"overlay (kustomize images: name {placeholder_image(f).split(':')[0]})")
     if svc.entrypoint is not None:
-        c["command"] = [kube_literal(a) for a in svc.entrypoint]
+        c["command"] = scrub_argv(ctx, svc, svc.entrypoint, extra)
         part.note(svc.name, "entrypoint", "mapped", where, "container command")
     if svc.command is not None:
-        c["args"] = [kube_literal(a) for a in svc.command]
+        c["args"] = scrub_argv(ctx, svc, svc.command, extra)
         part.note(svc.name, "command", "mapped", where, "container args")
     if svc.get("working_dir"):
         c["workingDir"] = str(svc.get("working_dir"))
         part.note(svc.name, "working_dir", "mapped", where, "workingDir")
-    env, env_from = _env(ctx, f, svc, part, where)
+    env, env_from = _env(ctx, ctx.facts[svc.name], svc, part, where)
     if env_from:
         c["envFrom"] = env_from
     if env:
@@ -193,7 +233,29 @@ def probe_action(test: list[str]) -> Obj | None:
     return {"exec": {"command": argv}}
 
 
-def probes_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Part]:
+def _scrub_probe(ctx: Context, svc: Service, action: Obj, extra: dict[str, Obj]) -> Obj:
+    """A probe's exec command with secret values replaced by shell references."""
+    pattern = ctx.secret_pattern
+    command = (action.get("exec") or {}).get("command")
+    if pattern is None or not command or not any(pattern.search(a) for a in command):
+        return action
+    if command[:2] == ["sh", "-c"] and len(command) == 3:
+        return {"exec": {"command": ["sh", "-c", *scrub_argv(ctx, svc, command[2:], extra,
+                                                             shell=True)]}}
+    words = []
+    for arg in command:  # quoted, but for the references, which the shell must expand
+        parts = pattern.split(arg)
+        found = pattern.findall(arg)
+        word = shlex.quote(parts[0]) if parts[0] else ""
+        for value, rest in zip(found, parts[1:], strict=True):
+            word += f'"${{{_reference(ctx, svc, value, extra)}}}"'
+            word += shlex.quote(rest) if rest else ""
+        words.append(word or "''")
+    return {"exec": {"command": ["sh", "-c", " ".join(words)]}}
+
+
+def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
+                extra: dict[str, Obj]) -> tuple[Obj, Part]:
     """readiness, liveness (more tolerant) and startup probes from the healthcheck."""
     part = Part()
     where = target(f, f.workload or "Pod", f.label)
@@ -224,6 +286,7 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Part]
                   "no healthcheck and no port: Kubernetes only sees that the process runs")
         return {}, part
     assert health is not None
+    action = _scrub_probe(ctx, svc, action, extra)
     period = seconds(health.interval, d.interval_seconds)
     timeout = seconds(health.timeout, d.timeout_seconds)
     retries = health.retries if health.retries and health.retries > 0 else d.retries
@@ -391,14 +454,23 @@ def container(ctx: Context, f: ServiceFacts, svc: Service, name: str,
               own_ports: set[int] | None) -> tuple[Obj, Part]:
     """One container of the service's pod, and its ledger entries."""
     part = Part()
-    c, p = image_part(ctx, f, svc, name)
+    extra: dict[str, Obj] = {}
+    c, p = image_part(ctx, f, svc, name, extra)
     part.extend(p)
     ports = ports_part(f, svc, own_ports)
     if ports:
         c["ports"] = ports
-    probes, p = probes_part(ctx, f, svc)
+    probes, p = probes_part(ctx, f, svc, extra)
     part.extend(p)
     c.update(probes)
+    have = {e["name"] for e in c.get("env", [])}
+    added = [e for n, e in sorted(extra.items()) if n not in have]
+    if added:
+        c["env"] = [*c.get("env", []), *added]
+        part.note(svc.name, "command" if svc.command else "healthcheck.test", "mapped",
+                  target(f, f.workload or "Pod", f.label),
+                  "a secret value written in it is replaced by a reference to a variable "
+                  "from the Secret: " + ", ".join(sorted(n for n in extra if n not in have)))
     res, p = resources_part(ctx, f, svc)
     part.extend(p)
     if res:

@@ -130,6 +130,11 @@ class Context:
     project_label: str
     secrets_mode: SecretsMode = "generator"
     locator: Locator | None = None
+    secret_values: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Each secret value of the project -> (service, variable) that holds it: where it
+    shows in a command or a probe, a reference to that variable replaces it."""
+    secret_pattern: re.Pattern[str] | None = None
+    """Finds any of ``secret_values`` in a text (None when the project has none)."""
 
     @property
     def env_secret_name(self) -> str:
@@ -152,13 +157,18 @@ def _secret_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
     return _secret_rule()
 
 
+_INLINE_PASSWORD = re.compile(r"(?i)(^|[;&?\s])(password|passwd|pwd)=[^;&\s]+")
+_URL_PASSWORD = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^:@/\s]*:([^@/\s]+)@")
+
+
 def is_secret_variable(key: str, value: str | None) -> bool:
     """Whether a variable goes in the Secret: the analysis's plain-secret rule (its name
-    and value), any name that says secret, or a URL with a password inside."""
+    and value), any name that says secret, a URL with a password inside, or a connection
+    string with ``Password=``."""
     if value is None:
         return False
     names, ignore_names, ignore_values = _secret_patterns()
-    if has_url_credentials(value):
+    if has_url_credentials(value) or _INLINE_PASSWORD.search(value):
         return True
     if ignore_values.search(value.strip()):
         return False
@@ -293,6 +303,7 @@ class _VolumeInputs:
     defaults: ManifestDefaults
     users: Mapping[str, list[str]]
     """Named volume -> deployed services mounting it."""
+    secret_pattern: re.Pattern[str] | None = None
 
 
 def _volumes(name: str, label: str, svc: Service, workload: WorkloadKind | None,
@@ -372,7 +383,8 @@ def _volumes(name: str, label: str, svc: Service, workload: WorkloadKind | None,
             elif _regular_file(source):
                 rel = os.path.relpath(source, root).replace(os.sep, "/")
                 base = os.path.basename(source)
-                secret = bool(_SECRET_FILE.search(base))
+                secret = bool(_SECRET_FILE.search(base)) or _holds_secret(
+                    source, inputs.secret_pattern)
                 if secret:
                     gen = dns_label(f"{label}-file-secrets")
                     out.append(VolumeUse(
@@ -480,6 +492,41 @@ def _shown(path: Any, root: str) -> str:
     return rel if not rel.startswith("..") else os.path.basename(str(path))
 
 
+def _holds_secret(path: str, pattern: re.Pattern[str] | None) -> bool:
+    """Whether a file holds one of the project's secret values (then it is not copied)."""
+    if pattern is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return True
+    with os.fdopen(fd, "rb") as fh:
+        text = fh.read(MAX_CONFIG_FILE).decode("utf-8", "replace")
+    return pattern.search(text) is not None
+
+
+MIN_SCRUBBED = 4
+"""Shortest secret value replaced where it shows (shorter ones are words: ``root``...)."""
+
+
+def _secret_values(services: Mapping[str, Service],
+                   secret_env: Mapping[str, frozenset[str]]) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for name, svc in services.items():
+        for var in sorted(secret_env[name]):
+            value = svc.environment.get(var)
+            if value and len(value) >= MIN_SCRUBBED and value not in out:
+                out[value] = (name, var)
+    return out
+
+
+def secret_regex(values: Mapping[str, Any]) -> re.Pattern[str] | None:
+    """One pattern finding any of the values, longest first."""
+    if not values:
+        return None
+    return re.compile("|".join(re.escape(v) for v in sorted(values, key=lambda v: (-len(v), v))))
+
+
 def _file_key(base: str, index: int) -> str:
     clean = re.sub(r"[^-._a-zA-Z0-9]", "-", base).strip(".") or "file"
     return f"{index}-{clean}"
@@ -539,7 +586,22 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
                 mounting = users.setdefault(mount.source, [])
                 if pod_of(name) not in [pod_of(u) for u in mounting]:
                     mounting.append(name)
-    inputs = _VolumeInputs(project, defaults, users)
+    secret_env = {name: frozenset(k for k, v in svc.environment.items()
+                                  if is_secret_variable(k, v))
+                  for name, svc in services.items()}
+    values = _secret_values(services, secret_env)
+    pattern = secret_regex(values)
+    passwords = {m: None for name, svc in services.items() for k in secret_env[name]
+                 for m in _URL_PASSWORD.findall(svc.environment.get(k) or "")
+                 if len(m) >= MIN_SCRUBBED}
+    leaks = secret_regex({**values, **passwords})
+    if leaks is not None:  # a plain variable that holds a secret value is a secret too
+        for name, svc in services.items():
+            held = {k for k, v in svc.environment.items()
+                    if v and k not in secret_env[name] and leaks.search(v)}
+            if held:
+                secret_env[name] = secret_env[name] | held
+    inputs = _VolumeInputs(project, defaults, users, leaks)
 
     inferred: dict[str, set[int]] = {n: set() for n in services}
     dependants: dict[str, dict[str, set[int]]] = {n: {} for n in services}
@@ -564,13 +626,11 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
             entry = catalogue.match_name(name)
         ports, _ = _ports(svc, sa, inferred[name],
                           [services[s] for s in sidecars.get(name, [])])
-        secret_env = frozenset(k for k, v in svc.environment.items()
-                               if is_secret_variable(k, v))
         ev = locator.key(name)
         facts[name] = ServiceFacts(
             name=name, label=label, svc=svc, analysis=sa, workload=workload,
             workload_why=why, file=f"{label}.yaml", source=ev.where,
-            ports=ports if workload is not None else (), secret_env=secret_env,
+            ports=ports if workload is not None else (), secret_env=secret_env[name],
             volumes=_volumes(name, label, svc, workload or (
                 workloads[owners[name]][0] if name in owners else None),
                 entry, hints[name], inputs, sa) if name in deployed else (),
@@ -581,4 +641,5 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
         )
     return Context(project=project, analysis=analysis, defaults=defaults, keys=keys,
                    facts=facts, project_label=dns_label(project.name or "project"),
-                   secrets_mode=secrets_mode, locator=locator)
+                   secrets_mode=secrets_mode, locator=locator, secret_values=values,
+                   secret_pattern=pattern)
