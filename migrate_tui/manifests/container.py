@@ -11,7 +11,7 @@ from migrate_tui.analysis.catalogue import image_tag
 from migrate_tui.compose.model import Service
 from migrate_tui.manifests.common import Obj, Part, target
 from migrate_tui.manifests.facts import Context, ServiceFacts
-from migrate_tui.manifests.names import cpu_quantity, kube_literal, memory_quantity, seconds
+from migrate_tui.manifests.names import cpu_quantity, memory_quantity, seconds, unescaped
 
 _CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
@@ -25,9 +25,9 @@ _WGET_FLAGS = {"-q", "--quiet", "--spider", "-O", "-", "-O-", "-qO-", "-qO", "-n
 _FAIL_TAIL: tuple[list[str], ...] = (["||", "exit", "1"], ["||", "exit", "1;"], [])
 
 
-def placeholder_image(f: ServiceFacts) -> str:
+def placeholder_image(label: str) -> str:
     """The image of a service Compose builds: a placeholder for the team's registry."""
-    return f"REGISTRY/{f.label}:TAG"
+    return f"REGISTRY/{label}:TAG"
 
 
 def secret_key(f: ServiceFacts, variable: str) -> str:
@@ -37,7 +37,7 @@ def secret_key(f: ServiceFacts, variable: str) -> str:
 
 def config_env(svc: Service, f: ServiceFacts) -> dict[str, str]:
     """The plain variables that go in the service's ConfigMap."""
-    return {k: v for k, v in svc.environment.items()
+    return {k: unescaped(v) for k, v in svc.environment.items()
             if v is not None and k not in f.secret_env and _CONFIG_KEY.match(k)
             and _ENV_NAME.match(k)}
 
@@ -72,22 +72,27 @@ def _reference(ctx: Context, svc: Service, value: str, extra: dict[str, Obj]) ->
 
 def scrub_argv(ctx: Context, svc: Service, argv: list[str], extra: dict[str, Obj],
                shell: bool = False) -> list[str]:
-    """``argv`` as the kubelet must get it: ``$`` escaped (:func:`kube_literal`), and each
-    secret value replaced by a reference to a variable holding it (``$(VAR)``, or
-    ``${VAR}`` in a shell command), so no secret value is written."""
+    """``argv`` as the kubelet must get it, each secret value replaced by a reference to a
+    variable holding it, so no secret value is written.
+
+    Compose keeps a literal ``$`` as ``$$`` and so does the kubelet in command and args:
+    the text goes as it is, with ``$(VAR)`` references. A ``shell`` command (a probe's,
+    which the kubelet does not expand) is unescaped and gets ``${VAR}``.
+    """
     pattern = ctx.secret_pattern
     out = []
     for arg in argv:
         if pattern is None or pattern.search(arg) is None:
-            out.append(arg if shell else kube_literal(arg))
+            out.append(unescaped(arg) if shell else arg)
             continue
         pieces, last = [], 0
         for m in pattern.finditer(arg):
-            pieces.append(arg[last:m.start()] if shell else kube_literal(arg[last:m.start()]))
+            piece = arg[last:m.start()]
+            pieces.append(unescaped(piece) if shell else piece)
             name = _reference(ctx, svc, m.group(0), extra)
             pieces.append(f"${{{name}}}" if shell else f"$({name})")
             last = m.end()
-        pieces.append(arg[last:] if shell else kube_literal(arg[last:]))
+        pieces.append(unescaped(arg[last:]) if shell else arg[last:])
         out.append("".join(pieces))
     return out
 
@@ -114,10 +119,10 @@ def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str,
                       "built by Compose: CI must build and push this image to a registry the "
                       "cluster can pull from")
     else:
-        c["image"] = placeholder_image(f)
+        c["image"] = placeholder_image(ctx.facts[svc.name].label)
         part.note(svc.name, "build", "decide", where,
                   "built by Compose with no image name: build and push it, then set it in an "
-                  f"overlay (kustomize images: name {placeholder_image(f).split(':')[0]})")
+                  f"overlay (kustomize images: name {placeholder_image(ctx.facts[svc.name].label).split(':')[0]})")
     if svc.entrypoint is not None:
         c["command"] = scrub_argv(ctx, svc, svc.entrypoint, extra)
         part.note(svc.name, "entrypoint", "mapped", where, "container command")
@@ -125,7 +130,7 @@ def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str,
         c["args"] = scrub_argv(ctx, svc, svc.command, extra)
         part.note(svc.name, "command", "mapped", where, "container args")
     if svc.get("working_dir"):
-        c["workingDir"] = str(svc.get("working_dir"))
+        c["workingDir"] = unescaped(str(svc.get("working_dir")))
         part.note(svc.name, "working_dir", "mapped", where, "workingDir")
     env, env_from = _env(ctx, ctx.facts[svc.name], svc, part, where)
     if env_from:
@@ -162,7 +167,7 @@ def _env(ctx: Context, f: ServiceFacts, svc: Service, part: Part,
             part.note(svc.name, path, "mapped", f"{f.file} ConfigMap/{cm}",
                       "a plain variable, through envFrom")
         elif _ENV_NAME.match(key):
-            env.append({"name": key, "value": kube_literal(value)})
+            env.append({"name": key, "value": value})  # ($$ is $ to the kubelet too)
             part.note(svc.name, path, "mapped", where, "set on the container")
         else:
             part.note(svc.name, path, "decide", where,
@@ -213,7 +218,10 @@ def _http_get(argv: list[str]) -> Obj | None:
 
 
 def probe_action(test: list[str]) -> Obj | None:
-    """The probe's action for a healthcheck test (``CMD``, ``CMD-SHELL``), else None."""
+    """The probe's action for a healthcheck test (``CMD``, ``CMD-SHELL``), else None.
+
+    ``test`` is the process's view (``$`` not doubled): probes are not expanded.
+    """
     if not test or test[0] == "NONE":
         return None
     if test[0] == "CMD-SHELL":
@@ -233,18 +241,19 @@ def probe_action(test: list[str]) -> Obj | None:
     return {"exec": {"command": argv}}
 
 
-def _scrub_probe(ctx: Context, svc: Service, action: Obj, extra: dict[str, Obj]) -> Obj:
-    """A probe's exec command with secret values replaced by shell references."""
+def _scrub_probe(ctx: Context, svc: Service, action: Obj, test: list[str],
+                 extra: dict[str, Obj]) -> Obj:
+    """A probe's exec command with secret values replaced by shell references (``test``
+    is the healthcheck as Compose keeps it, ``$`` doubled, as the secret values are)."""
     pattern = ctx.secret_pattern
-    command = (action.get("exec") or {}).get("command")
-    if pattern is None or not command or not any(pattern.search(a) for a in command):
+    if pattern is None or "exec" not in action or not any(pattern.search(a) for a in test):
         return action
-    if command[:2] == ["sh", "-c"] and len(command) == 3:
-        return {"exec": {"command": ["sh", "-c", *scrub_argv(ctx, svc, command[2:], extra,
-                                                             shell=True)]}}
+    if test[0] == "CMD-SHELL":
+        shell = scrub_argv(ctx, svc, [" ".join(test[1:])], extra, shell=True)
+        return {"exec": {"command": ["sh", "-c", *shell]}}
     words = []
-    for arg in command:  # quoted, but for the references, which the shell must expand
-        parts = pattern.split(arg)
+    for arg in test[1:] if test[0] == "CMD" else test:  # quoted, but for the references
+        parts = [unescaped(p) for p in pattern.split(arg)]
         found = pattern.findall(arg)
         word = shlex.quote(parts[0]) if parts[0] else ""
         for value, rest in zip(found, parts[1:], strict=True):
@@ -267,7 +276,8 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
             part.note(svc.name, f"healthcheck.{key}", "dropped", where,
                       "a Job runs to completion: its success is the exit code, no probe")
         return {}, part
-    action = probe_action(health.test or []) if health and not health.disable else None
+    test = list(health.test or []) if health and not health.disable else []
+    action = probe_action([unescaped(a) for a in test])
     if action is None:
         own = [p for p in f.ports if p.protocol == "TCP"] if svc.name == f.name else []
         for key in raw:
@@ -286,7 +296,7 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
                   "no healthcheck and no port: Kubernetes only sees that the process runs")
         return {}, part
     assert health is not None
-    action = _scrub_probe(ctx, svc, action, extra)
+    action = _scrub_probe(ctx, svc, action, test, extra)
     period = seconds(health.interval, d.interval_seconds)
     timeout = seconds(health.timeout, d.timeout_seconds)
     retries = health.retries if health.retries and health.retries > 0 else d.retries

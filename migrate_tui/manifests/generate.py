@@ -94,9 +94,6 @@ def generate_manifests(project: Project, analysis: Analysis, *,
             entries += part.entries
         files.append(GeneratedFile(path=f.file, documents=_documents(objects)))
         resources.append(f.file)
-    for f in ctx.facts.values():
-        if f.owner is not None:  # (its entries came with its owner's pod)
-            continue
     if ctx.deployed():
         files.append(GeneratedFile(path=NETWORK_POLICIES,
                                    documents=_documents([default_deny(ctx)])))
@@ -123,10 +120,11 @@ def generate_manifests(project: Project, analysis: Analysis, *,
     files.append(GeneratedFile(path=KUSTOMIZATION, documents=_documents([kustomization])))
     keys = secret_env_keys(ctx)
     ignored = []
-    if secrets_mode == "generator":
+    if secrets_mode == "generator" and keys:
         files.append(GeneratedFile(path=SECRETS_ENV, text="".join(f"{k}=\n" for k in keys),
                                    keep_existing=True))
         ignored.append(SECRETS_ENV)
+    if secrets_mode == "generator":
         for path in placeholders(ctx):
             files.append(GeneratedFile(path=path, text="", keep_existing=True))
         if placeholders(ctx):

@@ -11,7 +11,6 @@ MAX_NAME = 63
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
                  "h": 3600.0}
-_KUBE_REFERENCE = re.compile(r"\$(?=[$(])")
 
 ANNOTATION_SOURCE = "migrate-tui/source"
 """The annotation naming the Compose file and line an object came from."""
@@ -62,18 +61,15 @@ def seconds(duration: str | None, default: int) -> int:
     return max(1, round(total))
 
 
-def kube_literal(text: str) -> str:
-    """``text`` so that the kubelet passes it on unchanged.
+def unescaped(text: str) -> str:
+    """What a process sees of a Compose value: the loader keeps each literal ``$`` as
+    ``$$``, as ``docker compose config`` prints it, until a container runs.
 
-    The kubelet expands ``$(VAR)`` in command, args and env values and reads ``$$`` as one
-    ``$``: each ``$`` before a ``$`` or a ``(`` is doubled.
+    Kubernetes reads ``$$`` as ``$`` in command, args and env values too, so those take
+    the Compose text as it is; a ConfigMap's data, a probe's command or a working folder
+    are not expanded, and take this.
     """
-    return _KUBE_REFERENCE.sub("$$", text) if "$" in text else text
-
-
-def kube_unliteral(text: str) -> str:
-    """What the kubelet makes of :func:`kube_literal`'s output (``$$`` read as ``$``)."""
-    return text.replace("$$", "$")
+    return text.replace("$$", "$") if "$" in text else text
 
 
 def cpu_quantity(cpus: float) -> str:

@@ -17,7 +17,8 @@ from tests.conformance.oracle import Case, clean_env, corpus_cases, sample_cases
 
 KUBERNETES = "1.31.0"
 DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-DNS_1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS_1123_SUBDOMAIN = re.compile(
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 POD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 
 

@@ -2,7 +2,8 @@
 
 For every sample and every corpus project the oracle accepts: each generated container's
 image, args and command are the loader's ``image``, ``command`` and ``entrypoint`` (the
-loader equals the oracle there: ``tests/conformance``), as the kubelet will read them;
+loader equals the oracle there: ``tests/conformance``) as the process gets them (Compose
+keeps a literal ``$`` as ``$$`` and so does the kubelet; ``$(VAR)`` is a secret reference);
 and no secret value of the compose or env files is in any generated file or ledger.
 """
 
@@ -19,7 +20,7 @@ from migrate_tui.analysis.evidence import is_secret_name
 from migrate_tui.analysis.findings import load_findings_playbook
 from migrate_tui.manifests.container import placeholder_image
 from migrate_tui.manifests.ledger import RENDERERS
-from migrate_tui.manifests.names import dns_label, kube_unliteral
+from migrate_tui.manifests.names import dns_label, unescaped
 from migrate_tui.manifests.writer import file_text
 from tests.conformance.oracle import CORPUS, run_oracle, sample_cases
 from tests.manifests.helpers import (
@@ -52,20 +53,27 @@ def container_env(c: dict[str, Any], compose: dict[str, Any],
     """The container's variables with their values (secrets read back from Compose)."""
     env: dict[str, str] = {}
     name, svc = by_label[c["name"]]
-    for e in c.get("envFrom") or []:
-        env.update({k: v for k, v in (svc.get("environment") or {}).items() if v is not None})
+    if c.get("envFrom"):
+        env.update({k: unescaped(v) for k, v in (svc.get("environment") or {}).items()
+                    if v is not None})
     for e in c.get("env") or []:
         if "value" in e:
-            env[e["name"]] = kube_unliteral(e["value"])
+            env[e["name"]] = expand(e["value"], {})
             continue
         ref = e["valueFrom"]["secretKeyRef"]["key"]
         label, var = ref.split(".", 1)
-        env[e["name"]] = by_label[label][1]["environment"][var]
+        env[e["name"]] = unescaped(by_label[label][1]["environment"][var])
     return env
 
 
-def _unlit(values: list[str] | None, env: dict[str, str]) -> list[str] | None:
+def _run(values: list[str] | None, env: dict[str, str]) -> list[str] | None:
+    """What the process gets of a container's command or args."""
     return None if values is None else [expand(v, env) for v in values]
+
+
+def _runtime(values: list[str] | None) -> list[str] | None:
+    """What the process gets of a Compose command or entrypoint (``$$`` is ``$``)."""
+    return None if values is None else [unescaped(v) for v in values]
 
 
 def fidelity_problems(g: Generated, compose: dict[str, Any]) -> list[str]:
@@ -77,15 +85,14 @@ def fidelity_problems(g: Generated, compose: dict[str, Any]) -> list[str]:
         seen.add(name)
         image = svc.get("image")
         if image is None:
-            facts_label = dns_label(name)
-            if c["image"] != placeholder_image(type("F", (), {"label": facts_label})()):  # type: ignore[arg-type]
+            if c["image"] != placeholder_image(dns_label(name)):
                 problems.append(f"{name}: image {c['image']!r} for a built service")
         elif c["image"] != image:
             problems.append(f"{name}: image {c['image']!r} != {image!r}")
         env = container_env(c, compose, by_label)
-        if _unlit(c.get("args"), env) != svc.get("command"):
+        if _run(c.get("args"), env) != _runtime(svc.get("command")):
             problems.append(f"{name}: args {c.get('args')!r} != {svc.get('command')!r}")
-        if _unlit(c.get("command"), env) != svc.get("entrypoint"):
+        if _run(c.get("command"), env) != _runtime(svc.get("entrypoint")):
             problems.append(f"{name}: command {c.get('command')!r} != {svc.get('entrypoint')!r}")
     return problems
 
