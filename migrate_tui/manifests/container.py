@@ -119,10 +119,10 @@ def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str,
                       "built by Compose: CI must build and push this image to a registry the "
                       "cluster can pull from")
     else:
-        c["image"] = placeholder_image(ctx.facts[svc.name].label)
+        c["image"] = placeholder = placeholder_image(ctx.facts[svc.name].label)
         part.note(svc.name, "build", "decide", where,
                   "built by Compose with no image name: build and push it, then set it in an "
-                  f"overlay (kustomize images: name {placeholder_image(ctx.facts[svc.name].label).split(':')[0]})")
+                  f"overlay (kustomize images: name {placeholder.split(':')[0]})")
     if svc.entrypoint is not None:
         c["command"] = scrub_argv(ctx, svc, svc.entrypoint, extra)
         part.note(svc.name, "entrypoint", "mapped", where, "container command")
