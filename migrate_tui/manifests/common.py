@@ -27,8 +27,9 @@ class Part:
 
     def note(self, service: str, key: str, status: Status, target: str, why: str) -> None:
         """Add a ledger entry."""
-        self.entries.append(LedgerEntry(service=service, key=key, status=status,
-                                        target=target, why=why))
+        # (made by the ten thousand: the fields are ours and already of their types)
+        self.entries.append(LedgerEntry(
+            service=service, key=key, status=status, target=target, why=why))
 
     def extend(self, other: Part) -> None:
         """Take another part's objects and entries."""

@@ -38,8 +38,8 @@ def secret_key(f: ServiceFacts, variable: str) -> str:
 def config_env(svc: Service, f: ServiceFacts) -> dict[str, str]:
     """The plain variables that go in the service's ConfigMap."""
     return {k: unescaped(v) for k, v in svc.environment.items()
-            if v is not None and k not in f.secret_env and _CONFIG_KEY.match(k)
-            and _ENV_NAME.match(k)}
+            if v is not None and k not in f.secret_env and _CONFIG_KEY.fullmatch(k)
+            and _ENV_NAME.fullmatch(k)}
 
 
 def env_config_name(f: ServiceFacts, svc: Service) -> str:
@@ -61,7 +61,7 @@ def _reference(ctx: Context, svc: Service, value: str, extra: dict[str, Obj]) ->
     """
     owner, var = ctx.secret_values[value]
     own = ctx.facts[svc.name]
-    if svc.environment.get(var) == value and var in own.secret_env and _ENV_NAME.match(var):
+    if svc.environment.get(var) == value and var in own.secret_env and _ENV_NAME.fullmatch(var):
         return var
     holder = ctx.facts[owner]
     name = re.sub(r"[^A-Za-z0-9_]", "_", f"SECRET_{holder.label}_{var}").upper()
@@ -152,7 +152,7 @@ def _env(ctx: Context, f: ServiceFacts, svc: Service, part: Part,
                       "passed through from the host's environment, which a pod does not "
                       "have: set a value in an overlay or drop it")
         elif key in f.secret_env:
-            if not _ENV_NAME.match(key):
+            if not _ENV_NAME.fullmatch(key):
                 part.note(svc.name, path, "decide", where,
                           "not a valid variable name for Kubernetes 1.31: rename it")
                 continue
@@ -166,7 +166,7 @@ def _env(ctx: Context, f: ServiceFacts, svc: Service, part: Part,
         elif key in plain:
             part.note(svc.name, path, "mapped", f"{f.file} ConfigMap/{cm}",
                       "a plain variable, through envFrom")
-        elif _ENV_NAME.match(key):
+        elif _ENV_NAME.fullmatch(key):
             env.append({"name": key, "value": value})  # ($$ is $ to the kubelet too)
             part.note(svc.name, path, "mapped", where, "set on the container")
         else:

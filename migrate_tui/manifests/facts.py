@@ -224,7 +224,7 @@ def _hint(svc: Service, locator: Locator | None) -> dict[str, Any]:
 
     if "storage" in raw:
         size = str(raw["storage"])
-        if not _QUANTITY.match(size):
+        if not _QUANTITY.fullmatch(size):
             raise bad("storage", f"x-migrate.storage of {svc.name} is not a size: {size!r}",
                       "write a Kubernetes quantity, like storage: 20Gi")
         out["storage"] = size

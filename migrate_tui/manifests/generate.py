@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from migrate_tui.analysis.model import Analysis
+from migrate_tui.compose.gc_pause import gc_paused
 from migrate_tui.compose.model import Project
 from migrate_tui.manifests.common import Obj, Part
 from migrate_tui.manifests.config import (
@@ -59,9 +60,10 @@ EXTERNAL_SECRETS = "external-secrets.yaml"
 
 
 def _documents(objects: list[Obj]) -> tuple[Document, ...]:
-    return tuple(Document(body=o) for o in objects)
+    return tuple(Document(o) for o in objects)
 
 
+@gc_paused
 def generate_manifests(project: Project, analysis: Analysis, *,
                        secrets_mode: SecretsMode = "generator") -> Manifests:
     """The Kustomize base and the ledger of a project.

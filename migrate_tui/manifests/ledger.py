@@ -19,11 +19,9 @@ from migrate_tui.text import visible
 
 
 def _covered(keys: Iterable[str]) -> set[str]:
-    out = set()
-    for key in keys:
-        out.add(key)
-        head = key.split(".", 1)[0].split("[", 1)[0]
-        out.add(head)
+    """The keys, and the top-level key of each (``ports`` of ``ports[0]``)."""
+    out = set(keys)
+    out |= {k.partition(".")[0].partition("[")[0] for k in out}
     return out
 
 
@@ -117,7 +115,7 @@ def _dedupe(entries: list[LedgerEntry]) -> list[LedgerEntry]:
 def ledger_json(manifests: Manifests) -> str:
     """``{"project": ..., "entries": [...]}``, indented, ending in a newline."""
     return json.dumps({"project": manifests.project,
-                       "entries": [e.model_dump() for e in manifests.ledger]},
+                       "entries": [e.to_json() for e in manifests.ledger]},
                       indent=2, ensure_ascii=False) + "\n"
 
 

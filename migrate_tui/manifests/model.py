@@ -1,25 +1,24 @@
 """What the manifest generator gives: files of Kubernetes objects, and the ledger.
 
-Consumers read these models; YAML, JSON and Markdown are renderings at the edge
-(:mod:`.render`, :mod:`.ledger_render`).
+Consumers read these typed objects; YAML, JSON and Markdown are renderings at the edge
+(:mod:`.render`, :mod:`.ledger`). They are frozen dataclasses with slots, not pydantic
+models: a 2,000-service project makes 30,000 ledger entries, all from our own builders,
+and validating each would cost more than building the manifests.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
-_FROZEN = ConfigDict(frozen=True)
 
 Status = Literal["mapped", "approximated", "dropped", "decide"]
 STATUSES: tuple[Status, ...] = ("mapped", "approximated", "dropped", "decide")
 
 
-class LedgerEntry(BaseModel):
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
     """What became of one Compose key of one service."""
 
-    model_config = _FROZEN
     service: str
     """The Compose service."""
     key: str
@@ -31,11 +30,15 @@ class LedgerEntry(BaseModel):
     why: str
     """One sentence; never a value from the compose or env files."""
 
+    def to_json(self) -> dict[str, str]:
+        """The entry as the JSON ledger shows it."""
+        return asdict(self)
 
-class Document(BaseModel):
+
+@dataclass(frozen=True, slots=True)
+class Document:
     """One Kubernetes object (or the Kustomization), as plain data."""
 
-    model_config = _FROZEN
     body: dict[str, Any]
     """The object, as it is written (apiVersion, kind, metadata, ...)."""
 
@@ -50,10 +53,10 @@ class Document(BaseModel):
         return str((self.body.get("metadata") or {}).get("name", ""))
 
 
-class GeneratedFile(BaseModel):
+@dataclass(frozen=True, slots=True)
+class GeneratedFile:
     """One file of the Kustomize base: documents, or a copied text."""
 
-    model_config = _FROZEN
     path: str
     """Relative to the output folder, ``/``-separated."""
     documents: tuple[Document, ...] = ()
@@ -64,16 +67,16 @@ class GeneratedFile(BaseModel):
     """Created only when absent, never overwritten, never hashed (``secrets.env``)."""
 
 
-class Manifests(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Manifests:
     """The manifests of a project and the ledger of every key."""
 
-    model_config = _FROZEN
     project: str
     files: tuple[GeneratedFile, ...]
     """Sorted by path."""
     ledger: tuple[LedgerEntry, ...]
-    """Sorted by service, then in the order the keys were translated."""
-    secret_keys: tuple[str, ...] = Field(default=())
+    """By service, then in the order the keys were translated."""
+    secret_keys: tuple[str, ...] = field(default=())
     """The keys ``secrets.env`` must hold (``service.VARIABLE``), sorted."""
 
     def file(self, path: str) -> GeneratedFile:

@@ -104,7 +104,7 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
         return part
     port = next((p.port for p in web if p.port == routed), web[0].port)
     hosts, source = ingress_hosts(f)
-    valid = [(h.lower(), path) for h, path in hosts if _HOSTNAME.match(h.lower())]
+    valid = [(h.lower(), path) for h, path in hosts if _HOSTNAME.fullmatch(h.lower())]
     where = target(f, "Ingress", f.label)
     if valid:
         part.note(f.name, "labels" if source != "VIRTUAL_HOST" else "environment.VIRTUAL_HOST",

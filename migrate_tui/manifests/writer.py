@@ -136,8 +136,6 @@ def write_text_file(path: Path, text: str, *, exclusive: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -192,11 +190,12 @@ def write_manifests(manifests: Manifests, out: Path, *, force: bool = False) -> 
     plan: list[tuple[str, str]] = []
     edited: list[str] = []
     keep: list[GeneratedFile] = []
+    texts = {g.path: file_text(g) for g in manifests.files}
     for generated in manifests.files:
         if generated.keep_existing:
             keep.append(generated)
             continue
-        text = file_text(generated)
+        text = texts[generated.path]
         current = _read_existing(out / generated.path)
         new = _digest(text.encode("utf-8"))
         if current is not None and _digest(current) == new:
@@ -236,13 +235,13 @@ def write_manifests(manifests: Manifests, out: Path, *, force: bool = False) -> 
             _safe_parent(out, generated.path)
             existing = _read_existing(out / generated.path)
             if existing is None:
-                write_text_file(out / generated.path, file_text(generated), exclusive=True)
+                write_text_file(out / generated.path, texts[generated.path], exclusive=True)
                 report.created.append(generated.path)
             elif generated.path.endswith(".env"):
-                wanted = {line.split("=", 1)[0] for line in file_text(generated).splitlines()}
+                wanted = {line.split("=", 1)[0] for line in texts[generated.path].splitlines()}
                 report.missing_secret_keys += sorted(wanted - _env_keys(existing) - {""})
-        digests = {p: _digest(file_text(g).encode("utf-8")) for g in manifests.files
-                   if not g.keep_existing for p in [g.path]}
+        digests = {g.path: _digest(texts[g.path].encode("utf-8")) for g in manifests.files
+                   if not g.keep_existing}
         write_text_file(out / RECORD, json.dumps(
             {"generator": "migrate-tui manifests", "files": digests},
             indent=2, sort_keys=True) + "\n")

@@ -107,7 +107,7 @@ def test_compose_secret_is_mounted_at_its_path_by_generator() -> None:
 
 def test_no_secret_value_anywhere() -> None:
     text = "".join(file_text(f) for f in manifests().files)
-    text += "".join(e.model_dump_json() for e in manifests().ledger)
+    text += "".join(str(e.to_json()) for e in manifests().ledger)
     for value in ("s3cr3t-in-url", "db-password-value", "env-file-session-secret",
                   "token-file-content-xyz"):
         assert value not in text

@@ -103,3 +103,24 @@ def test_kubectl_kustomize_builds_corpus_bases(tmp_path: Path) -> None:
         if proc.returncode != 0:
             failed.append(f"{g.case.id}: {proc.stderr.strip()[:300]}")
     assert failed == []
+
+
+def _reads_back(generated: list[Generated]) -> list[str]:
+    import yaml
+
+    from migrate_tui.manifests.writer import file_text
+
+    bad = []
+    for g in generated:
+        for f in g.manifests.files:
+            if f.documents and list(yaml.safe_load_all(file_text(f))) != [
+                    d.body for d in f.documents]:
+                bad.append(f"{g.case.id}: {f.path}")
+    return bad
+
+
+def test_rendered_yaml_reads_back_as_the_objects() -> None:
+    """Our emitter writes what YAML reads back, for every sample and corpus object."""
+    assert _reads_back(generated_samples()) == []
+    if accepted_corpus_cases():
+        assert _reads_back(generated_corpus()) == []
