@@ -52,7 +52,7 @@ class StorageTable(BaseModel):
     @classmethod
     def _sizes(cls, value: dict[str, str]) -> dict[str, str]:
         for key, size in value.items():
-            if not re.match(_QUANTITY, size):
+            if not re.fullmatch(_QUANTITY, size):
                 raise ValueError(f"{key}: {size!r} is not a size like 10Gi")
         return value
 
