@@ -105,14 +105,16 @@ class ManifestDefaults(BaseModel):
 
     def runs_unprivileged(self, repository: str) -> bool:
         """Whether the image (repository path, no registry or tag) runs as non-root."""
-        return _matches(self.unprivileged_images, repository)
+        return _matches(tuple(self.unprivileged_images), repository)
 
     def steps_down(self, repository: str) -> bool:
         """Whether the image starts as root and switches user (needs a few capabilities)."""
-        return _matches(self.steps_down_images, repository)
+        return _matches(tuple(self.steps_down_images), repository)
 
 
-def _matches(patterns: list[str], repository: str) -> bool:
+@lru_cache(maxsize=4096)
+def _matches(patterns: tuple[str, ...], repository: str) -> bool:
+    """(kept: a few images recur across 2,000 services)"""
     last = repository.rsplit("/", 1)[-1]
     return any(fnmatch.fnmatchcase(repository, p) or ("/" not in p and
                fnmatch.fnmatchcase(last, p) and repository in (last, f"library/{last}"))

@@ -8,7 +8,7 @@ and validating each would cost more than building the manifests.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Status = Literal["mapped", "approximated", "dropped", "decide"]
@@ -32,7 +32,8 @@ class LedgerEntry:
 
     def to_json(self) -> dict[str, str]:
         """The entry as the JSON ledger shows it."""
-        return asdict(self)
+        return {"service": self.service, "key": self.key, "status": self.status,
+                "target": self.target, "why": self.why}
 
 
 @dataclass(frozen=True, slots=True)

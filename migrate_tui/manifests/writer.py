@@ -93,6 +93,21 @@ def _safe_parent(out: Path, relative: str) -> Path:
     return folder
 
 
+def _parents_are_folders(out: Path, relative: str) -> bool:
+    """Whether every folder between ``out`` and ``relative`` is a real folder or missing
+    (False for a link or a file on the way: nothing is read or removed through it)."""
+    folder = out
+    for part in Path(relative).parts[:-1]:
+        folder = folder / part
+        try:
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            return True
+        if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+            return False
+    return True
+
+
 def _read_existing(path: Path) -> bytes | None:
     """The file's bytes, None when absent; an error for a link or a special file."""
     try:
@@ -196,6 +211,10 @@ def write_manifests(manifests: Manifests, out: Path, *, force: bool = False) -> 
             keep.append(generated)
             continue
         text = texts[generated.path]
+        if not _parents_are_folders(out, generated.path):
+            raise _error("a folder of the output is a link or a file",
+                         out / Path(generated.path).parent,
+                         "remove it; migrate-tui never writes through links")
         current = _read_existing(out / generated.path)
         new = _digest(text.encode("utf-8"))
         if current is not None and _digest(current) == new:
@@ -207,8 +226,9 @@ def write_manifests(manifests: Manifests, out: Path, *, force: bool = False) -> 
     paths = {g.path for g in manifests.files}
     stale = []
     for path in sorted(set(record) - paths):
-        if ".." in Path(path).parts or Path(path).is_absolute():
-            continue
+        if ".." in Path(path).parts or Path(path).is_absolute() or \
+                not _parents_are_folders(out, path):
+            continue  # (the record is a file in the folder: never trusted to point out)
         current = _read_existing(out / path)
         if current is None:
             continue
@@ -232,7 +252,7 @@ def write_manifests(manifests: Manifests, out: Path, *, force: bool = False) -> 
             os.unlink(out / path)
             report.removed.append(path)
         for generated in keep:
-            _safe_parent(out, generated.path)
+            _safe_parent(out, generated.path)  # (raises for a link on the way)
             existing = _read_existing(out / generated.path)
             if existing is None:
                 write_text_file(out / generated.path, texts[generated.path], exclusive=True)

@@ -165,3 +165,40 @@ def test_the_program_itself(tmp_path: Path) -> None:
                            "-o", str(tmp_path)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "kubectl kustomize" in proc.stderr
+
+
+def test_a_crafted_record_removes_nothing_outside(tmp_path: Path) -> None:
+    """The record lives in the output folder (maybe a cloned repository): its paths are
+    never followed out of it, through '..' or a linked folder."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.yaml").write_text("precious\n")
+    out = tmp_path / "base"
+    out.mkdir()
+    (out / "sub").symlink_to(outside)
+    import hashlib
+
+    digest = hashlib.sha256(b"precious\n").hexdigest()
+    (out / RECORD).write_text(json.dumps({"files": {
+        "../outside/keep.yaml": digest, "sub/keep.yaml": digest}}))
+    write_manifests(manifests(), out)
+    assert (outside / "keep.yaml").read_text() == "precious\n"
+
+
+def test_a_linked_subfolder_is_refused(tmp_path: Path) -> None:
+    from migrate_tui.analysis.pipeline import analyze
+    from migrate_tui.compose.discover import LoadOptions
+    from migrate_tui.compose.loader import load_project
+    from migrate_tui.manifests import generate_manifests
+
+    project = load_project(LoadOptions(path=str(SAAS.parent / "webapp"), environ={}))
+    generated = generate_manifests(project, analyze(project))
+    assert any(f.path.startswith("files/") for f in generated.files)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "base"
+    out.mkdir()
+    (out / "files").symlink_to(elsewhere)
+    with pytest.raises(ManifestError, match="link"):
+        write_manifests(generated, out)
+    assert list(elsewhere.iterdir()) == []
