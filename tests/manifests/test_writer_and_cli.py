@@ -202,3 +202,4 @@ def test_a_linked_subfolder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ManifestError, match="link"):
         write_manifests(generated, out)
     assert list(elsewhere.iterdir()) == []
+    assert [p.name for p in out.iterdir()] == ["files"]  # refused before any write
