@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from typing import Any
 from urllib.parse import urlsplit
 
 from migrate_tui.analysis.catalogue import image_tag
@@ -263,6 +264,27 @@ def _scrub_probe(ctx: Context, svc: Service, action: Obj, test: list[str],
     return {"exec": {"command": ["sh", "-c", " ".join(words)]}}
 
 
+_CATALOGUE_HTTP = re.compile(r"^httpGet: (/\S*) on (\d+)$")
+
+
+_SHELL_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def catalogue_probe(entry: Any, environment: dict[str, str | None]) -> Obj | None:
+    """The probe action of the catalogue's ``probe`` text (``exec: CMD``, ``httpGet: PATH
+    on PORT``), or None; None too when it names a variable the service does not set (an
+    empty ``-U $POSTGRES_USER`` would fail for ever)."""
+    text = getattr(entry, "probe", None)
+    if not text or any(environment.get(v) is None for v in _SHELL_VARIABLE.findall(text)):
+        return None
+    http = _CATALOGUE_HTTP.fullmatch(text)
+    if http:
+        return {"httpGet": {"path": http[1], "port": int(http[2])}}
+    if text.startswith("exec: "):
+        return {"exec": {"command": ["sh", "-c", text.removeprefix("exec: ")]}}
+    return None
+
+
 def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
                 extra: dict[str, Obj]) -> tuple[Obj, Part]:
     """readiness, liveness (more tolerant) and startup probes from the healthcheck."""
@@ -283,6 +305,16 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
         for key in raw:
             part.note(svc.name, f"healthcheck.{key}", "dropped", where,
                       "the healthcheck is disabled: no probe")
+        known = catalogue_probe(ctx.facts[svc.name].software_entry,
+                                svc.environment) if not raw else None
+        if known is not None:
+            probe = {**known, "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
+            name = ctx.facts[svc.name].software_entry.name
+            part.note(svc.name, "healthcheck", "approximated", where,
+                      f"no healthcheck: the catalogue's readiness check for {name}; check "
+                      "it against the image's version")
+            return {"readinessProbe": probe, "livenessProbe": {
+                **probe, "failureThreshold": 3 + d.liveness_extra_failures}}, part
         if own:
             tcp = {"tcpSocket": {"port": own[0].port}, "periodSeconds": 10,
                    "timeoutSeconds": 5, "failureThreshold": 3}

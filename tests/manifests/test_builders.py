@@ -170,3 +170,20 @@ def test_bad_storage_hint(tmp_path: Path) -> None:
         generate_manifests(project, analyze(project))
     assert caught.value.path == "services.db.x-migrate.storage"
     assert caught.value.line == 5
+
+
+def test_catalogue_probe_where_compose_has_none() -> None:
+    """store (postgres) has no healthcheck: the catalogue's pg_isready, approximated."""
+    store = obj("StatefulSet", "store")["spec"]["template"]["spec"]["containers"][0]
+    assert store["readinessProbe"]["exec"]["command"] == [
+        "sh", "-c", "pg_isready -U $POSTGRES_USER"]
+    assert entry("store", "healthcheck").status == "approximated"
+    mqtt = obj("Deployment", "mqtt")["spec"]["template"]["spec"]["containers"][0]
+    assert mqtt["readinessProbe"]["tcpSocket"]["port"] == 1883  # unknown image: TCP
+    assert entry("mqtt", "healthcheck").status == "decide"
+    from migrate_tui.manifests.container import catalogue_probe
+
+    class Entry:
+        probe = "exec: pg_isready -U $POSTGRES_USER"
+
+    assert catalogue_probe(Entry(), {}) is None  # the variable it needs is not set
