@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 
 from migrate_tui.manifests.common import Obj, Part, metadata
-from migrate_tui.manifests.container import config_env, env_config_name, secret_key
-from migrate_tui.manifests.facts import Context, ServiceFacts, VolumeUse
+from migrate_tui.manifests.container import config_env, env_config_name
+from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.names import LABEL_PART_OF
+from migrate_tui.manifests.references import secret_key
+from migrate_tui.manifests.volumes import VolumeUse
 
 EXTERNAL_STORE = "migrate-tui-secret-store"
 """The ClusterSecretStore an ExternalSecret reads from: a name for the team to create."""

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 Status = Literal["mapped", "approximated", "dropped", "decide"]
 STATUSES: tuple[Status, ...] = ("mapped", "approximated", "dropped", "decide")
+WorkloadKind = Literal["Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from migrate_tui.manifests.common import Obj, Part, labels, metadata, selector, target
 from migrate_tui.manifests.container import container
-from migrate_tui.manifests.facts import Context, ServiceFacts, VolumeUse
+from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.names import dns_label, seconds
+from migrate_tui.manifests.volumes import VolumeUse
 
 _POD_VOLUME_MODES = {"pvc", "shared-pvc", "empty-dir", "memory", "config-file", "secret-file"}
 

@@ -14,8 +14,8 @@ from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.loader import load_project
 from migrate_tui.errors import ManifestError
 from migrate_tui.manifests import Manifests, generate_manifests
-from migrate_tui.manifests.container import probe_action
 from migrate_tui.manifests.names import dns_label, seconds, unescaped
+from migrate_tui.manifests.probes import probe_action
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "manifests" / "kinds"
 
@@ -181,7 +181,7 @@ def test_catalogue_probe_where_compose_has_none() -> None:
     mqtt = obj("Deployment", "mqtt")["spec"]["template"]["spec"]["containers"][0]
     assert mqtt["readinessProbe"]["tcpSocket"]["port"] == 1883  # unknown image: TCP
     assert entry("mqtt", "healthcheck").status == "decide"
-    from migrate_tui.manifests.container import catalogue_probe
+    from migrate_tui.manifests.probes import catalogue_probe
 
     class Entry:
         probe = "exec: pg_isready -U $POSTGRES_USER"
