@@ -162,6 +162,21 @@ def build_parser() -> argparse.ArgumentParser:
     driver.add_argument("base", metavar="BASE")
     driver.add_argument("ours", metavar="OURS")
     driver.add_argument("theirs", metavar="THEIRS")
+    manifests = command("manifests", "write Kubernetes manifests (a Kustomize base)",
+                        state=True)
+    manifests.add_argument("-o", "--output", required=True, metavar="DIR",
+                           help="the folder of the Kustomize base (created when missing)")
+    manifests.add_argument("--force", action="store_true",
+                           help="overwrite generated files that were edited since")
+    manifests.add_argument("--secrets", choices=("generator", "external-secrets"),
+                           default="generator",
+                           help="a secretGenerator reading secrets.env (default), or "
+                           "ExternalSecret objects")
+    ledger = command("ledger", "what became of every Compose key in the manifests",
+                     state=True)
+    ledger.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    ledger.add_argument("--secrets", choices=("generator", "external-secrets"),
+                        default="generator", help=argparse.SUPPRESS)
     tui = command("tui", "open the migration workspace (the default)", state=True)
     del tui
     return parser
@@ -395,6 +410,36 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manifests(args: argparse.Namespace) -> Any:
+    from migrate_tui.manifests import generate_manifests
+
+    ws = _workspace(args)
+    return _kept(generate_manifests(ws.project, ws.analysis, secrets_mode=args.secrets))
+
+
+def _cmd_manifests(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from migrate_tui.manifests import write_manifests
+
+    report = write_manifests(_manifests(args), Path(args.output), force=args.force)
+    print(f"wrote {len(report.written)} file(s) to {args.output} "
+          f"({len(report.unchanged)} unchanged); build it with: kubectl kustomize "
+          f"{args.output}", file=sys.stderr)
+    for path in report.created:
+        print(f"created {path}: fill in the values; it is git-ignored", file=sys.stderr)
+    if report.missing_secret_keys:
+        print("secrets.env lacks: " + ", ".join(report.missing_secret_keys), file=sys.stderr)
+    return 0
+
+
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    from migrate_tui.manifests.ledger import RENDERERS
+
+    sys.stdout.write(RENDERERS[args.format](_manifests(args)))
+    return 0
+
+
 def _cmd_merge_driver(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_merge_driver
 
@@ -404,6 +449,7 @@ def _cmd_merge_driver(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "config": _cmd_config, "analyze": _cmd_analyze, "plan": _cmd_plan, "status": _cmd_status,
     "set": _cmd_set, "assign": _cmd_assign, "merge-driver": _cmd_merge_driver, "tui": _cmd_tui,
+    "manifests": _cmd_manifests, "ledger": _cmd_ledger,
 }
 
 
@@ -416,7 +462,7 @@ def _split_default_command(argv: list[str]) -> list[str]:
         arg = argv[i]
         if arg in ("-h", "--help"):
             return argv
-        if arg in takes_value or arg == "--state":
+        if arg in takes_value or arg in ("--state", "-o", "--output"):
             i += 2
             continue
         if arg.startswith("-"):

@@ -151,6 +151,11 @@ class UnsafeFileError(MigrateError):
     path outside the project folder (see :mod:`migrate_tui.fsio`)."""
 
 
+class ManifestError(MigrateError):
+    """The manifests cannot be generated or written (a bad output folder, files the team
+    edited, a malformed ``x-migrate`` hint the generator reads)."""
+
+
 class ProblemList(MigrateError):
     """Several problems found in one pass, so a user fixes a file at once.
 

@@ -1,0 +1,325 @@
+"""What the builders read about each service, worked out once from the typed analysis.
+
+:func:`project_facts` decides, for every service, its workload kind (with the reason),
+its Kubernetes name, the ports its clients really use, which variables are secrets, what
+each volume becomes, and who depends on it. Builders read these facts and nothing else
+of the Compose files, so a rule (which port is published, which value is a secret) lives
+in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from migrate_tui.analysis.catalogue import Catalogue, image_repository, load_catalogue
+from migrate_tui.analysis.evidence import Locator
+from migrate_tui.analysis.model import Analysis, ServiceAnalysis
+from migrate_tui.compose.model import Project, Service
+from migrate_tui.errors import Location, ManifestError
+from migrate_tui.manifests.knowledge import KeyTable, ManifestDefaults
+from migrate_tui.manifests.model import WorkloadKind
+from migrate_tui.manifests.names import dns_label, unique_labels
+from migrate_tui.manifests.sensitive import (
+    MIN_SCRUBBED,
+    URL_PASSWORD,
+    is_secret_variable,
+    secret_regex,
+    secret_values_of,
+)
+from migrate_tui.manifests.volumes import VolumeInputs, VolumeUse, volume_uses
+
+SecretsMode = Literal["generator", "external-secrets"]
+MAX_PORT_RANGE = 32
+_QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$")
+
+
+@dataclass(frozen=True)
+class PortUse:
+    """A port of a service that something uses."""
+
+    port: int
+    protocol: str
+    """TCP, UDP or SCTP."""
+    published: bool
+    """Published on the host in Compose: reachable from outside."""
+    name: str
+    """The port's name, an IANA service name (``tcp-8080``)."""
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """Everything a builder needs about one service."""
+
+    name: str
+    label: str
+    """The DNS-1035 name of its objects."""
+    svc: Service
+    analysis: ServiceAnalysis
+    workload: WorkloadKind | None
+    workload_why: str
+    file: str
+    """The manifest file of the service (``api.yaml``)."""
+    source: str
+    """``file:line`` of the service in the Compose files."""
+    ports: tuple[PortUse, ...] = ()
+    secret_env: frozenset[str] = frozenset()
+    volumes: tuple[VolumeUse, ...] = ()
+    sidecars: tuple[str, ...] = ()
+    """Services whose ``network_mode: service:<this>`` puts them in this pod."""
+    owner: str | None = None
+    """The service whose pod this one runs in (``network_mode: service:X``)."""
+    dependants: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """Deployed services that need this one, each with the ports named (empty: any)."""
+    hint: Mapping[str, Any] = field(default_factory=dict)
+    """The service's ``x-migrate`` keys the generator reads (``storage``, ``schedule``)."""
+    software_entry: Any = None
+    """The catalogue entry of what it runs, when known."""
+    repository: str = ""
+    """The image's repository path (``bitnami/redis``), or ``""``."""
+
+    @property
+    def deployed(self) -> bool:
+        """True when the service runs in the cluster (its own workload or a pod's)."""
+        return self.workload is not None or self.owner is not None
+
+
+@dataclass(frozen=True)
+class Context:
+    """The project, its analysis and what the builders share."""
+
+    project: Project
+    analysis: Analysis
+    defaults: ManifestDefaults
+    keys: KeyTable
+    facts: Mapping[str, ServiceFacts]
+    """Every service, active or not, by Compose name (sorted)."""
+    project_label: str
+    secrets_mode: SecretsMode = "generator"
+    locator: Locator | None = None
+    secret_values: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Each secret value of the project -> (service, variable) that holds it: where it
+    shows in a command or a probe, a reference to that variable replaces it."""
+    secret_pattern: re.Pattern[str] | None = None
+    """Finds any of ``secret_values`` in a text (None when the project has none)."""
+
+    @property
+    def env_secret_name(self) -> str:
+        """The Secret holding every secret variable (from ``secrets.env``)."""
+        return f"{self.project_label}-env-secrets"
+
+    def deployed(self) -> list[ServiceFacts]:
+        """Services that run in the cluster, by name."""
+        return [f for f in self.facts.values() if f.deployed]
+
+
+def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],
+           sidecar_services: list[Service]) -> tuple[tuple[PortUse, ...], list[str]]:
+    found: dict[tuple[int, str], bool] = {}
+    too_wide: list[str] = []
+
+    def add(port: int, protocol: str, published: bool) -> None:
+        if 1 <= port <= 65535:
+            key = (port, protocol.upper())
+            found[key] = found.get(key, False) or published
+
+    for owner in [svc, *sidecar_services]:
+        for p in owner.ports:
+            add(p.target, p.protocol or "tcp", p.published is not None)
+        for i, entry in enumerate(owner.expose):
+            text, _, proto = str(entry).partition("/")
+            low, _, high = text.partition("-")
+            if not low.isdigit() or (high and not high.isdigit()):
+                continue
+            first, last = int(low), int(high or low)
+            if last - first >= MAX_PORT_RANGE:
+                too_wide.append(f"expose[{i}]")
+                last = first
+            for port in range(first, last + 1):
+                add(port, proto or "tcp", False)
+    for key, value in sorted(svc.labels.items()):  # the port a Traefik router sends to
+        if key.startswith("traefik.http.services.") and key.endswith(
+                ".loadbalancer.server.port") and str(value).isdigit():
+            add(int(value), "tcp", False)
+    for port in sorted(inferred | set(analysis.ports)):
+        if not any(k[0] == port for k in found):
+            add(port, "tcp", False)
+    out = tuple(PortUse(port, proto, pub, f"{proto.lower()}-{port}")
+                for (port, proto), pub in sorted(found.items()))
+    return out, too_wide
+
+
+def _hint(svc: Service, locator: Locator | None) -> dict[str, Any]:
+    raw = svc.extensions.get("x-migrate")
+    if not isinstance(raw, dict):
+        return {}
+    out: dict[str, Any] = {}
+
+    def bad(key: str, message: str, fix: str) -> ManifestError:
+        ev = locator.key(svc.name, "x-migrate", key) if locator else None
+        return ManifestError(message, location=Location(ev.file, ev.line) if ev else None,
+                             path=f"services.{svc.name}.x-migrate.{key}", hint=fix)
+
+    if "storage" in raw:
+        size = str(raw["storage"])
+        if not _QUANTITY.fullmatch(size):
+            raise bad("storage", f"x-migrate.storage of {svc.name} is not a size: {size!r}",
+                      "write a Kubernetes quantity, like storage: 20Gi")
+        out["storage"] = size
+    if "schedule" in raw:
+        schedule = raw["schedule"]
+        if not isinstance(schedule, str) or len(schedule.split()) not in (5, 6):
+            raise bad("schedule", f"x-migrate.schedule of {svc.name} is not a cron schedule",
+                      'write a cron line, like schedule: "0 3 * * *"')
+        out["schedule"] = schedule
+    return out
+
+
+def _node_agent(svc: Service, defaults: ManifestDefaults) -> str | None:
+    mode = ((svc.get("deploy") or {}).get("mode"))
+    if mode == "global":
+        return "deploy.mode: global runs one per node"
+    for mount in svc.volumes:
+        if mount.type == "bind" and mount.source:
+            source = mount.source.rstrip("/") or "/"
+            if source in defaults.node_agent_paths:
+                return f"it mounts the host's {source}"
+    return None
+
+
+def _workload(name: str, svc: Service, sa: ServiceAnalysis, hint: Mapping[str, Any],
+              owner: str | None, defaults: ManifestDefaults) -> tuple[WorkloadKind | None, str]:
+    if not sa.active:
+        return None, "its profiles are not enabled: no workload"
+    if sa.kind == "dev-only":
+        why = sa.kind_reasons[0] if sa.kind_reasons else "a development tool"
+        return None, f"dev-only ({why}): not deployed"
+    if owner is not None:
+        return None, f"network_mode: service:{owner} puts it in {owner}'s pod"
+    if sa.kind == "job":
+        if "schedule" in hint:
+            return "CronJob", "a job with an x-migrate schedule"
+        why = sa.kind_reasons[0] if sa.kind_reasons else "it runs once"
+        return "Job", f"a one-shot job ({why})"
+    agent = _node_agent(svc, defaults)
+    if agent:
+        return "DaemonSet", f"a node agent: {agent}"
+    if sa.service_class == "stateful":
+        why = sa.reasons[0] if sa.reasons else "it keeps data"
+        return "StatefulSet", f"stateful: {why}"
+    return "Deployment", "stateless"
+
+
+def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
+                  keys: KeyTable, *, secrets_mode: SecretsMode = "generator",
+                  catalogue: Catalogue | None = None) -> Context:
+    """Work out every service's facts once.
+
+    Raises:
+        ManifestError: An ``x-migrate`` hint the generator reads is malformed.
+    """
+    catalogue = catalogue or load_catalogue()
+    locator = Locator(project)
+    services: dict[str, Service] = dict(sorted({**project.inactive_services,
+                                                **project.services}.items()))
+    labels = unique_labels(services)
+    owners: dict[str, str] = {}
+    for name, svc in services.items():
+        mode = svc.network_mode or ""
+        if mode.startswith("service:"):
+            target = mode.split(":", 1)[1]
+            if target in project.services and target != name and name in project.services:
+                owners[name] = target
+    # A chain (a in b's pod, b in c's) ends in the last one.
+    for name in list(owners):
+        seen = {name}
+        while owners[name] in owners and owners[name] not in seen:
+            seen.add(owners[name])
+            owners[name] = owners[owners[name]]
+    sidecars: dict[str, list[str]] = {}
+    for name, owner in sorted(owners.items()):
+        sidecars.setdefault(owner, []).append(name)
+
+    hints = {name: _hint(svc, locator) for name, svc in services.items()}
+    workloads = {}
+    for name, svc in services.items():
+        workloads[name] = _workload(name, svc, analysis.services[name], hints[name],
+                                    owners.get(name), defaults)
+    # Owners whose own workload is missing (a dev-only owner) leave the sidecar alone.
+    for name, owner in list(owners.items()):
+        if workloads[owner][0] is None:
+            del owners[name]
+            sidecars[owner].remove(name)
+            workloads[name] = _workload(name, services[name], analysis.services[name],
+                                        hints[name], None, defaults)
+    deployed = {n for n, (w, _) in workloads.items() if w is not None} | set(owners)
+
+    def pod_of(name: str) -> str:
+        return owners.get(name, name)
+
+    users: dict[str, list[str]] = {}
+    for name in sorted(deployed):
+        for mount in services[name].volumes:
+            if mount.type == "volume" and mount.source:
+                mounting = users.setdefault(mount.source, [])
+                if pod_of(name) not in [pod_of(u) for u in mounting]:
+                    mounting.append(name)
+    secret_env = {name: frozenset(k for k, v in svc.environment.items()
+                                  if is_secret_variable(k, v))
+                  for name, svc in services.items()}
+    values = secret_values_of(services, secret_env)
+    pattern = secret_regex(values)
+    passwords = {m: None for name, svc in services.items() for k in secret_env[name]
+                 for m in URL_PASSWORD.findall(svc.environment.get(k) or "")
+                 if len(m) >= MIN_SCRUBBED}
+    leaks = secret_regex({**values, **passwords})
+    if leaks is not None:  # a plain variable that holds a secret value is a secret too
+        for name, svc in services.items():
+            held = {k for k, v in svc.environment.items()
+                    if v and k not in secret_env[name] and leaks.search(v)}
+            if held:
+                secret_env[name] = secret_env[name] | held
+    inputs = VolumeInputs(project, defaults, users, leaks)
+
+    inferred: dict[str, set[int]] = {n: set() for n in services}
+    dependants: dict[str, dict[str, set[int]]] = {n: {} for n in services}
+    for edge in analysis.edges:
+        if edge.kind == "shared_volume" or edge.target not in services:
+            continue
+        if edge.port is not None:
+            inferred[pod_of(edge.target)].add(edge.port)
+        if edge.source in deployed and edge.target in deployed and \
+                pod_of(edge.source) != pod_of(edge.target):
+            named = dependants[pod_of(edge.target)].setdefault(pod_of(edge.source), set())
+            if edge.port is not None:
+                named.add(edge.port)
+
+    facts: dict[str, ServiceFacts] = {}
+    for name, svc in services.items():
+        sa = analysis.services[name]
+        label = labels[name]
+        workload, why = workloads[name]
+        entry = catalogue.match_image(svc.image) if svc.image else None
+        if entry is None and sa.kind == "service":
+            entry = catalogue.match_name(name)
+        ports, _ = _ports(svc, sa, inferred[name],
+                          [services[s] for s in sidecars.get(name, [])])
+        ev = locator.key(name)
+        facts[name] = ServiceFacts(
+            name=name, label=label, svc=svc, analysis=sa, workload=workload,
+            workload_why=why, file=f"{label}.yaml", source=ev.where,
+            ports=ports if workload is not None else (), secret_env=secret_env[name],
+            volumes=volume_uses(name, label, svc, workload or (
+                workloads[owners[name]][0] if name in owners else None),
+                entry, hints[name], inputs, sa) if name in deployed else (),
+            sidecars=tuple(sidecars.get(name, [])), owner=owners.get(name),
+            dependants={k: frozenset(v) for k, v in sorted(dependants[name].items())},
+            hint=hints[name], software_entry=entry,
+            repository=image_repository(svc.image) if svc.image else "",
+        )
+    return Context(project=project, analysis=analysis, defaults=defaults, keys=keys,
+                   facts=facts, project_label=dns_label(project.name or "project"),
+                   secrets_mode=secrets_mode, locator=locator, secret_values=values,
+                   secret_pattern=pattern)

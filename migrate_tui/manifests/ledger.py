@@ -1,0 +1,154 @@
+"""The translation ledger: every Compose key of every service, and what became of it.
+
+The builders note the keys they translate; :func:`complete` accounts for the rest, from
+``playbooks/manifests/keys.yaml``, so each key that ``config --format json`` prints for
+an active service has at least one entry. The renderings (JSON, Markdown, text) are here
+too: one function each, for the CLI and any other front.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+from migrate_tui.export.markdown_text import md
+from migrate_tui.manifests.facts import Context, ServiceFacts
+from migrate_tui.manifests.model import STATUSES, LedgerEntry, Manifests
+from migrate_tui.text import visible
+
+
+def _covered(keys: Iterable[str]) -> set[str]:
+    """The keys, and the top-level key of each (``ports`` of ``ports[0]``)."""
+    out = set(keys)
+    out |= {k.partition(".")[0].partition("[")[0] for k in out}
+    return out
+
+
+def _special(ctx: Context, f: ServiceFacts, key: str) -> LedgerEntry | None:
+    """The keys whose word depends on the service (not a fixed table row)."""
+    name = f.name
+    where = f"{f.file} {f.workload}/{f.label}" if f.workload else ""
+    value = f.svc.get(key)
+    if key == "profiles":
+        return LedgerEntry(service=name, key=key, status="mapped", target=where,
+                           why="its profile is enabled: it is deployed like the others")
+    if key == "network_mode":
+        mode = str(value)
+        if mode.startswith("service:"):
+            return LedgerEntry(service=name, key=key, status="decide", target=where,
+                               why=f"shares the network of {mode[8:]}, which is not "
+                               "deployed: give it its own pod or deploy that service")
+        if mode == "host":
+            return LedgerEntry(service=name, key=key, status="decide", target=where,
+                               why="host networking: hostNetwork: true in an overlay if it "
+                               "really needs the node's interfaces; ports then bind on it")
+        if mode == "none":
+            return LedgerEntry(service=name, key=key, status="approximated", target=where,
+                               why="no network: a NetworkPolicy denying all would be closest")
+        return LedgerEntry(service=name, key=key, status="approximated", target=where,
+                           why="one pod network: the mode has no equivalent")
+    if key == "volumes_from":
+        return LedgerEntry(service=name, key=key, status="decide", target=where,
+                           why="sharing another container's volumes needs both in one pod, "
+                           "or a ReadWriteMany PVC: decide which")
+    if key in ("environment", "deploy", "labels", "healthcheck", "volumes", "ports",
+               "expose", "secrets", "configs", "tmpfs", "depends_on"):
+        rule = ctx.keys.keys.get(key)
+        if rule is None:
+            return LedgerEntry(service=name, key=key, status="mapped", target=where,
+                               why="nothing in it to translate")
+    return None
+
+
+def complete(ctx: Context, entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """The builders' entries and one for every key they left, sorted by service."""
+    by_service: dict[str, list[LedgerEntry]] = {}
+    for e in entries:
+        by_service.setdefault(e.service, []).append(e)
+    out: list[LedgerEntry] = []
+    for name, f in ctx.facts.items():
+        mine = by_service.get(name, [])
+        if not f.deployed:
+            if not f.analysis.active:
+                out.append(LedgerEntry(service=name, key="profiles", status="dropped",
+                                       target="", why=f.workload_why))
+                continue
+            for key in f.svc.raw:
+                out.append(LedgerEntry(service=name, key=key, status="dropped", target="",
+                                       why=f.workload_why))
+            continue
+        covered = _covered(e.key for e in mine)
+        extra = []
+        for key in f.svc.raw:
+            if key in covered:
+                continue
+            special = _special(ctx, f, key)
+            if special is not None:
+                extra.append(special)
+                continue
+            rule = ctx.keys.keys.get(key)
+            if rule is None:
+                extra.append(LedgerEntry(service=name, key=key, status="decide", target="",
+                                         why="no rule covers this key yet: check it by hand"))
+            else:
+                extra.append(LedgerEntry(service=name, key=key, status=rule.status,
+                                         target=rule.target, why=rule.why))
+        out += _dedupe(mine) + extra
+    return out
+
+
+def _dedupe(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for e in entries:
+        key = (e.key, e.status, e.target, e.why)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+# ---------------------------------------------------------------------- renderings
+
+
+def ledger_json(manifests: Manifests) -> str:
+    """``{"project": ..., "entries": [...]}``, indented, ending in a newline."""
+    return json.dumps({"project": manifests.project,
+                       "entries": [e.to_json() for e in manifests.ledger]},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def ledger_markdown(manifests: Manifests) -> str:
+    """A Markdown table per service, with the count of each status first."""
+    counts = Counter(e.status for e in manifests.ledger)
+    lines = [f"# Translation ledger: {md(manifests.project)}", "",
+             ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES), ""]
+    service = None
+    for e in manifests.ledger:
+        if e.service != service:
+            service = e.service
+            lines += ["", f"## {md(service)}", "", "| key | status | target | why |",
+                      "| --- | --- | --- | --- |"]
+        lines.append(f"| {md(e.key or '(service)')} | {e.status} | {md(e.target)} | "
+                     f"{md(e.why)} |")
+    return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
+
+
+def ledger_text(manifests: Manifests) -> str:
+    """One line per entry, grouped by service, control characters shown escaped."""
+    lines = []
+    service = None
+    for e in manifests.ledger:
+        if e.service != service:
+            service = e.service
+            lines.append(visible(service))
+        lines.append(f"  {e.status:<12} {visible(e.key or '(service)')}: {visible(e.why)}"
+                     + (f"  [{visible(e.target)}]" if e.target else ""))
+    counts = Counter(e.status for e in manifests.ledger)
+    lines.append(", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES))
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"json": ledger_json, "markdown": ledger_markdown, "text": ledger_text}
+"""The ledger's renderings, by ``--format``."""

@@ -1,0 +1,197 @@
+"""How a service is reached: Services, Ingresses, NetworkPolicies, and its disruption budget."""
+
+from __future__ import annotations
+
+import re
+
+from migrate_tui.manifests.common import Obj, Part, metadata, selector, target
+from migrate_tui.manifests.facts import Context, ServiceFacts
+from migrate_tui.manifests.names import LABEL_NAME, LABEL_PART_OF, dns_label
+from migrate_tui.manifests.workload import _replicas, headless_name
+
+_HOST_RULE = re.compile(r"Host\(([^)]*)\)")
+_PATH_RULE = re.compile(r"PathPrefix\(\s*`([^`]*)`")
+_QUOTED = re.compile(r"`([^`]*)`")
+_HOSTNAME = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$")
+
+
+def _service_ports(f: ServiceFacts) -> list[Obj]:
+    return [{"name": p.name, "port": p.port, "targetPort": p.port, "protocol": p.protocol}
+            for p in f.ports]
+
+
+def build_services(ctx: Context, f: ServiceFacts) -> Part:
+    """A ClusterIP Service for the ports clients use; a headless one for a StatefulSet."""
+    part = Part()
+    if f.workload is None or f.workload in ("Job", "CronJob"):
+        return part
+    where = target(f, "Service", f.label)
+    if f.ports:
+        part.objects.append({"apiVersion": "v1", "kind": "Service",
+                             "metadata": metadata(ctx, f, f.label),
+                             "spec": {"type": "ClusterIP", "selector": selector(ctx, f),
+                                      "ports": _service_ports(f)}})
+    if f.workload == "StatefulSet":
+        spec: Obj = {"clusterIP": "None", "selector": selector(ctx, f),
+                     "publishNotReadyAddresses": True}
+        if f.ports:
+            spec["ports"] = _service_ports(f)
+        part.objects.append({"apiVersion": "v1", "kind": "Service",
+                             "metadata": metadata(ctx, f, headless_name(f)), "spec": spec})
+    for name in (f.name, *f.sidecars):
+        svc = ctx.facts[name].svc
+        for i, p in enumerate(svc.ports):
+            why = f"Service port {p.target}"
+            if p.published is not None:
+                why += (f"; published on the host as {p.published}: reached from outside "
+                        "through the Ingress or a LoadBalancer instead")
+            if p.host_ip:
+                why += "; the host address it bound to has no meaning in a cluster"
+            part.note(name, f"ports[{i}]", "mapped", where, why)
+        for i, _ in enumerate(svc.expose):
+            part.note(name, f"expose[{i}]", "mapped", where, "a Service port (cluster-internal)")
+    return part
+
+
+def ingress_hosts(f: ServiceFacts) -> tuple[list[tuple[str, str]], str]:
+    """(host, path) pairs from Traefik rules, VIRTUAL_HOST or Caddy labels, and where."""
+    found: list[tuple[str, str]] = []
+    labels = f.svc.labels
+    for key in sorted(labels):
+        if key.startswith("traefik.http.routers.") and key.endswith(".rule"):
+            rule = labels[key]
+            path = (_PATH_RULE.search(rule) or [None, "/"])[1] or "/"
+            for group in _HOST_RULE.findall(rule):
+                found += [(h, path) for h in _QUOTED.findall(group)]
+    if found:
+        return found, "the Traefik Host rule"
+    virtual = f.svc.environment.get("VIRTUAL_HOST") or ""
+    if virtual:
+        return [(h.strip(), "/") for h in virtual.split(",") if h.strip()], "VIRTUAL_HOST"
+    caddy = labels.get("caddy", "")
+    if caddy:
+        return [(h.strip().removeprefix("https://").removeprefix("http://"), "/")
+                for h in caddy.replace(",", " ").split() if h.strip()], "the caddy label"
+    return [], ""
+
+
+def _traefik_port(f: ServiceFacts) -> int | None:
+    for key, value in sorted(f.svc.labels.items()):
+        if key.startswith("traefik.http.services.") and key.endswith(
+                ".loadbalancer.server.port") and str(value).isdigit():
+            return int(value)
+    return None
+
+
+def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
+    """An Ingress for published HTTP ports (or a proxy's routing labels)."""
+    part = Part()
+    if f.workload not in ("Deployment", "StatefulSet", "DaemonSet"):
+        return part
+    http = set(ctx.defaults.http_ports)
+    routed = _traefik_port(f)
+    published = [p for p in f.ports if p.published and p.protocol == "TCP"]
+    web = [p for p in published if p.port in http or p.port == routed]
+    routed_by_host = routed is not None and bool(ingress_hosts(f)[0])
+    if routed_by_host and not any(p.port == routed for p in web):
+        web += [p for p in f.ports if p.port == routed]
+    for p in published:
+        if p not in web:
+            part.note(f.name, "ports", "decide", target(f, "Service", f.label),
+                      f"port {p.port} is published but does not look like HTTP: expose it "
+                      "with a LoadBalancer Service or the ingress controller's TCP routes")
+    if not web:
+        return part
+    port = next((p.port for p in web if p.port == routed), web[0].port)
+    hosts, source = ingress_hosts(f)
+    valid = [(h.lower(), path) for h, path in hosts if _HOSTNAME.fullmatch(h.lower())]
+    where = target(f, "Ingress", f.label)
+    if valid:
+        part.note(f.name, "labels" if source != "VIRTUAL_HOST" else "environment.VIRTUAL_HOST",
+                  "mapped", where, f"the Ingress host comes from {source}")
+    else:
+        valid = [(f"{f.label}.example.com", "/")]
+        part.note(f.name, "ports", "decide", where,
+                  "no host name in the Compose files: the Ingress uses a placeholder host; "
+                  "set the real one (and TLS) in an overlay")
+    rules: dict[str, list[Obj]] = {}
+    for host, path in valid:
+        paths = rules.setdefault(host, [])
+        if path not in [x["path"] for x in paths]:
+            paths.append({"path": path, "pathType": "Prefix", "backend": {
+                "service": {"name": f.label, "port": {"number": port}}}})
+    part.objects.append({
+        "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+        "metadata": metadata(ctx, f, f.label),
+        "spec": {"rules": [{"host": h, "http": {"paths": paths}}
+                           for h, paths in sorted(rules.items())]}})
+    return part
+
+
+def build_network_policy(ctx: Context, f: ServiceFacts) -> Part:
+    """Admit exactly the services that need this one, on the ports they use."""
+    part = Part()
+    if f.workload is None or f.workload in ("Job", "CronJob") or not f.ports:
+        return part
+    all_ports = [{"port": p.port, "protocol": p.protocol} for p in f.ports]
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for source, used in f.dependants.items():
+        ports = tuple(sorted(p for p in used if any(q.port == p for q in f.ports)))
+        groups.setdefault(ports, []).append(source)
+    rules: list[Obj] = []
+    for ports, sources in sorted(groups.items()):
+        peers = [{"podSelector": {"matchLabels": {
+            LABEL_NAME: ctx.facts[s].label, LABEL_PART_OF: ctx.project_label}}}
+            for s in sorted(sources)]
+        rule: Obj = {"from": peers}
+        rule["ports"] = ([{"port": p, "protocol": next(q.protocol for q in f.ports
+                                                         if q.port == p)} for p in ports]
+                         if ports else all_ports)
+        rules.append(rule)
+    published = [{"port": p.port, "protocol": p.protocol} for p in f.ports if p.published]
+    if published:
+        rules.append({"ports": published})  # any source: the ingress controller, a LB
+    spec: Obj = {"podSelector": {"matchLabels": selector(ctx, f)}, "policyTypes": ["Ingress"]}
+    if rules:
+        spec["ingress"] = rules
+    part.objects.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                         "metadata": metadata(ctx, f, f.label), "spec": spec})
+    return part
+
+
+def build_depends_on(ctx: Context, f: ServiceFacts) -> Part:
+    """The ledger of ``depends_on``: Kubernetes has no start order."""
+    part = Part()
+    for name, dep in sorted(f.svc.depends_on.items()):
+        other = ctx.facts.get(name)
+        where = target(other, "NetworkPolicy", other.label) if other and other.ports else ""
+        if dep.condition == "service_completed_successfully":
+            why = (f"waits for the job {name} to finish: run it first (a Helm hook, an Argo "
+                   "CD sync wave) or wait in an init container")
+            part.note(f.name, f"depends_on.{name}", "decide", where, why)
+        else:
+            part.note(f.name, f"depends_on.{name}", "approximated", where,
+                      f"Kubernetes starts pods in any order: retry until {name} answers; "
+                      f"{name}'s NetworkPolicy admits it")
+    return part
+
+
+def build_disruption_budget(ctx: Context, f: ServiceFacts) -> Part:
+    """A PodDisruptionBudget when more than one replica runs."""
+    part = Part()
+    if f.workload not in ("Deployment", "StatefulSet") or _replicas(f) < 2:
+        return part
+    part.objects.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                         "metadata": metadata(ctx, f, f.label),
+                         "spec": {"maxUnavailable": 1,
+                                  "selector": {"matchLabels": selector(ctx, f)}}})
+    return part
+
+
+def default_deny(ctx: Context) -> Obj:
+    """The namespace's default: no ingress unless a policy admits it."""
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": dns_label("default-deny-ingress"),
+                         "labels": {LABEL_PART_OF: ctx.project_label,
+                                    "app.kubernetes.io/managed-by": "migrate-tui"}},
+            "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}}

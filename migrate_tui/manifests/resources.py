@@ -1,0 +1,70 @@
+"""requests and limits: from deploy.resources, mem_limit and cpus, else the catalogue's."""
+
+from __future__ import annotations
+
+from migrate_tui.compose.model import Service
+from migrate_tui.manifests.common import Obj, Part, target
+from migrate_tui.manifests.facts import Context, ServiceFacts
+from migrate_tui.manifests.names import cpu_quantity, memory_quantity
+
+
+def resources_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Part]:
+    """requests and limits from deploy.resources, mem_limit and cpus; else the defaults."""
+    part = Part()
+    where = target(f, f.workload or "Pod", f.label)
+    limits: dict[str, str] = {}
+    requests: dict[str, str] = {}
+    if svc.limits:
+        if svc.limits.cpus:
+            limits["cpu"] = cpu_quantity(svc.limits.cpus)
+        if svc.limits.memory:
+            limits["memory"] = memory_quantity(svc.limits.memory)
+    if svc.reservations:
+        if svc.reservations.cpus:
+            requests["cpu"] = cpu_quantity(svc.reservations.cpus)
+        if svc.reservations.memory:
+            requests["memory"] = memory_quantity(svc.reservations.memory)
+    resources = ((svc.get("deploy") or {}).get("resources") or {})
+    for section, leaves in resources.items():
+        for leaf in (leaves or {}) if isinstance(leaves, dict) else []:
+            key = f"deploy.resources.{section}.{leaf}"
+            if leaf == "devices":
+                part.note(svc.name, key, "decide", where,
+                          "devices (GPUs) need the vendor's device plugin: set the "
+                          "extended resource limit in an overlay")
+            elif leaf == "pids":
+                part.note(svc.name, key, "dropped", where, "the kubelet's podPidsLimit")
+            else:
+                part.note(svc.name, key, "mapped", where,
+                          f"resources.{'limits' if section == 'limits' else 'requests'}")
+    for key in ("mem_limit", "mem_reservation", "cpus"):
+        if svc.get(key) is not None:
+            part.note(svc.name, key, "mapped", where, "container resources")
+    for key, value in requests.items():  # a request above its limit does not validate
+        if key in limits and _bigger(value, limits[key]):
+            requests[key] = limits[key]
+    if not limits and not requests:
+        d = ctx.defaults.resources_for(f.analysis.category)
+        requests = d.requests.model_dump(exclude_none=True)
+        limits = d.limits.model_dump(exclude_none=True)
+        part.note(svc.name, "deploy.resources", "approximated", where,
+                  f"none set: requests and limits of the catalogue's "
+                  f"{f.analysis.category or 'default'} profile; measure and adjust")
+    out: Obj = {}
+    if requests:
+        out["requests"] = requests
+    if limits:
+        out["limits"] = limits
+    return out, part
+
+
+def _bigger(a: str, b: str) -> bool:
+    return _number(a) > _number(b)
+
+
+def _number(q: str) -> float:
+    units = {"m": 1e-3, "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4}
+    for unit, factor in units.items():
+        if q.endswith(unit):
+            return float(q[: -len(unit)]) * factor
+    return float(q)

@@ -1,0 +1,68 @@
+"""The container's securityContext: the safe defaults Compose allows."""
+
+from __future__ import annotations
+
+from migrate_tui.compose.model import Service
+from migrate_tui.manifests.common import Obj, Part, target
+from migrate_tui.manifests.facts import Context, ServiceFacts
+
+
+def _user_ids(user: str) -> tuple[int | None, int | None]:
+    uid, _, gid = user.partition(":")
+    return (int(uid) if uid.isdigit() else None, int(gid) if gid.isdigit() else None)
+
+
+def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Part]:
+    """The container's securityContext: the safe defaults Compose allows."""
+    part = Part()
+    where = target(f, f.workload or "Pod", f.label)
+    sc: Obj = {"allowPrivilegeEscalation": False}
+    add = sorted({str(c).upper().removeprefix("CAP_") for c in svc.get("cap_add") or []})
+    if "ALL" in add:
+        add.remove("ALL")
+        part.note(svc.name, "cap_add", "decide", where,
+                  "cap_add: ALL is not carried over: list the capabilities it needs")
+    elif add:
+        part.note(svc.name, "cap_add", "mapped", where, "added back after dropping ALL")
+    if svc.get("cap_drop"):
+        part.note(svc.name, "cap_drop", "mapped", where, "every capability is dropped")
+    user = svc.user
+    repo = f.repository
+    uid, gid = _user_ids(user) if user else (None, None)
+    steps_down = not user and bool(repo) and ctx.defaults.steps_down(repo)
+    if steps_down:
+        extra = [c for c in ctx.defaults.steps_down_capabilities if c not in add]
+        add = sorted(add + extra)
+        part.note(svc.name, "user", "decide", where,
+                  "the image starts as root and switches user: the capabilities it needs for "
+                  "that are added back; run it as its user (runAsUser) to drop them")
+    sc["capabilities"] = {"drop": ["ALL"], **({"add": add} if add else {})}
+    if user:
+        if uid is not None and uid != 0:
+            sc["runAsNonRoot"] = True
+            sc["runAsUser"] = uid
+            if gid is not None:
+                sc["runAsGroup"] = gid
+            part.note(svc.name, "user", "mapped", where, "runAsUser, runAsNonRoot")
+        elif uid == 0 or user.split(":")[0] == "root":
+            part.note(svc.name, "user", "decide", where,
+                      "runs as root: find a user the image can run as")
+        else:
+            part.note(svc.name, "user", "decide", where,
+                      "a user name: the kubelet cannot check it is not root; set runAsUser "
+                      "to its uid and runAsNonRoot: true in an overlay")
+    elif repo and ctx.defaults.runs_unprivileged(repo):
+        sc["runAsNonRoot"] = True
+        part.note(svc.name, "user", "approximated", where,
+                  "runAsNonRoot: the image is known to run as a non-root user")
+    elif not steps_down:
+        part.note(svc.name, "user", "decide", where,
+                  "the image may run as root: set runAsUser/runAsNonRoot once you know its "
+                  "user, and check it still works with every capability dropped")
+    if svc.get("read_only"):
+        sc["readOnlyRootFilesystem"] = True
+        part.note(svc.name, "read_only", "mapped", where, "readOnlyRootFilesystem")
+    if svc.privileged:
+        part.note(svc.name, "privileged", "decide", where,
+                  "privileged is not emitted: find the capabilities or device it needs")
+    return sc, part

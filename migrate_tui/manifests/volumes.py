@@ -1,0 +1,278 @@
+"""What each mount of a service becomes: a claim (template), an emptyDir, a ConfigMap or
+Secret file, or a ledger entry saying why it is dropped or left to decide."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from migrate_tui.analysis.model import ServiceAnalysis
+from migrate_tui.compose.model import Mount, Project, Service
+from migrate_tui.manifests.knowledge import ManifestDefaults
+from migrate_tui.manifests.model import Status, WorkloadKind
+from migrate_tui.manifests.names import dns_label
+from migrate_tui.manifests.sensitive import holds_secret
+
+VolumeMode = Literal["claim-template", "pvc", "shared-pvc", "empty-dir", "memory",
+                     "config-file", "secret-file", "dropped", "decide"]
+MAX_CONFIG_FILE = 1 << 20
+"""Largest bind-mounted file copied into a ConfigMap (a ConfigMap holds at most 1 MiB)."""
+_SECRET_FILE = re.compile(r"(?i)(\.env$|\.pem$|\.key$|\.p12$|\.pfx$|\.jks$|id_rsa|"
+                          r"secret|passw|token|credential)")
+
+
+@dataclass(frozen=True)
+class VolumeUse:
+    """What one mount of a service becomes."""
+
+    key: str
+    """The ledger key (``volumes[0]``, ``tmpfs[1]``, ``secrets[0]``)."""
+    mode: VolumeMode
+    status: Status
+    why: str
+    target: str
+    """The path inside the container."""
+    volume: str = ""
+    """The pod volume's name."""
+    read_only: bool = False
+    claim: str | None = None
+    """The PVC (or claim template) name."""
+    size: str | None = None
+    source_file: str | None = None
+    """The file to copy (config-file), absolute."""
+    key_name: str | None = None
+    """The file's key in its ConfigMap or Secret (mounted with subPath)."""
+    generator: str | None = None
+    """The ConfigMap or Secret generator's name."""
+    output_path: str | None = None
+    """Where the copy or the placeholder goes, relative to the output folder."""
+    content: str | None = None
+    """The text of an inline Compose config."""
+
+
+def _inside(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.realpath(path), os.path.realpath(root)]) == \
+            os.path.realpath(root)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return False
+
+
+def _regular_file(path: str) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    import stat
+
+    return stat.S_ISREG(st.st_mode) and st.st_size <= MAX_CONFIG_FILE
+
+
+def _scratch(mount: Mount, defaults: ManifestDefaults) -> bool:
+    words = [w.lower() for w in defaults.scratch_names]
+    name = (mount.source or "").lower()
+    return mount.target in words or any(
+        w and not w.startswith("/") and w in re.split(r"[^a-z0-9]+", name) for w in words)
+
+
+@dataclass
+class VolumeInputs:
+    project: Project
+    defaults: ManifestDefaults
+    users: Mapping[str, list[str]]
+    """Named volume -> deployed services mounting it."""
+    secret_pattern: re.Pattern[str] | None = None
+
+
+def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | None,
+             entry: Any, hint: Mapping[str, Any], inputs: VolumeInputs,
+             sa: ServiceAnalysis) -> tuple[VolumeUse, ...]:
+    out: list[VolumeUse] = []
+    defaults = inputs.defaults
+    top_volumes = inputs.project.compose.get("volumes") or {}
+    root = inputs.project.working_dir
+    size = hint.get("storage") or defaults.storage_size(sa.category, sa.software)
+    sized = "the x-migrate storage hint" if "storage" in hint else (
+        f"the catalogue's default for {sa.software or sa.category}" if sa.category
+        else "the default size")
+    used_names: set[str] = set()
+
+    def volume_name(base: str) -> str:
+        candidate = dns_label(base)
+        n = 2
+        while candidate in used_names:
+            candidate = dns_label(f"{base}-{n}")
+            n += 1
+        used_names.add(candidate)
+        return candidate
+
+    for i, mount in enumerate(svc.volumes):
+        key = f"volumes[{i}]"
+        target, ro = mount.target, mount.read_only
+        if mount.type == "tmpfs":
+            out.append(VolumeUse(key, "memory", "mapped", "tmpfs: an emptyDir in memory",
+                                 target, volume_name(f"tmpfs-{i}"), ro))
+        elif mount.type == "volume" and not mount.source:
+            out.append(VolumeUse(key, "empty-dir", "mapped",
+                                 "an anonymous volume lives as long as its container: emptyDir",
+                                 target, volume_name(f"scratch-{i}"), ro))
+        elif mount.type == "volume":
+            vol = mount.source or ""
+            spec = top_volumes.get(vol) or {}
+            users = inputs.users.get(vol, [])
+            vname = volume_name(vol)
+            if isinstance(spec, dict) and spec.get("external"):
+                out.append(VolumeUse(
+                    key, "decide", "decide", f"external volume {vol}: bind a PVC to the "
+                    "PersistentVolume that holds its data, or restore it into a new one",
+                    target, vname, ro))
+            elif _scratch(mount, defaults):
+                out.append(VolumeUse(key, "empty-dir", "approximated",
+                                     f"volume {vol} holds a cache or scratch files: emptyDir "
+                                     "(lost when the pod goes)", target, vname, ro))
+            elif len(users) > 1:
+                shared = ", ".join(u for u in users if u != name)
+                out.append(VolumeUse(
+                    key, "shared-pvc", "decide",
+                    f"volume {vol} is shared with {shared}: a ReadWriteMany PVC needs a "
+                    "storage class that offers it (NFS, CephFS, EFS); or give each its own",
+                    target, vname, ro, claim=dns_label(vol), size=size))
+            elif workload == "StatefulSet":
+                out.append(VolumeUse(key, "claim-template", "approximated",
+                                     f"volume {vol}: a claim template of {size} "
+                                     f"({sized}), ReadWriteOnce", target, vname, ro,
+                                     claim=vname, size=size))
+            else:
+                out.append(VolumeUse(key, "pvc", "approximated",
+                                     f"volume {vol}: a PVC of {size} ({sized}), ReadWriteOnce; "
+                                     "one pod at a time can mount it", target, vname, ro,
+                                     claim=f"{label}-{vname}"[:63].rstrip("-"), size=size))
+        elif mount.type == "bind":
+            source = mount.source or ""
+            if source.rstrip("/").endswith("docker.sock"):
+                out.append(VolumeUse(key, "dropped", "dropped",
+                                     "the Docker socket does not exist on a Kubernetes node: "
+                                     "replace what uses it (see the plan's docker-socket item)",
+                                     target))
+            elif not _inside(source, root):
+                out.append(VolumeUse(key, "dropped", "dropped",
+                                     "a host path is never emitted: pods move between nodes "
+                                     "(see the plan's bind-mount item)", target))
+            elif _regular_file(source):
+                rel = os.path.relpath(source, root).replace(os.sep, "/")
+                base = os.path.basename(source)
+                secret = bool(_SECRET_FILE.search(base)) or holds_secret(
+                    source, inputs.secret_pattern)
+                if secret:
+                    gen = dns_label(f"{label}-file-secrets")
+                    out.append(VolumeUse(
+                        key, "secret-file", "decide",
+                        f"the file {rel} looks secret: a Secret from secret-files/{label}/"
+                        f"{base} (not committed); copy the file there", target,
+                        volume_name(f"file-{i}"), True, key_name=_file_key(base, i),
+                        generator=gen, output_path=f"secret-files/{label}/{_file_key(base, i)}"))
+                else:
+                    gen = dns_label(f"{label}-files")
+                    out.append(VolumeUse(
+                        key, "config-file", "mapped",
+                        f"the file {rel}: a ConfigMap from a copy in files/{label}/ "
+                        "(regenerate after editing the original)", target,
+                        volume_name(f"file-{i}"), True, source_file=source,
+                        key_name=_file_key(base, i), generator=gen,
+                        output_path=f"files/{label}/{_file_key(base, i)}"))
+            elif os.path.isdir(source):
+                out.append(VolumeUse(key, "decide", "decide",
+                                     "a folder of the project: bake it into the image, or make "
+                                     "a ConfigMap of its files in an overlay", target))
+            else:
+                out.append(VolumeUse(key, "dropped", "dropped",
+                                     "the bind source is not a readable regular file of the "
+                                     "project (missing, too big, or a link)", target))
+        else:
+            out.append(VolumeUse(key, "decide", "decide",
+                                 f"a {mount.type} mount has no Kubernetes equivalent", target))
+    for section in ("secrets", "configs"):
+        out += _file_refs(section, svc, inputs, volume_name)
+    for i, spec in enumerate(svc.get("tmpfs") or []):
+        path = str(spec).split(":", 1)[0]
+        out.append(VolumeUse(f"tmpfs[{i}]", "memory", "mapped", "tmpfs: an emptyDir in memory",
+                             path, volume_name(f"tmpfs-key-{i}")))
+    has_data = any(v.mode in ("claim-template", "pvc", "shared-pvc") for v in out)
+    paths = list(getattr(entry, "data_paths", []) or [])
+    if workload == "StatefulSet" and not has_data and paths:
+        target = paths[0]
+        if not any(v.target == target for v in out):
+            vname = volume_name("data")
+            out.append(VolumeUse(
+                "volumes", "claim-template", "approximated",
+                f"Compose keeps its data in no volume (lost on every recreate); a claim "
+                f"template of {size} ({sized}) on {target}, the catalogue's data path",
+                target, vname, claim=vname, size=size))
+    return tuple(out)
+
+
+def _file_refs(section: str, svc: Service, inputs: VolumeInputs,
+               volume_name: Any) -> list[VolumeUse]:
+    """A service's ``secrets`` or ``configs``: a Secret or ConfigMap by generator."""
+    out: list[VolumeUse] = []
+    top = inputs.project.compose.get(section) or {}
+    secret = section == "secrets"
+    for i, ref in enumerate(svc.get(section) or []):
+        key = f"{section}[{i}]"
+        source = str(ref.get("source", "")) if isinstance(ref, dict) else str(ref)
+        spec = top.get(source) or {}
+        written = str(ref.get("target") or "") if isinstance(ref, dict) else ""
+        if secret:
+            path = written if written.startswith("/") else f"/run/secrets/{written or source}"
+        else:
+            path = written if written.startswith("/") else f"/{written or source}"
+        gen = dns_label(f"{'secret' if secret else 'config'}-{source}")
+        base = os.path.basename(path) or source
+        file_key = re.sub(r"[^-._a-zA-Z0-9]", "-", base).strip(".") or "file"
+        vname = volume_name(f"{section}-{source}")
+        if isinstance(spec, dict) and spec.get("external"):
+            out.append(VolumeUse(key, "decide", "decide",
+                                 f"external {section[:-1]} {source}: create it in the cluster "
+                                 f"(named {gen}) before applying", path))
+            continue
+        if secret:
+            origin = (f"the variable {spec['environment']}" if spec.get("environment")
+                      else _shown(spec.get("file"), inputs.project.working_dir))
+            out.append(VolumeUse(
+                key, "secret-file", "mapped",
+                f"Secret {gen} by generator: put the content of {origin} in "
+                f"secret-files/{gen} (not committed), never in the manifests", path, vname,
+                True, key_name=file_key, generator=gen, output_path=f"secret-files/{gen}"))
+        elif spec.get("file") and _regular_file(str(spec["file"])) and _inside(
+                str(spec["file"]), inputs.project.working_dir):
+            out.append(VolumeUse(key, "config-file", "mapped",
+                                 f"ConfigMap {gen} from a copy of "
+                                 f"{_shown(spec['file'], inputs.project.working_dir)}",
+                                 path, vname, True, source_file=str(spec["file"]),
+                                 key_name=file_key, generator=gen,
+                                 output_path=f"files/configs/{gen}"))
+        elif "content" in spec:
+            out.append(VolumeUse(key, "config-file", "mapped",
+                                 f"ConfigMap {gen} from the inline content", path, vname, True,
+                                 key_name=file_key, generator=gen, content=str(spec["content"]),
+                                 output_path=f"files/configs/{gen}"))
+        else:
+            out.append(VolumeUse(key, "decide", "decide",
+                                 f"config {source} comes from outside the project or a "
+                                 "variable: make its ConfigMap in an overlay", path))
+    return out
+
+
+def _shown(path: Any, root: str) -> str:
+    if not path:
+        return "the secret"
+    rel = os.path.relpath(str(path), root)
+    return rel if not rel.startswith("..") else os.path.basename(str(path))
+
+
+def _file_key(base: str, index: int) -> str:
+    clean = re.sub(r"[^-._a-zA-Z0-9]", "-", base).strip(".") or "file"
+    return f"{index}-{clean}"

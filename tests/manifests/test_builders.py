@@ -1,0 +1,189 @@
+"""Each builder on a small project with one service of each kind
+(``tests/fixtures/manifests/kinds/compose.yaml``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrate_tui.analysis.pipeline import analyze
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
+from migrate_tui.errors import ManifestError
+from migrate_tui.manifests import Manifests, generate_manifests
+from migrate_tui.manifests.names import dns_label, seconds, unescaped
+from migrate_tui.manifests.probes import probe_action
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "manifests" / "kinds"
+
+
+@cache
+def manifests() -> Manifests:
+    project = load_project(LoadOptions(path=str(FIXTURE), environ={}))
+    return generate_manifests(project, analyze(project))
+
+
+def obj(kind: str, name: str) -> dict[str, Any]:
+    found = [d.body for d in manifests().documents() if d.kind == kind and d.name == name]
+    assert found, f"no {kind}/{name}"
+    return found[0]
+
+
+def kinds() -> dict[str, str]:
+    return {d.name: d.kind for d in manifests().documents()
+            if d.kind in ("Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet")}
+
+
+def entry(service: str, key: str) -> Any:
+    return next(e for e in manifests().entries_for(service) if e.key == key)
+
+
+def test_workload_by_kind_and_class() -> None:
+    assert kinds() == {"shop": "Deployment", "blog": "Deployment", "mqtt": "Deployment",
+                       "backup": "CronJob", "logs": "DaemonSet", "store": "StatefulSet"}
+    assert "pgadmin" not in kinds() and "debug" not in kinds()  # dev-only, inactive
+    assert entry("pgadmin", "image").status == "dropped"
+    assert entry("debug", "profiles").status == "dropped"
+
+
+def test_cronjob_and_job_bounds() -> None:
+    spec = obj("CronJob", "backup")["spec"]
+    assert spec["schedule"] == "0 3 * * *"
+    job = spec["jobTemplate"]["spec"]
+    assert job["backoffLimit"] >= 0 and job["activeDeadlineSeconds"] > 0
+    assert job["ttlSecondsAfterFinished"] > 0
+    assert job["template"]["spec"]["restartPolicy"] == "Never"
+
+
+def test_sidecar_joins_the_pod_of_its_network_mode_service() -> None:
+    pod = obj("Deployment", "shop")["spec"]["template"]["spec"]
+    assert [c["name"] for c in pod["containers"]] == ["shop", "metrics"]
+    assert "metrics" not in kinds()
+
+
+def test_hardening() -> None:
+    pod = obj("Deployment", "shop")["spec"]["template"]["spec"]
+    sc = pod["containers"][0]["securityContext"]
+    assert sc["runAsNonRoot"] is True and sc["runAsUser"] == 1000 and sc["runAsGroup"] == 1000
+    assert sc["capabilities"] == {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}
+    assert sc["allowPrivilegeEscalation"] is False and sc["readOnlyRootFilesystem"] is True
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
+    store = obj("StatefulSet", "store")["spec"]["template"]["spec"]["containers"][0]
+    assert "SETUID" in store["securityContext"]["capabilities"]["add"]  # postgres steps down
+    assert entry("store", "user").status == "decide"
+
+
+def test_unpinned_image_is_a_decision() -> None:
+    assert entry("blog", "image").status == "decide"
+    assert entry("shop", "image").status == "mapped"
+
+
+def test_resources_given_and_approximated() -> None:
+    shop = obj("Deployment", "shop")["spec"]["template"]["spec"]["containers"][0]
+    assert shop["resources"] == {"limits": {"cpu": "500m", "memory": "256Mi"}}
+    store = obj("StatefulSet", "store")["spec"]["template"]["spec"]["containers"][0]
+    assert store["resources"]["requests"]["memory"] == "512Mi"
+    assert entry("store", "deploy.resources").status == "approximated"
+
+
+def test_pdb_only_with_replicas() -> None:
+    assert obj("PodDisruptionBudget", "shop")["spec"]["maxUnavailable"] == 1
+    assert not [d for d in manifests().documents()
+                if d.kind == "PodDisruptionBudget" and d.name != "shop"]
+
+
+def test_storage() -> None:
+    shared = obj("PersistentVolumeClaim", "shared-media")
+    assert shared["spec"]["accessModes"] == ["ReadWriteMany"]
+    assert entry("blog", "volumes[0]").status == "decide"
+    pod = obj("Deployment", "shop")["spec"]["template"]["spec"]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert volumes["shop-cache"] == {"name": "shop-cache", "emptyDir": {}}  # a cache
+    assert {"medium": "Memory"} in [v.get("emptyDir") for v in volumes.values()]  # tmpfs
+    claim = obj("StatefulSet", "store")["spec"]["volumeClaimTemplates"][0]
+    assert claim["spec"]["resources"]["requests"]["storage"] == "50Gi"  # the x-migrate hint
+    assert obj("StatefulSet", "store")["spec"]["template"]["spec"]["containers"][0][
+        "volumeMounts"][0]["mountPath"] == "/var/lib/postgresql/data"
+    assert "hostPath" not in str(obj("DaemonSet", "logs"))
+    assert entry("logs", "volumes[0]").status == "dropped"
+
+
+def test_ingress_hosts() -> None:
+    shop = obj("Ingress", "shop")["spec"]["rules"]
+    assert shop[0]["host"] == "shop.example.org"
+    assert shop[0]["http"]["paths"][0]["backend"]["service"]["port"]["number"] == 8080
+    assert obj("Ingress", "blog")["spec"]["rules"][0]["host"] == "blog.example.org"
+    assert not [d for d in manifests().documents() if d.kind == "Ingress" and d.name == "mqtt"]
+    assert any(e.status == "decide" and "1883" in e.why
+               for e in manifests().entries_for("mqtt"))
+
+
+def test_network_policy_admits_published_ports_from_anywhere() -> None:
+    rules = obj("NetworkPolicy", "mqtt")["spec"]["ingress"]
+    assert {"ports": [{"port": 1883, "protocol": "TCP"}]} in rules
+
+
+def test_env_values_reach_the_process_unchanged() -> None:
+    data = obj("ConfigMap", "shop-env")["data"]
+    assert data["GREETING"] == "cost $5 $(not-a-var)"  # envFrom values are not expanded
+    assert unescaped("a $$(B) $$$$ c") == "a $(B) $$ c"
+    # Compose's $$ goes to the kubelet as it is: the kubelet too reads $$ as $.
+    shop = obj("Deployment", "shop")["spec"]["template"]["spec"]["containers"][0]
+    assert "GREETING" not in str(shop.get("env", []))
+
+
+def test_every_object_names_its_compose_line() -> None:
+    for doc in manifests().documents():
+        if doc.kind == "Kustomization" or doc.name == "default-deny-ingress":
+            continue
+        where = doc.body["metadata"]["annotations"]["migrate-tui/source"]
+        assert where.startswith("compose.yaml:") and where.split(":")[1].isdigit()
+
+
+def test_probe_actions() -> None:
+    assert probe_action(["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"]) == {
+        "httpGet": {"path": "/health", "port": 3000}}
+    assert probe_action(["CMD", "curl", "-f", "http://db:3000/"]) == {
+        "exec": {"command": ["curl", "-f", "http://db:3000/"]}}  # not the container itself
+    assert probe_action(["CMD-SHELL", "curl -X POST http://localhost/"]) == {
+        "exec": {"command": ["sh", "-c", "curl -X POST http://localhost/"]}}
+    assert probe_action(["NONE"]) is None
+
+
+def test_names() -> None:
+    assert dns_label("web") == "web"
+    assert dns_label("My_Service").startswith("my-service-")
+    assert dns_label("1password")[0].isalpha()
+    assert len(dns_label("x" * 80)) <= 63
+    assert seconds("1m30s", 5) == 90 and seconds("500ms", 5) == 1 and seconds(None, 7) == 7
+
+
+def test_bad_storage_hint(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    x-migrate:\n      storage: lots\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    with pytest.raises(ManifestError) as caught:
+        generate_manifests(project, analyze(project))
+    assert caught.value.path == "services.db.x-migrate.storage"
+    assert caught.value.line == 5
+
+
+def test_catalogue_probe_where_compose_has_none() -> None:
+    """store (postgres) has no healthcheck: the catalogue's pg_isready, approximated."""
+    store = obj("StatefulSet", "store")["spec"]["template"]["spec"]["containers"][0]
+    assert store["readinessProbe"]["exec"]["command"] == [
+        "sh", "-c", "pg_isready -U $POSTGRES_USER"]
+    assert entry("store", "healthcheck").status == "approximated"
+    mqtt = obj("Deployment", "mqtt")["spec"]["template"]["spec"]["containers"][0]
+    assert mqtt["readinessProbe"]["tcpSocket"]["port"] == 1883  # unknown image: TCP
+    assert entry("mqtt", "healthcheck").status == "decide"
+    from migrate_tui.manifests.probes import catalogue_probe
+
+    class Entry:
+        probe = "exec: pg_isready -U $POSTGRES_USER"
+
+    assert catalogue_probe(Entry(), {}) is None  # the variable it needs is not set
