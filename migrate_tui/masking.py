@@ -238,6 +238,9 @@ def _value_span(text: str, start: int, in_query: bool = False) -> tuple[int, int
 
 _QUOTED_KEY_END = re.compile(r"""["']\s*:""")
 _JSON_VALUE_END = re.compile(r"""[\s,}\]]""")
+_QUOTED_NAME = re.compile(r"[\w.\-]+")
+"""What a quoted key is: a name (``"DB_PASSWORD"``), never a span of prose between two quotes
+(``"a":*** Bearer "`` holds the word *bearer*, but is no key)."""
 
 
 def _mask_quoted_keys(text: str) -> str:
@@ -249,7 +252,8 @@ def _mask_quoted_keys(text: str) -> str:
         if quote_at < last:
             continue
         opening = text.rfind(text[quote_at], max(last, quote_at - MAX_KEY), quote_at)
-        if opening == -1 or not is_secret_name(text[opening + 1:quote_at]):
+        key = text[opening + 1:quote_at]
+        if opening == -1 or not _QUOTED_NAME.fullmatch(key) or not is_secret_name(key):
             continue
         start = found.end()
         while start < len(text) and text[start] in " \t":

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from migrate_tui.cli import main
@@ -253,6 +253,7 @@ _PIECES = st.sampled_from(
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
+@example(text="\"secret\":Authorization: Bearer \"://")  # (prose between quotes read as a key)
 def test_masking_is_idempotent_on_any_mix_of_the_patterns(text: str) -> None:
     masked = mask_secrets(text)
     assert mask_secrets(masked) == masked
