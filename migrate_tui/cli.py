@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TypeVar
 from migrate_tui.errors import MigrateError
 from migrate_tui.gc_pause import gc_pause
 from migrate_tui.masking import mask_data, mask_secrets
-from migrate_tui.text import visible, visible_json
+from migrate_tui.text import plural, visible, visible_json
 
 EXIT_USAGE = 2
 
@@ -423,13 +423,12 @@ def _cmd_manifests(args: argparse.Namespace) -> int:
     from migrate_tui.manifests import write_manifests
 
     report = write_manifests(_manifests(args), Path(args.output), force=args.force)
-    print(f"wrote {len(report.written)} file(s) to {args.output} "
-          f"({len(report.unchanged)} unchanged); build it with: kubectl kustomize "
-          f"{args.output}", file=sys.stderr)
+    _err(f"wrote {plural(len(report.written), 'file')} to {args.output} "
+         f"({len(report.unchanged)} unchanged); build it with: kubectl kustomize {args.output}")
     for path in report.created:
-        print(f"created {path}: fill in the values; it is git-ignored", file=sys.stderr)
+        _err(f"created {path}: fill in the values; it is git-ignored")
     if report.missing_secret_keys:
-        print("secrets.env lacks: " + ", ".join(report.missing_secret_keys), file=sys.stderr)
+        _err("secrets.env lacks: " + ", ".join(report.missing_secret_keys))
     return 0
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from migrate_tui.errors import Location, ManifestError
 from migrate_tui.manifests.model import GeneratedFile, Manifests
 from migrate_tui.manifests.render import render_documents
+from migrate_tui.text import plural
 
 RECORD = ".migrate-tui-manifests.json"
 MAX_READ = 8 << 20
@@ -238,8 +239,8 @@ def write_manifests(manifests: Manifests, out: Path, *, force: bool = False) -> 
     if edited and not force:
         shown = "\n  ".join(sorted(edited))
         raise ManifestError(
-            f"{len(edited)} generated file(s) in {out} were edited since they were "
-            f"generated, so nothing was written:\n  {shown}",
+            f"{plural(len(edited), 'generated file')} in {out} changed since migrate-tui "
+            f"wrote it, so nothing was written:\n  {shown}",
             location=Location(str(out)),
             hint="move your changes to a Kustomize overlay (kustomize create --resources "
                  "../base), then run again; or add --force to overwrite them")
