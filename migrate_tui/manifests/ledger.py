@@ -30,6 +30,15 @@ def _special(ctx: Context, f: ServiceFacts, key: str) -> LedgerEntry | None:
     name = f.name
     where = f"{f.file} {f.workload}/{f.label}" if f.workload else ""
     value = f.svc.get(key)
+    if key == "x-migrate":
+        return LedgerEntry(service=name, key=key, status="mapped", target=where,
+                           why="migrate-tui's own hints: read into the class, kind, storage "
+                               "and schedule of these manifests")
+    if key.startswith("x-"):
+        return LedgerEntry(service=name, key=key, status="dropped", target="",
+                           why="an extension field: Compose ignores it, and so does the "
+                               "cluster; if a tool of yours reads it, give it the same "
+                               "setting in an overlay (an annotation or its own config)")
     if key == "profiles":
         return LedgerEntry(service=name, key=key, status="mapped", target=where,
                            why="its profile is enabled: it is deployed like the others")
@@ -74,13 +83,13 @@ def complete(ctx: Context, entries: list[LedgerEntry]) -> list[LedgerEntry]:
                 out.append(LedgerEntry(service=name, key="profiles", status="dropped",
                                        target="", why=f.workload_why))
                 continue
-            for key in f.svc.raw:
+            for key in _printed_keys(f):
                 out.append(LedgerEntry(service=name, key=key, status="dropped", target="",
                                        why=f.workload_why))
             continue
         covered = _covered(e.key for e in mine)
         extra = []
-        for key in f.svc.raw:
+        for key in _printed_keys(f):
             if key in covered:
                 continue
             special = _special(ctx, f, key)
@@ -96,6 +105,11 @@ def complete(ctx: Context, entries: list[LedgerEntry]) -> list[LedgerEntry]:
                                          target=rule.target, why=rule.why))
         out += _dedupe(mine) + extra
     return out
+
+
+def _printed_keys(f: ServiceFacts) -> list[str]:
+    """The keys ``config`` prints for the service: its settings, then its ``x-`` fields."""
+    return [*f.svc.raw, *f.svc.extensions]
 
 
 def _dedupe(entries: list[LedgerEntry]) -> list[LedgerEntry]:

@@ -140,12 +140,15 @@ def secret_values(g: Generated) -> set[str]:
                          sorted(compose.get("volumes") or {}),
                          sorted(compose.get("networks") or {})])
     out = set()
+    plain_values = set()  # (the project shows them in the open under a name no secret's)
     for svc in (g.project.compose.get("services") or {}).values():
         for key, value in (svc.get("environment") or {}).items():
             if not isinstance(value, str) or len(value) < 6:
                 continue  # ("true", "1234": words found in any manifest)
             if (names.search(key) or is_secret_name(key)) and not ignore.search(value):
                 out.add(value)
+            else:
+                plain_values.add(value)
             out |= {m for m in _URL_PASSWORD.findall(value) if len(m) >= 6}
     for spec in (g.project.compose.get("secrets") or {}).values():
         path = Path(str((spec or {}).get("file") or ""))
@@ -155,7 +158,8 @@ def secret_values(g: Generated) -> set[str]:
                 out.add(text)
     # A value that is one lowercase word ("secret", "changeme") is also a word of any
     # manifest ("secretKeyRef"): a substring search cannot tell it from a leak.
-    return {v for v in out if v not in public and not re.fullmatch(r"[a-z]{1,12}", v)}
+    return {v for v in out if v not in public and v not in plain_values
+            and not re.fullmatch(r"[a-z]{1,12}", v)}
 
 
 def leaked(g: Generated) -> list[str]:
