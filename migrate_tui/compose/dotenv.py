@@ -1,8 +1,8 @@
-"""Env files (``.env``, ``env_file:``) read as Docker Compose reads them.
+r"""Env files (``.env``, ``env_file:``) read as Docker Compose reads them.
 
 The format: ``KEY=value`` lines, ``export`` allowed before the key, ``KEY: value`` too;
 ``#`` comments; single quotes keep the text as it is; double quotes allow escapes
-(``\\n``, ``\\t``, ``\\"``) and ``${VAR}`` expressions; unquoted values are trimmed, lose an
+(``\n``, ``\t``, ``\"``) and ``${VAR}`` expressions; unquoted values are trimmed, lose an
 inline `` #`` comment and allow expressions. A line with a bare ``KEY`` takes the value
 from the lookup when it has one, else it is left out.
 """

@@ -208,6 +208,12 @@ class NodeBuilder:
             )
 
     def build(self, node: yaml.Node, kp: KeyPath, depth: int = 0) -> Any:
+        """The plain value of ``node`` at ``kp``, counting it against the limits.
+
+        Raises:
+            YamlSyntaxError: The document nests past ``MAX_DEPTH``, expands past ``MAX_NODES``
+                values or ``MAX_TEXT`` characters, or has a duplicate or non-string key.
+        """
         self.count += 1
         if self.count > self.limit:
             self._past_limit(node, kp)

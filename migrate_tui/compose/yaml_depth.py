@@ -34,7 +34,7 @@ _T = TypeVar("_T")
 
 
 def _nesting_bound(text: str) -> int:
-    """An upper bound of how deep ``text`` nests, from its characters alone.
+    r"""An upper bound of how deep ``text`` nests, from its characters alone.
 
     A flow collection nests once per ``[`` or ``{``. A block collection needs one more
     column of indentation at least every second level, so block nesting is at most twice
