@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from migrate_tui.compose.budget import LoadBudget
-from migrate_tui.compose.interpolate import SubstitutionTooLarge, substitute
 from migrate_tui.compose.parse import MAX_TEXT
+from migrate_tui.compose.substitute import SubstitutionTooLarge, substitute
 from migrate_tui.errors import EnvFileError, InterpolationError, Location
 from migrate_tui.fsio import ENV_FILE_LIMIT, read_text_bounded
 
