@@ -1,7 +1,7 @@
 """Time the split of 1 MB ``command`` strings, the shapes that cost the most per byte.
 
 Compose splits a string ``command`` or ``entrypoint`` into words (go-shellwords); ours
-(:func:`migrate_tui.compose.canonical.split_shell_words`) must stay linear: the split of a
+(:func:`migrate_tui.compose.shell_words.split_shell_words`) must stay linear: the split of a
 1 MB string once took 83 s. Each shape is split ``--runs`` times; the table shows the
 median, and the script exits 1 if any is over the limit::
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from migrate_tui.compose.canonical import split_shell_words  # noqa: E402
+from migrate_tui.compose.shell_words import split_shell_words  # noqa: E402
 
 MB = 1_000_000
 SHAPES = {

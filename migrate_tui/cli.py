@@ -264,8 +264,8 @@ def _out(text: str, *, escaped: bool = False) -> None:
 
 
 def _json_text(data: Any, *, mask: bool = True) -> str:
-    """``data`` as indented JSON: its strings masked (but for ``config``), what a terminal
-    could take for a control written as a ``\\u`` escape."""
+    r"""``data`` as indented JSON: its strings masked (but for ``config``), what a terminal
+    could take for a control written as a ``\u`` escape."""
     text = json.dumps(mask_data(data) if mask else data, indent=2, ensure_ascii=False)
     return visible_json(text) + "\n"
 

@@ -88,7 +88,7 @@ class MigrateError(Exception):
 
 
 def _shown(text: str, *, one_line: bool = False) -> str:
-    """``text`` with its control characters written out (``\\x1b``): :func:`visible`.
+    r"""``text`` with its control characters written out (``\x1b``): :func:`visible`.
 
     Secrets are masked where a message is shown (the CLI's ``_err``, the TUI's ``clean``,
     the merge driver), by :mod:`migrate_tui.masking`, which reads a playbook and so sits

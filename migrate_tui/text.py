@@ -1,10 +1,10 @@
-"""Text from a compose file, made safe to show, and week numbers as people say them.
+r"""Text from a compose file, made safe to show, and week numbers as people say them.
 
 Values in a compose file or a committed ``migration.toml`` can hold terminal control
 sequences (an OSC title change, a screen clear, a colour) and bidirectional overrides that
 make a terminal show text in another order than it is. :data:`UNSAFE` is the one rule for
 which characters those are, and :func:`visible` the one way they are shown: written out as
-``\\x1b`` or ``\\u202e``, so a reader sees that they are there and nothing reaches the
+``\x1b`` or ``\u202e``, so a reader sees that they are there and nothing reaches the
 terminal raw. Every output edge (the CLI's print path, :class:`~migrate_tui.errors.MigrateError`
 rendering, the TUI's text helper, the Markdown export) goes through it.
 """
@@ -36,7 +36,7 @@ _VISIBLE_JSON = {code: f"\\u{code:04x}" for code in UNSAFE_CODES}
 
 
 def visible(text: str, *, one_line: bool = False) -> str:
-    """``text`` with each unsafe character (:data:`UNSAFE`) written out: ``\\x1b``, ``\\u202e``.
+    r"""``text`` with each unsafe character (:data:`UNSAFE`) written out: ``\x1b``, ``\u202e``.
 
     The one rule for text from a file on its way to a person. Idempotent: what it writes
     is printable, so a text escaped twice reads as it did once.
@@ -55,12 +55,12 @@ def visible(text: str, *, one_line: bool = False) -> str:
 
 
 def visible_json(text: str) -> str:
-    """JSON text (``json.dumps(..., ensure_ascii=False)``) with :data:`UNSAFE` characters as
-    ``\\u`` escapes.
+    r"""JSON text (``json.dumps(..., ensure_ascii=False)``) with :data:`UNSAFE` characters as
+    ``\u`` escapes.
 
     ``json.dumps`` already escapes C0 controls, but writes C1 controls (U+009B is a CSI to
     a terminal that reads 8-bit controls) and bidirectional overrides raw. Those can only
-    stand inside a JSON string, where ``\\u009b`` means the same character: the JSON is
+    stand inside a JSON string, where ``\u009b`` means the same character: the JSON is
     unchanged for a program and harmless for a terminal.
     """
     if text.isprintable():

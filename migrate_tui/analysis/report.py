@@ -307,7 +307,7 @@ def _findings(a: Analysis, paint: _Paint) -> list[str]:
 
 
 def render_text(analysis: Analysis, color: bool = False) -> str:
-    """The analysis as a report a person reads in a terminal.
+    r"""The analysis as a report a person reads in a terminal.
 
     Args:
         analysis: The analysis.
@@ -316,7 +316,7 @@ def render_text(analysis: Analysis, color: bool = False) -> str:
 
     Returns:
         The report, ending with a newline; control characters from the project written
-        out (``\\x1b``, :func:`~migrate_tui.text.visible`).
+        out (``\x1b``, :func:`~migrate_tui.text.visible`).
     """
     plain = _render(analysis, _Paint(False))
     if not color or "\x1b" in plain:
@@ -340,7 +340,7 @@ _OUR_COLOURS = re.compile(r"(\x1b\[[0-9;]*m)")
 
 
 def _neutralize(text: str) -> str:
-    """Control characters shown as ``\\x1b`` (a C1 CSI, a bell), our colours kept: every
+    r"""Control characters shown as ``\x1b`` (a C1 CSI, a bell), our colours kept: every
     escape in ``text`` is ours, as the project's text had none (see :func:`render_text`)."""
     parts = _OUR_COLOURS.split(text)
     return "".join(

@@ -1,8 +1,8 @@
-"""Env files (``.env``, ``env_file:``) read as Docker Compose reads them.
+r"""Env files (``.env``, ``env_file:``) read as Docker Compose reads them.
 
 The format: ``KEY=value`` lines, ``export`` allowed before the key, ``KEY: value`` too;
 ``#`` comments; single quotes keep the text as it is; double quotes allow escapes
-(``\\n``, ``\\t``, ``\\"``) and ``${VAR}`` expressions; unquoted values are trimmed, lose an
+(``\n``, ``\t``, ``\"``) and ``${VAR}`` expressions; unquoted values are trimmed, lose an
 inline `` #`` comment and allow expressions. A line with a bare ``KEY`` takes the value
 from the lookup when it has one, else it is left out.
 """
@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from migrate_tui.compose.budget import LoadBudget
-from migrate_tui.compose.interpolate import SubstitutionTooLarge, substitute
 from migrate_tui.compose.parse import MAX_TEXT
+from migrate_tui.compose.substitute import SubstitutionTooLarge, substitute
 from migrate_tui.errors import EnvFileError, InterpolationError, Location
 from migrate_tui.fsio import ENV_FILE_LIMIT, read_text_bounded
 

@@ -37,12 +37,13 @@ from migrate_tui.compose.finalize import (
     select_profiles,
 )
 from migrate_tui.compose.include import apply_include
-from migrate_tui.compose.interpolate import interpolate, substitute
+from migrate_tui.compose.interpolate import interpolate
 from migrate_tui.compose.merge import drop_path, merge_files
 from migrate_tui.compose.model import Project, service_model
 from migrate_tui.compose.parse import ParsedFile, parse_yaml
 from migrate_tui.compose.schema import validate
 from migrate_tui.compose.sources import SourceIndex
+from migrate_tui.compose.substitute import substitute
 from migrate_tui.errors import ComposeError, DiscoveryError, Location
 from migrate_tui.fsio import COMPOSE_FILE_LIMIT, read_text_bounded
 from migrate_tui.gc_pause import gc_paused

@@ -114,7 +114,7 @@ class ManifestDefaults(BaseModel):
 
 @lru_cache(maxsize=4096)
 def _matches(patterns: tuple[str, ...], repository: str) -> bool:
-    """(kept: a few images recur across 2,000 services)"""
+    """Whether ``repository`` matches one of ``patterns`` (memoized: images recur)."""
     last = repository.rsplit("/", 1)[-1]
     return any(fnmatch.fnmatchcase(repository, p) or ("/" not in p and
                fnmatch.fnmatchcase(last, p) and repository in (last, f"library/{last}"))

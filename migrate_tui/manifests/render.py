@@ -53,7 +53,7 @@ def _text_of(value: str) -> str:
 
 
 def _quoted(value: str) -> str:
-    """A double-quoted YAML scalar: JSON's escapes, and YAML's ``\\u``/``\\U`` for what
+    r"""A double-quoted YAML scalar: JSON's escapes, and YAML's ``\u``/``\U`` for what
     JSON leaves raw but YAML would not keep (other control characters, line separators)."""
     out = json.dumps(value, ensure_ascii=False)
     if out.isprintable() and not any(c in out for c in _LINE_BREAKS):

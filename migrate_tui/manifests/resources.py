@@ -9,7 +9,7 @@ from migrate_tui.manifests.names import cpu_quantity, memory_quantity
 
 
 def resources_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Part]:
-    """requests and limits from deploy.resources, mem_limit and cpus; else the defaults."""
+    """The requests and limits from deploy.resources, mem_limit and cpus; else the defaults."""
     part = Part()
     where = target(f, f.workload or "Pod", f.label)
     limits: dict[str, str] = {}

@@ -65,6 +65,16 @@ MIN_SCRUBBED = 4
 
 def secret_values_of(services: Mapping[str, Service],
                    secret_env: Mapping[str, frozenset[str]]) -> dict[str, tuple[str, str]]:
+    """Every secret value of the deployed services, each with who holds it first.
+
+    Args:
+        services: The services by name.
+        secret_env: The environment variables of each service that hold secrets.
+
+    Returns:
+        Value -> (service, variable) for values of ``MIN_SCRUBBED`` characters or more,
+        for the writer to scrub wherever one would show outside a Secret.
+    """
     out: dict[str, tuple[str, str]] = {}
     for name, svc in services.items():
         for var in sorted(secret_env[name]):

@@ -80,16 +80,36 @@ def _scratch(mount: Mount, defaults: ManifestDefaults) -> bool:
 
 @dataclass
 class VolumeInputs:
+    """What every service's mounts are read against, the same for the whole project."""
+
     project: Project
+    """The loaded project (its top-level volumes and working folder)."""
     defaults: ManifestDefaults
+    """The playbook's defaults: claim sizes, scratch folder names."""
     users: Mapping[str, list[str]]
     """Named volume -> deployed services mounting it."""
     secret_pattern: re.Pattern[str] | None = None
+    """Finds the project's secret values: a mounted file holding one becomes a Secret."""
 
 
 def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | None,
              entry: Any, hint: Mapping[str, Any], inputs: VolumeInputs,
              sa: ServiceAnalysis) -> tuple[VolumeUse, ...]:
+    """What each of a service's mounts becomes in its pod.
+
+    Args:
+        name: The service's name.
+        label: The service's name as a DNS label, for the pod volumes' names.
+        svc: The service.
+        workload: The kind of workload it becomes, or None if it is not deployed.
+        entry: The catalogue entry its image matched, if any (its data paths get a claim).
+        hint: The service's ``x-migrate`` hints (``storage`` sets a claim's size).
+        inputs: The project-wide inputs.
+        sa: The analysis of the service (its category sizes a claim by default).
+
+    Returns:
+        One use per mount (volumes, tmpfs, secrets, configs), in the order written.
+    """
     out: list[VolumeUse] = []
     defaults = inputs.defaults
     top_volumes = inputs.project.compose.get("volumes") or {}

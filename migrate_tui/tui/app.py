@@ -88,6 +88,7 @@ class MigrateApp(App[int]):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """The summary line, the error panel and the five tabs, hidden until a load ends."""
         yield Header()
         yield Static("Loading…", id="summary")
         yield ErrorPanel(id="error")
@@ -106,6 +107,7 @@ class MigrateApp(App[int]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        """Start the first load, and the file watch when ``--watch`` asks for one."""
         self.query_one("#error", ErrorPanel).display = False
         self.query_one("#tabs", TabbedContent).display = False
         self.load_workspace()

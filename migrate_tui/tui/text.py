@@ -1,10 +1,10 @@
-"""Text from a compose file or ``migration.toml``, made safe to show in the TUI.
+r"""Text from a compose file or ``migration.toml``, made safe to show in the TUI.
 
 The TUI's one door for such text: :func:`plain` for a Rich ``Text`` (no markup parsed),
 :func:`markup` for a string that goes into Textual markup (a ``Label``, ``notify``), and
 :func:`clean` for a plain string (a title, an ``Input``'s value). Each masks secrets
 (:func:`migrate_tui.masking.mask_secrets`) and writes control characters and bidirectional
-overrides out as ``\\x1b`` (:func:`migrate_tui.text.visible`), the rules every output follows.
+overrides out as ``\x1b`` (:func:`migrate_tui.text.visible`), the rules every output follows.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from migrate_tui.text import visible
 
 
 def clean(value: object) -> str:
-    """``value`` as a string: secrets masked, control characters written out (``\\x1b``)."""
+    r"""``value`` as a string: secrets masked, control characters written out (``\x1b``)."""
     return visible(mask_secrets(str(value)))
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migrate_tui.compose.interpolate import substitute
+from migrate_tui.compose.substitute import substitute
 from migrate_tui.errors import InterpolationError
 from tests.compose.conftest import LoadText, service
 

@@ -9,8 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from migrate_tui.compose.json_schema import SchemaValidator
 from migrate_tui.compose.parse import parse_yaml
-from migrate_tui.compose.schema import _Validator, compose_schema
+from migrate_tui.compose.schema import compose_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [
@@ -54,6 +55,6 @@ def test_fast_check_agrees_with_the_validator(data: st.DataObject) -> None:
         elif isinstance(parent, dict):
             key = data.draw(st.sampled_from(["zzz", "x-y", "image", "ports", "deploy"]))
             parent[key] = copy.deepcopy(data.draw(st.sampled_from(VALUES)))
-    validator = _Validator(compose_schema())
+    validator = SchemaValidator(compose_schema())
     fast = validator.check(compose_schema())(document)
     assert fast == (not validator.errors(document, compose_schema(), ()))

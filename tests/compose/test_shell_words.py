@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from migrate_tui.compose.canonical import split_shell_words
+from migrate_tui.compose.shell_words import split_shell_words
 
 
 @pytest.mark.parametrize(("line", "words", "dropped"), [

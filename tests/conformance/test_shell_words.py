@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate_tui.compose.canonical import split_shell_words
+from migrate_tui.compose.shell_words import split_shell_words
 from tests.conformance.oracle import clean_env, oracle_binary
 
 _ALPHABET = ["a", "b", "1", "2", " ", " ", "\\", "'", '"', "`", "$", "(", ")", ";", "&", "|",

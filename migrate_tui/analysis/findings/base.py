@@ -266,7 +266,7 @@ def _case(rule_id: str, text: RuleText, variant_name: str | None) -> _Case:
 
 
 def _shown_values(case: _Case, hit: Hit) -> dict[str, Any]:
-    """The values a hit's texts are filled in from, control characters made visible
+    r"""The values a hit's texts are filled in from, control characters made visible
     (``\x1b``); a printable text, nearly every one, is shown as it is."""
     values = {**case.blanks, "service": hit.service or "", **hit.values}
     for name, value in values.items():

@@ -8,7 +8,7 @@ from typing import Any
 
 from migrate_tui.analysis.evidence import shorten
 from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
-from migrate_tui.compose.canonical import split_shell_words
+from migrate_tui.compose.shell_words import split_shell_words
 
 
 @rule("command-cut-short")

@@ -45,6 +45,7 @@ class ExportDialog(ModalScreen[str | None]):
         self.default = default
 
     def compose(self) -> ComposeResult:
+        """The path field, filled with the default file, and the two buttons."""
         with Vertical(classes="dialog", id="export-dialog"):
             yield Label("[b]Export the plan as Markdown[/b]")
             yield Label("The same file `migrate-tui plan -o FILE` writes.")
@@ -54,6 +55,7 @@ class ExportDialog(ModalScreen[str | None]):
                 yield Button("Cancel", id="export-cancel")
 
     def on_mount(self) -> None:
+        """Focus the path so that Enter exports straight away."""
         self.query_one("#export-path", Input).focus()
 
     @on(Button.Pressed, "#export-ok")
@@ -64,4 +66,5 @@ class ExportDialog(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
+        """Close without exporting (Esc or the Cancel button)."""
         self.dismiss(None)

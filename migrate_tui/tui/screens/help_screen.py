@@ -42,8 +42,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def compose(self) -> ComposeResult:
+        """The key bindings, as Markdown in a scrolling panel."""
         with VerticalScroll(classes="dialog", id="help"):
             yield Markdown(HELP)
 
     def action_close(self) -> None:
+        """Close the help and go back to where the user was."""
         self.dismiss(None)

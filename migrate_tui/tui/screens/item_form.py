@@ -40,6 +40,7 @@ class ItemForm(ModalScreen[ItemEdit | None]):
         self.focus_field = focus
 
     def compose(self) -> ComposeResult:
+        """The item's id and text, then its status, assignee and note as fields."""
         with Vertical(id="item-form", classes="dialog"):
             yield Label(f"[b]{markup(self.item.id)}[/b]", id="item-form-id")
             yield Static(plain(self.item.text), id="item-form-text")  # wrapped, never cut
@@ -58,6 +59,7 @@ class ItemForm(ModalScreen[ItemEdit | None]):
                 yield Button("Cancel", id="item-cancel")
 
     def on_mount(self) -> None:
+        """Focus the field the key that opened the form asked for (``e`` status, ``a`` ...)."""
         self.query_one(f"#item-{self.focus_field}").focus()
 
     def unsaved(self) -> str | None:
@@ -83,4 +85,5 @@ class ItemForm(ModalScreen[ItemEdit | None]):
 
     @on(Button.Pressed, "#item-cancel")
     def action_cancel(self) -> None:
+        """Close without saving (Esc or the Cancel button); nothing is written."""
         self.dismiss(None)

@@ -1,0 +1,1 @@
+"""The widgets of the app's tabs: overview, services, graph, plan and findings."""

@@ -16,6 +16,7 @@ class ErrorPanel(Static):
     error: reactive[MigrateError | None] = reactive(None)
 
     def watch_error(self, error: MigrateError | None) -> None:
+        """Show the new error (escaped, as the CLI prints it), or nothing once it is gone."""
         if error is None:
             self.update("")
             return

@@ -29,11 +29,13 @@ class FindingsView(Vertical):
         self.fixes: list[Text] = []
 
     def compose(self) -> ComposeResult:
+        """The counts by severity, the findings table and the fix of the selected one."""
         yield Static(id="findings-summary")
         yield DataTable(id="findings-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="findings-fix")
 
     def on_mount(self) -> None:
+        """Give the findings table its columns once; rows come with each workspace."""
         table = self.query_one("#findings-table", DataTable)
         table.add_columns("Severity", "Rule", "Service", "Finding", "Where")
 

@@ -29,6 +29,7 @@ class GraphView(Vertical):
         self.workspace: Workspace | None = None
 
     def compose(self) -> ComposeResult:
+        """The legend, then the services wave by wave as a list to move through."""
         yield Static(id="graph-legend")
         yield OptionList(id="graph-nodes")
 

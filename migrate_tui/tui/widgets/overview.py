@@ -99,6 +99,7 @@ class PhaseRow(Horizontal):
         super().__init__(classes="phase-row", id=f"phase-{phase_id}")
 
     def compose(self) -> ComposeResult:
+        """The phase name, its bar on the timeline and its done/total count."""
         yield Label("", classes="phase-name")
         yield Static("", classes="phase-track")
         yield Label("", classes="phase-count")
@@ -119,6 +120,7 @@ class Overview(VerticalScroll):
         """Answers sent up and not yet back in a workspace: not sent twice."""
 
     def compose(self) -> ComposeResult:
+        """The project line, the decision and its questions, then the phase timeline."""
         yield Static(id="ov-project")
         with Horizontal(id="ov-top"):
             with Vertical(id="ov-decision-box"):

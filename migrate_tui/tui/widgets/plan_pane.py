@@ -22,6 +22,7 @@ class PlanPane(Vertical):
     """The plan tree and the selected node's whole text."""
 
     def compose(self) -> ComposeResult:
+        """The plan tree on the left, the selected node's whole text beside it."""
         yield PlanTree(id="plan-view")
         yield Static(id="plan-detail")
 

@@ -177,6 +177,10 @@ class PlanTree(Tree[NodeData]):
         return self.items.get(node.data[1])
 
     def action_toggle_done(self) -> None:
+        """Mark the selected item done, or back to todo; on a phase, fold or unfold it.
+
+        The label changes at once; the app saves and posts the confirmed workspace back.
+        """
         item = self._current_item()
         if item is None:
             node = self.cursor_node
@@ -195,6 +199,7 @@ class PlanTree(Tree[NodeData]):
             self.nodes_by_id[item.id].set_label(self._label(changed))
 
     def action_edit(self, field: str) -> None:
+        """Open the item form on the selected item, focused on ``field``; post what changed."""
         item = self._current_item()
         if item is None:
             self.notify("Select a checklist item first", severity="warning", timeout=2)

@@ -37,6 +37,7 @@ class ServicesView(Horizontal):
         self.rows: dict[str, tuple[object, ...]] = {}
 
     def compose(self) -> ComposeResult:
+        """The filter field and the services table on the left, the detail on the right."""
         with Vertical(id="svc-left"):
             yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter",
                         compact=True)
@@ -45,6 +46,7 @@ class ServicesView(Horizontal):
             yield Static(id="svc-detail-text")
 
     def on_mount(self) -> None:
+        """Give the services table its columns once; rows come with each workspace."""
         table = self.query_one("#svc-table", DataTable)
         for label in _COLUMNS:
             table.add_column(label, key=label)
@@ -140,17 +142,25 @@ class ServicesView(Horizontal):
         return True
 
     def action_leave_filter(self) -> None:
+        """Leave the filter field for the table, keeping the filter."""
         self.query_one("#svc-table", DataTable).focus()
 
     def action_filter(self) -> None:
+        """Focus the filter field (``/``)."""
         self.query_one("#svc-filter", Input).focus()
 
     def action_sort(self) -> None:
+        """Sort by the next column, round the seven."""
         self.sort_column = (self.sort_column + 1) % 7
         self.notify(f"sorted by {_COLUMNS[self.sort_column].lower()}", timeout=1.5)
         self._fill()
 
     def action_toggle_class(self) -> None:
+        """Ask the app to record the selected service as the other class (an override).
+
+        The classifier's answer stays in the analysis; the override is saved in
+        ``migration.toml`` and wins from the next load on.
+        """
         if not self.workspace or not self.selected:
             return
         info = self.workspace.analysis.services[self.selected]
@@ -158,6 +168,7 @@ class ServicesView(Horizontal):
         self.post_message(OverrideRequested(self.selected, "class", target))
 
     def action_cycle_kind(self) -> None:
+        """Ask the app to record the next workload kind for the selected service."""
         if not self.workspace or not self.selected:
             return
         info = self.workspace.analysis.services[self.selected]

@@ -1,0 +1,142 @@
+"""Phase 4, canonical: values written the way Compose (a Go program) prints them.
+
+``docker compose config --format json`` prints numbers, durations, sizes and file modes
+with Go's formatting (``2`` not ``2.0``, ``1m30s``, sizes as bytes, modes in octal); the
+loader's output is compared with it byte for byte, so these helpers copy Go exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from fractions import Fraction
+from typing import Any
+
+_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
+_NUMBER_END = frozenset("0123456789. ")
+
+
+def go_string(value: Any) -> str:
+    """A scalar as Go's ``fmt`` prints it, which is how Compose turns values into strings."""
+    if value.__class__ is str:
+        return value  # most values, and the same object ``str`` would give
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "+Inf" if value > 0 else "-Inf"
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value).replace("e-0", "e-").replace("e+0", "e+")
+    return str(value)
+
+
+def go_float(value: float) -> float | int:
+    """A number as Go's JSON encoder prints a float: ``2``, not ``2.0``."""
+    return int(value) if value.is_integer() and abs(value) < 1e21 else value
+
+
+def go_file_mode(value: Any) -> Any:
+    """A file mode (``0440`` read as 288, or the text ``"0440"``) as Compose prints it:
+    octal text with a leading 0. Left as it is when it is not a mode."""
+    if isinstance(value, str):
+        try:
+            value = int(value, 8)
+        except ValueError:
+            return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"0{value:o}"
+    return value
+
+
+_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h|d|w)")
+_NANOSECONDS = {"ns": 1, "us": 1000, "µs": 1000, "μs": 1000, "ms": 10**6, "s": 10**9,
+                "m": 60 * 10**9, "h": 3600 * 10**9, "d": 86400 * 10**9,
+                "w": 7 * 86400 * 10**9}
+
+
+@functools.lru_cache(maxsize=1024)
+def go_duration(text: str) -> str:
+    """A duration (``90s``, ``1.5h``, ``2d``) as Compose prints it, Go's
+    ``time.Duration.String()``: ``1m30s``, ``1h30m0s``, ``48h0m0s``, ``100ms``.
+    Text that is not a duration is returned unchanged (the schema reports it). Memoized:
+    the same few durations (an anchor's healthcheck) come back in every service."""
+    body = text[1:] if text[:1] in "+-" else text
+    total = Fraction(0)
+    pos = 0
+    while pos < len(body):
+        match = _DURATION_PART.match(body, pos)
+        if not match or match.group(1) in ("", "."):
+            return text if body != "0" else "0s"
+        total += Fraction(match.group(1)) * _NANOSECONDS[match.group(2)]
+        pos = match.end()
+    if not body:
+        return text
+    nanoseconds = int(total) * (-1 if text.startswith("-") else 1)
+    return _duration_string(nanoseconds)
+
+
+def _duration_string(nanoseconds: int) -> str:
+    sign, u = ("-" if nanoseconds < 0 else ""), abs(nanoseconds)
+
+    def fraction(whole: int, part: int, digits: int) -> str:
+        return str(whole) + (("." + f"{part:0{digits}d}".rstrip("0")) if part else "")
+
+    if u == 0:
+        return "0s"
+    if u < 1000:
+        return f"{sign}{u}ns"
+    if u < 10**6:
+        return sign + fraction(*divmod(u, 1000), 3) + "µs"
+    if u < 10**9:
+        return sign + fraction(*divmod(u, 10**6), 6) + "ms"
+    seconds, part = divmod(u, 10**9)
+    out = fraction(seconds % 60, part, 9) + "s"
+    minutes = seconds // 60
+    if minutes:
+        out = f"{minutes % 60}m{out}"
+        if minutes // 60:
+            out = f"{minutes // 60}h{out}"
+    return sign + out
+
+
+def parse_bytes(value: Any) -> int | None:
+    """``512m``, ``1g``, ``1.5GB`` or a whole number of bytes, as an integer; None if Compose
+    would not read it (a bool, a float, text it refuses)."""
+    if isinstance(value, (bool, float)):
+        return None
+    if isinstance(value, int):
+        return value
+    return _parse_size(str(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_size(text: str) -> int | None:
+    """A size as Compose reads it (go-units ``RAMInBytes``): a number, one optional space,
+    then ``b``, or ``k``/``m``/``g``/``t``/``p`` with an optional ``b`` or ``ib``, in any case.
+
+    Memoized: the same few sizes (an anchor's ``memory: 256M``) come back in every service.
+    """
+    end = len(text) - 1
+    while end >= 0 and text[end] not in _NUMBER_END:
+        end -= 1
+    if end < 0:
+        return None
+    number_text, suffix = text[:end + (text[end] != " ")], text[end + 1:].lower()
+    if number_text != number_text.strip():
+        return None  # (Python's float() takes blanks around a number; Go's does not)
+    try:
+        number = float(number_text)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or number < 0:
+        return None
+    if suffix in ("", "b"):
+        return int(number)
+    if suffix[0] not in _UNITS or suffix[1:] not in ("", "b", "ib"):
+        return None
+    return int(number * _UNITS[suffix[0]])
+
