@@ -252,8 +252,10 @@ def _mask_quoted_keys(text: str) -> str:
         if quote_at < last:
             continue
         opening = text.rfind(text[quote_at], max(last, quote_at - MAX_KEY), quote_at)
-        key = text[opening + 1:quote_at]
-        if opening == -1 or not _QUOTED_NAME.fullmatch(key) or not is_secret_name(key):
+        if opening == -1:
+            continue
+        key = text[opening + 1:quote_at]  # (at most MAX_KEY long: the search above is bounded)
+        if not _QUOTED_NAME.fullmatch(key) or not is_secret_name(key):
             continue
         start = found.end()
         while start < len(text) and text[start] in " \t":
