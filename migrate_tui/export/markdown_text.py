@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 from migrate_tui.masking import mask_secrets
 from migrate_tui.planning.plan import PlanItem
@@ -70,7 +69,7 @@ def _escaped(text: str) -> str:
     return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
 
 
-def code(text: Any) -> str:
+def code(text: object) -> str:
     """``text`` as a code span, its secrets masked, without control characters or backticks."""
     clean = visible(mask_secrets(str(text)).replace("\n", " ")).replace("`", "'")
     return f"`{clean}`"
