@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from migrate_tui.analysis.model import Analysis, Evidence, Finding, ServiceAnalysis
 from migrate_tui.analysis.report import to_json
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.errors import MigrateError
 from migrate_tui.export.assemble import EXPORT_FORMATS, ExportParts, render_export
+from migrate_tui.export.findings import findings_by_rule, findings_in_full
+from migrate_tui.export.graph_diagram import _waves_table
 from migrate_tui.export.markdown import render_markdown
 from migrate_tui.workspace import Workspace, open_workspace
 
@@ -165,3 +168,39 @@ def test_the_assembler_is_the_only_door_to_the_renderers() -> None:
     uses = {path.relative_to(PACKAGE).as_posix() for path in fronts
             if "migrate_tui.export.assemble.render_export" in _imports(path)}
     assert uses == {"cli.py", "tui/screens/export_dialog.py"}
+
+
+def _finding(rule: str, service: str | None, line: int | None, message: str,
+             severity: str = "medium") -> Finding:
+    return Finding(rule=rule, severity=severity, service=service, message=message,  # type: ignore[arg-type]
+                   fix=f"Fix {rule}.", evidence=Evidence(file="compose.yaml", line=line))
+
+
+def test_findings_are_listed_by_severity_rule_service_then_line() -> None:
+    findings = [_finding("b-rule", "web", 9, "a first by text, second by line"),
+                _finding("b-rule", "web", 3, "z"),
+                _finding("a-rule", "web", 1, "low", severity="low"),
+                _finding("b-rule", "api", 20, "api")]
+    text = "\n".join(findings_in_full(findings, None))
+    assert text.index("### medium: `b-rule` (3)") < text.index("### low: `a-rule` (1)")
+    rows = [line for line in text.splitlines() if line.startswith("| api") or
+            line.startswith("| web")]
+    assert [row.split(" | ")[-1] for row in rows] == [
+        "`compose.yaml:20` |", "`compose.yaml:3` |", "`compose.yaml:9` |",
+        "`compose.yaml:1` |"]
+    by_rule = "\n".join(findings_by_rule(findings, None))
+    assert ("| medium | `b-rule` | 3 | Fix b-rule. | api: api (`compose.yaml:20`); web: z "
+            "(`compose.yaml:3`); web: a first by text") in by_rule
+
+
+def test_the_waves_table_names_stateful_services_apart_and_counts_jobs() -> None:
+    def service(name: str, cls: str, kind: str = "service") -> ServiceAnalysis:
+        return ServiceAnalysis(name=name, service_class=cls, kind=kind,  # type: ignore[arg-type]
+                               reasons=(), confidence=1.0)
+
+    services = {s.name: s for s in (service("db", "stateful"), service("web", "stateless"),
+                                    service("migrate", "stateless", "job"))}
+    analysis = Analysis(project="p", services=services, edges=(), cycles=(), findings=(),
+                        waves=(("db", "web", "migrate"),))
+    rows = [line for line in _waves_table(analysis) if line.startswith("| 0")]
+    assert rows == ["| 0 | 3 (1 job) | db | web, migrate |"]
