@@ -63,7 +63,7 @@ def _markdown(source: ExportSource) -> str:
 def _json(source: ExportSource) -> str:
     """The plan's JSON contract, indented, its secrets masked.
 
-    What a terminal could take for a control is written as a ``\\u`` escape, so the same
+    What a terminal could take for a control is written as a JSON escape, so the same
     text goes to a file and to a terminal.
     """
     text = json.dumps(mask_data(source.plan.to_contract()), indent=2, ensure_ascii=False)

@@ -79,14 +79,18 @@ _FLOWCHART_CONFIG = ["---", "config:", "  flowchart:", "    nodeSpacing: 20",
 
 
 def _box_width(lines: list[str]) -> int:
-    """About how wide Mermaid draws a box with these lines of 16 px text (about 8.5 px a
-    character), with its padding and the space to the next box."""
+    """About how wide Mermaid draws a box with these lines of 16 px text.
+
+    About 8.5 px a character, with its padding and the space to the next box.
+    """
     return int(max(len(line) for line in lines) * 8.5) + 16 + 20
 
 
 def _name_lines(name: str) -> list[str]:
-    """A service name on lines of about ``LABEL_LINE`` characters, broken only after a
-    ``-``, ``_`` or ``.``."""
+    """A service name on lines of about ``LABEL_LINE`` characters.
+
+    Broken only after a ``-``, ``_`` or ``.``.
+    """
     if len(name) <= LABEL_LINE:
         return [name]
     lines = [""]
@@ -206,8 +210,10 @@ def _graph(analysis: Analysis, waves: dict[str, int]) -> _Graph:
 
 def _stacked(waves: dict[str, int], edges: list[tuple[str, str, bool]],
              hubs: dict[str, list[str]]) -> list[tuple[str, str]] | None:
-    """Invisible links (lower box, box above it) that keep the graph about ``ROW_WIDTH``
-    wide when it falls apart into several, or None when a part is wider than that.
+    """Invisible links (lower box, box above it) that keep the graph about ``ROW_WIDTH`` wide.
+
+    They stack the parts when it falls apart into several; None when a part is wider
+    than that.
 
     Mermaid lays the parts of a graph that no arrow joins side by side, and the services
     without any arrow all in one row: twenty unrelated tools make a row 2,500 px wide. Here
@@ -304,8 +310,10 @@ def _flowchart_nodes(services: dict[str, ServiceAnalysis], waves: dict[str, int]
 
 
 def _flowchart_edges(analysis: Analysis, graph: _Graph) -> Iterator[str]:
-    """The flowchart's last lines: the arrows, the wrapped rows, the styles, the hubs and
-    the cycles."""
+    """The flowchart's last lines.
+
+    The arrows, the wrapped rows, the styles, the hubs and the cycles.
+    """
     for source, target, declared in graph.edges:
         arrow = "-->" if declared else "-.->"
         yield f"  {node_id(source)} {arrow} {node_id(target)}"
@@ -325,9 +333,12 @@ def _flowchart_edges(analysis: Analysis, graph: _Graph) -> Iterator[str]:
 
 
 def _wave_rows(waves: tuple[tuple[str, ...], ...]) -> list[tuple[str, list[str]]]:
-    """The waves table's rows: each wave's number and services, or past ``WAVE_ROWS``
-    waves, ranges of as many consecutive waves as it takes to stay within it
-    (``12–15``). A wave whose services are all behind profiles not enabled has none."""
+    """The waves table's rows: each wave's number and services.
+
+    Past ``WAVE_ROWS`` waves, ranges of as many consecutive waves as it takes to stay
+    within it (``12–15``). A wave whose services are all behind profiles not enabled has
+    none.
+    """
     if len(waves) <= WAVE_ROWS:
         return [(str(index), list(wave)) for index, wave in enumerate(waves) if wave]
     per = -(-len(waves) // WAVE_ROWS)
@@ -402,8 +413,9 @@ def _first_names(names: list[str], shown: int | None) -> str:
 
 
 def _ordering_edges(analysis: Analysis) -> dict[tuple[str, str], bool]:
-    """The edges that order start-up, between services of the analysis, each once: whether
-    any of its kind is declared (else it is inferred).
+    """The edges that order start-up, between services of the analysis, each once.
+
+    Each says whether any of its kind is declared (else it is inferred).
 
     Shared volumes are no dependency and stay out (the findings list them).
     """

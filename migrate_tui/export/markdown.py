@@ -136,7 +136,7 @@ def _phases_and_findings(
 ) -> list[str]:
     """The phases with their tasks, then the findings: in full when they fit, else condensed.
 
-    In full when they fit in ``room`` bytes.
+    In full when both fit in ``room`` bytes.
 
     The phases' task lists are condensed first, grouped by wave; the findings too when they
     would take more than half of ``room`` on their own. When the groups of every wave do
@@ -190,8 +190,9 @@ def _phases_in_full(plan: Plan) -> Iterator[str]:
 
 
 def _phases_condensed(plan: Plan, room: int) -> list[str]:
-    """Each phase with its project tasks in full and its service tasks in groups across
-    waves, for a plan whose groups of one wave do not fit in ``room`` bytes.
+    """Each phase with its project tasks in full and its service tasks in groups across waves.
+
+    For a plan whose groups of one wave do not fit in ``room`` bytes.
 
     The lists of the groups (services, wordings, items under way) are as long as fits: the
     first of ``SHORTENINGS`` that fits is used. When none does, the groups are only
@@ -206,8 +207,10 @@ def _phases_condensed(plan: Plan, room: int) -> list[str]:
 def _first_that_fits(
     grouped: list[tuple[PhasePlan, list[TaskGroup]]], room: int
 ) -> list[str] | None:
-    """The phases' lines in these groups with the first of ``SHORTENINGS`` that fits in
-    ``room`` bytes, or None when none does."""
+    """The phases' lines in these groups with the first of ``SHORTENINGS`` that fits.
+
+    Fits in ``room`` bytes; None when none does.
+    """
     for shortening in SHORTENINGS:
         lines = lines_within(_condensed_lines(grouped, shortening), room)
         if lines is not None:
@@ -234,8 +237,10 @@ def _grouped_lines(
     note: Callable[[int, list[TaskGroup]], Iterable[str]],
     lines_of: Callable[[TaskGroup], Iterable[str]],
 ) -> Iterator[str]:
-    """Each phase: its head, its project tasks in full, then a note on the service tasks'
-    groups (given their number of tasks) and each group's lines."""
+    """Each phase: its head, its project tasks in full, then its service tasks' groups.
+
+    A note on the groups (given their number of tasks), then each group's lines.
+    """
     for phase, groups in grouped:
         yield from _phase_head(phase)
         for task in phase.tasks:
