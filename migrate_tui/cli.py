@@ -357,17 +357,11 @@ def _workspace(args: argparse.Namespace, *, strict: bool = True) -> Any:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from migrate_tui.analysis.report import to_json
+    from migrate_tui.export.assemble import render_export
     from migrate_tui.export.files import write_export
-    from migrate_tui.export.markdown import render_markdown
 
     ws = _workspace(args)
-    if args.format == "json":
-        text = _json_text(ws.plan.to_contract())
-    else:
-        # (the analysis JSON too is kept: freeing its 25,000 dicts would only delay the exit)
-        text = render_markdown(ws.plan, _kept(to_json(ws.analysis)), ws.project.files,
-                               ws.project.working_dir)
+    text = render_export(ws, args.format)
     if args.output:
         write_export(Path(args.output), text)
         _err(f"wrote {args.output}")

@@ -63,8 +63,10 @@ SHORTENINGS = (
 
 @dataclass
 class _Differing:
-    """An item of a group that not every service has, or that is worded for each: the items
-    of one id and one fix, by the rest of their text (the finding's message)."""
+    """An item of a group that not every service has, or that is worded for each.
+
+    The items of one id and one fix, by the rest of their text (the finding's message).
+    """
 
     suffix: str
     """The item's id after the service's name."""
@@ -94,8 +96,7 @@ class _Common:
 
 @dataclass
 class TaskGroup:
-    """The service tasks of a phase that are alike: one wave (or any), kind of service and
-    title."""
+    """The service tasks of a phase that are alike: one wave (or any), kind and title."""
 
     wave: int | None
     """The tasks' wave; None when they are grouped across waves (see ``across``)."""
@@ -130,6 +131,13 @@ def group_tasks(tasks: list[Task], *, across: bool = False) -> list[TaskGroup]:
     A project task (no service) is in no group: it is written as it is. With ``across``,
     the tasks of all waves are grouped together, by kind of service and title only; the
     services of a group stay in the order of the plan.
+
+    Args:
+        tasks: A phase's tasks.
+        across: Group the tasks of all waves together.
+
+    Returns:
+        The groups of service tasks.
     """
     groups: dict[tuple[int | None, str, str], TaskGroup] = {}
     for task in tasks:
@@ -217,7 +225,15 @@ def _names(names: list[str], shown: int | None) -> str:
 
 
 def condensed_note(tasks: int, *, across: bool = False) -> list[str]:
-    """Why a phase's service tasks are grouped, and where to find each one."""
+    """Why a phase's service tasks are grouped, and where to find each one.
+
+    Args:
+        tasks: How many service tasks the groups hold.
+        across: The groups take the tasks of all waves (see :func:`group_tasks`).
+
+    Returns:
+        The note's lines.
+    """
     how = ("by kind of service and task across waves (the plan has too many waves for a "
            "group each)" if across else "by wave, kind of service and task")
     return [f"The {tasks:,} service tasks of this phase are grouped {how}, "
@@ -229,7 +245,14 @@ def condensed_note(tasks: int, *, across: bool = False) -> list[str]:
 
 
 def counted_note(tasks: int) -> list[str]:
-    """Why a phase's service tasks are only counted, and where to find each one."""
+    """Why a phase's service tasks are only counted, and where to find each one.
+
+    Args:
+        tasks: How many service tasks are counted.
+
+    Returns:
+        The note's lines.
+    """
     return [f"The {tasks:,} service tasks of this phase are only counted here, by kind of "
             "service and task across waves, without their services' names or checklists: "
             "even grouped, they would pass the "
@@ -252,8 +275,16 @@ def _heading(group: TaskGroup) -> list[str]:
 
 
 def group_count_lines(group: TaskGroup) -> list[str]:
-    """A group's heading, estimate and progress, and how many of its items someone is on or
-    are not simply to do or done: no names, no checklist."""
+    """A group's heading, estimate and progress, and how many of its items stand out.
+
+    Those someone is on, or that are not simply to do or done: no names, no checklist.
+
+    Args:
+        group: The tasks alike.
+
+    Returns:
+        The group's lines.
+    """
     out = _heading(group)
     if group.notable:
         out += [f"{_count(len(group.notable), 'item')} under way, blocked, skipped or "
@@ -262,8 +293,17 @@ def group_count_lines(group: TaskGroup) -> list[str]:
 
 
 def group_lines(group: TaskGroup, shortening: Shortening) -> list[str]:
-    """A group's section: heading, estimate and progress, services, checklist, and the items
-    someone is on or that are not simply to do or done."""
+    """A group's section: heading, estimate and progress, services, checklist, and more.
+
+    The items someone is on or that are not simply to do or done come last.
+
+    Args:
+        group: The tasks alike.
+        shortening: How many services, wordings and notable items are named.
+
+    Returns:
+        The group's lines.
+    """
     out = [*_heading(group),
            "Services: " + _names([t.service or "" for t in group.tasks], shortening.names)
            + ".", ""]
@@ -286,8 +326,10 @@ def _estimate(tasks: list[Task]) -> str:
 
 
 def _differing_lines(entry: _Differing, shortening: Shortening) -> list[str]:
-    """An item that differs from service to service: its fix once, then each wording with
-    the services it is on."""
+    """An item that differs from service to service.
+
+    Its fix once, then each wording with the services it is on.
+    """
     head = (f"- {'[x]' if entry.done else '[ ]'} {code(f'{SERVICE}.{entry.suffix}')} on "
             f"{entry.services:,} of them")
     out = [f"{head}. Fix: {md(entry.fix)}" if entry.fix else f"{head}:"]

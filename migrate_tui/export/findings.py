@@ -7,10 +7,9 @@ dozen rows, and ``migrate-tui analyze --format json`` still has every one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
 
-from migrate_tui.analysis.model import severity_rank
+from migrate_tui.analysis.model import Finding, severity_rank
 from migrate_tui.export.markdown_text import GITHUB_MAX_MARKDOWN_SIZE, code, md, relative
 
 PLACES_SHOWN = 3
@@ -20,30 +19,38 @@ FIXES_SHOWN = 2
 """In the findings by rule, how many different fixes of a rule are given in full."""
 
 
-def _by_rule(findings: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def _by_rule(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
     """The findings of each rule, by severity then rule; each rule's by service, line, text."""
-    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[int, str], list[Finding]] = {}
     for f in findings:
-        groups.setdefault((severity_rank(f["severity"]), f["rule"]), []).append(f)
+        groups.setdefault((severity_rank(f.severity), f.rule), []).append(f)
     out = []
     for (_, rule), group in sorted(groups.items()):
-        group.sort(key=lambda f: (f.get("service") or "", f.get("line") or 0, f["message"]))
+        group.sort(key=lambda f: (f.service or "", f.evidence.line or 0, f.message))
         out.append((rule, group))
     return out
 
 
-def _where(finding: dict[str, Any], root: str | None) -> str:
+def _where(finding: Finding, root: str | None) -> str:
     """``compose.yaml:12``: the file relative to the project, and the line when known."""
-    where = relative(finding.get("file", ""), root) if finding.get("file") else ""
-    if finding.get("line"):
-        where += f":{finding['line']}"
+    file, line = finding.evidence.file, finding.evidence.line
+    where = relative(file, root) if file else ""
+    if line:
+        where += f":{line}"
     return where
 
 
-def findings_in_full(findings: list[dict[str, Any]], root: str | None) -> Iterator[str]:
+def findings_in_full(findings: Sequence[Finding], root: str | None) -> Iterator[str]:
     """The findings section's lines: each rule's fix once, then a table row per finding.
 
     Lines one at a time, so the caller can stop as soon as they are too many for GitHub.
+
+    Args:
+        findings: The findings to list, in any order.
+        root: The project directory: file names are shown relative to it.
+
+    Yields:
+        The section's lines, heading first.
     """
     yield from ["## Findings", ""]
     if not findings:
@@ -52,22 +59,29 @@ def findings_in_full(findings: list[dict[str, Any]], root: str | None) -> Iterat
     yield from ["By severity, then rule. Each rule's fix is given once; the table lists where "
                 "it applies.", ""]
     for rule, group in _by_rule(findings):
-        fixes = list(dict.fromkeys(f["fix"] for f in group))
-        yield from [f"### {group[0]['severity']}: {code(rule)} ({len(group)})", ""]
+        fixes = list(dict.fromkeys(f.fix for f in group))
+        yield from [f"### {group[0].severity}: {code(rule)} ({len(group)})", ""]
         yield from [f"**Fix:** {md(fix)}" for fix in fixes[:1]] + [""]
         yield from ["| Service | Finding | Where |", "|---|---|---|"]
         for f in group:
             where = _where(f, root)
-            yield (f"| {md(f.get('service') or '-')} | {md(f['message'])}"
-                   + (f" {md(f['fix'])}" if len(fixes) > 1 else "")
+            yield (f"| {md(f.service or '-')} | {md(f.message)}"
+                   + (f" {md(f.fix)}" if len(fixes) > 1 else "")
                    + f" | {code(where) if where else '-'} |")
         yield ""
 
 
-def findings_by_rule(findings: list[dict[str, Any]], root: str | None) -> list[str]:
+def findings_by_rule(findings: Sequence[Finding], root: str | None) -> list[str]:
     """The findings section of a project with too many to list: a table row per rule.
 
     Each row counts the rule's findings, gives its fixes and names the first few places.
+
+    Args:
+        findings: The findings to count, in any order.
+        root: The project directory: file names are shown relative to it.
+
+    Returns:
+        The section's lines, heading first.
     """
     out = ["## Findings", "",
            f"The {len(findings):,} findings are too many to list one by one here (GitHub "
@@ -76,18 +90,18 @@ def findings_by_rule(findings: list[dict[str, Any]], root: str | None) -> list[s
            "`migrate-tui analyze --format json` has every finding.", "",
            "| Severity | Rule | Findings | Fix | First found |", "|---|---|---:|---|---|"]
     for rule, group in _by_rule(findings):
-        fixes = list(dict.fromkeys(f["fix"] for f in group))
+        fixes = list(dict.fromkeys(f.fix for f in group))
         fix = " / ".join(md(f) for f in fixes[:FIXES_SHOWN])
         if len(fixes) > FIXES_SHOWN:
             fix += f" (and {len(fixes) - FIXES_SHOWN:,} other fixes)"
         places = []
         for f in group[:PLACES_SHOWN]:
             where = _where(f, root)
-            places.append(f"{md(f.get('service') or '-')}: {md(f['message'])}"
+            places.append(f"{md(f.service or '-')}: {md(f.message)}"
                           + (f" ({code(where)})" if where else ""))
         shown = "; ".join(places)
         if len(group) > PLACES_SHOWN:
             shown += f"; and {len(group) - PLACES_SHOWN:,} more"
-        out.append(f"| {md(group[0]['severity'])} | {code(rule)} | {len(group):,} | {fix} "
+        out.append(f"| {md(group[0].severity)} | {code(rule)} | {len(group):,} | {fix} "
                    f"| {shown} |")
     return [*out, ""]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from migrate_tui.analysis.model import Analysis, ServiceAnalysis
 from migrate_tui.analysis.ordering import (
     adjacency,
     components,
@@ -78,14 +79,18 @@ _FLOWCHART_CONFIG = ["---", "config:", "  flowchart:", "    nodeSpacing: 20",
 
 
 def _box_width(lines: list[str]) -> int:
-    """About how wide Mermaid draws a box with these lines of 16 px text (about 8.5 px a
-    character), with its padding and the space to the next box."""
+    """About how wide Mermaid draws a box with these lines of 16 px text.
+
+    About 8.5 px a character, with its padding and the space to the next box.
+    """
     return int(max(len(line) for line in lines) * 8.5) + 16 + 20
 
 
 def _name_lines(name: str) -> list[str]:
-    """A service name on lines of about ``LABEL_LINE`` characters, broken only after a
-    ``-``, ``_`` or ``.``."""
+    """A service name on lines of about ``LABEL_LINE`` characters.
+
+    Broken only after a ``-``, ``_`` or ``.``.
+    """
     if len(name) <= LABEL_LINE:
         return [name]
     lines = [""]
@@ -115,15 +120,22 @@ class _Graph(NamedTuple):
         return len(self.edges) + len(self.stacked or ())
 
 
-def dependency_graph(analysis: dict[str, Any]) -> list[str]:
+def dependency_graph(analysis: Analysis) -> list[str]:
     """The dependency graph as a Mermaid flowchart, or its waves as a table when too big.
 
     The flowchart is drawn when its text and arrows are within what Mermaid draws
     (``MERMAID_MAX_TEXT_SIZE``, ``MERMAID_MAX_EDGES``); the arrows, which take a
     transitive reduction to find, are only looked for once the boxes fit.
+
+    Args:
+        analysis: The analysis of the services drawn (the active ones: see
+            :func:`~migrate_tui.export.markdown.render_markdown`).
+
+    Returns:
+        The section's lines, heading first.
     """
-    services = analysis.get("services", {})
-    waves = {n: index for index, wave in enumerate(analysis.get("waves", [])) for n in wave}
+    services = analysis.services
+    waves = {n: index for index, wave in enumerate(analysis.waves) for n in wave}
     nodes = mermaid_lines(_flowchart_nodes(services, waves, {}))
     lines = None
     too_wide = False
@@ -135,7 +147,7 @@ def dependency_graph(analysis: dict[str, Any]) -> list[str]:
                                    _flowchart_edges(analysis, graph)))
     if lines is None:
         return _waves_table(analysis, too_wide=too_wide)
-    cycles = sorted({n for c in analysis.get("cycles", []) for n in c})
+    cycles = sorted({n for c in analysis.cycles for n in c})
     return ["## Dependency graph", "",
             "An arrow A → B means A needs B; what a service needs is drawn above it. Each box "
             "says its wave: wave 0 needs nothing, each wave needs only the waves before it. "
@@ -165,9 +177,9 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _graph(analysis: dict[str, Any], waves: dict[str, int]) -> _Graph:
+def _graph(analysis: Analysis, waves: dict[str, int]) -> _Graph:
     """The arrows to draw, the hubs left out and the rows wrapped."""
-    services = analysis.get("services", {})
+    services = analysis.services
     declared = _ordering_edges(analysis)
     drawn = _reduced(declared)
     needed_by: dict[str, list[str]] = {}
@@ -198,8 +210,10 @@ def _graph(analysis: dict[str, Any], waves: dict[str, int]) -> _Graph:
 
 def _stacked(waves: dict[str, int], edges: list[tuple[str, str, bool]],
              hubs: dict[str, list[str]]) -> list[tuple[str, str]] | None:
-    """Invisible links (lower box, box above it) that keep the graph about ``ROW_WIDTH``
-    wide when it falls apart into several, or None when a part is wider than that.
+    """Invisible links (lower box, box above it) that keep the graph about ``ROW_WIDTH`` wide.
+
+    They stack the parts when it falls apart into several; None when a part is wider
+    than that.
 
     Mermaid lays the parts of a graph that no arrow joins side by side, and the services
     without any arrow all in one row: twenty unrelated tools make a row 2,500 px wide. Here
@@ -271,7 +285,7 @@ def _label_lines(name: str, hubs: dict[str, list[str]]) -> list[str]:
     return [*lines, f"(needed by {len(hubs[name])})"] if name in hubs else lines
 
 
-def _flowchart_nodes(services: dict[str, Any], waves: dict[str, int],
+def _flowchart_nodes(services: dict[str, ServiceAnalysis], waves: dict[str, int],
                      hubs: dict[str, list[str]]) -> Iterator[str]:
     """The flowchart's first lines: a box for each service, by name.
 
@@ -285,19 +299,21 @@ def _flowchart_nodes(services: dict[str, Any], waves: dict[str, int],
         nid = node_id(name)
         label = "<br>".join(node_label(line) for line in _label_lines(name, hubs))
         label += f"<br><small>wave {wave}</small>"
-        if info.get("class") == "stateful":
+        if info.service_class == "stateful":
             yield f'  {nid}[("{label}")]:::stateful'
-        elif info.get("kind") == "dev-only":
+        elif info.kind == "dev-only":
             yield f'  {nid}["{label}"]:::devonly'
-        elif info.get("kind") == "job":
+        elif info.kind == "job":
             yield f'  {nid}[/"{label}"/]:::job'
         else:
             yield f'  {nid}["{label}"]:::stateless'
 
 
-def _flowchart_edges(analysis: dict[str, Any], graph: _Graph) -> Iterator[str]:
-    """The flowchart's last lines: the arrows, the wrapped rows, the styles, the hubs and
-    the cycles."""
+def _flowchart_edges(analysis: Analysis, graph: _Graph) -> Iterator[str]:
+    """The flowchart's last lines.
+
+    The arrows, the wrapped rows, the styles, the hubs and the cycles.
+    """
     for source, target, declared in graph.edges:
         arrow = "-->" if declared else "-.->"
         yield f"  {node_id(source)} {arrow} {node_id(target)}"
@@ -310,18 +326,21 @@ def _flowchart_edges(analysis: dict[str, Any], graph: _Graph) -> Iterator[str]:
     if graph.hubs:
         yield "  classDef hub stroke-width:4px"
         yield "  class " + ",".join(node_id(n) for n in sorted(graph.hubs)) + " hub"
-    cycles = {n for c in analysis.get("cycles", []) for n in c}
+    cycles = {n for c in analysis.cycles for n in c}
     if cycles:
         yield "  classDef cycle stroke:#c0392b,stroke-width:3px"
         yield "  class " + ",".join(node_id(n) for n in sorted(cycles)) + " cycle"
 
 
-def _wave_rows(waves: list[list[str]]) -> list[tuple[str, list[str]]]:
-    """The waves table's rows: each wave's number and services, or past ``WAVE_ROWS``
-    waves, ranges of as many consecutive waves as it takes to stay within it
-    (``12–15``). A wave whose services are all behind profiles not enabled has none."""
+def _wave_rows(waves: tuple[tuple[str, ...], ...]) -> list[tuple[str, list[str]]]:
+    """The waves table's rows: each wave's number and services.
+
+    Past ``WAVE_ROWS`` waves, ranges of as many consecutive waves as it takes to stay
+    within it (``12–15``). A wave whose services are all behind profiles not enabled has
+    none.
+    """
     if len(waves) <= WAVE_ROWS:
-        return [(str(index), wave) for index, wave in enumerate(waves) if wave]
+        return [(str(index), list(wave)) for index, wave in enumerate(waves) if wave]
     per = -(-len(waves) // WAVE_ROWS)
     rows = []
     for first in range(0, len(waves), per):
@@ -333,7 +352,7 @@ def _wave_rows(waves: list[list[str]]) -> list[tuple[str, list[str]]]:
     return rows
 
 
-def _waves_table(analysis: dict[str, Any], *, too_wide: bool = False) -> list[str]:
+def _waves_table(analysis: Analysis, *, too_wide: bool = False) -> list[str]:
     """The dependency graph of a project too big to draw: one table row per wave.
 
     ``too_wide``: Mermaid would draw it, but too wide to read (see ``_stacked``).
@@ -343,8 +362,8 @@ def _waves_table(analysis: dict[str, Any], *, too_wide: bool = False) -> list[st
     ``WAVE_ROWS`` waves, a row takes several consecutive waves, and names the first
     ``_NAMES_SHOWN`` of their stateful services too.
     """
-    services = analysis.get("services", {})
-    waves = analysis.get("waves", [])
+    services = analysis.services
+    waves = analysis.waves
     rows = _wave_rows(waves)
     merged = len(waves) > WAVE_ROWS
     ranges = (f" The {len(waves):,} waves are too many for a row each, so a row takes "
@@ -362,9 +381,9 @@ def _waves_table(analysis: dict[str, Any], *, too_wide: bool = False) -> list[st
            f"| {'Waves' if merged else 'Wave'} | Services | Stateful | Others |",
            "|---:|---|---|---|"]
     for index, wave in rows:
-        stateful = [n for n in wave if services.get(n, {}).get("class") == "stateful"]
-        others = [n for n in wave if services.get(n, {}).get("class") != "stateful"]
-        kinds = [services.get(n, {}).get("kind") for n in others]
+        stateful = [n for n in wave if _is_stateful(services.get(n))]
+        others = [n for n in wave if not _is_stateful(services.get(n))]
+        kinds = [services[n].kind if n in services else None for n in others]
         count = str(len(wave))
         extra = [_n(kinds.count("job"), "job")] if "job" in kinds else []
         if "dev-only" in kinds:
@@ -375,10 +394,15 @@ def _waves_table(analysis: dict[str, Any], *, too_wide: bool = False) -> list[st
                    f"{_first_names(stateful, _NAMES_SHOWN if merged else None) or '-'} "
                    f"| {_first_names(others, _NAMES_SHOWN) or '-'} |")
     out.append("")
-    cycles = sorted({n for c in analysis.get("cycles", []) for n in c})
+    cycles = sorted({n for c in analysis.cycles for n in c})
     if cycles:
         out += [f"In a dependency cycle: {', '.join(md(n) for n in cycles)}.", ""]
     return out
+
+
+def _is_stateful(service: ServiceAnalysis | None) -> bool:
+    """Whether a service of the waves is stateful (one not in the analysis is not)."""
+    return service is not None and service.service_class == "stateful"
 
 
 def _first_names(names: list[str], shown: int | None) -> str:
@@ -388,19 +412,20 @@ def _first_names(names: list[str], shown: int | None) -> str:
     return ", ".join(md(n) for n in names[:shown]) + f" and {len(names) - shown} more"
 
 
-def _ordering_edges(analysis: dict[str, Any]) -> dict[tuple[str, str], bool]:
-    """The edges that order start-up, between services of the analysis, each once: whether
-    any of its kind is declared (else it is inferred).
+def _ordering_edges(analysis: Analysis) -> dict[tuple[str, str], bool]:
+    """The edges that order start-up, between services of the analysis, each once.
+
+    Each says whether any of its kind is declared (else it is inferred).
 
     Shared volumes are no dependency and stay out (the findings list them).
     """
-    services = analysis.get("services", {})
+    services = analysis.services
     declared: dict[tuple[str, str], bool] = {}
-    for edge in analysis.get("edges", []):
-        pair = (edge["source"], edge["target"])
-        if edge["kind"] == "shared_volume" or pair[0] not in services or pair[1] not in services:
+    for edge in analysis.edges:
+        pair = (edge.source, edge.target)
+        if edge.kind == "shared_volume" or pair[0] not in services or pair[1] not in services:
             continue
-        declared[pair] = declared.get(pair, False) or edge["kind"] != "inferred"
+        declared[pair] = declared.get(pair, False) or edge.kind != "inferred"
     return declared
 
 

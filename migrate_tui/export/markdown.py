@@ -22,10 +22,10 @@ project goes through :func:`redact`, then through Markdown escaping.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from migrate_tui.analysis.model import SEVERITIES
+from migrate_tui.analysis.model import SEVERITIES, Analysis, Finding
+from migrate_tui.compose.model import Project
 from migrate_tui.export.condensed import (
     SHORTENINGS,
     Shortening,
@@ -67,30 +67,36 @@ from migrate_tui.text import last_week, week_range
 
 
 def _money(value: float, currency: str) -> str:
+    """``1,234 EUR``: an amount rounded to the unit, with its currency."""
     return f"{value:,.0f} {currency}"
 
 
 @gc_paused
-def render_markdown(
-    plan: Plan, analysis: dict[str, Any], files: list[str], root: str | None = None
-) -> str:
-    """The whole plan as one Markdown document.
+def render_markdown(project: Project, analysis: Analysis, plan: Plan) -> str:
+    """Render the whole plan as one Markdown document.
+
+    Callers outside ``export/`` go through
+    :func:`~migrate_tui.export.assemble.render_export`, which picks the format.
 
     Args:
+        project: The loaded project: the compose files it was read from are named, relative
+            to its working directory.
+        analysis: Its analysis; the services behind profiles not enabled are left out.
         plan: The plan, with saved progress applied.
-        analysis: The analysis JSON contract (services, edges, waves, cycles, findings).
-        files: The compose files the project was read from.
-        root: The project directory: file names are shown relative to it.
+
+    Returns:
+        The document, ending in one newline.
     """
+    files, root = project.files, project.working_dir
     out: list[str] = []
     analysis = _active_only(analysis)
-    services = analysis.get("services", {})
+    services = analysis.services
     counts = {"stateful": 0, "stateless": 0, "job": 0, "dev-only": 0}
     for info in services.values():
-        if info.get("kind") in ("job", "dev-only"):
-            counts[info["kind"]] += 1
+        if info.kind in ("job", "dev-only"):
+            counts[info.kind] += 1
         else:
-            counts[info.get("class", "stateless")] += 1
+            counts[info.service_class] += 1
     items = plan.items()
     done = sum(1 for i in items if i.status in ("done", "skipped"))
     out += [
@@ -112,7 +118,7 @@ def render_markdown(
         f"| Start | {plan.start or 'not set (use --start YYYY-MM-DD)'} |",
         f"| Decision | **{md(plan.decision.title)}** |",
         f"| Progress | {done} of {len(items)} checklist items done |",
-        f"| Findings | {_finding_counts(analysis.get('findings', []))} |",
+        f"| Findings | {_finding_counts(analysis.findings)} |",
         "",
     ]
     out += _decision(plan)
@@ -120,16 +126,17 @@ def render_markdown(
     out += timeline(plan)
     method = _method(plan)
     room = GITHUB_MAX_MARKDOWN_SIZE - size(out) - size(method)
-    out += _phases_and_findings(plan, analysis.get("findings", []), root, room)
+    out += _phases_and_findings(plan, analysis.findings, root, room)
     out += method
     return _document(out)
 
 
 def _phases_and_findings(
-    plan: Plan, findings: list[dict[str, Any]], root: str | None, room: int
+    plan: Plan, findings: Sequence[Finding], root: str | None, room: int
 ) -> list[str]:
-    """The phases with their tasks, then the findings: in full when they fit in ``room``
-    bytes, else condensed.
+    """The phases with their tasks, then the findings: in full when they fit, else condensed.
+
+    In full when both fit in ``room`` bytes.
 
     The phases' task lists are condensed first, grouped by wave; the findings too when they
     would take more than half of ``room`` on their own. When the groups of every wave do
@@ -183,8 +190,9 @@ def _phases_in_full(plan: Plan) -> Iterator[str]:
 
 
 def _phases_condensed(plan: Plan, room: int) -> list[str]:
-    """Each phase with its project tasks in full and its service tasks in groups across
-    waves, for a plan whose groups of one wave do not fit in ``room`` bytes.
+    """Each phase with its project tasks in full and its service tasks in groups across waves.
+
+    For a plan whose groups of one wave do not fit in ``room`` bytes.
 
     The lists of the groups (services, wordings, items under way) are as long as fits: the
     first of ``SHORTENINGS`` that fits is used. When none does, the groups are only
@@ -199,8 +207,10 @@ def _phases_condensed(plan: Plan, room: int) -> list[str]:
 def _first_that_fits(
     grouped: list[tuple[PhasePlan, list[TaskGroup]]], room: int
 ) -> list[str] | None:
-    """The phases' lines in these groups with the first of ``SHORTENINGS`` that fits in
-    ``room`` bytes, or None when none does."""
+    """The phases' lines in these groups with the first of ``SHORTENINGS`` that fits.
+
+    Fits in ``room`` bytes; None when none does.
+    """
     for shortening in SHORTENINGS:
         lines = lines_within(_condensed_lines(grouped, shortening), room)
         if lines is not None:
@@ -227,8 +237,10 @@ def _grouped_lines(
     note: Callable[[int, list[TaskGroup]], Iterable[str]],
     lines_of: Callable[[TaskGroup], Iterable[str]],
 ) -> Iterator[str]:
-    """Each phase: its head, its project tasks in full, then a note on the service tasks'
-    groups (given their number of tasks) and each group's lines."""
+    """Each phase: its head, its project tasks in full, then its service tasks' groups.
+
+    A note on the groups (given their number of tasks), then each group's lines.
+    """
     for phase, groups in grouped:
         yield from _phase_head(phase)
         for task in phase.tasks:
@@ -253,26 +265,32 @@ def _document(lines: list[str]) -> str:
     return "\n".join([*lines, ""])
 
 
-def _active_only(analysis: dict[str, Any]) -> dict[str, Any]:
-    """The analysis without the services behind profiles that are not enabled."""
-    active = {n: s for n, s in analysis.get("services", {}).items() if s.get("active", True)}
-    return {
-        **analysis,
+def _active_only(analysis: Analysis) -> Analysis:
+    """The analysis without the services behind profiles that are not enabled.
+
+    A copy that shares the models it keeps (``model_copy`` does not validate them again).
+    """
+    if all(s.active for s in analysis.services.values()):
+        return analysis
+    active = {n: s for n, s in analysis.services.items() if s.active}
+    return analysis.model_copy(update={
         "services": active,
-        "waves": [[n for n in wave if n in active] for wave in analysis.get("waves", [])],
-        "edges": [e for e in analysis.get("edges", [])
-                  if e["source"] in active and e["target"] in active],
-        "findings": [f for f in analysis.get("findings", [])
-                     if f.get("service") is None or f.get("service") in active],
-    }
+        "waves": tuple(tuple(n for n in wave if n in active) for wave in analysis.waves),
+        "edges": tuple(e for e in analysis.edges
+                       if e.source in active and e.target in active),
+        "findings": tuple(f for f in analysis.findings
+                          if f.service is None or f.service in active),
+    })
 
 
 def _day_before(iso: str) -> str:
+    """The ISO date of the day before ``iso``."""
     return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat()
 
 
-def _finding_counts(findings: list[dict[str, Any]]) -> str:
-    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITIES}
+def _finding_counts(findings: Sequence[Finding]) -> str:
+    """``1 high, 0 medium, 2 low, 0 info``: the findings counted by severity."""
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     return ", ".join(f"{counts[s]} {s}" for s in SEVERITIES)
 
 

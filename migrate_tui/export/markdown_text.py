@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 from migrate_tui.masking import mask_secrets
 from migrate_tui.planning.plan import PlanItem
@@ -50,6 +49,12 @@ def md(text: str) -> str:
 
     URLs become code spans, so a placeholder such as ``https://YOUR-HOST/`` is never a link.
     Kept: a plan repeats the same item texts for every service.
+
+    Args:
+        text: Any text, its secrets not yet masked.
+
+    Returns:
+        The text masked, control characters written out, Markdown's specials escaped.
     """
     clean = visible(mask_secrets(text).replace("\n", " "))
     if "://" not in clean:
@@ -65,13 +70,23 @@ def md(text: str) -> str:
 
 
 def _escaped(text: str) -> str:
-    """``text`` with Markdown's special characters escaped; most texts have none, and a
-    search finds that out several times faster than ``translate`` copies them."""
+    """``text`` with Markdown's special characters escaped.
+
+    Most texts have none, and a search finds that out several times faster than
+    ``translate`` copies them.
+    """
     return text.translate(_MD_ESCAPES) if _MD_SPECIAL.search(text) else text
 
 
-def code(text: Any) -> str:
-    """``text`` as a code span, its secrets masked, without control characters or backticks."""
+def code(text: object) -> str:
+    """``text`` as a code span, its secrets masked, without control characters or backticks.
+
+    Args:
+        text: Any value; its ``str()`` is shown.
+
+    Returns:
+        The code span, backticks included.
+    """
     clean = visible(mask_secrets(str(text)).replace("\n", " ")).replace("`", "'")
     return f"`{clean}`"
 
@@ -83,6 +98,12 @@ def ids_as_they_are(texts: list[str]) -> bool:
     comes after), no backtick and no control character. A task's item ids are its service's
     name and ours, so that is nearly always the case, and one check of the task spares
     three calls an item.
+
+    Args:
+        texts: The texts to check.
+
+    Returns:
+        True when each can be written between backticks as it is.
     """
     joined = " ".join(texts)
     return joined.isprintable() and not ("=" in joined or ":" in joined or "`" in joined)
@@ -90,12 +111,26 @@ def ids_as_they_are(texts: list[str]) -> bool:
 
 
 def weeks(value: float) -> str:
-    """Weeks to one decimal, without a trailing .0."""
+    """Weeks to one decimal, without a trailing .0.
+
+    Args:
+        value: A number of weeks.
+
+    Returns:
+        ``3``, ``2.5``.
+    """
     return f"{value:.1f}".removesuffix(".0")
 
 
 def days(value: float) -> str:
-    """``1 day``, ``2.5 days``."""
+    """``1 day``, ``2.5 days``.
+
+    Args:
+        value: A number of days.
+
+    Returns:
+        The number as Python's ``g`` format writes it, with its unit.
+    """
     return f"{value:g} day" + ("" if value == 1 else "s")
 
 
@@ -105,6 +140,13 @@ def relative(path: str, root: str | None) -> str:
     """``path`` relative to the project directory when inside it, else its name.
 
     Kept: the findings of a big project name the same few files thousands of times.
+
+    Args:
+        path: A file's path.
+        root: The project directory, if known.
+
+    Returns:
+        The path to show.
     """
     if not path.startswith("/"):
         return path  # already relative to the project
@@ -124,6 +166,9 @@ def checklist_line(item: PlanItem, item_code: str) -> str:
     Args:
         item: The item.
         item_code: Its id as a code span (see :func:`code`).
+
+    Returns:
+        The ``- [ ]`` line.
     """
     status, owner = item.status, item.assignee
     notes = [f"**{status}**"] if status not in ("todo", "done") else []
@@ -135,7 +180,14 @@ def checklist_line(item: PlanItem, item_code: str) -> str:
 
 
 def size(lines: Iterable[str]) -> int:
-    """The bytes ``lines`` take in the document, each with its newline."""
+    """The bytes ``lines`` take in the document, each with its newline.
+
+    Args:
+        lines: Lines without their newline.
+
+    Returns:
+        Their size in UTF-8.
+    """
     return sum((len(line) if line.isascii() else len(line.encode())) + 1 for line in lines)
 
 
@@ -143,6 +195,13 @@ def lines_within(lines: Iterable[str], limit: int) -> list[str] | None:
     """The lines, or None as soon as they take more than ``limit`` bytes (see :func:`size`).
 
     Stopping early spares building the rest of a text that is not going to be used.
+
+    Args:
+        lines: Lines without their newline, made as they are read.
+        limit: The most bytes they may take.
+
+    Returns:
+        The lines as a list, or None when they take more than ``limit``.
     """
     out: list[str] = []
     total = 0

@@ -18,25 +18,47 @@ from migrate_tui.text import without_control as _without_control
 
 @lru_cache(maxsize=65536)
 def node_id(name: str) -> str:
-    """A flowchart node id for a service: ``s_`` and its name, each character other than an
-    ASCII letter or digit written as ``_hex_`` (``my-app`` is ``s_my_2d_app``, ``my_app``
-    ``s_my_5f_app``).
+    """A flowchart node id for a service: ``s_`` and its name, escaped.
+
+    Each character other than an ASCII letter or digit is written as ``_hex_``
+    (``my-app`` is ``s_my_2d_app``, ``my_app`` ``s_my_5f_app``).
 
     Two names never share an id (an underscore only ever opens or closes a code), the same
     name always gets the same one, and no id is a word of Mermaid's grammar (``end``,
     ``subgraph``, ``class``...).
+
+    Args:
+        name: A service name.
+
+    Returns:
+        The node id.
     """
     return "s_" + "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in name)
 
 
 def entity(char: str) -> str:
-    """A character as Mermaid's entity code (``#58;``), which it turns back into the
-    character once the diagram is parsed."""
+    """A character as Mermaid's entity code (``#58;``).
+
+    Mermaid turns it back into the character once the diagram is parsed.
+
+    Args:
+        char: One character.
+
+    Returns:
+        Its entity code.
+    """
     return f"#{ord(char)};"
 
 
 def node_label(text: str) -> str:
-    """A label inside ``["..."]``: quotes, brackets and hashes as entity codes."""
+    """A label inside ``["..."]``: quotes, brackets and hashes as entity codes.
+
+    Args:
+        text: A line of the label.
+
+    Returns:
+        The line, safe between the quotes.
+    """
     clean = _without_control(str(text))
     return (clean.replace("#", "#35;").replace("&", "#amp;").replace('"', "#quot;")
             .replace("<", "#lt;").replace(">", "#gt;"))
@@ -66,6 +88,12 @@ def gantt_text(text: str) -> str:
     Its secrets masked and control characters dropped; the characters that would end it
     (``:``, ``#``, ``;``) or start a comment (``%``) as entity codes, and a first word the
     grammar would take for a keyword (``GANTT_KEYWORD``) with its first letter as one.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text, safe on a gantt line; ``-`` for a blank one.
     """
     clean = " ".join(_without_control(redact(str(text))).split()) or "-"
     clean = clean.translate(_GANTT_SPECIAL)
@@ -92,6 +120,12 @@ def mermaid_lines(lines: Iterable[str]) -> list[str] | None:
 
     Mermaid would draw an error box in its place; stopping early also spares building the
     rest of a diagram nobody would see.
+
+    Args:
+        lines: The diagram's lines, made as they are read.
+
+    Returns:
+        The lines as a list, or None when the diagram is too big for Mermaid.
     """
     out: list[str] = []
     size = 0

@@ -88,6 +88,12 @@ def timeline(plan: Plan) -> list[str]:
     stateless services, then its stateful ones); a plan that does not fit even so gets the
     same bars as a table, and so does a plan without a start date that lasts longer than
     its axis can count (``_MAX_COUNTED_YEARS``).
+
+    Args:
+        plan: The plan, its phases dated when it has a start date.
+
+    Returns:
+        The section's lines, heading first.
     """
     start = dt.date.fromisoformat(plan.start) if plan.start else _GANTT_ORIGIN
     end = max((bar.start + dt.timedelta(days=bar.days)
@@ -138,9 +144,11 @@ def timeline(plan: Plan) -> list[str]:
 
 
 def _timeline_rows(bars: list[tuple[PhasePlan, _Bar]]) -> list[tuple[PhasePlan, list[_Bar]]]:
-    """The timeline table's rows: a bar each, or past ``TIMELINE_ROWS`` bars, the bars of
-    as many consecutive waves of a phase as it takes to stay about within it (a project
-    task keeps a row of its own)."""
+    """The timeline table's rows: a bar each, or runs of bars past ``TIMELINE_ROWS``.
+
+    Past ``TIMELINE_ROWS`` bars, a row takes the bars of as many consecutive waves of a
+    phase as it takes to stay about within it (a project task keeps a row of its own).
+    """
     if len(bars) <= TIMELINE_ROWS:
         return [(phase, [bar]) for phase, bar in bars]
     own = sum(1 for _, bar in bars if bar.tasks[0].service is None)
@@ -157,9 +165,11 @@ def _timeline_rows(bars: list[tuple[PhasePlan, _Bar]]) -> list[tuple[PhasePlan, 
 
 
 def _row_name(run: list[_Bar]) -> str:
-    """What a row of the timeline table takes: a project task's title, or its waves and
-    how many services of each kind (``Waves 12–15: 3 stateless services, 1 stateful
-    service``)."""
+    """The name of a row of the timeline table.
+
+    A project task's title, or its waves and how many services of each kind
+    (``Waves 12–15: 3 stateless services, 1 stateful service``).
+    """
     tasks = [task for bar in run for task in bar.tasks]
     if tasks[0].service is None:
         return md(tasks[0].title)
@@ -221,8 +231,10 @@ def _gantt_lines(bars: Iterable[tuple[PhasePlan, _Bar | None]]) -> Iterator[str]
 
 
 def _waves(tasks: list[Task]) -> Iterator[tuple[str, list[Task]]]:
-    """The tasks in runs of one wave and one kind, each with its bar's name
-    (``Wave 2 - 40 stateless services``, or a project task's title)."""
+    """The tasks in runs of one wave and one kind, each with its bar's name.
+
+    The name is ``Wave 2 - 40 stateless services``, or a project task's title.
+    """
     for (wave, kind), run in groupby(tasks, key=_wave_kind):
         group = list(run)
         if wave is None:

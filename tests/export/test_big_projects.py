@@ -15,6 +15,10 @@ from types import ModuleType
 
 import pytest
 
+from migrate_tui.analysis.model import Analysis
+from migrate_tui.analysis.pipeline import analyze
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
 from migrate_tui.export.condensed import Shortening, group_lines, group_tasks
 from migrate_tui.export.markdown import (
     MERMAID_MAX_EDGES,
@@ -53,6 +57,13 @@ def _run(folder: Path, command: str, *args: str) -> str:
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
+
+
+def _analysis(folder: Path) -> Analysis:
+    """The project's analysis, as ``migrate-tui analyze`` makes it (in process)."""
+    options = LoadOptions(path=str(folder), environ={**ENV, "PWD": str(folder)},
+                          cwd=str(folder))
+    return analyze(load_project(options))
 
 
 def _section(text: str, heading: str) -> str:
@@ -302,8 +313,7 @@ def test_a_group_too_long_for_the_room_names_its_first_services_and_counts_the_r
 def test_phases_too_big_even_grouped_across_waves_are_only_counted(tmp_path: Path) -> None:
     folder = _project(tmp_path, _chain(300, "ghcr.io/acme/app:1.0"))
     plan = Plan.model_validate(json.loads(_run(folder, "plan", "--format", "json")))
-    analysis = json.loads(_run(folder, "analyze", "--format", "json"))
-    lines = _phases_and_findings(plan, analysis["findings"], str(folder), 5_000)
+    lines = _phases_and_findings(plan, _analysis(folder).findings, str(folder), 5_000)
     text = "\n".join(lines)
     assert "are only counted here, by kind of service and task across waves" in text
     assert "Services: " not in text and "<service>" not in text

@@ -11,10 +11,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from migrate_tui.analysis.model import Analysis, Edge, Evidence, ServiceAnalysis
 from migrate_tui.export.graph_diagram import (
     HUB_ARROWS,
     ROW_WIDTH,
@@ -69,14 +69,18 @@ def test_service_ids_never_merge_and_never_are_keywords() -> None:
     assert node_id("my-app") == node_id("my-app") == "s_my_2d_app"
 
 
-def _analysis(services: dict[str, dict[str, Any]], edges: list[tuple[str, str]],
-              waves: list[list[str]]) -> dict[str, Any]:
-    return {"services": services, "waves": waves, "cycles": [], "findings": [],
-            "edges": [{"source": a, "target": b, "kind": "depends_on"} for a, b in edges]}
+def _analysis(services: dict[str, ServiceAnalysis], edges: list[tuple[str, str]],
+              waves: list[list[str]]) -> Analysis:
+    return Analysis(project="p", services=services, waves=tuple(tuple(w) for w in waves),
+                    cycles=(), findings=(),
+                    edges=tuple(Edge(source=a, target=b, kind="depends_on",
+                                     evidence=Evidence(file="compose.yaml"))
+                                for a, b in edges))
 
 
-def _stateless(*names: str) -> dict[str, dict[str, Any]]:
-    return {n: {"class": "stateless", "kind": "service"} for n in names}
+def _stateless(*names: str) -> dict[str, ServiceAnalysis]:
+    return {n: ServiceAnalysis(name=n, service_class="stateless", kind="service", reasons=(),
+                               confidence=1.0) for n in names}
 
 
 def test_a_wave_without_services_gets_no_box_and_no_row() -> None:

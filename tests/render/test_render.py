@@ -202,7 +202,7 @@ def _exported(case: Case) -> tuple[str, dict[str, Any], dict[str, Any]]:
     and ``analyze`` write them (in process: one load a case, no interpreter to start)."""
     from migrate_tui.analysis.report import to_json
     from migrate_tui.compose.discover import LoadOptions
-    from migrate_tui.export.markdown import render_markdown
+    from migrate_tui.export.assemble import ExportParts, render_export
     from migrate_tui.planning.plan import Plan as PlanModel
     from migrate_tui.planning.plan import Settings
     from migrate_tui.workspace import open_workspace
@@ -223,7 +223,7 @@ def _exported(case: Case) -> tuple[str, dict[str, Any], dict[str, Any]]:
             for task in phase["tasks"]:
                 task["title"] = task["title"].replace(": ", " ")
         plan = PlanModel.model_validate(contract)
-    markdown = render_markdown(plan, analysis, ws.project.files, ws.project.working_dir)
+    markdown = render_export(ExportParts(ws.project, ws.analysis, plan), "markdown")
     return markdown, plan.to_contract(), json.loads(json.dumps(analysis))
 
 

@@ -22,16 +22,13 @@ def write_plan(ws: Workspace, path: str) -> Path:
     Raises:
         MigrateError: It could not be written.
     """
-    from migrate_tui.analysis.report import to_json
+    from migrate_tui.export.assemble import render_export
     from migrate_tui.export.files import write_export
-    from migrate_tui.export.markdown import render_markdown
 
     target = Path(path)
     if not target.is_absolute():
         target = Path(ws.project.working_dir) / target
-    text = render_markdown(ws.plan, to_json(ws.analysis), ws.project.files,
-                           ws.project.working_dir)
-    write_export(target, text)
+    write_export(target, render_export(ws, "markdown"))
     return target
 
 
