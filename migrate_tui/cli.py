@@ -230,7 +230,11 @@ def _cmd_manifests(args: argparse.Namespace) -> int:
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from migrate_tui.manifests.ledger import RENDERERS
 
-    sys.stdout.write(RENDERERS[args.format](_manifests(args)))
+    text = RENDERERS[args.format](_manifests(args))
+    if args.format == "json":
+        sys.stdout.write(visible_json(text))  # (names from the project: C1 and bidi as \u)
+    else:
+        _out(text)
     return 0
 
 

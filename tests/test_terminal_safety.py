@@ -225,3 +225,15 @@ def test_the_tui_text_helper_writes_out_escapes_and_keeps_markup_literal() -> No
     assert plain(text).plain == "[b]bold[/b] \\x1b]0;t\\x07 \\u202e"
     assert clean(text) == plain(text).plain
     assert markup(text).startswith("\\[b]bold\\[/b]")
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
+def test_the_ledger_escapes_names_from_the_project(tmp_path: Path, fmt: str) -> None:
+    """A variable's name is the project's text: the ledger names it, escaped."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx\n    environment:\n"
+        '      "A\\u009bB\\u202e": "x"\n')
+    proc = _run_all(tmp_path, "ledger", "--format", fmt)
+    assert proc.returncode == 0, proc.stderr
+    _assert_safe(proc.stdout)
+    assert "A" in proc.stdout and "B" in proc.stdout
