@@ -137,6 +137,16 @@ def parse_yaml(text: str, path: str) -> ParsedFile:
                   "bracket is part of it" if unclosed else
                   "fix the YAML syntax at that line (indentation, a missing colon or quote)"),
         ) from None
+    except yaml.reader.ReaderError as exc:  # (a character YAML forbids: at its line:column)
+        before = text[:exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "\0")
+        raise YamlSyntaxError(
+            f"invalid YAML: the character U+{char:04X} is not allowed in YAML text",
+            location=Location(path, line, column),
+            hint="remove the character, or write it as an escape inside double quotes "
+                 '("\\u009b")',
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(
             f"invalid YAML: {exc}", location=Location(path), hint="fix the YAML syntax"

@@ -250,3 +250,15 @@ def test_a_committed_time_in_the_future_is_reported_and_does_not_swallow_set(
     assert done.returncode == 0, done.stderr
     assert 'items."web.probes".changed_at = 2099-01-01T00:00:00Z is in the future' in done.stderr
     assert 'status = "done"' in (layout.project / "migration.toml").read_text()
+
+
+def test_a_character_yaml_forbids_is_placed_at_its_line_and_column(tmp_path: Path) -> None:
+    """A C1 control is valid UTF-8 but no YAML: libyaml reports a byte position in
+    ``<unicode string>``; the user gets file:line:col."""
+    from migrate_tui.compose.parse import parse_yaml
+    from migrate_tui.errors import YamlSyntaxError
+
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse_yaml("services:\n  web:\n    image: ng\x9bnx\n", "compose.yaml")
+    assert (caught.value.location.line, caught.value.location.column) == (3, 14)
+    assert "U+009B" in caught.value.message and "unicode string" not in caught.value.render()
