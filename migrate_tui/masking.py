@@ -187,25 +187,45 @@ _ASSIGNMENT = re.compile(rf"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{{1,{MAX_KEY}}})="
 at most :data:`MAX_KEY` characters of it, so the search is linear)."""
 
 
+class _Masked:
+    """A text being masked left to right: each secret value found is replaced by MASK."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._parts: list[str] = []
+        self._last = 0
+
+    def mask(self, start: int, end: int) -> int:
+        """Mask ``text[start:end]`` unless it is shown as it is (:func:`_shown`).
+
+        Returns:
+            Where the text masked so far ends (a later value starting before it overlaps).
+        """
+        if not _shown(self._text[start:end]):
+            self._parts += (self._text[self._last:start], MASK)
+            self._last = end
+        return self._last
+
+    def text(self) -> str:
+        """The text with every value masked so far replaced."""
+        if not self._parts:
+            return self._text
+        return "".join(self._parts) + self._text[self._last:]
+
+
 def _mask_assignments(text: str) -> str:
     """``KEY=***`` for every secret-named ``KEY=value`` (query strings, flags, env lines)."""
     if not _may_name_a_secret(text):
         return text
-    out: list[str] = []
+    masked = _Masked(text)
     last = 0
     for found in _ASSIGNMENT.finditer(text):
         if found.start() < last or not is_secret_name(found.group(1)):
             continue
         in_query = found.start() > 0 and text[found.start() - 1] in "?&;"
         value_start, value_end = _value_span(text, found.end(), in_query)
-        if not _shown(text[value_start:value_end]):
-            out.append(text[last:value_start])
-            out.append(MASK)
-            last = value_end
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+        last = masked.mask(value_start, value_end)
+    return masked.text()
 
 
 @lru_cache(maxsize=1)
@@ -245,7 +265,7 @@ _QUOTED_NAME = re.compile(r"[\w.\-]+")
 
 def _mask_quoted_keys(text: str) -> str:
     """``"password": "***"``: a quoted secret-named key and a colon, as in JSON."""
-    out: list[str] = []
+    masked = _Masked(text)
     last = 0
     for found in _QUOTED_KEY_END.finditer(text):
         quote_at = found.start()
@@ -265,14 +285,8 @@ def _mask_quoted_keys(text: str) -> str:
         else:
             end = _JSON_VALUE_END.search(text, start)
             value_start, value_end = start, (end.start() if end else len(text))
-        if not _shown(text[value_start:value_end]):
-            out.append(text[last:value_start])
-            out.append(MASK)
-            last = value_end
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+        last = masked.mask(value_start, value_end)
+    return masked.text()
 
 
 _AUTHORIZATION = re.compile(
