@@ -493,6 +493,7 @@ class OutputFolder:
                         hint="choose a folder you can write to, or fix its permissions")
         self._folders: dict[tuple[str, ...], int] = {(): self._root}
         self._written: set[tuple[str, ...]] = set()
+        self._listed: dict[tuple[str, ...], set[str]] = {}
 
     def __enter__(self) -> OutputFolder:
         return self
@@ -548,6 +549,19 @@ class OutputFolder:
         self._folders[parts] = fd
         return fd
 
+    def _names(self, parts: tuple[str, ...], folder: int) -> set[str]:
+        """The names in a folder, listed once (a new folder's files are not looked up one
+        by one; a file that appears after the listing is met by ``O_EXCL`` on write)."""
+        found = self._listed.get(parts)
+        if found is None:
+            try:
+                found = set(os.listdir(folder))
+            except OSError as err:
+                raise _os_error(self._where("/".join(parts)), err, self._error,
+                                "read") from None
+            self._listed[parts] = found
+        return found
+
     def read(self, relative: str, limit: int) -> bytes | None:
         """The bytes of the regular file at ``relative`` (``/``-separated), None when it
         (or its folder) is absent.
@@ -559,7 +573,7 @@ class OutputFolder:
         """
         parts, name = self._split(relative)
         folder = self._folder(parts, create=False)
-        if folder is None:
+        if folder is None or name not in self._names(parts, folder):
             return None
         where = self._where(relative)
         flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _NOCTTY
@@ -635,6 +649,7 @@ class OutputFolder:
         except OSError as err:
             raise _os_error(where, err, self._error, "write") from None
         self._written.add(parts)
+        self._listed.get(parts, set()).add(name)
 
     @staticmethod
     def _replace(name: str, folder: int, data: bytes, mode: int, durable: bool) -> None:
@@ -678,6 +693,7 @@ class OutputFolder:
         except OSError as err:
             raise _os_error(self._where(relative), err, self._error, "write") from None
         self._written.add(parts)
+        self._listed.get(parts, set()).discard(name)
 
     def sync(self) -> None:
         """Sync every folder written to (the renames and new names reach the disk)."""

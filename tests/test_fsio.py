@@ -252,6 +252,12 @@ def test_output_folder_replaces_whole_and_new_never_overwrites(tmp_path: Path) -
             folder.write("f", b"other", new=True)
     assert (tmp_path / "f").read_bytes() == b"new"
     assert elsewhere.read_bytes() == b"old"  # (renamed over, not written in place)
+    with OutputFolder(tmp_path) as folder:  # (the folder is listed once, then...)
+        assert folder.read("late", 10) is None
+        (tmp_path / "late").write_bytes(b"theirs")
+        with pytest.raises(UnsafeFileError, match="appeared"):
+            folder.write("late", b"ours", new=True)  # (... O_EXCL meets what came since)
+    assert (tmp_path / "late").read_bytes() == b"theirs"
 
 
 def test_output_folder_follows_no_link_below_itself(tmp_path: Path) -> None:

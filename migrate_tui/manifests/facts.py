@@ -267,15 +267,17 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
         return owners.get(name, name)
 
     users: dict[str, list[str]] = {}
+    pods_of: dict[str, set[str]] = {}  # (volume -> the pods of its users: one user a pod)
     for name in sorted(deployed):
         mounted = shared_named_volumes(services[name])
         for ref in volumes_from_refs(services[name]):  # (from another pod: the same claim)
             if ref.source in deployed and pod_of(ref.source) != pod_of(name):
                 mounted += shared_named_volumes(services[ref.source])
         for vol in mounted:
-            mounting = users.setdefault(vol, [])
-            if pod_of(name) not in [pod_of(u) for u in mounting]:
-                mounting.append(name)
+            pods = pods_of.setdefault(vol, set())
+            if pod_of(name) not in pods:
+                pods.add(pod_of(name))
+                users.setdefault(vol, []).append(name)
     secret_env = {name: frozenset(k for k, v in svc.environment.items()
                                   if is_secret_variable(k, v))
                   for name, svc in services.items()}
