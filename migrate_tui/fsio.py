@@ -429,6 +429,281 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+# ---------------------------------------------------------------------- a folder of files
+
+
+class OutputFolder:
+    """A folder opened once, whose files are read and written by descriptor.
+
+    For a tool that writes many files into one folder (the Kustomize base of
+    ``migrate-tui manifests``): the folder and each subfolder are opened once
+    (``O_DIRECTORY | O_NOFOLLOW``, relative to their parent's descriptor), so no path is
+    walked again per file, and no symbolic link is followed at any level below the folder
+    itself: a linked subfolder, a link at a file's place, a ``..`` in a name are errors.
+
+    Files are written whole: an existing file is replaced by a temporary file and a rename
+    (a reader sees the old content or the new); a new one is created with ``O_EXCL``. Files
+    are not synced one by one: :meth:`sync` syncs every folder written to, once, at the end
+    (a crash may leave the newest files empty or partial: the caller's record of what it
+    wrote, written last, tells them apart). Use it as a context manager.
+    """
+
+    def __init__(self, path: PathLike, *, create: bool = True,
+                 error: type[MigrateError] = UnsafeFileError) -> None:
+        """Open ``path`` (made, with its parents, when missing and ``create``).
+
+        The path itself was named by the user: its own parents may be links; the path
+        may not (a link there is refused).
+
+        Raises:
+            MigrateError: (of class ``error``) ``path`` is a file, a link or another
+                non-folder, cannot be created or opened, or is not writable.
+        """
+        self.path = os.path.abspath(os.fspath(path))
+        self._error = error
+        flags = os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC
+        try:
+            info: os.stat_result | None = os.lstat(self.path)
+        except FileNotFoundError:
+            info = None
+        except OSError as err:
+            raise _os_error(self.path, err, error, "read") from None
+        if info is None and create:
+            try:
+                os.makedirs(self.path)
+            except OSError as err:
+                raise error(f"cannot create the folder: {err.strerror or err}",
+                            location=Location(self.path),
+                            hint="choose a folder you can write to") from None
+        elif info is not None and not stat.S_ISDIR(info.st_mode):
+            raise error("the output is not a folder (a file or a link)",
+                        location=Location(self.path),
+                        hint="name a folder: a new one, or one this tool wrote")
+        try:
+            self._root = os.open(self.path, flags)
+        except OSError as err:
+            if _is_link_errno(err) or err.errno == errno.ENOTDIR:
+                raise error("the output is not a folder (a file or a link)",
+                            location=Location(self.path),
+                            hint="name a folder: a new one, or one this tool wrote") from None
+            raise _os_error(self.path, err, error, "read") from None
+        if not os.access(self.path, os.W_OK | os.X_OK):
+            os.close(self._root)
+            raise error("the output folder is not writable", location=Location(self.path),
+                        hint="choose a folder you can write to, or fix its permissions")
+        self._folders: dict[tuple[str, ...], int] = {(): self._root}
+        self._written: set[tuple[str, ...]] = set()
+        self._listed: dict[tuple[str, ...], set[str]] = {}
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every descriptor (the object is unusable afterwards)."""
+        for fd in self._folders.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._folders = {}
+
+    def _where(self, relative: str) -> str:
+        return os.path.join(self.path, relative)
+
+    def _split(self, relative: str) -> tuple[tuple[str, ...], str]:
+        parts = tuple(relative.split("/"))
+        if any(p in ("", ".", "..") or os.sep in p for p in parts):
+            raise ValueError(f"not a plain relative path: {relative!r}")
+        return parts[:-1], parts[-1]
+
+    def _folder(self, parts: tuple[str, ...], *, create: bool) -> int | None:
+        """The descriptor of a subfolder; None when missing and not ``create``."""
+        fd = self._folders.get(parts)
+        if fd is not None:
+            return fd
+        parent = self._folder(parts[:-1], create=create)
+        if parent is None:
+            return None
+        name = parts[-1]
+        where = self._where("/".join(parts))
+        flags = os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC
+        try:
+            fd = os.open(name, flags, dir_fd=parent)
+        except FileNotFoundError:
+            if not create:
+                return None
+            try:
+                os.mkdir(name, dir_fd=parent)
+                fd = os.open(name, flags, dir_fd=parent)
+            except OSError as err:
+                raise _os_error(where, err, self._error, "write") from None
+        except OSError as err:
+            if _is_link_errno(err) or err.errno == errno.ENOTDIR:
+                raise self._error(
+                    f"{name} is a link or a file where a folder belongs: nothing is read or "
+                    "written through it",
+                    location=Location(where), hint=f"remove it (rm {name}) and run again",
+                ) from None
+            raise _os_error(where, err, self._error, "read") from None
+        self._folders[parts] = fd
+        return fd
+
+    def _names(self, parts: tuple[str, ...], folder: int) -> set[str]:
+        """The names in a folder, listed once (a new folder's files are not looked up one
+        by one; a file that appears after the listing is met by ``O_EXCL`` on write)."""
+        found = self._listed.get(parts)
+        if found is None:
+            try:
+                found = set(os.listdir(folder))
+            except OSError as err:
+                raise _os_error(self._where("/".join(parts)), err, self._error,
+                                "read") from None
+            self._listed[parts] = found
+        return found
+
+    def read(self, relative: str, limit: int) -> bytes | None:
+        """The bytes of the regular file at ``relative`` (``/``-separated), None when it
+        (or its folder) is absent.
+
+        Raises:
+            ValueError: ``relative`` is absolute, empty or holds ``.`` or ``..``.
+            MigrateError: (of class ``error``) a link or a special file is on the way or
+                at the place, or the file is larger than ``limit``.
+        """
+        parts, name = self._split(relative)
+        folder = self._folder(parts, create=False)
+        if folder is None or name not in self._names(parts, folder):
+            return None
+        where = self._where(relative)
+        flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _NOCTTY
+        try:
+            fd = os.open(name, flags, dir_fd=folder)
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            if _is_link_errno(err) and _lstat_is_link(name, folder):
+                raise _link_error(where, self._error, "read") from None
+            raise _os_error(where, err, self._error, "read") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise _not_regular(where, info.st_mode, self._error, "read")
+            if info.st_size > limit:
+                raise _too_large(where, limit, self._error)
+            chunks: list[bytes] = []
+            total = 0
+            while total <= limit:
+                chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+            if total > limit:
+                raise _too_large(where, limit, self._error)
+            return b"".join(chunks)
+        except OSError as err:
+            raise _os_error(where, err, self._error, "read") from None
+        finally:
+            os.close(fd)
+
+    def write(self, relative: str, data: bytes, *, new: bool = False, mode: int = 0o666,
+              durable: bool = False) -> None:
+        """Write ``data`` at ``relative``, making its folders.
+
+        Args:
+            relative: ``/``-separated, under the folder.
+            data: The content.
+            new: Create the file with ``O_EXCL`` (it must not exist: an error if anything
+                appeared there since); otherwise a temporary file is renamed over it. A
+                link at the place is refused either way.
+            mode: The permission bits, less the umask.
+            durable: Sync the file before it replaces the old one (for a record of what
+                was written, written last).
+
+        Raises:
+            ValueError: ``relative`` is not a plain relative path.
+            MigrateError: (of class ``error``) a link on the way, or the write fails.
+        """
+        parts, name = self._split(relative)
+        folder = self._folder(parts, create=True)
+        assert folder is not None
+        where = self._where(relative)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+        try:
+            if new:
+                fd = os.open(name, flags, mode, dir_fd=folder)
+                try:
+                    _write_all(fd, data)
+                finally:
+                    os.close(fd)
+            else:
+                if _lstat_is_link(name, folder):
+                    raise _link_error(where, self._error, "write")
+                self._replace(name, folder, data, mode, durable)
+        except FileExistsError:
+            if _lstat_is_link(name, folder):
+                raise _link_error(where, self._error, "write") from None
+            raise self._error(f"{name} appeared while it was being written",
+                              location=Location(where), hint="run again") from None
+        except OSError as err:
+            raise _os_error(where, err, self._error, "write") from None
+        self._written.add(parts)
+        self._listed.get(parts, set()).add(name)
+
+    @staticmethod
+    def _replace(name: str, folder: int, data: bytes, mode: int, durable: bool) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+        while True:
+            tmp = f".{name}.{secrets.token_hex(4)}.tmp"
+            try:
+                fd = os.open(tmp, flags, mode, dir_fd=folder)
+                break
+            except FileExistsError:  # pragma: no cover - 1 in 4 billion
+                continue
+        try:
+            try:
+                _write_all(fd, data)
+                if durable:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=folder)
+            raise
+
+    def remove(self, relative: str) -> None:
+        """Remove the file at ``relative`` (a link there is removed, never followed);
+        nothing when it or its folder is absent.
+
+        Raises:
+            ValueError: ``relative`` is not a plain relative path.
+            MigrateError: (of class ``error``) a link on the way, or the removal fails.
+        """
+        parts, name = self._split(relative)
+        folder = self._folder(parts, create=False)
+        if folder is None:
+            return
+        try:
+            os.unlink(name, dir_fd=folder)
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            raise _os_error(self._where(relative), err, self._error, "write") from None
+        self._written.add(parts)
+        self._listed.get(parts, set()).discard(name)
+
+    def sync(self) -> None:
+        """Sync every folder written to (the renames and new names reach the disk)."""
+        for parts in sorted(self._written):
+            fd = self._folders.get(parts)
+            if fd is not None:
+                with contextlib.suppress(OSError):  # some file systems refuse it
+                    os.fsync(fd)
+
+
 # ---------------------------------------------------------------------- errors
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from migrate_tui.errors import MigrateError, ProgressError, UnsafeFileError
 from migrate_tui.fsio import (
+    OutputFolder,
     decode_text,
     open_lock_file,
     read_bytes_bounded,
@@ -220,3 +221,81 @@ def test_temp_files_are_listed_but_a_folder_of_that_name_is_not(tmp_path: Path) 
     (tmp_path / ".f.abc.tmp").write_text("half")
     (tmp_path / ".f.dir.tmp").mkdir()
     assert temp_files(tmp_path / "f") == [tmp_path / ".f.abc.tmp"]
+
+
+# ---------------------------------------------------------------------- a folder of files
+
+
+def test_output_folder_reads_writes_and_makes_subfolders(tmp_path: Path) -> None:
+    with OutputFolder(tmp_path / "new" / "base") as folder:
+        assert folder.read("a/b.yaml", 100) is None  # (no folder made by a read)
+        assert not (tmp_path / "new" / "base" / "a").exists()
+        folder.write("a/b.yaml", b"one\n", new=True)
+        assert folder.read("a/b.yaml", 100) == b"one\n"
+        folder.write("a/b.yaml", b"two\n")
+        folder.remove("a/b.yaml")
+        folder.remove("a/b.yaml")  # (absent: nothing)
+        folder.write("c.txt", b"x", new=True, mode=0o600, durable=True)
+        folder.sync()
+    assert stat.S_IMODE((tmp_path / "new" / "base" / "c.txt").stat().st_mode) == 0o600
+    assert not (tmp_path / "new" / "base" / "a" / "b.yaml").exists()
+    assert os.listdir(tmp_path / "new" / "base" / "a") == []  # (no temporary left)
+
+
+def test_output_folder_replaces_whole_and_new_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"old")
+    elsewhere = tmp_path / "hard"
+    os.link(tmp_path / "f", elsewhere)
+    with OutputFolder(tmp_path) as folder:
+        folder.write("f", b"new")
+        with pytest.raises(UnsafeFileError, match="appeared"):
+            folder.write("f", b"other", new=True)
+    assert (tmp_path / "f").read_bytes() == b"new"
+    assert elsewhere.read_bytes() == b"old"  # (renamed over, not written in place)
+    with OutputFolder(tmp_path) as folder:  # (the folder is listed once, then...)
+        assert folder.read("late", 10) is None
+        (tmp_path / "late").write_bytes(b"theirs")
+        with pytest.raises(UnsafeFileError, match="appeared"):
+            folder.write("late", b"ours", new=True)  # (... O_EXCL meets what came since)
+    assert (tmp_path / "late").read_bytes() == b"theirs"
+
+
+def test_output_folder_follows_no_link_below_itself(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.yaml").write_text("precious\n")
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "sub").symlink_to(outside)
+    (base / "x.yaml").symlink_to(outside / "x.yaml")
+    with OutputFolder(base, error=ProgressError) as folder:
+        with pytest.raises(ProgressError, match="link"):
+            folder.read("sub/x.yaml", 100)
+        with pytest.raises(ProgressError, match="link"):
+            folder.write("sub/y.yaml", b"y")
+        with pytest.raises(ProgressError, match="link"):
+            folder.read("x.yaml", 100)
+        with pytest.raises(ProgressError, match="link"):
+            folder.write("x.yaml", b"y", new=True)
+        with pytest.raises(ProgressError, match="link"):
+            folder.write("x.yaml", b"y")
+        for bad in ("../outside/x.yaml", "/etc/passwd", "a//b", "./x", ""):
+            with pytest.raises(ValueError):
+                folder.read(bad, 100)
+        folder.remove("x.yaml")  # (the link goes, not what it points at)
+    assert (outside / "x.yaml").read_text() == "precious\n"
+    assert sorted(os.listdir(outside)) == ["x.yaml"]
+
+
+def test_output_folder_refuses_a_link_a_file_and_a_special_file(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("keep\n")
+    (tmp_path / "link").symlink_to(tmp_path)
+    for name in ("file", "link"):
+        with pytest.raises(UnsafeFileError, match="not a folder"):
+            OutputFolder(tmp_path / name)
+    os.mkfifo(tmp_path / "pipe")
+    with OutputFolder(tmp_path) as folder, pytest.raises(UnsafeFileError, match="pipe"):
+        folder.read("pipe", 100)  # (O_NONBLOCK: no hang)
+    (tmp_path / "big").write_bytes(b"x" * 101)
+    with OutputFolder(tmp_path) as folder, pytest.raises(UnsafeFileError, match="larger"):
+        folder.read("big", 100)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from migrate_tui.analysis.catalogue import Catalogue, image_repository, load_catalogue
@@ -29,7 +29,14 @@ from migrate_tui.manifests.sensitive import (
     secret_regex,
     secret_values_of,
 )
-from migrate_tui.manifests.volumes import VolumeInputs, VolumeUse, volume_uses
+from migrate_tui.manifests.volumes import (
+    VolumeInputs,
+    VolumeUse,
+    inherited_uses,
+    shared_named_volumes,
+    volume_uses,
+    volumes_from_refs,
+)
 
 SecretsMode = Literal["generator", "external-secrets"]
 MAX_PORT_RANGE = 32
@@ -260,12 +267,17 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
         return owners.get(name, name)
 
     users: dict[str, list[str]] = {}
+    pods_of: dict[str, set[str]] = {}  # (volume -> the pods of its users: one user a pod)
     for name in sorted(deployed):
-        for mount in services[name].volumes:
-            if mount.type == "volume" and mount.source:
-                mounting = users.setdefault(mount.source, [])
-                if pod_of(name) not in [pod_of(u) for u in mounting]:
-                    mounting.append(name)
+        mounted = shared_named_volumes(services[name])
+        for ref in volumes_from_refs(services[name]):  # (from another pod: the same claim)
+            if ref.source in deployed and pod_of(ref.source) != pod_of(name):
+                mounted += shared_named_volumes(services[ref.source])
+        for vol in mounted:
+            pods = pods_of.setdefault(vol, set())
+            if pod_of(name) not in pods:
+                pods.add(pod_of(name))
+                users.setdefault(vol, []).append(name)
     secret_env = {name: frozenset(k for k, v in svc.environment.items()
                                   if is_secret_variable(k, v))
                   for name, svc in services.items()}
@@ -319,6 +331,16 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
             hint=hints[name], software_entry=entry,
             repository=image_repository(svc.image) if svc.image else "",
         )
+    own = {name: f.volumes for name, f in facts.items()}
+    for name in sorted(deployed):
+        refs = volumes_from_refs(services[name])
+        if not refs:
+            continue
+        taken = {v.volume for v in own[name] if v.volume}
+        extra = [u for ref in refs for u in inherited_uses(
+            ref, own[ref.source] if ref.source in deployed else None,
+            ref.source in deployed and pod_of(ref.source) == pod_of(name), taken)]
+        facts[name] = replace(facts[name], volumes=own[name] + tuple(extra))
     return Context(project=project, analysis=analysis, defaults=defaults, keys=keys,
                    facts=facts, project_label=dns_label(project.name or "project"),
                    secrets_mode=secrets_mode, locator=locator, secret_values=values,

@@ -57,10 +57,6 @@ def _special(ctx: Context, f: ServiceFacts, key: str) -> LedgerEntry | None:
                                why="no network: a NetworkPolicy denying all would be closest")
         return LedgerEntry(service=name, key=key, status="approximated", target=where,
                            why="one pod network: the mode has no equivalent")
-    if key == "volumes_from":
-        return LedgerEntry(service=name, key=key, status="decide", target=where,
-                           why="sharing another container's volumes needs both in one pod, "
-                           "or a ReadWriteMany PVC: decide which")
     if key in ("environment", "deploy", "labels", "healthcheck", "volumes", "ports",
                "expose", "secrets", "configs", "tmpfs", "depends_on"):
         rule = ctx.keys.keys.get(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _NOT_DNS = re.compile(r"[^a-z0-9-]+")
 MAX_NAME = 63
@@ -51,6 +52,7 @@ def unique_labels(names: Iterable[str]) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def seconds(duration: str | None, default: int) -> int:
     """A Go duration (``1m30s``, ``500ms``) in whole seconds, at least 1."""
     if not duration:

@@ -86,29 +86,55 @@ def _key(key: str) -> str:
     return found
 
 
-def _ordered(mapping: dict[str, Any]) -> list[str]:
-    first = [k for k in FIRST_KEYS if k in mapping]
-    return first + sorted(k for k in mapping if k not in FIRST_KEYS)
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""Key orders already worked out, by the keys in insertion order: the builders make the
+same shapes of mapping thousands of times."""
 
 
-def _emit(node: Any, indent: str, out: list[str]) -> None:
-    """Append the lines of a mapping or list at ``indent``."""
-    if isinstance(node, dict):
-        for k in _ordered(node):
-            _entry(f"{indent}{_key(k)}:", node[k], indent, out)
-    else:
-        for item in node:
-            if isinstance(item, dict) and item:
-                keys = _ordered(item)
-                # the first key on the dash's line, the others under it
-                _entry(f"{indent}- {_key(keys[0])}:", item[keys[0]], indent + "  ", out)
-                for k in keys[1:]:
-                    _entry(f"{indent}  {_key(k)}:", item[k], indent + "  ", out)
-            elif isinstance(item, list) and item:
-                out.append(f"{indent}-")
-                _emit(item, indent + "  ", out)
-            else:
-                out.append(f"{indent}- {_inline(item)}")
+def _ordered(mapping: dict[str, Any]) -> tuple[str, ...]:
+    keys = tuple(mapping)
+    found = _ORDERS.get(keys)
+    if found is None:
+        found = tuple([k for k in FIRST_KEYS if k in mapping]
+                      + sorted(k for k in keys if k not in FIRST_KEYS))
+        if len(_ORDERS) < 100_000:
+            _ORDERS[keys] = found
+    return found
+
+
+def _mapping(node: dict[str, Any], indent: str, out: list[str]) -> None:
+    """Append the lines of a mapping at ``indent``."""
+    # (the hot loop of the rendering: _entry inlined for its two commonest cases)
+    deeper = indent + "  "
+    for k in _ordered(node):
+        value = node[k]
+        head = f"{indent}{_KEYS.get(k) or _key(k)}:"
+        if type(value) is str:
+            out.append(f"{head} {_TEXTS.get(value) or _text(value)}")
+        elif type(value) is dict and value:
+            out.append(head)
+            _mapping(value, deeper, out)
+        else:
+            _entry(head, value, indent, out)
+
+
+def _sequence(node: list[Any], indent: str, out: list[str]) -> None:
+    """Append the lines of a list at ``indent``."""
+    deeper = indent + "  "
+    for item in node:
+        if type(item) is str:
+            out.append(f"{indent}- {_text(item)}")
+        elif isinstance(item, dict) and item:
+            keys = _ordered(item)
+            # the first key on the dash's line, the others under it
+            _entry(f"{indent}- {_key(keys[0])}:", item[keys[0]], deeper, out)
+            for k in keys[1:]:
+                _entry(f"{deeper}{_key(k)}:", item[k], deeper, out)
+        elif isinstance(item, list) and item:
+            out.append(f"{indent}-")
+            _sequence(item, deeper, out)
+        else:
+            out.append(f"{indent}- {_inline(item)}")
 
 
 def _inline(value: Any) -> str:
@@ -120,12 +146,14 @@ def _inline(value: Any) -> str:
 
 
 def _entry(head: str, value: Any, indent: str, out: list[str]) -> None:
-    if isinstance(value, dict) and value:
+    if type(value) is str:
+        out.append(f"{head} {_text(value)}")
+    elif isinstance(value, dict) and value:
         out.append(head)
-        _emit(value, indent + "  ", out)
+        _mapping(value, indent + "  ", out)
     elif isinstance(value, list) and value:
         out.append(head)
-        _emit(value, indent, out)  # (a list under a key: dashes at the key's indent)
+        _sequence(value, indent, out)  # (a list under a key: dashes at the key's indent)
     else:
         out.append(f"{head} {_inline(value)}")
 
@@ -133,7 +161,7 @@ def _entry(head: str, value: Any, indent: str, out: list[str]) -> None:
 def render_document(document: dict[str, Any]) -> str:
     """One object as YAML, keys in a fixed order."""
     out: list[str] = []
-    _emit(document, "", out)
+    _mapping(document, "", out)
     return "\n".join(out) + "\n"
 
 

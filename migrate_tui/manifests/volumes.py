@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from migrate_tui.analysis.model import ServiceAnalysis
@@ -17,7 +17,7 @@ from migrate_tui.manifests.names import dns_label
 from migrate_tui.manifests.sensitive import holds_secret
 
 VolumeMode = Literal["claim-template", "pvc", "shared-pvc", "empty-dir", "memory",
-                     "config-file", "secret-file", "dropped", "decide"]
+                     "config-file", "secret-file", "dropped", "decide", "nothing"]
 MAX_CONFIG_FILE = 1 << 20
 """Largest bind-mounted file copied into a ConfigMap (a ConfigMap holds at most 1 MiB)."""
 _SECRET_FILE = re.compile(r"(?i)(\.env$|\.pem$|\.key$|\.p12$|\.pfx$|\.jks$|id_rsa|"
@@ -296,3 +296,116 @@ def _shown(path: Any, root: str) -> str:
 def _file_key(base: str, index: int) -> str:
     clean = re.sub(r"[^-._a-zA-Z0-9]", "-", base).strip(".") or "file"
     return f"{index}-{clean}"
+
+
+# ---------------------------------------------------------------------- volumes_from
+
+_SHARED_IN_POD = {"claim-template", "pvc", "shared-pvc", "empty-dir", "memory", "config-file",
+                  "secret-file"}
+"""What a container of the same pod can mount too: every pod volume."""
+
+
+@dataclass(frozen=True)
+class VolumesFrom:
+    """One entry of a service's ``volumes_from``."""
+
+    index: int
+    source: str
+    """The service whose mounts are shared; ``""`` for ``container:NAME``."""
+    mode: str | None
+    """``ro``, ``rw``, or None (each mount keeps the source's mode)."""
+
+    @property
+    def key(self) -> str:
+        """The ledger key."""
+        return f"volumes_from[{self.index}]"
+
+    def read_only(self, source_read_only: bool) -> bool:
+        """Whether a mount of the source is read-only here (as Docker decides)."""
+        return self.mode == "ro" or (self.mode is None and source_read_only)
+
+
+def volumes_from_refs(svc: Service) -> list[VolumesFrom]:
+    """A service's ``volumes_from`` entries (``SERVICE[:ro|:rw]``, ``container:NAME[:MODE]``)."""
+    out = []
+    for i, entry in enumerate(svc.get("volumes_from") or []):
+        text = str(entry)
+        if text.startswith("container:"):
+            out.append(VolumesFrom(i, "", None))
+            continue
+        source, _, mode = text.partition(":")
+        out.append(VolumesFrom(i, source, mode if mode in ("ro", "rw") else None))
+    return out
+
+
+def shared_named_volumes(svc: Service) -> list[str]:
+    """The named volumes of a service: what another pod can share through the same claim."""
+    return [m.source for m in svc.volumes if m.type == "volume" and m.source]
+
+
+def inherited_uses(ref: VolumesFrom, source_uses: tuple[VolumeUse, ...] | None,
+                   same_pod: bool, taken: set[str]) -> list[VolumeUse]:
+    """What one ``volumes_from`` entry becomes in the service's container.
+
+    Args:
+        ref: The entry.
+        source_uses: What each mount of the source service became (None when the source
+            is not deployed).
+        same_pod: The two services run in one pod (``network_mode: service:X``).
+        taken: The pod volume names the service already uses (a claim mounted from
+            another pod gets a name of its own; updated).
+
+    Returns:
+        In one pod: every pod volume of the source, mounted at the same path (read-only
+        with ``:ro``). In two pods: each named volume's claim, which is ReadWriteMany (a
+        ``decide`` entry says so), and a ``decide`` entry for the mounts that cannot be
+        shared. A single ``decide`` entry when nothing can be shared.
+    """
+    key = ref.key
+    if not ref.source:
+        return [VolumeUse(key, "decide", "decide",
+                          "volumes_from a container outside the project: mount what it "
+                          "holds (a PVC or a ConfigMap) in an overlay", "")]
+    if source_uses is None:
+        return [VolumeUse(key, "decide", "decide",
+                          f"{ref.source} is not deployed, so its volumes cannot be shared: "
+                          "give this service its own, or deploy that service", "")]
+    out: list[VolumeUse] = []
+    left: list[str] = []
+    for u in source_uses:
+        ro = ref.read_only(u.read_only)
+        if same_pod and u.mode in _SHARED_IN_POD:
+            out.append(replace(u, key=key, status="mapped", read_only=ro, why=(
+                f"shares {ref.source}'s {u.key} inside the pod: the same volume "
+                f"{u.volume} mounted in both containers at {u.target}"
+                + (", read-only" if ro else ""))))
+        elif not same_pod and u.mode == "shared-pvc":
+            name = _unique(u.volume, taken)
+            out.append(replace(u, key=key, status="decide", read_only=ro, volume=name, why=(
+                f"mounts {ref.source}'s {u.key} through the same claim {u.claim}, from "
+                "another pod: ReadWriteMany, which needs a storage class that offers it "
+                "(NFS, CephFS, EFS); or run both in one pod (network_mode: service:"
+                f"{ref.source})")))
+        else:
+            left.append(u.key)
+    if left:
+        shown = ", ".join(left)
+        why = (f"{ref.source}'s {shown} cannot be shared "
+               + ("inside the pod (not a pod volume)" if same_pod else
+                  "from another pod (only named volumes can, through a claim)")
+               + ": give this service its own, or run both in one pod")
+        out.append(VolumeUse(key, "decide", "decide", why, ""))
+    if not source_uses:
+        out.append(VolumeUse(key, "nothing", "mapped",
+                             f"{ref.source} mounts nothing: nothing to share", ""))
+    return out
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = dns_label(f"{base}-{n}")
+        n += 1
+    taken.add(candidate)
+    return candidate
+

@@ -50,8 +50,8 @@ def mounts(uses: list[VolumeUse]) -> list[Obj]:
 def _note_volumes(part: Part, f: ServiceFacts, service: str, uses: list[VolumeUse]) -> None:
     where = target(f, f.workload or "Pod", f.label)
     for v in uses:
-        part.note(service, v.key, v.status, where if v.mode not in ("dropped", "decide")
-                  else "", v.why)
+        shown = where if v.mode not in ("dropped", "decide", "nothing") else ""
+        part.note(service, v.key, v.status, shown, v.why)
 
 
 def _pod(ctx: Context, f: ServiceFacts, part: Part) -> Obj:
