@@ -192,8 +192,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_set
 
     ws = _workspace(args)
-    _out(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids())
-         + "\n")
+    _out(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids(),
+                 args.at) + "\n")
     return 0
 
 
