@@ -15,7 +15,9 @@ from collections.abc import Collection, Iterable
 from typing import Literal
 
 from migrate_tui.errors import ProgressError
+from migrate_tui.planning.plan import Plan
 from migrate_tui.progress.changes import Change, SetAssignee, SetNote, SetStatus, item_days
+from migrate_tui.progress.forecast import forecast, render_forecast_text
 from migrate_tui.progress.merge import merge_driver
 from migrate_tui.progress.model import STATUSES, Status
 from migrate_tui.progress.status import PlanRow, render_status_text, summarize
@@ -193,13 +195,37 @@ def cmd_assign(
 
 
 def cmd_status(
-    store: ProgressStore, plan_items: Iterable[PlanRow], fmt: Literal["text", "json"] = "text"
+    store: ProgressStore,
+    plan_items: Iterable[PlanRow],
+    fmt: Literal["text", "json"] = "text",
+    *,
+    plan: Plan | None = None,
+    ranges: tuple[float, float] = (1.0, 1.0),
+    today: dt.date | None = None,
 ) -> str:
-    """``migrate-tui status --format text|json``: the figures, as text or JSON."""
-    summary = summarize(store.load(), plan_items)
+    """``migrate-tui status --format text|json``: the figures, as text or JSON.
+
+    Args:
+        store: The progress file.
+        plan_items: The plan's checklist rows.
+        fmt: ``text`` or ``json``.
+        plan: The plan, for the forecast (:mod:`.forecast`); None leaves it out.
+        ranges: The plan's ``range_low`` and ``range_high`` factors, for the forecast's.
+        today: The day the forecast is made (default: today, UTC).
+    """
+    state = store.load()
+    summary = summarize(state, plan_items)
+    fc = None
+    if plan is not None:
+        as_of = today or dt.datetime.now(dt.timezone.utc).date()
+        fc = forecast(plan, state, as_of=as_of, range_low=ranges[0], range_high=ranges[1])
     if fmt == "json":
-        return json.dumps(summary, indent=2) + "\n"
-    return render_status_text(summary)
+        data: dict[str, object] = dict(summary)
+        if fc is not None:
+            data["forecast"] = fc.to_json()
+        return json.dumps(data, indent=2) + "\n"
+    text = render_status_text(summary)
+    return text + render_forecast_text(fc) if plan is not None else text
 
 
 def cmd_merge_driver(
