@@ -205,3 +205,36 @@ def test_status_says_how_the_pace_differs_and_json_has_the_forecast(
     undated = plan.model_copy(update={"start": None})
     assert "forecast" not in json.loads(cmd_status(store, rows, "json", plan=undated))
     assert "none without a start date" in cmd_status(store, rows, "text", plan=undated)
+
+
+def test_the_readme_worked_example_is_what_status_prints(tmp_path: Path) -> None:
+    """README.md's example: webapp, its Denial items done in January, as of 2026-02-01."""
+    import re
+    import shutil
+
+    from migrate_tui.compose.discover import LoadOptions
+    from migrate_tui.progress.commands import cmd_status
+    from migrate_tui.workspace import open_workspace
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"\$ migrate-tui status        # on 2026-02-01\n\.\.\.\n(.*?)```",
+                      readme, flags=re.S)
+    assert block is not None
+    project = tmp_path / "webapp"
+    shutil.copytree(SAMPLES / "webapp", project)
+    days = {"inventory": "finished = 2026-01-07",
+            "decision": "finished = 2026-01-13\nstarted = 2026-01-07",
+            **{name: "finished = 2026-01-20" for name in (
+                "cost-model", "cluster-choice", "dev-cluster", "secrets-strategy")},
+            **{name: "finished = 2026-01-28" for name in (
+                "security-review", "training", "runbook-baseline")}}
+    (project / "migration.toml").write_text(
+        "schema = 1\n\n[settings]\nstart = 2026-01-05\n\n" + "\n".join(
+            f'[items."project.{name}"]\n{when}\nstatus = "done"\n'
+            for name, when in days.items()))
+    ws = open_workspace(LoadOptions(path=str(project), cwd=str(project),
+                                    environ={"PATH": "/usr/bin"}))
+    est = ws.playbooks.estimates
+    text = cmd_status(ws.store, ws.rows(), "text", plan=ws.plan,
+                      ranges=(est.range_low, est.range_high), today=D(2026, 2, 1))
+    assert text[text.index("Forecast (as of"):] == block.group(1)
