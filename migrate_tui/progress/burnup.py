@@ -71,18 +71,20 @@ def burn_up(
         return None
     start = dt.date.fromisoformat(plan.start)
     total = sum(t.estimate_days for p in plan.phases for t in p.tasks)
-    finishes: list[tuple[int, float]] = []  # (week, work) of items done on a known day
+    finishes: dict[int, float] = {}  # work of the items done on a known day, by week
     undated = 0.0
-    for task in (t for p in plan.phases for t in p.tasks):
+    saved = state.items
+    for task in (t for p in plan.phases for t in p.tasks) if saved else ():
         for plan_item, share in zip(task.checklist, item_shares(task), strict=True):
-            item = state.item(plan_item.id)
-            if item.status != "done":
+            item = saved.get(plan_item.id)
+            if item is None or item.status != "done":
                 continue
             if item.finished is None:
                 undated += share
             elif as_of is None or item.finished <= as_of:
-                finishes.append((_week_of(start, item.finished), share))
-    last_done = max((w for w, _ in finishes), default=1 if undated else 0)
+                week = _week_of(start, item.finished)
+                finishes[week] = finishes.get(week, 0.0) + share
+    last_done = max(finishes, default=1 if undated else 0)
     if as_of is not None:
         last_done = max(last_done, _week_of(start, as_of)) if (finishes or undated) else 0
     plan_weeks = max(1, math.ceil(plan.total_weeks - 1e-9))
@@ -92,10 +94,14 @@ def burn_up(
     capacity = plan.capacity_days_per_week
     planned = tuple(min(total, capacity * w) for w in ends)
     done: list[float] = []
+    weekly = sorted(finishes.items())
+    dated, at = 0.0, 0
     for end in ends:
         if end - step >= last_done:
             break
-        dated = sum(work for w, work in finishes if w <= end)
+        while at < len(weekly) and weekly[at][0] <= end:
+            dated += weekly[at][1]
+            at += 1
         done.append(dated + (undated if end >= last_done else 0.0))
     return BurnUp(start=start, weeks_per_point=step, weeks=ends, planned=planned,
                   done=tuple(done), total=total)

@@ -135,13 +135,17 @@ class _Phase:
 def _tally(plan_phase_tasks: Iterable[Task], state: ProgressState, start: dt.date,
            as_of: dt.date) -> _Phase:
     phase = _Phase()
+    saved = state.items
     for task in plan_phase_tasks:
+        if not saved:  # nothing saved: all of it is left
+            phase.left += task.estimate_days if task.checklist else 0.0
+            continue
         for plan_item, share in zip(task.checklist, item_shares(task), strict=True):
-            item: ItemState = state.item(plan_item.id)
-            if item.status == "skipped":
-                continue
-            if item.status != "done":
+            item: ItemState | None = saved.get(plan_item.id)
+            if item is None or item.status not in ("done", "skipped"):
                 phase.left += share
+                continue
+            if item.status == "skipped":
                 continue
             finished = min(item.finished, as_of) if item.finished else None
             phase.done += share

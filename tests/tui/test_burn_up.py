@@ -75,3 +75,4 @@ async def test_the_overview_draws_it_at_80x24(project: Path) -> None:
         assert all(len(line) <= 80 for line in screen.splitlines())
         text = str(chart.render())
         assert "done of" in text and any(c in text for c in "▁▂▃▄▅▆▇█")
+        assert "Forecast ends " in text and "of the plan's" in text

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from migrate_tui.progress.burnup import BurnUp
+from migrate_tui.progress.forecast import Forecast, pace_words
 
 HEIGHT = 6
 """Rows of the chart, above its axis."""
@@ -85,6 +86,25 @@ class BurnUpChart(Static):
     BurnUpChart { height: auto; margin-top: 1; }
     """
 
-    def show(self, burn: BurnUp | None) -> None:
-        """Draw ``burn`` (attributes down: the Overview calls this)."""
-        self.update(burn_up_text(burn))
+    def show(self, burn: BurnUp | None, forecast: Forecast | None = None) -> None:
+        """Draw ``burn``, and the forecast's end under it (the Overview calls this)."""
+        text = burn_up_text(burn)
+        if forecast is not None:
+            text.append("\n")
+            text.append_text(forecast_line(forecast))
+        self.update(text)
+
+
+def forecast_line(fc: Forecast) -> Text:
+    """One line: the forecast end against the plan's, and the team's pace."""
+    text = Text("Forecast ", style="bold")
+    if fc.pace is None:
+        text.append(f"ends {fc.end_date.isoformat()}, as planned (no item done yet)")
+        return text
+    shift = (fc.end_date - fc.planned_end_date).days
+    text.append(f"ends {fc.end_date.isoformat()} ", style="bold")
+    text.append(f"(plan {fc.planned_end_date.isoformat()}, "
+                f"{'+' if shift >= 0 else ''}{shift} days); ")
+    text.append(f"pace {fc.pace:.0%} of the plan's: {pace_words(fc.pace)}",
+                style="yellow" if fc.pace < 0.95 else "green")
+    return text

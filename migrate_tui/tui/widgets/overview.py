@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from migrate_tui.analysis.model import severity_rank
 from migrate_tui.progress.burnup import burn_up
+from migrate_tui.progress.forecast import forecast
 from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
@@ -231,7 +232,11 @@ class Overview(VerticalScroll):
                           "(kept in the file): " + clean(", ".join(orphaned[:5])), style="yellow")
         self.query_one("#ov-totals", Static).update(totals)
         today = dt.datetime.now(dt.timezone.utc).date()
-        self.query_one(BurnUpChart).show(burn_up(plan, workspace.state, as_of=today))
+        est = workspace.playbooks.estimates
+        self.query_one(BurnUpChart).show(
+            burn_up(plan, workspace.state, as_of=today),
+            forecast(plan, workspace.state, as_of=today, range_low=est.range_low,
+                     range_high=est.range_high))
 
         self._show_warnings()
         risks = Text("Largest risks\n", style="bold")
