@@ -12,16 +12,17 @@ import difflib
 import json
 import os
 from collections.abc import Collection, Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from migrate_tui.errors import ProgressError
-from migrate_tui.planning.plan import Plan
 from migrate_tui.progress.changes import Change, SetAssignee, SetNote, SetStatus, item_days
-from migrate_tui.progress.forecast import forecast, render_forecast_text
 from migrate_tui.progress.merge import merge_driver
 from migrate_tui.progress.model import STATUSES, Status
 from migrate_tui.progress.status import PlanRow, render_status_text, summarize
 from migrate_tui.progress.store import ProgressStore
+
+if TYPE_CHECKING:
+    from migrate_tui.planning.plan import Plan
 
 
 def check_item_id(item_id: str, known_ids: Collection[str]) -> None:
@@ -213,6 +214,8 @@ def cmd_status(
         ranges: The plan's ``range_low`` and ``range_high`` factors, for the forecast's.
         today: The day the forecast is made (default: today, UTC).
     """
+    from migrate_tui.progress.forecast import forecast, render_forecast_text
+
     state = store.load()
     summary = summarize(state, plan_items)
     fc = None
