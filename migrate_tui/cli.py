@@ -181,10 +181,13 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_status
 
     ws = _workspace(args)
+    est = ws.playbooks.estimates
+    text = cmd_status(ws.store, ws.rows(), args.format, plan=ws.plan,
+                      ranges=(est.range_low, est.range_high))
     if args.format == "json":
-        sys.stdout.write(_json_text(json.loads(cmd_status(ws.store, ws.rows(), "json"))))
+        sys.stdout.write(_json_text(json.loads(text)))
     else:
-        _out(cmd_status(ws.store, ws.rows(), args.format))
+        _out(text)
     return 0
 
 
@@ -192,8 +195,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_set
 
     ws = _workspace(args)
-    _out(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids())
-         + "\n")
+    _out(cmd_set(ws.store, args.item, args.status, _by(args, ws), args.note, ws.item_ids(),
+                 args.at) + "\n")
     return 0
 
 

@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
                          choices=("todo", "doing", "done", "skipped", "blocked"))
     set_cmd.add_argument("--by", metavar="NAME", help="who (default: git config user.name)")
     set_cmd.add_argument("--note", metavar="TEXT", help="a note ('' removes it)")
+    set_cmd.add_argument("--at", metavar="YYYY-MM-DD",
+                         help="the day it started (doing) or finished (done), to back-fill "
+                         "(default: today)")
     set_cmd.add_argument("--project", dest="path", metavar="PATH",
                          help="project folder or compose file (default: the current folder)")
     assign = command("assign", "give a checklist item an owner", path=False, state=True)

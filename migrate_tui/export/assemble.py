@@ -21,6 +21,7 @@ from migrate_tui.errors import DiscoveryError
 from migrate_tui.export.markdown import render_markdown
 from migrate_tui.masking import mask_data
 from migrate_tui.planning.plan import Plan
+from migrate_tui.progress.model import ProgressState
 from migrate_tui.text import visible_json
 
 
@@ -42,6 +43,10 @@ class ExportSource(Protocol):
     def plan(self) -> Plan:
         """The plan, with the saved progress applied."""
 
+    @property
+    def state(self) -> ProgressState | None:
+        """The saved progress (the days items finished, for the burn-up), if known."""
+
 
 @dataclass(frozen=True)
 class ExportParts:
@@ -53,11 +58,13 @@ class ExportParts:
     """The project's analysis."""
     plan: Plan
     """The plan, with the saved progress applied."""
+    state: ProgressState | None = None
+    """The saved progress, if known: the burn-up's work done."""
 
 
 def _markdown(source: ExportSource) -> str:
     """The plan as Markdown (:func:`~migrate_tui.export.markdown.render_markdown`)."""
-    return render_markdown(source.project, source.analysis, source.plan)
+    return render_markdown(source.project, source.analysis, source.plan, source.state)
 
 
 def _json(source: ExportSource) -> str:

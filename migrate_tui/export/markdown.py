@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from migrate_tui.analysis.model import SEVERITIES, Analysis, Finding
 from migrate_tui.compose.model import Project
+from migrate_tui.export.burnup import burn_up_chart
 from migrate_tui.export.condensed import (
     SHORTENINGS,
     Shortening,
@@ -63,6 +64,7 @@ from migrate_tui.export.markdown_text import weeks as _w
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import CostComparison
 from migrate_tui.planning.plan import PhasePlan, Plan, Task
+from migrate_tui.progress.model import ProgressState
 from migrate_tui.text import last_week, week_range
 
 
@@ -72,7 +74,8 @@ def _money(value: float, currency: str) -> str:
 
 
 @gc_paused
-def render_markdown(project: Project, analysis: Analysis, plan: Plan) -> str:
+def render_markdown(project: Project, analysis: Analysis, plan: Plan,
+                    state: ProgressState | None = None) -> str:
     """Render the whole plan as one Markdown document.
 
     Callers outside ``export/`` go through
@@ -83,6 +86,8 @@ def render_markdown(project: Project, analysis: Analysis, plan: Plan) -> str:
             to its working directory.
         analysis: Its analysis; the services behind profiles not enabled are left out.
         plan: The plan, with saved progress applied.
+        state: The saved progress, for the days items finished (the burn-up); None: the
+            burn-up shows the plan alone.
 
     Returns:
         The document, ending in one newline.
@@ -124,6 +129,7 @@ def render_markdown(project: Project, analysis: Analysis, plan: Plan) -> str:
     out += _decision(plan)
     out += dependency_graph(analysis)
     out += timeline(plan)
+    out += burn_up_chart(plan, state or ProgressState())
     method = _method(plan)
     room = GITHUB_MAX_MARKDOWN_SIZE - size(out) - size(method)
     out += _phases_and_findings(plan, analysis.findings, root, room)

@@ -15,6 +15,8 @@ Modules, in the order data flows:
 - :mod:`.merge`: the three-way merge and the git merge driver;
 - :mod:`.store`: :class:`ProgressStore`, the locked, atomic save;
 - :mod:`.status`: the figures for ``migrate-tui status``, orphaned items;
+- :mod:`.forecast`: the team's pace and when the phases end at it;
+- :mod:`.burnup`: the work planned against the work done, week by week;
 - :mod:`.commands`: the subcommands, for ``cli.py``.
 """
 

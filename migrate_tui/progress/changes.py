@@ -61,7 +61,13 @@ Leaf = tuple[Any, dt.datetime | None]
 
 @dataclass(frozen=True)
 class SetStatus:
-    """Set the status of a checklist item."""
+    """Set the status of a checklist item, recording the day it started or finished.
+
+    ``doing`` records ``started`` (kept when the item was started before, unless ``on``
+    is given) and clears ``finished``; ``done`` records ``finished``; ``todo`` clears both;
+    ``blocked`` and ``skipped`` clear ``finished`` and keep ``started``. See
+    :func:`item_days`.
+    """
 
     item_id: str
     status: Status
@@ -69,6 +75,9 @@ class SetStatus:
     """Who made the change."""
     at: dt.datetime = dataclasses.field(default_factory=utc_now)
     """When (stored as UTC seconds)."""
+    on: dt.date | None = None
+    """The day it started (``doing``) or finished (``done``), when it is not the day of
+    ``at`` (``set --at`` back-fills); ignored for the other statuses."""
 
 
 @dataclass(frozen=True)
@@ -261,10 +270,51 @@ def apply_changes(
     )
 
 
+def item_days(
+    item: ItemState, status: Status, day: dt.date, *, given: bool = False,
+) -> tuple[dt.date | None, dt.date | None]:
+    """The ``(started, finished)`` days of ``item`` once its status is set to ``status``.
+
+    Args:
+        item: The item before the change.
+        status: Its new status.
+        day: The day of the change (``set --at``, or the day it was made).
+        given: Whether ``day`` was given (``--at``): then it replaces a recorded start.
+            A day that was not given never goes before the recorded start (a clock behind
+            the one that recorded it): the item finishes the day it started.
+
+    Raises:
+        ProgressError: ``day`` was given, the item goes to ``done``, and it started later.
+    """
+    started = item.started
+    if status == "todo":
+        return None, None
+    if status == "doing":
+        return (day if given or started is None else started), None
+    if status != "done":
+        return started, None
+    if started is not None and day < started:
+        if given:
+            raise ProgressError(
+                f"{day.isoformat()} is before the item started ({started.isoformat()})",
+                hint=f"give --at {started.isoformat()} or later; if it really started "
+                "earlier, first record that: set it to doing with --at that day",
+            )
+        day = started
+    return started, day
+
+
 def _changed_item(current: ItemState, change: ItemChange, at: dt.datetime) -> ItemState:
     update: dict[str, Any] = {"changed_at": at, "changed_by": change.by or None}
     if isinstance(change, SetStatus):
         update["status"] = change.status
+        day = change.on if change.on is not None else at.date()
+        try:
+            update["started"], update["finished"] = item_days(
+                current, change.status, day, given=change.on is not None)
+        except ProgressError as err:
+            raise ProgressError(f"{change.item_id}: {err.message}", path=f"items.{change.item_id}",
+                                hint=err.hint) from None
     elif isinstance(change, SetAssignee):
         update["assignee"] = change.assignee or None
     else:

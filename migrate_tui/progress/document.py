@@ -32,6 +32,8 @@ The layout, so that two branches touching different items change different lines
     assignee = "ana"
     changed_at = 2025-03-04T15:02:11Z
     changed_by = "ana"
+    finished = 2025-03-04
+    started = 2025-03-03
     status = "done"
 
 Keys are sorted in every table; only what differs from the defaults is written, so an

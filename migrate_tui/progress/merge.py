@@ -10,6 +10,12 @@ Rules, item by item and setting by setting:
 - in an item both sides changed, a field only one side changed still comes from that side;
   a field both changed differently comes from the side whose item was changed last
   (``changed_at``);
+- an item's ``status``, ``started`` and ``finished`` go together (a status and the days it
+  started and finished are one fact): when both sides changed them differently and both
+  say ``done``, the item is done, started on the earliest day either side knows of and
+  finished on the earlier finish (it was done the first time someone finished it; the
+  other side did it again without knowing); otherwise all three come from the side whose
+  item was changed last;
 - a setting both sides changed comes from the side that changed it last
   (``settings.changed_at``); for ``team`` both sides' additions and removals are kept;
 - equal times are broken by comparing the values, so the merge gives the same result
@@ -45,7 +51,9 @@ from migrate_tui.text import visible
 
 T = TypeVar("T")
 _NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-_ITEM_FIELDS = ("status", "assignee", "note", "changed_by", "changed_at")
+_ITEM_FIELDS = ("assignee", "note", "changed_by", "changed_at")
+_PROGRESS_FIELDS = ("status", "started", "finished")
+"""Merged as one: the status and the days it started and finished."""
 
 
 def _three_way(base: T, ours: T, theirs: T, pick: Callable[[], T]) -> T:
@@ -93,7 +101,29 @@ def merge_item(
         )
         for name in _ITEM_FIELDS
     }
+    progress = _three_way(_progress(base), _progress(ours), _progress(theirs),
+                          lambda: _both_progress(_progress(ours), _progress(theirs), winner))
+    merged.update(zip(_PROGRESS_FIELDS, progress, strict=True))
     return ItemState.model_validate(merged)
+
+
+_Progress = tuple[str, dt.date | None, dt.date | None]
+
+
+def _progress(item: ItemState) -> _Progress:
+    return item.status, item.started, item.finished
+
+
+def _both_progress(ours: _Progress, theirs: _Progress, winner: ItemState) -> _Progress:
+    """Both sides changed the status or its days: both done, the earlier days; else the
+    side changed last."""
+    if ours[0] == theirs[0] == "done":
+        starts = [d for d in (ours[1], theirs[1]) if d is not None]
+        finishes = [d for d in (ours[2], theirs[2]) if d is not None]
+        # (a start recorded on one side only may come after the other side's finish: the
+        # work began no later than the first day either side knows of)
+        return "done", min(starts + finishes) if starts else None, min(finishes, default=None)
+    return _progress(winner)
 
 
 def _merge_team(base: Any, first: Any, second: Any) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 SCHEMA_VERSION: Literal[1] = 1
 """The version of the file layout this code reads and writes."""
@@ -66,6 +66,8 @@ def _drop_untouched(items: dict[str, ItemState]) -> dict[str, ItemState]:
     return {item_id: state for item_id, state in items.items() if state != UNTOUCHED}
 
 
+Day = Annotated[dt.date, Strict()]
+"""A calendar day in the file: a TOML local date, ``2025-03-04``."""
 Stamp = Annotated[dt.datetime, Strict(), AfterValidator(utc_second)]
 """A time in the file: a TOML offset or local date-time, kept as UTC seconds."""
 Text = Annotated[str, Strict(), Field(min_length=1)]
@@ -150,6 +152,18 @@ class ItemState(BaseModel):
     """When it was changed last (UTC)."""
     note: Text | None = None
     """A free-form note."""
+    started: Day | None = None
+    """The day work on it began: set when it goes to ``doing`` (``set --at`` back-fills)."""
+    finished: Day | None = None
+    """The day it was done: set when it goes to ``done``, cleared when it is reopened."""
+
+    @model_validator(mode="after")
+    def _finished_after_started(self) -> ItemState:
+        if self.started is not None and self.finished is not None \
+                and self.finished < self.started:
+            raise ValueError(f"finished {self.finished.isoformat()} is before started "
+                             f"{self.started.isoformat()}")
+        return self
 
 
 UNTOUCHED = ItemState()

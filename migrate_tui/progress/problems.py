@@ -24,6 +24,10 @@ _FIXES: dict[str, str] = {
     "changed_by": 'write a name, e.g. changed_by = "ana", or remove the line',
     "changed_at": f"write a UTC time, e.g. changed_at = {_EXAMPLE_TIME}, or remove the line",
     "note": 'write a string, e.g. note = "waiting for the DBA", or remove the line',
+    "started": "write the day work began, e.g. started = 2025-03-03 (a date, no quotes), "
+    "or remove the line",
+    "finished": "write the day it was done, e.g. finished = 2025-03-07 (a date, no quotes), "
+    "or remove the line",
     "team": 'write a list of names, e.g. team = ["ana", "bo"]',
     "team_size": "write a whole number of people, at least 1, e.g. team_size = 3",
     "focus": "write the share of time spent on the migration, above 0 and at most 1, "
@@ -41,7 +45,7 @@ _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "": ("schema", "settings", "items"),
     "settings": ("team", "team_size", "focus", "start", "answers", "overrides", "changed_at"),
     "answers": ANSWER_NAMES,
-    "item": ("status", "assignee", "changed_by", "changed_at", "note"),
+    "item": ("status", "assignee", "changed_by", "changed_at", "note", "started", "finished"),
     "override": ("class", "kind"),
 }
 
@@ -90,6 +94,11 @@ def _describe(error: Any) -> tuple[str, str]:
         return f"unknown status {value!r}", _FIXES["status"]
     shown = _show(value)
     message = f"{last or 'the file'}: {error['msg'][0].lower()}{error['msg'][1:]}, not {shown}"
+    if keys[:1] == ["items"] and len(keys) == 2 and error["type"] == "value_error":
+        reason = str(error.get("ctx", {}).get("error", error["msg"]))
+        return f"item {last!r}: {reason}", (
+            "a finish cannot come before a start: fix the dates (YYYY-MM-DD), or remove "
+            "started if the day work began is not known")
     if keys[:1] == ["items"] and len(keys) == 2:
         return f"item {last!r} must be a table, not {shown}", (
             f'write it as a table: [items.{key_path(loc[1:])}] then status = "done"')

@@ -240,7 +240,8 @@ class MigrateApp(App[int]):
         by = self._by()
         changes: list[Any] = []
         if message.status is not None:
-            changes.append(SetStatus(message.item_id, message.status, by=by))  # type: ignore[arg-type]
+            changes.append(SetStatus(message.item_id, message.status, by=by,  # type: ignore[arg-type]
+                                     on=message.on))
         if message.assignee is not None:
             changes.append(SetAssignee(message.item_id, message.assignee or None, by=by))
         if message.note is not None:

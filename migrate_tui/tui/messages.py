@@ -16,15 +16,20 @@ class OpenService(Message):
 
 
 class ItemChangeRequested(Message):
-    """Change a checklist item: any of status, assignee, note (None leaves it as it is)."""
+    """Change a checklist item: any of status, assignee, note (None leaves it as it is).
+
+    ``on``: the day a ``doing`` status started or a ``done`` one finished (None: today).
+    """
 
     def __init__(self, item_id: str, *, status: str | None = None,
-                 assignee: str | None = None, note: str | None = None) -> None:
+                 assignee: str | None = None, note: str | None = None,
+                 on: Any = None) -> None:
         super().__init__()
         self.item_id = item_id
         self.status = status
         self.assignee = assignee
         self.note = note
+        self.on = on
 
 
 class OverrideRequested(Message):

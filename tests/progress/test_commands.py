@@ -25,10 +25,10 @@ def store(tmp_path: Path) -> ProgressStore:
 
 
 def test_set_saves_status_who_and_note(store: ProgressStore) -> None:
-    assert cmd_set(store, "api.probes", "doing", "ana", None, KNOWN) == \
-        "api.probes: todo -> doing (by ana)"
-    line = cmd_set(store, "api.probes", "done", "bo", "probes on /health", KNOWN)
-    assert line == "api.probes: doing -> done (by bo); note set"
+    assert cmd_set(store, "api.probes", "doing", "ana", None, KNOWN, "2025-03-03") == \
+        "api.probes: todo -> doing (by ana); started 2025-03-03"
+    line = cmd_set(store, "api.probes", "done", "bo", "probes on /health", KNOWN, "2025-03-04")
+    assert line == "api.probes: doing -> done (by bo); finished 2025-03-04; note set"
     item = ProgressStore(store.path).load().item("api.probes")
     assert (item.status, item.changed_by, item.note) == ("done", "bo", "probes on /health")
     cmd_set(store, "api.probes", "done", "bo", "", KNOWN)

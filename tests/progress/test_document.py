@@ -46,8 +46,9 @@ def test_one_table_per_item_keys_sorted_defaults_left_out() -> None:
     assert block == [
         "changed_at = 2025-03-01T09:01:00Z",
         'changed_by = "ana"',
+        "finished = 2025-03-01",
         'status = "done"',
-    ]  # sorted; no assignee, no note: they are the defaults
+    ]  # sorted; no assignee, no note, no start: they are the defaults
     assigned = text.split('[items."project.cluster-choice"]\n', 1)[1].split("\n\n", 1)[0]
     assert "status" not in assigned  # todo is the default
     headers = [line for line in lines if line.startswith("[items.")]

@@ -6,7 +6,8 @@
 // OUTPUT: one result a diagram, in order: its error (null when it rendered), its kind, its
 // natural size (the SVG's viewBox), the scale it is drawn at in a column of `column` pixels,
 // the smallest label font at that scale, and what it drew (node and cluster labels, arrows;
-// gantt bars, labels, sections, title, axis ticks, whether a "today" line is drawn).
+// gantt bars, labels, sections, title, axis ticks, whether a "today" line is drawn; an
+// xychart's title, legend, x labels, the points of each line and the height of each bar).
 //
 // One browser session renders them all. Mermaid is loaded from node_modules through a
 // file:// page; every request that is not file:// is refused and reported, so the page
@@ -120,6 +121,16 @@ async function measure(text, id) {
     out.ticks = texts('g.grid .tick text');
     out.today = svg.querySelector('line.today') !== null;
     out.font = smallest('text.taskText, text.taskTextOutsideRight, text.taskTextOutsideLeft');
+  } else if (out.kind === 'xychart') {
+    out.title = texts('g.chart-title text')[0] ?? null;
+    out.legend = texts('g.legend text');
+    out.x_labels = texts('g.bottom-axis g.label text');
+    out.y_title = texts('g.left-axis g.title text')[0] ?? null;
+    out.lines = [...svg.querySelectorAll('g[class^="line-plot"] path')].map(
+      (path) => (path.getAttribute('d') ?? '').split(/[ML]/).filter(Boolean).length);
+    out.bars = [...svg.querySelectorAll('g[class^="bar-plot"] rect')].map(
+      (rect) => parseFloat(rect.getAttribute('height')));
+    out.font = smallest('g.bottom-axis g.label text');
   } else {
     out.nodes = texts('g.node');
     out.clusters = texts('g.cluster-label, g.cluster .nodeLabel');

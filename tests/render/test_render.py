@@ -5,7 +5,8 @@ a project of hostile service names, of two big generated projects and of the Ope
 demo from the corpus is rendered in one browser session (``render.mjs``), in a column as
 wide as GitHub's (880 px). A test fails on any parse or render error, on a bar, box or
 title Mermaid silently dropped or took for something else, and on a graph too small to read
-in that column.
+in that column; the burn-up must draw the plan's line and the bars of the work done, a
+point a week, under its legend.
 
 Needs ``node``, Debian's ``chromium`` and ``npm ci`` in this folder (``.ci/run`` installs
 them all); without them the tests skip and say which is missing.
@@ -141,6 +142,36 @@ volumes:
 that differ only in punctuation or case, and a last wave of services behind a profile."""
 
 
+SAAS_PROGRESS = """\
+schema = 1
+
+[items."project.inventory"]
+finished = 2027-03-16
+status = "done"
+
+[items."project.decision"]
+finished = 2027-03-24
+started = 2027-03-17
+status = "done"
+
+[items."project.cost-model"]
+finished = 2027-04-13
+status = "done"
+
+[items."project.cluster-choice"]
+finished = 2027-04-20
+status = "done"
+
+[items."project.dev-cluster"]
+finished = 2027-04-28
+status = "done"
+
+[items."api.probes"]
+status = "done"
+"""
+"""Items of the saas plan done in its first weeks (one without a day) for the burn-up."""
+
+
 @dataclass(frozen=True)
 class Case:
     """One plan whose diagrams are rendered."""
@@ -157,6 +188,8 @@ class Case:
     readable: bool = True
     """Whether its graph must be readable in the column (not for a synthetic 240-service
     graph drawn only to prove Mermaid takes it)."""
+    progress: bool = False
+    """Whether the case's folder has a progress file with items done on recorded days."""
 
 
 def _cases(tmp: Path) -> list[Case]:
@@ -165,6 +198,10 @@ def _cases(tmp: Path) -> list[Case]:
         cases.append(Case(f"{folder.name}", folder))
         cases.append(Case(f"{folder.name}[all profiles]", folder, ("--profile", "*")))
     cases.append(Case("saas[start]", SAMPLES / "saas", start="2027-03-15"))
+    progressed = tmp / "saas-progress"
+    shutil.copytree(SAMPLES / "saas", progressed)
+    (progressed / "migration.toml").write_text(SAAS_PROGRESS, encoding="utf-8")
+    cases.append(Case("saas[progress]", progressed, start="2027-03-15", progress=True))
     hostile = tmp / "hostile"
     hostile.mkdir()
     (hostile / "compose.yaml").write_text(HOSTILE, encoding="utf-8")
@@ -223,7 +260,7 @@ def _exported(case: Case) -> tuple[str, dict[str, Any], dict[str, Any]]:
             for task in phase["tasks"]:
                 task["title"] = task["title"].replace(": ", " ")
         plan = PlanModel.model_validate(contract)
-    markdown = render_export(ExportParts(ws.project, ws.analysis, plan), "markdown")
+    markdown = render_export(ExportParts(ws.project, ws.analysis, plan, ws.state), "markdown")
     return markdown, plan.to_contract(), json.loads(json.dumps(analysis))
 
 
@@ -297,7 +334,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pla
 CASE_IDS = [
     *(f"{name}{suffix}" for name in sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
       for suffix in ("", "[all profiles]")),
-    "saas[start]", "hostile", "hostile[start]", "hostile[all profiles]",
+    "saas[start]", "saas[progress]", "hostile", "hostile[start]", "hostile[all profiles]",
     "hostile[spaced titles]", "generated-240",
     "generated-2000", "otel-demo",
 ]
@@ -405,3 +442,43 @@ def test_the_graph_is_readable_in_githubs_column(rendered: dict[str, Plan],
     assert drawn["scale"] >= READABLE_SCALE, (
         f"{drawn['width']:.0f} px wide: shrunk to {drawn['scale']:.0%} in the column")
     assert drawn["font"] >= 9
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_the_burn_up_draws_the_plan_and_the_work_done(rendered: dict[str, Plan],
+                                                      case_id: str) -> None:
+    plan = _plan(rendered, case_id)
+    chart = plan.diagram("xychart-beta")
+    if not plan.plan.get("start"):
+        assert chart is None and "## Burn-up\n\nSet a start date" in plan.markdown
+        return
+    assert chart is not None, "a plan with a start date has a burn-up"
+    text, drawn = chart
+    assert drawn["error"] is None, drawn["error"]
+    assert drawn["kind"] == "xychart"
+    assert drawn["title"] == f"Work planned and done, from {plan.plan['start']}"
+    labels = re.search(r'x-axis "[^"]*" \[(.*)\]', text)
+    assert labels is not None
+    assert drawn["x_labels"] == labels.group(1).split(", ")
+    assert 2 <= len(drawn["x_labels"]) <= 26
+    assert drawn["lines"] == [len(drawn["x_labels"])], "the plan's line has a point a week"
+    planned = [float(v) for v in re.findall(r'line "Planned" \[(.*)\]', text)[0].split(", ")]
+    total = sum(p["estimate_days"] for p in plan.plan["phases"])
+    capacity = plan.plan["capacity_days_per_week"]
+    assert planned == sorted(planned)
+    assert drawn["font"] >= 9
+    if not plan.case.progress:
+        assert planned[-1] == pytest.approx(total, abs=0.1)  # the whole plan
+        assert drawn["legend"] == ["Planned"] and drawn["bars"] == []
+        return
+    # the weeks lived: week 1 (2027-03-15) to week 7, a point a week
+    assert drawn["x_labels"] == [str(w) for w in range(1, 8)]
+    assert planned == [pytest.approx(min(total, capacity * w), abs=0.1) for w in range(1, 8)]
+    assert drawn["legend"] == ["Planned", "Done"]
+    assert len(drawn["bars"]) == len(drawn["x_labels"])
+    done = [float(v) for v in re.findall(r'bar "Done" \[(.*)\]', text)[0].split(", ")]
+    # finished in weeks 1, 2, 5, 6, 7, and one done on no recorded day, counted in week 7
+    assert 0 < done[0] < done[1] == done[2] == done[3] < done[4] < done[5] < done[6], done
+    heights = drawn["bars"]
+    assert heights == sorted(heights) and heights[6] > heights[5] > heights[0] > 0, (
+        "taller bars for more work done")

@@ -10,6 +10,8 @@ views again. The footer shows ``esc Leave field`` while the cursor is in one.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -19,9 +21,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from migrate_tui.analysis.model import severity_rank
+from migrate_tui.progress.burnup import burn_up
+from migrate_tui.progress.forecast import forecast
 from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
+from migrate_tui.tui.widgets.burn_up import BurnUpChart
 from migrate_tui.workspace import Workspace
 
 _QUESTIONS: list[tuple[str, str, str]] = [
@@ -142,6 +147,7 @@ class Overview(VerticalScroll):
         for phase_id in ("denial", "pain", "acceptance", "productivity"):
             yield PhaseRow(phase_id)
         yield Static(id="ov-totals")
+        yield BurnUpChart(id="ov-burn-up")
         yield Static(id="ov-warnings")
         yield Static(id="ov-risks")
 
@@ -225,6 +231,12 @@ class Overview(VerticalScroll):
             totals.append(f"\n{plural(len(orphaned), 'saved item')} no longer in the plan "
                           "(kept in the file): " + clean(", ".join(orphaned[:5])), style="yellow")
         self.query_one("#ov-totals", Static).update(totals)
+        today = dt.datetime.now(dt.timezone.utc).date()
+        est = workspace.playbooks.estimates
+        self.query_one(BurnUpChart).show(
+            burn_up(plan, workspace.state, as_of=today),
+            forecast(plan, workspace.state, as_of=today, range_low=est.range_low,
+                     range_high=est.range_high))
 
         self._show_warnings()
         risks = Text("Largest risks\n", style="bold")

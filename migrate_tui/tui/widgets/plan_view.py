@@ -98,7 +98,8 @@ class PlanTree(Tree[NodeData]):
                         self.nodes_by_id[item.id].set_label(self._label(item))
 
     def _label(self, item: PlanItem) -> Text:
-        note = self.workspace.state.item(item.id).note if self.workspace else None
+        saved = self.workspace.state.item(item.id) if self.workspace else None
+        note = saved.note if saved else None
         return _item_label(item, note)
 
     def _rebuild(self, workspace: Workspace) -> None:
@@ -206,7 +207,8 @@ class PlanTree(Tree[NodeData]):
             return
         from migrate_tui.tui.screens.item_form import ItemEdit, ItemForm
 
-        note = self.workspace.state.item(item.id).note if self.workspace else None
+        saved = self.workspace.state.item(item.id) if self.workspace else None
+        note = saved.note if saved else None
         team = list(self.workspace.state.settings.team) if self.workspace else []
 
         def done(result: ItemEdit | None) -> None:
@@ -215,8 +217,10 @@ class PlanTree(Tree[NodeData]):
             if result.status != item.status:
                 self._optimistic(item, result.status)
             self.post_message(ItemChangeRequested(
-                item.id, status=result.status if result.status != item.status else None,
+                item.id, status=result.status if result.status != item.status
+                or result.on is not None else None,
                 assignee=result.assignee if result.assignee != (item.assignee or "") else None,
-                note=result.note if result.note != (note or "") else None))
+                note=result.note if result.note != (note or "") else None, on=result.on))
 
-        self.app.push_screen(ItemForm(item, note, team, focus=field), done)
+        days = (saved.started, saved.finished) if saved else (None, None)
+        self.app.push_screen(ItemForm(item, note, team, focus=field, days=days), done)
