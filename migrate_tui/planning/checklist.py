@@ -30,6 +30,9 @@ from migrate_tui.planning.playbooks import FindingTask, LedgerRule, PhaseId, Pla
 ItemSpec = tuple[str, str, float]
 """A checklist item before it becomes a ``PlanItem``: id, text, estimate in days."""
 
+Resolved = tuple[str, LedgerRule, LedgerFacts]
+"""A ledger entry with the root key and the rule it falls under."""
+
 ExtraItems = Callable[[ServiceFacts, PhaseId], list[ItemSpec]]
 """A source of a service's items from its facts (the evidence helper's data and routing)."""
 
@@ -91,7 +94,7 @@ def service_task(
     here: PhasePlaybook,
     playbooks: PlanPlaybooks,
     findings: list[FindingFacts],
-    ledger: list[LedgerFacts],
+    ledger: list[Resolved],
     copy_of: str | None = None,
 ) -> tuple[list[ItemSpec], float] | None:
     """The checklist and estimate of one service in one phase; None if it has nothing.
@@ -101,7 +104,7 @@ def service_task(
         here: The playbooks' part in this phase.
         playbooks: All the playbooks (estimates, engines, ledger rules).
         findings: The service's findings.
-        ledger: The service's ledger entries (not ``mapped``).
+        ledger: The service's ledger entries (not ``mapped``), from :func:`resolve_ledger`.
         copy_of: The service it is a copy of, if any.
     """
     est = playbooks.estimates
@@ -121,7 +124,7 @@ def service_task(
     replaced: dict[str, str] = {}
     """Generic item id -> the id of the item that took its place."""
     if s.kind != "dev-only":
-        _ledger_items(s, phase, playbooks, ledger, generic, specific, replaced)
+        _ledger_items(s, phase, ledger, generic, specific, replaced)
     items = generic
     by_rule: dict[str, list[FindingFacts]] = {}
     if s.kind != "dev-only":
@@ -168,28 +171,43 @@ def service_task(
     return items, work
 
 
+def resolve_ledger(
+    ledger: list[LedgerFacts], rules: dict[str, LedgerRule]
+) -> dict[str, list[Resolved]]:
+    """Each service's ledger entries with their root key and rule, looked up once (a
+    2,000-service project has 14,000 entries, and four phases ask for them)."""
+    roots: dict[str, tuple[str, LedgerRule | None]] = {}
+    out: dict[str, list[Resolved]] = {}
+    for entry in ledger:
+        found = roots.get(entry.key)
+        if found is None:
+            root = ledger_root(entry.key, rules)
+            found = roots[entry.key] = (root, ledger_rule(root, rules))
+        if found[1] is not None:
+            out.setdefault(entry.service, []).append((found[0], found[1], entry))
+    return out
+
+
 def _ledger_items(
-    s: ServiceFacts, phase: PhaseId, playbooks: PlanPlaybooks, ledger: list[LedgerFacts],
+    s: ServiceFacts, phase: PhaseId, ledger: list[Resolved],
     generic: list[ItemSpec], specific: list[ItemSpec], replaced: dict[str, str],
 ) -> None:
     """Turn the service's ledger entries of this phase into items, in place."""
-    rules = playbooks.ledger_rules
     whys: dict[str, list[str]] = {}
-    for entry in ledger:
-        root = ledger_root(entry.key, rules)
-        rule = ledger_rule(root, rules)
-        if rule is None or rule.phase != phase:
+    rule_of: dict[str, LedgerRule] = {}
+    for root, rule, entry in ledger:
+        if rule.phase != phase:
             continue
         if rule.grouped:  # one project item; the generic one it replaces goes here
             if rule.replaces:
                 replaced[f"{s.name}.{rule.replaces}"] = f"project.ledger.{root}"
             continue
+        rule_of[root] = rule
         whys.setdefault(root, [])
         if entry.why not in whys[root]:
             whys[root].append(entry.why)
     for root in sorted(whys):
-        rule = ledger_rule(root, rules)
-        assert rule is not None
+        rule = rule_of[root]
         item = (f"{s.name}.ledger.{root}", f"{rule.title}: {'; '.join(whys[root])}",
                 rule.estimate_days)
         if rule.replaces:
@@ -227,7 +245,7 @@ def grouped_items(
     phase: PhaseId,
     services: list[ServiceFacts],
     findings_of: dict[str | None, list[FindingFacts]],
-    ledger_of: dict[str, list[LedgerFacts]],
+    ledger_of: dict[str, list[Resolved]],
     playbooks: PlanPlaybooks,
 ) -> list[ItemSpec]:
     """The project items of this phase that group one fix over several services.
@@ -251,20 +269,18 @@ def grouped_items(
         title = task.grouped.format(n=len(found)) if task.grouped else rule_id
         out.append((f"project.fix-{rule_id}", f"{title}: {listed}. Fix: {how}",
                     task.estimate_days * (1 + share * (len(found) - 1))))
-    rules = playbooks.ledger_rules
     groups: dict[str, dict[str, list[str]]] = {}
+    rule_of: dict[str, LedgerRule] = {}
     for s in migrating:
-        for entry in ledger_of.get(s.name, []):
-            root = ledger_root(entry.key, rules)
-            rule = ledger_rule(root, rules)
-            if rule is None or rule.phase != phase or not rule.grouped:
+        for root, rule, entry in ledger_of.get(s.name, ()):
+            if rule.phase != phase or not rule.grouped:
                 continue
+            rule_of[root] = rule
             names = groups.setdefault(root, {}).setdefault(entry.why, [])
             if s.name not in names:
                 names.append(s.name)
     for root in sorted(groups):
-        rule = ledger_rule(root, rules)
-        assert rule is not None
+        rule = rule_of[root]
         by_why = groups[root]
         count = len({n for names in by_why.values() for n in names})
         listed = " / ".join(f"{why} ({', '.join(names)})" for why, names in by_why.items())

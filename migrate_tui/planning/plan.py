@@ -22,7 +22,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrate_tui.gc_pause import gc_paused
-from migrate_tui.planning.checklist import ItemSpec, PhasePlaybook, grouped_items, service_task
+from migrate_tui.planning.checklist import (
+    ItemSpec,
+    PhasePlaybook,
+    grouped_items,
+    resolve_ledger,
+    service_task,
+)
 from migrate_tui.planning.decision import Answers, Decision, decide
 from migrate_tui.planning.facts import FindingFacts, LedgerFacts, PlanInput, ServiceFacts
 from migrate_tui.planning.playbooks import PHASE_IDS, PhaseId, PlanPlaybooks
@@ -230,9 +236,7 @@ def build_plan(
     findings_of: dict[str | None, list[FindingFacts]] = {}
     for finding in data.findings:
         findings_of.setdefault(finding.service, []).append(finding)
-    ledger_of: dict[str, list[LedgerFacts]] = {}
-    for entry in data.ledger:
-        ledger_of.setdefault(entry.service, []).append(entry)
+    ledger_of = resolve_ledger(data.ledger, playbooks.ledger_rules)
     phases: list[PhasePlan] = []
     week = low = high = 0.0
     for phase in playbooks.phases:
