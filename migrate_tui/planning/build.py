@@ -25,15 +25,20 @@ from migrate_tui.planning.plan import (
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 
 
+def image_of(svc: Service) -> str:
+    """Where a service's image comes from: its name, else its build context and Dockerfile."""
+    return svc.image or (f"build:{svc.build.context}:{svc.build.dockerfile}"
+                         if svc.build is not None else f"service:{svc.name}")
+
+
 def template_of(svc: Service) -> str:
     """What a service runs: image (or build), command and entrypoint, as one key.
 
     Services of one kind with the same key differ only in values (environment, ports,
     labels): copies of one piece of work (an anchor, ``extends``, one image run twice).
     """
-    source = svc.image or (f"build:{svc.build.context}:{svc.build.dockerfile}"
-                           if svc.build is not None else f"service:{svc.name}")
-    return "\x1f".join([source, *(svc.entrypoint or ["-"]), "\x1e", *(svc.command or ["-"])])
+    return "\x1f".join([image_of(svc), *(svc.entrypoint or ["-"]), "\x1e",
+                        *(svc.command or ["-"])])
 
 
 def plan_input(
@@ -52,7 +57,7 @@ def plan_input(
             ports=len(svc.ports), volumes=len(svc.volumes),
             builds=svc.build is not None, gpu=needs_gpu(svc),
             public_ports=any(p.published for p in svc.ports),
-            template=template_of(svc), depends=name in needs,
+            template=template_of(svc), image=image_of(svc), depends=name in needs,
             config=bool(svc.environment or svc.raw.get("env_file") or svc.raw.get("configs")
                         or svc.raw.get("secrets")),
         ))

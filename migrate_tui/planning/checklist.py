@@ -15,8 +15,9 @@ here: :func:`grouped_items` makes one project item of each, listing the services
 
 A *copy* (a service with the same template and kind as one before it) keeps only its
 specific items (ledger, findings, data) and a ``copy`` item; its work is ``copy_share`` of
-what it would cost alone. Another module's items (data, routing...) hook in through
-:data:`EXTRA_ITEMS`.
+what it would cost alone. A *sibling* (same image and kind, another command) keeps its
+checklist; its work is ``sibling_share`` of what it would cost alone. Another module's
+items (data, routing...) hook in through :data:`EXTRA_ITEMS`.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def service_task(
     playbooks: PlanPlaybooks,
     findings: list[FindingFacts],
     ledger: list[Resolved],
-    copy_of: str | None = None,
+    copy_of: tuple[str, float] | None = None,
 ) -> tuple[list[ItemSpec], float] | None:
     """The checklist and estimate of one service in one phase; None if it has nothing.
 
@@ -105,7 +106,8 @@ def service_task(
         playbooks: All the playbooks (estimates, engines, ledger rules).
         findings: The service's findings.
         ledger: The service's ledger entries (not ``mapped``), from :func:`resolve_ledger`.
-        copy_of: The service it is a copy of, if any.
+        copy_of: The service it is a copy or a sibling of, and the share of its work it
+            costs (``copy_share`` or ``sibling_share``), if any.
     """
     est = playbooks.estimates
     phase = here.phase
@@ -163,11 +165,13 @@ def service_task(
             items += _data_items(s, playbooks, extra_work)
         work *= est.stateful_multiplier
     if copy_of is not None:
-        keep = [i for i in items if i not in generic]
-        items = [(f"{prefix}copy",
-                  f"Apply {copy_of}'s manifests and checklist to it (same image and command, "
-                  "other values): review only what differs", 0.0), *keep]
-        work *= est.copy_share.value
+        original, share = copy_of
+        if share == est.copy_share.value:  # a copy: the original's checklist, its own items
+            keep = [i for i in items if i not in generic]
+            items = [(f"{prefix}copy",
+                      f"Apply {original}'s manifests and checklist to it (same image and "
+                      "command, other values): review only what differs", 0.0), *keep]
+        work *= share
     return items, work
 
 

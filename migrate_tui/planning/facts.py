@@ -33,6 +33,10 @@ class ServiceFacts:
     """What it runs: its image (or build) with its command and entrypoint. Services of one
     kind with the same template differ only in values (env, ports): copies, one piece of
     work plus a small increment each. None: never a copy."""
+    image: str | None = None
+    """Its image, or its build's context and Dockerfile. Services of one kind with the same
+    image but another command are siblings: they share the image's work (pipeline, config,
+    dashboards), not the process's (probes, scaling, cut-over)."""
     depends: bool = False
     """It needs another service (declared ``depends_on`` or inferred from its config)."""
     config: bool = True

@@ -31,7 +31,7 @@ from migrate_tui.planning.checklist import (
 )
 from migrate_tui.planning.decision import Answers, Decision, decide
 from migrate_tui.planning.facts import FindingFacts, LedgerFacts, PlanInput, ServiceFacts
-from migrate_tui.planning.playbooks import PHASE_IDS, PhaseId, PlanPlaybooks
+from migrate_tui.planning.playbooks import PHASE_IDS, Estimates, PhaseId, PlanPlaybooks
 
 Status = Literal["todo", "doing", "done", "skipped", "blocked"]
 _FROZEN = ConfigDict(frozen=True)
@@ -231,7 +231,7 @@ def build_plan(
         settings.answers, playbooks.decision,
     )
     order = _service_order(data)
-    copies = _copies(order)
+    copies = _copies(order, est)
     scale = est.project_scale(_distinct(order))
     findings_of: dict[str | None, list[FindingFacts]] = {}
     for finding in data.findings:
@@ -305,18 +305,27 @@ _PROJECT_TITLES: dict[str, str] = {
 }
 
 
-def _copies(order: list[ServiceFacts]) -> dict[str, str]:
-    """Each copy's original: the first service (in plan order) of its template and kind."""
+def _copies(order: list[ServiceFacts], est: Estimates) -> dict[str, tuple[str, float]]:
+    """Each copy's or sibling's original (the first service, in plan order, of its template
+    or image and kind) and the share of its own work it costs."""
     first: dict[tuple[str, str], str] = {}
-    out: dict[str, str] = {}
+    first_image: dict[tuple[str, str], str] = {}
+    out: dict[str, tuple[str, float]] = {}
     for s in order:
-        if s.template is None or s.kind == "dev-only":
+        if s.kind == "dev-only":
             continue
-        key = (s.template, s.kind)
-        if key in first:
-            out[s.name] = first[key]
-        else:
+        if s.template is not None:
+            key = (s.template, s.kind)
+            if key in first:
+                out[s.name] = (first[key], est.copy_share.value)
+                continue
             first[key] = s.name
+        if s.image is not None:
+            key = (s.image, s.kind)
+            if key in first_image:
+                out[s.name] = (first_image[key], est.sibling_share.value)
+            else:
+                first_image[key] = s.name
     return out
 
 

@@ -141,6 +141,9 @@ class Estimates(BaseModel):
     copy_share: Reasoned
     """A copy (same image, command and kind as a service before it) costs this share of the
     work the service would cost on its own."""
+    sibling_share: Reasoned
+    """A sibling (same image and kind as a service before it, another command) costs this
+    share of the work the service would cost on its own."""
     group_share: Reasoned
     """Each service after the first in a grouped item adds this share of its estimate."""
     project_reference_services: Reasoned

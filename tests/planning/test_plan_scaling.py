@@ -176,3 +176,32 @@ def test_stateful_stays_exactly_twice_stateless_with_ledger_items_and_copies(
         days = [t.estimate_days for t in phase_before.tasks if t.service == "api"]
         doubled = [t.estimate_days for t in phase_after.tasks if t.service == "api"]
         assert doubled == pytest.approx([2 * d for d in days], abs=0.011)
+
+
+def test_a_sibling_shares_the_image_work_and_keeps_its_own_checklist() -> None:
+    """netbox, its worker and its housekeeping: one image, three commands."""
+    web = ServiceFacts("netbox", "stateless", "service", 0, template="img|web", image="img")
+    worker = ServiceFacts("worker", "stateless", "service", 1, template="img|rq", image="img")
+    alone = build_plan(_input(replace(worker, image="other")), PLAYBOOKS)
+    both = build_plan(_input(web, worker), PLAYBOOKS)
+    share = PLAYBOOKS.estimates.sibling_share.value
+
+    def days(plan: Plan) -> list[float]:
+        return [t.estimate_days for p in plan.phases for t in p.tasks if t.service == "worker"]
+
+    assert days(both) == pytest.approx([share * d for d in days(alone)], abs=0.011)
+    assert {i for i in _ids(both) if i.startswith("worker.")} == {
+        i for i in _ids(alone) if i.startswith("worker.")}
+
+
+def test_a_finding_covered_by_a_ledger_item_adds_detail_not_time() -> None:
+    web = ServiceFacts("web", "stateless", "service", 0, ports=1, public_ports=True)
+    finding = FindingFacts("privileged-port", "low", "web", "publishes host port 80",
+                           "use an Ingress")
+    route = LedgerFacts("web", "ports", "decide", "web.yaml Ingress/web", "no host name")
+    with_ledger = build_plan(_input(web, findings=[finding], ledger=[route]), PLAYBOOKS)
+    texts = {i.id: i.text for i in with_ledger.items()}
+    assert "publishes host port 80" in texts["web.ledger.ports"]
+    assert "web.fix-privileged-port" not in texts
+    without = _ids(build_plan(_input(web, findings=[finding]), PLAYBOOKS))
+    assert "web.fix-privileged-port" in without
