@@ -273,11 +273,12 @@ def grouped_items(
         title = task.grouped.format(n=len(found)) if task.grouped else rule_id
         out.append((f"project.fix-{rule_id}", f"{title}: {listed}. Fix: {how}",
                     task.estimate_days * (1 + share * (len(found) - 1))))
+    made = {item_id.removeprefix("project.fix-") for item_id, _, _ in out}
     groups: dict[str, dict[str, list[str]]] = {}
     rule_of: dict[str, LedgerRule] = {}
     for s in migrating:
         for root, rule, entry in ledger_of.get(s.name, ()):
-            if rule.phase != phase or not rule.grouped:
+            if rule.phase != phase or not rule.grouped or rule.finding in made:
                 continue
             rule_of[root] = rule
             names = groups.setdefault(root, {}).setdefault(entry.why, [])

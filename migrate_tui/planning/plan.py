@@ -232,6 +232,7 @@ def build_plan(
     )
     order = _service_order(data)
     copies = _copies(order, est)
+    learning = _learning(data, copies, est)
     scale = est.project_scale(_distinct(order))
     findings_of: dict[str | None, list[FindingFacts]] = {}
     for finding in data.findings:
@@ -263,6 +264,7 @@ def build_plan(
             if built is None:
                 continue
             items, work = built
+            work *= learning.get(s.name, 1.0)
             tasks.append(Task.model_validate({
                 "id": f"{phase.id}.{s.name}",
                 "title": _service_title(s, phase.id),
@@ -327,6 +329,17 @@ def _copies(order: list[ServiceFacts], est: Estimates) -> dict[str, tuple[str, f
             else:
                 first_image[key] = s.name
     return out
+
+
+def _learning(
+    data: PlanInput, copies: Mapping[str, tuple[str, float]], est: Estimates
+) -> dict[str, float]:
+    """The learning-curve factor of each distinct service, numbered in wave order (not by
+    class, so that a stateful service stays exactly twice its stateless self)."""
+    position = {name: (w, i) for w, wave in enumerate(data.waves) for i, name in enumerate(wave)}
+    ranked = sorted((s for s in data.services if s.kind != "dev-only" and s.name not in copies),
+                    key=lambda s: (*position.get(s.name, (s.wave, 0)), s.name))
+    return {s.name: est.learning(n) for n, s in enumerate(ranked, start=1)}
 
 
 def _distinct(order: list[ServiceFacts]) -> int:

@@ -8,6 +8,7 @@ problem names the file, the item and the field.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from difflib import get_close_matches
 from pathlib import Path
@@ -115,6 +116,9 @@ class LedgerRule(BaseModel):
     grouped: bool = False
     """The same reason on several services is one project item listing them (a setting the
     team reviews once), not one item per service."""
+    finding: str | None = None
+    """A finding rule that asks the same: where it makes a grouped item, these entries are
+    listed there, not in an item of their own."""
 
 
 class TextVariant(BaseModel):
@@ -146,6 +150,9 @@ class Estimates(BaseModel):
     share of the work the service would cost on its own."""
     group_share: Reasoned
     """Each service after the first in a grouped item adds this share of its estimate."""
+    learning_rate: Reasoned
+    """Past the reference, each doubling of the distinct services moved cuts the next
+    one's work to this share (a learning curve)."""
     project_reference_services: Reasoned
     """The distinct services at which project items cost what project.yaml says."""
     project_floor: Reasoned
@@ -155,6 +162,15 @@ class Estimates(BaseModel):
     project_cap: Reasoned
     """Project items never cost more than this multiple of project.yaml's figures."""
 
+    def learning(self, n: int) -> float:
+        """The share of its work the ``n``-th distinct service (from 1) costs: 1 up to the
+        reference, then ``(n / reference) ** log2(learning_rate)``."""
+        ref = self.project_reference_services.value
+        if n <= ref:
+            return 1.0
+        factor: float = (n / ref) ** math.log2(self.learning_rate.value)
+        return factor
+
     def project_scale(self, distinct: int) -> float:
         """The multiple of project.yaml's estimates a project of ``distinct`` units needs.
 
@@ -162,6 +178,8 @@ class Estimates(BaseModel):
         then growing as a power (``project_growth``) up to ``project_cap``.
         """
         ref = self.project_reference_services.value
+        if distinct == 0:
+            return 0.0  # nothing to migrate: no platform to build
         if distinct <= 1:
             return self.project_floor.value
         if distinct <= ref:

@@ -163,15 +163,19 @@ def test_platform_work_scales_with_the_distinct_services() -> None:
     assert est.project_scale(5) == 1
 
 
-@pytest.mark.parametrize("copy", [False, True])
+@pytest.mark.parametrize(("copy", "others"), [(False, 0), (True, 0), (False, 8)])
 def test_stateful_stays_exactly_twice_stateless_with_ledger_items_and_copies(
-        copy: bool) -> None:
+        copy: bool, others: int) -> None:
+    """``others`` distinct services after it in the waves: a class-dependent numbering of
+    the learning curve would move it past the reference when it turns stateful."""
     api = ServiceFacts("api", "stateless", "service", 0, ports=1, volumes=1, template="t")
     first = ServiceFacts("first", "stateless", "service", 0, template="t" if copy else None)
+    more = [ServiceFacts(f"a{n}", "stateless", "service", 0, template=f"o{n}")
+            for n in range(others)]
     ledger = [PROBE, LedgerFacts("api", "volumes[0]", "decide", "t", "shared with worker")]
-    before = build_plan(_input(first, api, ledger=ledger), PLAYBOOKS)
-    after = build_plan(_input(first, replace(api, service_class="stateful"), ledger=ledger),
-                       PLAYBOOKS)
+    before = build_plan(_input(first, api, *more, ledger=ledger), PLAYBOOKS)
+    after = build_plan(_input(first, replace(api, service_class="stateful"), *more,
+                              ledger=ledger), PLAYBOOKS)
     for phase_before, phase_after in zip(before.phases, after.phases, strict=True):
         days = [t.estimate_days for t in phase_before.tasks if t.service == "api"]
         doubled = [t.estimate_days for t in phase_after.tasks if t.service == "api"]
@@ -205,3 +209,31 @@ def test_a_finding_covered_by_a_ledger_item_adds_detail_not_time() -> None:
     assert "web.fix-privileged-port" not in texts
     without = _ids(build_plan(_input(web, findings=[finding]), PLAYBOOKS))
     assert "web.fix-privileged-port" in without
+
+
+def test_past_the_reference_each_distinct_service_costs_a_little_less() -> None:
+    est = PLAYBOOKS.estimates
+    ref = int(est.project_reference_services.value)
+    assert [est.learning(n) for n in range(1, ref + 1)] == [1.0] * ref
+    assert 1.0 > est.learning(ref + 1) > est.learning(2 * ref) == pytest.approx(
+        est.learning_rate.value)
+    services = [ServiceFacts(f"s{i:02}", "stateless", "service", 0, template=f"img{i}")
+                for i in range(2 * ref)]
+    plan = build_plan(_input(*services), PLAYBOOKS)
+    pain = {t.service: t.estimate_days for t in plan.phases[1].tasks if t.service}
+    assert pain["s00"] == pain[f"s{ref - 1:02}"] > pain[f"s{ref:02}"] > pain[f"s{2 * ref - 1:02}"]
+
+
+def test_a_fix_that_is_both_a_finding_and_a_ledger_entry_is_one_item() -> None:
+    names = ["api", "web"]
+    services = [ServiceFacts(n, "stateless", "service", 0) for n in names]
+    findings = [FindingFacts("container-name", "low", n, f"container_name: {n}-1", "drop it")
+                for n in names]
+    ledger = [LedgerFacts(n, "container_name", "dropped", "", "Pods are named by their "
+                          "controller") for n in names]
+    plan = build_plan(_input(*services, findings=findings, ledger=ledger), PLAYBOOKS)
+    ids = _ids(plan)
+    assert "project.fix-container-name" in ids
+    assert "project.ledger.container_name" not in ids
+    alone = _ids(build_plan(_input(*services, ledger=ledger), PLAYBOOKS))
+    assert "project.ledger.container_name" in alone
