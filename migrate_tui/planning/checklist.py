@@ -5,8 +5,9 @@ The order of the sources, for one service and one phase:
 
 1. the generic items of its kind and class (``services.yaml``), those whose ``when`` holds;
 2. its translation-ledger entries (``ledger.yaml``): an entry of a key whose rule
-   ``replaces`` a generic item takes that item's place (the ledger's probe ``decide``
-   replaces "Write readiness and liveness probes"); others are added;
+   ``replaces`` a generic item takes that item's place and id (the ledger's probe
+   ``decide`` becomes ``api.probes``, with the ledger's reason instead of "Write readiness
+   and liveness probes"); others are added as ``api.ledger.KEY``;
 3. its findings (``findings.yaml``): added, or folded into the item that covers them;
 4. for a stateful service, its engine's data sub-plan (the doubled half of its work).
 
@@ -212,8 +213,9 @@ def _ledger_items(
             whys[root].append(entry.why)
     for root in sorted(whys):
         rule = rule_of[root]
-        item = (f"{s.name}.ledger.{root}", f"{rule.title}: {'; '.join(whys[root])}",
-                rule.estimate_days)
+        # The generic item made concrete keeps its id: saved progress and CI gates name it.
+        item_id = f"{s.name}.{rule.replaces}" if rule.replaces else f"{s.name}.ledger.{root}"
+        item = (item_id, f"{rule.title}: {'; '.join(whys[root])}", rule.estimate_days)
         if rule.replaces:
             replaced[f"{s.name}.{rule.replaces}"] = item[0]
         specific.append(item)

@@ -83,12 +83,13 @@ def test_a_ledger_decide_replaces_the_generic_item_it_makes_concrete() -> None:
     api = ServiceFacts("api", "stateless", "service", 0, ports=1)
     generic = _ids(build_plan(_input(api), PLAYBOOKS))
     specific = build_plan(_input(api, ledger=[PROBE]), PLAYBOOKS)
-    assert "api.probes" in generic and "api.ledger.healthcheck" not in generic
-    assert "api.probes" not in _ids(specific)
-    item = next(i for i in specific.items() if i.id == "api.ledger.healthcheck")
-    assert "TCP probe on port 8080" in item.text
-    # ids of the items that still exist do not move
-    assert generic - {"api.probes"} <= _ids(specific)
+    before = next(i for i in build_plan(_input(api), PLAYBOOKS).items() if i.id == "api.probes")
+    after = next(i for i in specific.items() if i.id == "api.probes")
+    assert "TCP probe on port 8080" in after.text and "TCP probe" not in before.text
+    assert after.text.startswith("Write probes that mean ready")
+    # the concrete item keeps the generic one's id (progress files and CI gates name it)
+    assert generic == _ids(specific)
+    assert [i.id for i in specific.items()].count("api.probes") == 1
 
 
 def test_a_finding_covered_by_a_replaced_item_lands_on_its_replacement() -> None:
@@ -96,7 +97,8 @@ def test_a_finding_covered_by_a_replaced_item_lands_on_its_replacement() -> None
     finding = FindingFacts("no-healthcheck", "medium", "api", "no healthcheck", "write probes")
     plan = build_plan(_input(api, findings=[finding], ledger=[PROBE]), PLAYBOOKS)
     texts = {i.id: i.text for i in plan.items()}
-    assert "no healthcheck" in texts["api.ledger.healthcheck"]
+    assert "no healthcheck" in texts["api.probes"]
+    assert texts["api.probes"].startswith("Write probes that mean ready")
     assert not any(i.startswith("api.fix-no-healthcheck") for i in texts)
 
 
@@ -111,9 +113,9 @@ def test_entries_of_one_key_make_one_item_and_review_once_settings_group() -> No
     ]
     plan = build_plan(_input(api, web, ledger=ledger), PLAYBOOKS)
     texts = {i.id: i.text for i in plan.items()}
-    assert "db answers" in texts["api.ledger.depends_on"]
-    assert "cache answers" in texts["api.ledger.depends_on"]
-    assert "api.start-order" not in texts and "web.start-order" in texts
+    assert "db answers" in texts["api.start-order"]
+    assert "cache answers" in texts["api.start-order"]
+    assert "db answers" not in texts["web.start-order"]
     assert "(api, web)" in texts["project.ledger.restart"]
     assert not any(i.endswith(".ledger.restart") and not i.startswith("project.")
                    for i in texts)
