@@ -18,7 +18,7 @@ from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import MigrateError, ProgressError
 from migrate_tui.planning.decision import Answers
-from migrate_tui.planning.plan import ItemProgress, Plan, Settings
+from migrate_tui.planning.plan import ItemProgress, LedgerFacts, Plan, Settings
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 from migrate_tui.progress.changes import Change, future_times
 from migrate_tui.progress.model import ProgressState
@@ -41,6 +41,9 @@ class Workspace:
     """Why the progress file could not be read: the workspace is then read-only."""
     flags: Settings | None = None
     """Settings given on the command line; they win over the saved ones."""
+    ledger: tuple[LedgerFacts, ...] = ()
+    """The translation ledger's entries that ask something of the team (the plan's
+    specific items), computed with the analysis."""
 
     @property
     def read_only(self) -> bool:
@@ -86,7 +89,7 @@ class Workspace:
         from migrate_tui.planning.build import make_plan
 
         plan = make_plan(self.project, self.analysis, _settings(state, self.flags),
-                         _progress(state), self.playbooks)
+                         _progress(state), self.playbooks, self.ledger)
         return replace(self, plan=plan, state=state, progress_error=None)
 
     def reload_progress(self) -> Workspace:
@@ -144,9 +147,26 @@ def compute(
     overrides = {k: v for k, v in overrides_of(state).items() if k in project.services
                  or k in project.inactive_services}
     analysis = analyze(project, overrides)
-    plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks)
+    ledger = ledger_facts(project, analysis)
+    plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks,
+                     ledger)
     return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
-                     playbooks=playbooks, progress_error=progress_error, flags=flags)
+                     playbooks=playbooks, progress_error=progress_error, flags=flags,
+                     ledger=ledger)
+
+
+def ledger_facts(project: Project, analysis: Analysis) -> tuple[LedgerFacts, ...]:
+    """The ledger entries the plan turns into items, as planning's plain data.
+
+    The manifest generator is the one source of the ledger; planning may not import it,
+    so the hand-over happens here. ``mapped`` entries ask nothing and are left out.
+    """
+    from migrate_tui.manifests import generate_manifests
+
+    return tuple(
+        LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target, why=e.why)
+        for e in generate_manifests(project, analysis).ledger if e.status != "mapped"
+    )
 
 
 def open_workspace(

@@ -5,16 +5,17 @@ This is the one place the stages meet, for the CLI, the TUI and the tests alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from migrate_tui.analysis.gpu import needs_gpu
 from migrate_tui.analysis.model import Analysis
-from migrate_tui.compose.model import Project
+from migrate_tui.compose.model import Project, Service
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.plan import (
     FindingFacts,
     ItemProgress,
+    LedgerFacts,
     Plan,
     PlanInput,
     ServiceFacts,
@@ -24,8 +25,27 @@ from migrate_tui.planning.plan import (
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 
 
-def plan_input(project: Project, analysis: Analysis) -> PlanInput:
-    """The facts the planner needs, from the project and its analysis."""
+def image_of(svc: Service) -> str:
+    """Where a service's image comes from: its name, else its build context and Dockerfile."""
+    return svc.image or (f"build:{svc.build.context}:{svc.build.dockerfile}"
+                         if svc.build is not None else f"service:{svc.name}")
+
+
+def template_of(svc: Service) -> str:
+    """What a service runs: image (or build), command and entrypoint, as one key.
+
+    Services of one kind with the same key differ only in values (environment, ports,
+    labels): copies of one piece of work (an anchor, ``extends``, one image run twice).
+    """
+    return "\x1f".join([image_of(svc), *(svc.entrypoint or ["-"]), "\x1e",
+                        *(svc.command or ["-"])])
+
+
+def plan_input(
+    project: Project, analysis: Analysis, ledger: Sequence[LedgerFacts] = ()
+) -> PlanInput:
+    """The facts the planner needs, from the project, its analysis and its ledger."""
+    needs = {e.source for e in analysis.edges}
     services = []
     for name, info in analysis.services.items():
         if not info.active:
@@ -37,6 +57,9 @@ def plan_input(project: Project, analysis: Analysis) -> PlanInput:
             ports=len(svc.ports), volumes=len(svc.volumes),
             builds=svc.build is not None, gpu=needs_gpu(svc),
             public_ports=any(p.published for p in svc.ports),
+            template=template_of(svc), image=image_of(svc), depends=name in needs,
+            config=bool(svc.environment or svc.raw.get("env_file") or svc.raw.get("configs")
+                        or svc.raw.get("secrets")),
         ))
     findings = [
         FindingFacts(rule=f.rule, severity=f.severity, service=f.service, message=f.message,
@@ -47,6 +70,7 @@ def plan_input(project: Project, analysis: Analysis) -> PlanInput:
         project=project.name, services=services, findings=findings,
         waves=[list(w) for w in analysis.waves],
         has_secrets=bool(project.compose.get("secrets")),
+        ledger=[e for e in ledger if e.status != "mapped"],
     )
 
 
@@ -57,10 +81,21 @@ def make_plan(
     settings: Settings | None = None,
     progress: Mapping[str, ItemProgress] | None = None,
     playbooks: PlanPlaybooks | None = None,
+    ledger: Sequence[LedgerFacts] = (),
 ) -> Plan:
-    """The plan of an analysed project."""
-    return build_plan(plan_input(project, analysis), playbooks or load_plan_playbooks(),
-                      settings, progress)
+    """The plan of an analysed project.
+
+    Args:
+        project: The loaded project.
+        analysis: Its analysis.
+        settings: Team, focus, start and answers.
+        progress: Saved status and assignee by item id.
+        playbooks: The planning playbooks (ours by default).
+        ledger: The manifests' translation ledger (the workspace passes it in: planning
+            does not import the manifest generator); without it, the generic items stay.
+    """
+    return build_plan(plan_input(project, analysis, ledger),
+                      playbooks or load_plan_playbooks(), settings, progress)
 
 
 def plan_for_path(

@@ -22,59 +22,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrate_tui.gc_pause import gc_paused
-from migrate_tui.planning.decision import Answers, Decision, decide
-from migrate_tui.planning.playbooks import (
-    PHASE_IDS,
-    FindingTask,
-    PhaseId,
-    PlanPlaybooks,
+from migrate_tui.planning.checklist import (
+    ItemSpec,
+    PhasePlaybook,
+    grouped_items,
+    resolve_ledger,
+    service_task,
 )
+from migrate_tui.planning.decision import Answers, Decision, decide
+from migrate_tui.planning.facts import FindingFacts, LedgerFacts, PlanInput, ServiceFacts
+from migrate_tui.planning.playbooks import PHASE_IDS, Estimates, PhaseId, PlanPlaybooks
 
 Status = Literal["todo", "doing", "done", "skipped", "blocked"]
 _FROZEN = ConfigDict(frozen=True)
-
-
-@dataclass(frozen=True)
-class ServiceFacts:
-    """What the plan needs to know of one service, from the analysis."""
-
-    name: str
-    service_class: str
-    """stateful or stateless."""
-    kind: str
-    """service, job or dev-only."""
-    wave: int
-    engine: str | None = None
-    """The stateful engine's key in engines.yaml (postgresql, kafka...), if known."""
-    software: str | None = None
-    """What people call it (PostgreSQL, Kafka), for titles."""
-    ports: int = 0
-    volumes: int = 0
-    builds: bool = False
-    gpu: bool = False
-    public_ports: bool = False
-
-
-@dataclass(frozen=True)
-class FindingFacts:
-    """One finding, as the plan uses it."""
-
-    rule: str
-    severity: str
-    service: str | None
-    message: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class PlanInput:
-    """Everything the plan is computed from."""
-
-    project: str
-    services: list[ServiceFacts]
-    findings: list[FindingFacts]
-    waves: list[list[str]]
-    has_secrets: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,112 +183,8 @@ def _service_order(data: PlanInput) -> list[ServiceFacts]:
     return sorted(data.services, key=key)
 
 
-_ItemSpec = tuple[str, str, float]
-"""A checklist item before it becomes a :class:`PlanItem`: id, text, estimate in days."""
-
-
-@dataclass(frozen=True)
-class _PhasePlaybook:
-    """The playbooks' part in one phase, sorted out once for all services.
-
-    Which items a stateless service has in the pain phase, which finding rules are fixed
-    there: the answers depend on the phase and the kind of service only, and a plan of
-    2,000 services would otherwise ask the playbooks 8,000 times.
-    """
-
-    phase: PhaseId
-    checklists: dict[tuple[str, bool], list[_ItemSpec]]
-    """By kind (stateless, job, dev-only) and whether the stateful wording applies: the
-    ids here are the playbook's, without the service name."""
-    fixes: dict[str, FindingTask]
-    """The finding rules whose fix is done in this phase."""
-
-    @classmethod
-    def of(cls, playbooks: PlanPlaybooks, phase: PhaseId) -> _PhasePlaybook:
-        """The part of ``playbooks`` in ``phase``."""
-        checklists: dict[tuple[str, bool], list[_ItemSpec]] = {}
-        for kind, items in playbooks.service_items.items():
-            here = [i for i in items if i.phase == phase]
-            checklists[(kind, False)] = [(i.id, i.text, i.estimate_days) for i in here]
-            checklists[(kind, True)] = [
-                (i.id, playbooks.stateful_texts.get(i.id, i.text), i.estimate_days)
-                for i in here
-            ]
-        fixes = {rule: t for rule, t in playbooks.finding_tasks.items() if t.phase == phase}
-        return cls(phase, checklists, fixes)
-
-
-def _service_task(
-    s: ServiceFacts,
-    here: _PhasePlaybook,
-    playbooks: PlanPlaybooks,
-    findings: list[FindingFacts],
-) -> tuple[list[_ItemSpec], float] | None:
-    """The checklist and estimate of one service in one phase; None if it has nothing."""
-    est = playbooks.estimates
-    phase = here.phase
-    base_key = s.kind if s.kind in ("job", "dev-only") else "stateless"
-    stateful = s.service_class == "stateful" and s.kind != "dev-only"
-    prefix = f"{s.name}."
-    items: list[_ItemSpec] = [
-        (prefix + item_id, text, days)
-        for item_id, text, days in here.checklists.get(
-            (base_key, stateful and base_key == "stateless"), [])
-    ]
-    by_rule: dict[str, list[FindingFacts]] = {}
-    if s.kind != "dev-only":
-        for f in findings:
-            if f.rule in here.fixes:
-                by_rule.setdefault(f.rule, []).append(f)
-    if by_rule:
-        index = {item_id: n for n, (item_id, _, _) in enumerate(items)}
-        for rule in sorted(by_rule):
-            task = here.fixes[rule]
-            detail = _finding_text(by_rule[rule])
-            covered = prefix + task.covered_by if task.covered_by else None
-            if covered in index:
-                n = index[covered]
-                item_id, text, days = items[n]
-                items[n] = (item_id, f"{text} ({detail})", days)
-                continue
-            items.append((f"{prefix}fix-{rule}", detail, task.estimate_days))
-    if not items:
-        return None
-    work = sum(e for _, _, e in items)
-    if phase == "pain" and s.kind != "dev-only":
-        work += est.per_port * s.ports + est.per_volume * s.volumes
-        work += est.per_build if s.builds else 0
-    if stateful:
-        extra = (est.stateful_multiplier - 1) * work
-        if phase == "pain":
-            engine = playbooks.engines.get(s.engine or "", playbooks.default_engine)
-            data_items = [*engine.items]
-            known = {i.id for i in data_items}
-            data_items += [i for i in playbooks.default_engine.items if i.id not in known]
-            weight = sum(i.estimate_days for i in data_items)
-            items += [
-                (f"{prefix}data-{i.id}",
-                 f"Decide where its data lives: {engine.strategy}"
-                 if i.id == "placement" else i.text,
-                 extra * i.estimate_days / weight)
-                for i in data_items
-            ]
-        work *= est.stateful_multiplier
-    return items, work
-
-
-def _finding_text(found: list[FindingFacts]) -> str:
-    """One item for the findings of one rule on one service: what is wrong, then the fix."""
-    if len(found) == 1:  # the usual case, without the removal of repeats
-        return f"{found[0].message}. Fix: {found[0].fix}" if found[0].message else found[0].fix
-    messages = list(dict.fromkeys(f.message for f in found))
-    fixes = list(dict.fromkeys(f.fix for f in found))
-    what = "; ".join(messages)
-    return f"{what}. Fix: {' '.join(fixes)}" if what else " ".join(fixes)
-
-
 def _checklist(
-    items: list[_ItemSpec], progress: Mapping[str, ItemProgress]
+    items: list[ItemSpec], progress: Mapping[str, ItemProgress]
 ) -> list[dict[str, Any]]:
     """The fields of each item's :class:`PlanItem`, with its saved status and assignee.
 
@@ -375,20 +231,26 @@ def build_plan(
         settings.answers, playbooks.decision,
     )
     order = _service_order(data)
+    copies = _copies(order, est)
+    learning = _learning(data, copies, est)
+    scale = est.project_scale(_distinct(order))
     findings_of: dict[str | None, list[FindingFacts]] = {}
     for finding in data.findings:
         findings_of.setdefault(finding.service, []).append(finding)
+    ledger_of = resolve_ledger(data.ledger, playbooks.ledger_rules)
     phases: list[PhasePlan] = []
     week = low = high = 0.0
     for phase in playbooks.phases:
-        here = _PhasePlaybook.of(playbooks, phase.id)
+        here = PhasePlaybook.of(playbooks, phase.id)
         tasks: list[Task] = []
-        project_items: list[_ItemSpec] = [
-            (f"project.{i.id}", i.text, i.estimate_days) for i in playbooks.project_items
+        project_items: list[ItemSpec] = [
+            (f"project.{i.id}", i.text, i.estimate_days * scale)
+            for i in playbooks.project_items
             if i.phase == phase.id and (i.when is None or i.when in facts)
         ]
         project_items += [(f"project.fix-{f.rule}", f.fix, here.fixes[f.rule].estimate_days)
                           for f in findings_of.get(None, []) if f.rule in here.fixes]
+        project_items += grouped_items(phase.id, order, findings_of, ledger_of, playbooks)
         if project_items:
             unique = list({i[0]: i for i in project_items}.values())
             tasks.append(Task.model_validate({
@@ -397,12 +259,15 @@ def build_plan(
                 "checklist": _checklist(unique, progress),
             }))
         for s in order:
-            built = _service_task(s, here, playbooks, findings_of.get(s.name, []))
+            built = service_task(s, here, playbooks, findings_of.get(s.name, []),
+                                 ledger_of.get(s.name, []), copies.get(s.name))
             if built is None:
                 continue
             items, work = built
+            work *= learning.get(s.name, 1.0)
             tasks.append(Task.model_validate({
-                "id": f"{phase.id}.{s.name}", "title": _service_title(s, phase.id),
+                "id": f"{phase.id}.{s.name}",
+                "title": _service_title(s, phase.id),
                 "service": s.name, "class": s.service_class, "kind": s.kind, "wave": s.wave,
                 "estimate_days": _round(work), "checklist": _checklist(items, progress),
             }))
@@ -442,6 +307,47 @@ _PROJECT_TITLES: dict[str, str] = {
 }
 
 
+def _copies(order: list[ServiceFacts], est: Estimates) -> dict[str, tuple[str, float]]:
+    """Each copy's or sibling's original (the first service, in plan order, of its template
+    or image and kind) and the share of its own work it costs."""
+    first: dict[tuple[str, str], str] = {}
+    first_image: dict[tuple[str, str], str] = {}
+    out: dict[str, tuple[str, float]] = {}
+    for s in order:
+        if s.kind == "dev-only":
+            continue
+        if s.template is not None:
+            key = (s.template, s.kind)
+            if key in first:
+                out[s.name] = (first[key], est.copy_share.value)
+                continue
+            first[key] = s.name
+        if s.image is not None:
+            key = (s.image, s.kind)
+            if key in first_image:
+                out[s.name] = (first_image[key], est.sibling_share.value)
+            else:
+                first_image[key] = s.name
+    return out
+
+
+def _learning(
+    data: PlanInput, copies: Mapping[str, tuple[str, float]], est: Estimates
+) -> dict[str, float]:
+    """The learning-curve factor of each distinct service, numbered in wave order (not by
+    class, so that a stateful service stays exactly twice its stateless self)."""
+    position = {name: (w, i) for w, wave in enumerate(data.waves) for i, name in enumerate(wave)}
+    ranked = sorted((s for s in data.services if s.kind != "dev-only" and s.name not in copies),
+                    key=lambda s: (*position.get(s.name, (s.wave, 0)), s.name))
+    return {s.name: est.learning(n) for n, s in enumerate(ranked, start=1)}
+
+
+def _distinct(order: list[ServiceFacts]) -> int:
+    """The distinct pieces of work the platform carries: migrating services, copies once."""
+    return len({(s.template, s.kind) if s.template is not None else (s.name, "")
+                for s in order if s.kind != "dev-only"})
+
+
 def _service_title(s: ServiceFacts, phase: str) -> str:
     if s.kind == "dev-only":
         return f"{s.name}: propose retirement (dev-only)"
@@ -456,6 +362,6 @@ def _service_title(s: ServiceFacts, phase: str) -> str:
 
 
 __all__ = [
-    "PHASE_IDS", "FindingFacts", "ItemProgress", "Plan", "PlanInput", "ServiceFacts",
-    "Settings", "build_plan",
+    "PHASE_IDS", "FindingFacts", "ItemProgress", "LedgerFacts", "Plan", "PlanInput",
+    "ServiceFacts", "Settings", "build_plan",
 ]

@@ -8,6 +8,7 @@ problem names the file, the item and the field.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from difflib import get_close_matches
 from pathlib import Path
@@ -38,8 +39,11 @@ PhaseId = Literal["denial", "pain", "acceptance", "productivity"]
 PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity")
 Condition = Literal[
     "has_stateful", "has_build", "has_gpu", "has_jobs", "has_dev_only", "has_secrets",
-    "has_public_ports",
+    "has_public_ports", "has_dependencies", "has_config",
 ]
+"""A fact of the project (``has_stateful``...), or of one service (``has_dependencies``: it
+needs another service, declared or inferred; ``has_config``: it has environment, env files,
+configs or secrets), that an item needs."""
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 
@@ -94,6 +98,27 @@ class FindingTask(BaseModel):
     estimate_days: float = Field(ge=0, le=60)
     covered_by: str | None = None
     """A service item that already does this fix: the finding adds detail there, no time."""
+    grouped: str | None = None
+    """The same fix on several services is one project item with this title (``{n}``: how
+    many findings); each finding after the first adds ``group_share`` of the estimate."""
+
+
+class LedgerRule(BaseModel):
+    """What a ledger entry (``approximated``, ``dropped``, ``decide``) of a key asks of a team."""
+
+    model_config = _STRICT
+    phase: PhaseId
+    estimate_days: float = Field(ge=0, le=60)
+    title: str = Field(min_length=3)
+    """The item's first words; the ledger's reasons follow."""
+    replaces: str | None = None
+    """The generic service item this entry makes concrete: it takes that item's place."""
+    grouped: bool = False
+    """The same reason on several services is one project item listing them (a setting the
+    team reviews once), not one item per service."""
+    finding: str | None = None
+    """A finding rule that asks the same: where it makes a grouped item, these entries are
+    listed there, not in an item of their own."""
 
 
 class TextVariant(BaseModel):
@@ -117,6 +142,51 @@ class Estimates(BaseModel):
     range_high: float = Field(ge=1)
     team_size: int = Field(ge=1)
     focus: float = Field(gt=0, le=1)
+    copy_share: Reasoned
+    """A copy (same image, command and kind as a service before it) costs this share of the
+    work the service would cost on its own."""
+    sibling_share: Reasoned
+    """A sibling (same image and kind as a service before it, another command) costs this
+    share of the work the service would cost on its own."""
+    group_share: Reasoned
+    """Each service after the first in a grouped item adds this share of its estimate."""
+    learning_rate: Reasoned
+    """Past the reference, each doubling of the distinct services moved cuts the next
+    one's work to this share (a learning curve)."""
+    project_reference_services: Reasoned
+    """The distinct services at which project items cost what project.yaml says."""
+    project_floor: Reasoned
+    """The share of the project items a one-service project still needs."""
+    project_growth: Reasoned
+    """Past the reference, project items grow with (distinct / reference) ** this."""
+    project_cap: Reasoned
+    """Project items never cost more than this multiple of project.yaml's figures."""
+
+    def learning(self, n: int) -> float:
+        """The share of its work the ``n``-th distinct service (from 1) costs: 1 up to the
+        reference, then ``(n / reference) ** log2(learning_rate)``."""
+        ref = self.project_reference_services.value
+        if n <= ref:
+            return 1.0
+        factor: float = (n / ref) ** math.log2(self.learning_rate.value)
+        return factor
+
+    def project_scale(self, distinct: int) -> float:
+        """The multiple of project.yaml's estimates a project of ``distinct`` units needs.
+
+        From ``project_floor`` for one distinct service, linearly to 1 at the reference,
+        then growing as a power (``project_growth``) up to ``project_cap``.
+        """
+        ref = self.project_reference_services.value
+        if distinct == 0:
+            return 0.0  # nothing to migrate: no platform to build
+        if distinct <= 1:
+            return self.project_floor.value
+        if distinct <= ref:
+            floor = self.project_floor.value
+            return floor + (1 - floor) * (distinct - 1) / (ref - 1)
+        grown: float = (distinct / ref) ** self.project_growth.value
+        return min(self.project_cap.value, grown)
 
 
 class Question(BaseModel):
@@ -213,6 +283,9 @@ class PlanPlaybooks(BaseModel):
     decision: DecisionSettings
     finding_tasks: dict[str, FindingTask] = Field(default_factory=dict)
     """By finding rule id: when its fix is done and how long it takes."""
+    ledger_rules: dict[str, LedgerRule] = Field(default_factory=dict)
+    """By Compose key (``healthcheck``, ``deploy.resources``): what its ledger entries ask;
+    ``default`` for the keys not listed."""
 
     @field_validator("phases")
     @classmethod
@@ -343,6 +416,7 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
     estimates: dict[str, Any] = {}
     decision: dict[str, Any] = {}
     finding_tasks: dict[str, FindingTask] = {}
+    ledger_rules: dict[str, LedgerRule] = {}
     catalogue_ids = load_catalogue().by_id
     for folder in folders:
         first = folder == folders[0]
@@ -406,6 +480,14 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
                     finding_tasks[rule_id] = FindingTask.model_validate(task)
                 except ValidationError as exc:
                     problems += _problems(path, f"rules.{rule_id}", exc, ("rules", rule_id))
+        if path := present("ledger.yaml"):
+            raw = _read(path) or {}
+            keys = (raw.get("keys") or {}) if isinstance(raw, dict) else {}
+            for key, rule in keys.items():
+                try:
+                    ledger_rules[str(key)] = LedgerRule.model_validate(rule)
+                except ValidationError as exc:
+                    problems += _problems(path, f"keys.{key}", exc, ("keys", key))
     try:
         est = Estimates.model_validate(estimates)
     except ValidationError as exc:
@@ -424,7 +506,7 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
             phases=phases, project_items=project_items, service_items=service_items,
             stateful_texts=stateful_texts,
             engines=engines, default_engine=default_engine, estimates=est, decision=dec,
-            finding_tasks=finding_tasks,
+            finding_tasks=finding_tasks, ledger_rules=ledger_rules,
         )
     except ValidationError as exc:
         raise ProblemList(list(_problems(folders[0] / "phases.yaml", "phases", exc))) from None
