@@ -107,6 +107,11 @@ class Heuristics(BaseModel):
     job_names: list[re.Pattern[str]]
     job_commands: list[re.Pattern[str]]
     long_running_commands: list[re.Pattern[str]]
+    daemon_images: list[re.Pattern[str]]
+    daemon_host_paths: list[re.Pattern[str]]
+    proxy_images: list[re.Pattern[str]]
+    tool_commands: list[re.Pattern[str]]
+    tool_names: list[re.Pattern[str]]
     dev_profiles: list[str]
     host_key_parts: list[str]
 
@@ -166,6 +171,8 @@ class KindWeights(BaseModel):
     model_config = _STRICT
     job: WeightAgainst
     dev_only: WeightAgainst
+    daemon: WeightAgainst
+    tool: WeightAgainst
 
 
 class UnknownWeights(BaseModel):
@@ -397,6 +404,19 @@ class Catalogue(BaseModel):
             self._one_shot[line] = (found.group() if found and
                                     not any_match(h.long_running_commands, line) else None)
         return self._one_shot[line]
+
+    def repository(self, ref: str) -> str:
+        """:func:`image_repository` of an image reference, worked out once a reference."""
+        repository = self._repositories.get(ref)
+        if repository is None:
+            repository = self._repositories[ref] = image_repository(ref)
+        return repository
+
+    def is_proxy_image(self, ref: str | None) -> bool:
+        """Whether an image is a reverse proxy that reads the Docker socket for its routes
+        (Traefik, nginx-proxy, caddy-docker-proxy): replaced by an Ingress."""
+        return bool(ref) and any_match(self.heuristics.proxy_images,
+                                       self.repository(ref or "")) is not None
 
     def is_database_name(self, service: str) -> bool:
         """Whether the service's name is a generic database name (``db``, ``database``)."""

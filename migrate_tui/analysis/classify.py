@@ -20,6 +20,11 @@ progress file, decides outright.
 
 The kind is ``dev-only`` (an admin UI or fake mail server from the catalogue, a profile
 named dev/debug/test, or a dependency others declare with ``required: false``), else
+``daemon`` (a node agent: ``deploy.mode: global``, a log shipper's or node exporter's image,
+a bind mount of the node's logs, containers or kernel views, or the Docker socket unless it
+is a reverse proxy reading its routes there), else ``tool`` (no port, and a command that
+only keeps it alive, or ``tty`` and ``stdin_open`` with no command of its own or a
+toolbox's name), else
 ``job`` (others wait for it with ``service_completed_successfully``, ``restart: "no"`` with
 a command, a one-shot name such as ``migrate`` or ``minio-init``, a migration command with
 nothing long-running after it), else ``service``.
@@ -38,7 +43,7 @@ from migrate_tui.compose.model import Mount, Service
 from migrate_tui.errors import AnalysisError, Location
 
 Override = Mapping[str, Any]
-"""``{"class": "stateful"|"stateless", "kind": "service"|"job"|"dev-only"}``, either key."""
+"""``{"class": "stateful"|"stateless", "kind": one of KINDS}``, either key."""
 
 MountRole = Literal["socket", "tmpfs", "host", "config", "scratch", "source", "data", "files",
                     "other"]
@@ -273,7 +278,7 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
     dev = catalogue.match_dev_only(svc.image)
     known = entry is not None or dev is not None
     # A job that runs a database's image (to create topics, load a schema) is no database.
-    strength = (w.catalogue.known_image_in_job if kind == "job"
+    strength = (w.catalogue.known_image_in_job if kind in ("job", "tool")
                 else w.catalogue.known_image).value
     if entry is not None:
         signals += _entry_signals(svc, entry, f"{entry.name} image", strength, catalogue, root)
@@ -296,6 +301,12 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
     signals += mounts
     if kind == "job":
         signals.append(Signal(w.kinds.job.value, "a one-shot job: it keeps nothing between runs"))
+    elif kind == "daemon":
+        signals.append(Signal(w.kinds.daemon.value,
+                              "a node agent: it reads the node and keeps nothing to move"))
+    elif kind == "tool":
+        signals.append(Signal(w.kinds.tool.value,
+                              "an interactive toolbox: it keeps nothing between sessions"))
     elif kind == "dev-only" and dev is None:
         signals.append(Signal(w.kinds.dev_only.value,
                               "a development aid: nothing in it to migrate"))
@@ -311,6 +322,48 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
 
 
 # ---------------------------------------------------------------------- kinds
+
+
+def _node_agent(svc: Service, catalogue: Catalogue) -> list[str]:
+    """Why a service is a node agent (one per node, reading the node), or nothing."""
+    h = catalogue.heuristics
+    reasons = []
+    if (svc.get("deploy") or {}).get("mode") == "global":
+        reasons.append("deploy.mode: global runs one per node")
+    if svc.image and any_match(h.daemon_images, catalogue.repository(svc.image)):
+        reasons.append(f"{catalogue.repository(svc.image)} image: a node agent (logs or "
+                       "metrics of every container on the node)")
+    for mount in svc.volumes:
+        if mount.type != "bind" or not mount.source:
+            continue
+        if any_match(h.daemon_host_paths, mount.source):
+            reasons.append(f"mounts the node's {mount.source} at {mount.target}")
+        elif (any_match(h.docker_sockets, mount.source)
+              and not catalogue.is_proxy_image(svc.image)):
+            reasons.append(f"mounts the Docker socket ({mount.source}): it acts on the node's "
+                           "containers (a cluster node has containerd, no Docker socket)")
+    return reasons
+
+
+def _toolbox(svc: Service, line: str, catalogue: Catalogue) -> list[str]:
+    """Why a service with no port is an interactive toolbox, or nothing."""
+    h = catalogue.heuristics
+    idle = any_match(h.tool_commands, line.strip()) if line else None
+    if idle is not None:
+        found = idle.search(line.strip())
+        return [f"its command only keeps it alive ({shorten(found.group() if found else line, 40)})"
+                ": someone execs into it"]
+    tty, stdin = bool(svc.get("tty")), bool(svc.get("stdin_open"))
+    if not (tty or stdin):
+        return []
+    named = any_match(h.tool_names, svc.name.lower()) or (
+        svc.image is not None and any_match(h.tool_names, catalogue.repository(svc.image)))
+    if (tty and stdin and not line) or named:
+        flags = " and ".join(k for k, on in (("tty", tty), ("stdin_open", stdin)) if on)
+        why = "named like a toolbox" if named else "no command of its own"
+        return [f"{flags}, no port, {why}: an interactive admin toolbox"]
+    return []
+
 
 
 def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tuple[
@@ -330,6 +383,14 @@ def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tup
         dev_reasons.append(f"optional for {', '.join(optional)} (depends_on required: false)")
     if dev_reasons:
         return "dev-only", dev_reasons
+    agent = _node_agent(svc, catalogue)
+    if agent:
+        return "daemon", agent
+    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
+    if not svc.ports and not svc.expose:
+        tool = _toolbox(svc, line, catalogue)
+        if tool:
+            return "tool", tool
 
     job_reasons = []
     waiting = sorted(i.source for i in incoming
@@ -337,7 +398,6 @@ def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tup
     if waiting:
         job_reasons.append(f"{', '.join(waiting)} wait{'s' if len(waiting) == 1 else ''} for it "
                            "to finish (service_completed_successfully)")
-    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
     if svc.restart == "no" and line:
         job_reasons.append('restart: "no" with a command of its own')
     work = catalogue.one_shot_work(line)
@@ -383,7 +443,7 @@ def hint_of(svc: Service, locator: Locator) -> tuple[dict[str, Any], list[Analys
             out["kind"] = raw["kind"]
         else:
             problem("kind", f"x-migrate.kind must be one of {', '.join(KINDS)}, not "
-                    f"{raw['kind']!r}", "write kind: service, kind: job or kind: dev-only")
+                    f"{raw['kind']!r}", "write kind: " + ", ".join(KINDS))
     return out, problems
 
 
@@ -409,7 +469,7 @@ def check_overrides(overrides: Mapping[str, Override] | None) -> dict[str, dict[
     if problems:
         raise AnalysisError(
             "invalid override" + ("s" if len(problems) > 1 else "") + ": " + "; ".join(problems),
-            hint="use class stateful|stateless and kind service|job|dev-only",
+            hint="use class stateful|stateless and kind " + "|".join(KINDS),
         )
     return out
 

@@ -37,8 +37,11 @@ def severity_rank(severity: str) -> int:
     return _SEVERITY_RANK.get(severity, len(SEVERITIES))
 
 ServiceClass = Literal["stateful", "stateless"]
-ServiceKind = Literal["service", "job", "dev-only"]
-KINDS: tuple[ServiceKind, ...] = ("service", "job", "dev-only")
+ServiceKind = Literal["service", "job", "dev-only", "daemon", "tool"]
+KINDS: tuple[ServiceKind, ...] = ("service", "job", "dev-only", "daemon", "tool")
+"""What a container is for: a long-running ``service`` (Deployment or StatefulSet), a
+one-shot ``job``, a ``dev-only`` aid to retire, a node agent (``daemon``: a DaemonSet) or an
+interactive admin ``tool`` (run on demand, never cut over)."""
 
 EdgeKind = Literal[
     "depends_on", "links", "network_mode", "volumes_from", "ipc", "pid", "shared_volume",

@@ -87,7 +87,6 @@ class ManifestDefaults(BaseModel):
     steps_down_capabilities: list[str]
     http_ports: list[int]
     scratch_names: list[str]
-    node_agent_paths: list[str]
     job: JobDefaults
     probes: ProbeDefaults
 
