@@ -54,6 +54,9 @@ class ImageEntry(BaseModel):
     """The ports its clients use."""
     persistence_flags: list[re.Pattern[str]] = Field(default_factory=list)
     """Command-line patterns that turn persistence on (``when-persisted`` only)."""
+    no_persistence_flags: list[re.Pattern[str]] = Field(default_factory=list)
+    """Command-line patterns that turn persistence off (Redis ``--save ""``): with one and
+    none of ``persistence_flags``, a volume on the data path holds nothing to keep."""
     probe: str | None = None
     """A readiness check known to work for it."""
 
@@ -77,8 +80,10 @@ class ImageEntry(BaseModel):
     def _persistence_needs_a_signal(self) -> ImageEntry:
         if self.state == "when-persisted" and not (self.data_paths or self.persistence_flags):
             raise ValueError("state when-persisted needs data_paths or persistence_flags")
-        if self.state != "when-persisted" and self.persistence_flags:
-            raise ValueError("persistence_flags only apply to state when-persisted")
+        if self.state != "when-persisted" and (self.persistence_flags or
+                                               self.no_persistence_flags):
+            raise ValueError("persistence_flags and no_persistence_flags only apply to state "
+                             "when-persisted")
         return self
 
 
@@ -112,6 +117,8 @@ class Heuristics(BaseModel):
     proxy_images: list[re.Pattern[str]]
     tool_commands: list[re.Pattern[str]]
     tool_names: list[re.Pattern[str]]
+    storage_switch_keys: list[re.Pattern[str]]
+    storage_switch_values: list[re.Pattern[str]]
     dev_profiles: list[str]
     host_key_parts: list[str]
 
@@ -150,6 +157,7 @@ class MountWeights(BaseModel):
     data_bind_mount: WeightFor
     data_anonymous_volume: WeightFor
     named_volume: WeightFor
+    file_storage_switch: WeightFor
 
 
 class CatalogueWeights(BaseModel):

@@ -125,7 +125,7 @@ def mount_key(mount: Mount) -> str | None:
     return None
 
 
-def _on_paths(target: str, paths: list[str]) -> bool:
+def on_paths(target: str, paths: list[str]) -> bool:
     """Whether a mount at ``target`` holds one of ``paths``: at it or at a parent of it.
 
     A mount below a data path (``/var/lib/grafana/dashboards``) holds files put there, not
@@ -158,7 +158,7 @@ def _mount_signal(mount: Mount, catalogue: Catalogue, entry: ImageEntry | None,
     at = f"{_mount_name(mount, root)} at {mount.target}"
     writable = not mount.read_only
     named = mount.type == "volume" and bool(mount.source)
-    data = role == "data" or (entry is not None and _on_paths(mount.target, entry.data_paths)
+    data = role == "data" or (entry is not None and on_paths(mount.target, entry.data_paths)
                               and role in ("data", "files", "other"))
     others = shared.get(mount_key(mount) or "")
     if role == "socket":
@@ -215,22 +215,56 @@ def _mount_signals(svc: Service, catalogue: Catalogue, entry: ImageEntry | None,
     return out
 
 
+def storage_switch(svc: Service, catalogue: Catalogue) -> tuple[str, str] | None:
+    """The variable that switches file storage on (``STORAGE_BACKEND=file``) and the
+    writable mount that holds the files, when a service has both; else None."""
+    h = catalogue.heuristics
+    if not svc.environment or not svc.volumes:
+        return None
+    for key, value in sorted(svc.environment.items()):
+        if value and any_match(h.storage_switch_keys, key) and \
+                any_match(h.storage_switch_values, value):
+            for mount in svc.volumes:
+                if (mount.type in ("volume", "bind") and not mount.read_only and
+                        mount_role(mount, catalogue) not in ("config", "socket", "host",
+                                                             "scratch", "source")):
+                    return f"{key}={value}", mount.target
+    return None
+
+
 def _persistent(svc: Service, entry: ImageEntry, catalogue: Catalogue,
                 root: str = "") -> str | None:
     """Why a when-persisted service keeps data, or None when it does not."""
+    if persistence_off(svc, entry):
+        return None
     for mount in svc.volumes:
         if mount.read_only or mount.type not in ("volume", "bind"):
             continue
         if mount_role(mount, catalogue) in ("config", "socket", "host"):
             continue
         named_or_bind = mount.type == "bind" or bool(mount.source)
-        if named_or_bind and _on_paths(mount.target, entry.data_paths):
+        if named_or_bind and on_paths(mount.target, entry.data_paths):
             return f"{_mount_name(mount, root)} on {mount.target}"
     line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
     for pattern in entry.persistence_flags:
         found = pattern.search(line)
         if found:
             return f"persistence turned on by `{found.group().strip()}`"
+    return None
+
+
+def persistence_off(svc: Service, entry: ImageEntry) -> str | None:
+    """The flag that turns a cache's persistence off (``--save ""``), unless another turns
+    it on; None when there is none. Such a cache is stateless, whatever its volumes."""
+    if not entry.no_persistence_flags:
+        return None
+    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
+    if any_match(entry.persistence_flags, line):
+        return None
+    for pattern in entry.no_persistence_flags:
+        found = pattern.search(line)
+        if found:
+            return found.group().strip() or "--save"
     return None
 
 
@@ -255,6 +289,10 @@ def _entry_signals(svc: Service, entry: ImageEntry, by: str, weight: float,
     w = catalogue.weights.catalogue
     if why:
         return [Signal(weight * w.persisted.value, f"{what} with persistence: {why}")]
+    off = persistence_off(svc, entry)
+    if off:
+        return [Signal(-weight * w.not_persisted.value,
+                       f"{what} with persistence off (`{off}`): a cache, nothing to keep")]
     return [Signal(-weight * w.not_persisted.value,
                    f"{what} with no volume on its data path and no persistence flag: a "
                    "restart loses its data")]
@@ -298,6 +336,10 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
         signals.append(Signal(w.catalogue.dev_only_image.value,
                               f"{dev.name} image ({dev.purpose})"))
     mounts = _mount_signals(svc, catalogue, entry, shared or {}, root)
+    switch = storage_switch(svc, catalogue)
+    if switch and kind == "service":
+        mounts.append(Signal(w.mounts.file_storage_switch.value,
+                             f"{switch[0]} stores files in {switch[1]}"))
     signals += mounts
     if kind == "job":
         signals.append(Signal(w.kinds.job.value, "a one-shot job: it keeps nothing between runs"))
