@@ -31,6 +31,7 @@ from migrate_tui.analysis.classify import (
     kind_of,
     mount_key,
 )
+from migrate_tui.analysis.charts import matching_charts
 from migrate_tui.analysis.data import data_inventory
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
@@ -158,11 +159,12 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
     findings = run_rules(ctx, load_findings_playbook())
     data = data_inventory(services, analysed, catalogue, locator, project.working_dir)
     routes, proxies = routes_of(services, analysed, edges, catalogue, locator)
+    charts = matching_charts(analysed, catalogue)
     # Put together without validation: every service analysis, edge and finding in it was
     # validated when made, and checking 15,000 of them again reads each back from memory.
     return Analysis.model_construct(
         project=project.name, services=analysed, edges=edges,
         waves=tuple(tuple(w) for w in waves), cycles=tuple(cycles), findings=tuple(findings),
-        data=tuple(data), routes=tuple(routes), proxies=tuple(proxies),
+        data=tuple(data), routes=tuple(routes), proxies=tuple(proxies), charts=tuple(charts),
     )
 
