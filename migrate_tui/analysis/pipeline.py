@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from migrate_tui.analysis.catalogue import Catalogue, ImageEntry, load_catalogue
+from migrate_tui.analysis.charts import matching_charts
 from migrate_tui.analysis.classify import (
     Incoming,
     check_overrides,
@@ -31,7 +32,6 @@ from migrate_tui.analysis.classify import (
     kind_of,
     mount_key,
 )
-from migrate_tui.analysis.charts import matching_charts
 from migrate_tui.analysis.data import data_inventory
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
