@@ -12,6 +12,7 @@ from migrate_tui.analysis.gpu import needs_gpu
 from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.model import Project
 from migrate_tui.gc_pause import gc_paused
+from migrate_tui.planning.evidence_items import service_evidence
 from migrate_tui.planning.plan import (
     FindingFacts,
     ItemProgress,
@@ -27,6 +28,7 @@ from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 def plan_input(project: Project, analysis: Analysis) -> PlanInput:
     """The facts the planner needs, from the project and its analysis."""
     services = []
+    evidence = service_evidence(analysis)
     for name, info in analysis.services.items():
         if not info.active:
             continue
@@ -37,6 +39,7 @@ def plan_input(project: Project, analysis: Analysis) -> PlanInput:
             ports=len(svc.ports), volumes=len(svc.volumes),
             builds=svc.build is not None, gpu=needs_gpu(svc),
             public_ports=any(p.published for p in svc.ports),
+            **evidence.get(name, {}),
         ))
     findings = [
         FindingFacts(rule=f.rule, severity=f.severity, service=f.service, message=f.message,
@@ -47,6 +50,7 @@ def plan_input(project: Project, analysis: Analysis) -> PlanInput:
         project=project.name, services=services, findings=findings,
         waves=[list(w) for w in analysis.waves],
         has_secrets=bool(project.compose.get("secrets")),
+        stores=analysis.data, charts=analysis.charts,
     )
 
 

@@ -21,7 +21,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from migrate_tui.analysis.model import ChartMatch, DataStore, ProxyReplacement, Route
 from migrate_tui.gc_pause import gc_paused
+from migrate_tui.planning import evidence_items
 from migrate_tui.planning.decision import Answers, Decision, decide
 from migrate_tui.planning.playbooks import (
     PHASE_IDS,
@@ -53,6 +55,17 @@ class ServiceFacts:
     builds: bool = False
     gpu: bool = False
     public_ports: bool = False
+    checklist: str | None = None
+    """The services.yaml section of its checklist when not its kind's or class's
+    (``daemon``, ``tool``, ``proxy``: a reverse proxy an Ingress replaces)."""
+    stores: tuple[DataStore, ...] = ()
+    """The stores it writes that it answers for (planning/evidence_items.py)."""
+    routes: tuple[Route, ...] = ()
+    """How traffic reaches it."""
+    proxy: ProxyReplacement | None = None
+    """Set when it is a reverse proxy the cluster's Ingress controller replaces."""
+    charts: tuple[ChartMatch, ...] = ()
+    """Engine charts or operators that fit it."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,10 @@ class PlanInput:
     findings: list[FindingFacts]
     waves: list[list[str]]
     has_secrets: bool = False
+    stores: tuple[DataStore, ...] = ()
+    """Every store services write (the analysis' data inventory)."""
+    charts: tuple[ChartMatch, ...] = ()
+    """Every chart or operator that fits (whole-application ones among them)."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +284,7 @@ def _service_task(
     """The checklist and estimate of one service in one phase; None if it has nothing."""
     est = playbooks.estimates
     phase = here.phase
-    base_key = s.kind if s.kind in ("job", "dev-only") else "stateless"
+    base_key = s.checklist or (s.kind if s.kind in ("job", "dev-only") else "stateless")
     stateful = s.service_class == "stateful" and s.kind != "dev-only"
     prefix = f"{s.name}."
     items: list[_ItemSpec] = [
@@ -275,6 +292,7 @@ def _service_task(
         for item_id, text, days in here.checklists.get(
             (base_key, stateful and base_key == "stateless"), [])
     ]
+    items += evidence_items.service_items(s, phase)
     by_rule: dict[str, list[FindingFacts]] = {}
     if s.kind != "dev-only":
         for f in findings:
@@ -389,6 +407,7 @@ def build_plan(
         ]
         project_items += [(f"project.fix-{f.rule}", f.fix, here.fixes[f.rule].estimate_days)
                           for f in findings_of.get(None, []) if f.rule in here.fixes]
+        project_items += evidence_items.project_items(data, phase.id)
         if project_items:
             unique = list({i[0]: i for i in project_items}.values())
             tasks.append(Task.model_validate({
