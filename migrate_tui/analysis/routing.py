@@ -246,7 +246,7 @@ def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAna
                 svc.image) else len(behind)
             why = ("reads the Docker socket and the other services' labels for its routes"
                    if catalogue.is_proxy_image(svc.image) else
-                   f"only configuration mounted, and {', '.join(behind)} behind it")
+                   f"has only configuration mounted, and {', '.join(behind)} behind it")
             proxies.append(ProxyReplacement(
                 service=name, software=software, routes=carried,
                 reason=f"{why}: the cluster's Ingress controller replaces it; carry its "
