@@ -226,6 +226,7 @@ class ProxyReplacement(BaseModel):
     routes: int
     """How many routes of the other services it carried."""
     reason: str
+    """Why it has no upstreams of its own (``reads the Docker socket...``)."""
 
 
 class ChartMatch(BaseModel):

@@ -76,7 +76,7 @@ def evidence_text(a: Analysis, paint: Paint, wrap: Wrap) -> list[str]:
     if a.routes or a.proxies:
         out.append(paint("ROUTING", "heading") + "  how traffic gets in")
         lines([route_text(r) for r in a.routes] +
-              [f"{p.service} ({p.software}): replaced by an Ingress; {p.reason}"
+              [f"{p.service} ({p.software}): replaced by an Ingress; it {p.reason}"
                for p in a.proxies])
     if a.charts:
         out.append(paint("UPSTREAM CHARTS", "heading") + "  maintained charts and operators")

@@ -249,8 +249,7 @@ def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAna
                    f"has only configuration mounted, and {', '.join(behind)} behind it")
             proxies.append(ProxyReplacement(
                 service=name, software=software, routes=carried,
-                reason=f"{why}: the cluster's Ingress controller replaces it; carry its "
-                       "rewrites, headers and limits over as Ingress annotations"))
+                reason=why))
             continue
         routes += labelled[name] or _Reader(name, svc, info, locator, k).published()
     return routes, proxies

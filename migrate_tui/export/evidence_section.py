@@ -33,7 +33,7 @@ def evidence_section(analysis: Analysis) -> list[str]:
             f"{md(', '.join(d.readers)) or '-'} | {d.access_mode} | "
             f"{'yes' if d.backup else 'no (cache)'} |" for d in analysis.data])
         out.append("")
-    if analysis.routes or analysis.proxies:
+    if analysis.routes:
         out += ["How traffic gets in, and what replaces each way in.", "",
                 "| Service | Read from | Host and path | Port | Becomes | Notes |",
                 "|---|---|---|---|---|---|"]
@@ -45,10 +45,10 @@ def evidence_section(analysis: Analysis) -> list[str]:
             f"{f' (host {r.published})' if r.published else ''} | {r.target} | "
             f"{md('; '.join(r.notes)) or '-'} |" for r in analysis.routes])
         out.append("")
-        out += [f"- {md(p.service)} ({md(p.software)}) is replaced by an Ingress: "
-                f"{md(p.reason)}" for p in analysis.proxies]
-        if analysis.proxies:
-            out.append("")
+    if analysis.proxies:
+        out += [f"- {md(p.service)} ({md(p.software)}) is replaced by the cluster's Ingress "
+                f"controller, not migrated: it {md(p.reason)}" for p in analysis.proxies]
+        out.append("")
     if analysis.charts:
         out += ["Upstream charts and operators that fit:", ""]
         out += [f"- **{md(c.name)}** ({c.kind}, {md(c.url)}) for {md(', '.join(c.services))}: "

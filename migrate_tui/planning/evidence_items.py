@@ -143,7 +143,8 @@ def service_items(s: ServiceFacts, phase: str) -> list[ItemSpec]:
     if s.proxy is not None:
         items.append((f"{s.name}.proxy-replace",
                       f"Replace {s.proxy.software} by the cluster's Ingress controller: it "
-                      f"{s.proxy.reason}", 0.0))
+                      f"{s.proxy.reason}; carry its rewrites, headers and limits over as "
+                      "Ingress annotations", 0.0))
     runbooks = load_runbooks() if s.stores else None
     for store in s.stores:
         if runbooks is not None and store.backup:

@@ -453,6 +453,13 @@ def _date(start: dt.date | None, weeks: float) -> str | None:
     return (start + dt.timedelta(days=round(weeks * 7))).isoformat()
 
 
+_CHECKLIST_TITLES: dict[str, tuple[str, str]] = {
+    # (after the pain phase, in it), for the checklists of planning/evidence_items.py
+    "proxy": ("harden the Ingress that replaced it", "replace it with an Ingress"),
+    "daemon": ("make the DaemonSet safe to roll", "run it as a DaemonSet on every node"),
+    "tool": ("limit who may use it", "keep it as an on-demand toolbox (no cut-over)"),
+}
+
 _PROJECT_TITLES: dict[str, str] = {
     "denial": "Decide, take the inventory, choose the cluster",
     "pain": "Build the platform the services move onto",
@@ -462,6 +469,8 @@ _PROJECT_TITLES: dict[str, str] = {
 
 
 def _service_title(s: ServiceFacts, phase: str) -> str:
+    if s.checklist in _CHECKLIST_TITLES:
+        return f"{s.name}: {_CHECKLIST_TITLES[s.checklist][phase == 'pain']}"
     if s.kind == "dev-only":
         return f"{s.name}: propose retirement (dev-only)"
     if s.kind == "job":

@@ -13,7 +13,7 @@ def test_tables_of_stores_routes_proxies_and_charts() -> None:
     assert lines[0] == "## Data and routing"
     assert "| api | traefik, TLS | app.example.com/api | 8000/tcp | Ingress |" in text
     assert "| game | published | - | 7777/udp (host 7777) | LoadBalancer |" in text
-    assert "- traefik (traefik) is replaced by an Ingress" in text
+    assert "- traefik (traefik) is replaced by the cluster's Ingress controller" in text
     assert "**CloudNativePG**" in text
     stores = "\n".join(section.evidence_section(analyze(load("data_inventory"))))
     assert "| bind mount ./uploads | files | web, worker | proxy | ReadWriteMany | yes |" in stores
