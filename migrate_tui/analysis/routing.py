@@ -235,11 +235,14 @@ def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAna
         reader = _Reader(name, svc, info, locator, k)
         found = reader.traefik() or reader.nginx_proxy() or reader.caddy()
         labelled[name] = found
+    needs: dict[str, set[str]] = {}
+    for edge in edges:
+        needs.setdefault(edge.source, set()).add(edge.target)
     for name, svc in services.items():
         if name not in labelled:
             continue
         info = analysed[name]
-        behind = sorted({e.target for e in edges if e.source == name and e.target in labelled})
+        behind = sorted(t for t in needs.get(name, ()) if t in labelled)
         software = _proxy_software(svc, info, catalogue, k, behind)
         if software is not None:
             carried = sum(len(r) for r in labelled.values()) if catalogue.is_proxy_image(

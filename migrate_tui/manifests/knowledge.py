@@ -85,7 +85,6 @@ class ManifestDefaults(BaseModel):
     unprivileged_images: list[str]
     steps_down_images: list[str]
     steps_down_capabilities: list[str]
-    http_ports: list[int]
     scratch_names: list[str]
     job: JobDefaults
     probes: ProbeDefaults
