@@ -96,20 +96,35 @@ def matching_charts(analysed: Mapping[str, ServiceAnalysis], catalogue: Catalogu
     """
     charts = charts or load_charts()
     live = [s for _, s in sorted(analysed.items()) if s.active and s.kind != "dev-only"]
+    # A project runs the same few repositories many times: each is matched once, and each
+    # app's and engine's services are gathered in one pass.
+    apps_of: dict[str, list[str]] = {}
+    app_users: dict[str, list[str]] = {}
+    engine_users: dict[str, list[ServiceAnalysis]] = {}
+    for s in live:
+        if s.image:
+            repository = catalogue.repository(s.image)
+            if repository not in apps_of:
+                apps_of[repository] = [a.id for a in charts.apps
+                                       if _runs(repository, a.images)]
+            for app_id in apps_of[repository]:
+                app_users.setdefault(app_id, []).append(s.name)
+        if s.kind == "service" and s.service_class == "stateful" and s.engine:
+            engine_users.setdefault(s.engine, []).append(s)
     out: list[ChartMatch] = []
     for app in charts.apps:
-        users = tuple(s.name for s in live
-                      if s.image and _runs(catalogue.repository(s.image), app.images))
+        users = tuple(app_users.get(app.id, ()))
         if len(users) >= app.min:
             out.append(ChartMatch(
                 id=app.id, name=app.name, kind="chart", scope="project", services=users,
                 url=app.url, saves=app.saves, saves_days=app.saves_days,
                 reason=f"{len(users)} services run its images"))
     for chart in charts.engines:
-        users = tuple(s.name for s in live if s.kind == "service" and
-                      s.service_class == "stateful" and s.engine in chart.engines)
-        if users:
-            software = sorted({s.software or "" for s in live if s.name in users})
+        found = sorted((s for e in chart.engines for s in engine_users.get(e, ())),
+                       key=lambda s: s.name)
+        if found:
+            users = tuple(s.name for s in found)
+            software = sorted({s.software or "" for s in found})
             out.append(ChartMatch(
                 id=chart.id, name=chart.name, kind=chart.kind, scope="service",
                 services=users, url=chart.url, saves=chart.saves,

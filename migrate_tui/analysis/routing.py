@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -84,8 +84,14 @@ class _Reader:
                  knowledge: RoutingKnowledge) -> None:
         self.name, self.svc, self.info = name, svc, info
         self.locator, self.k = locator, knowledge
-        self.websocket = bool(any_match(knowledge.websocket_names, name)) or any(
-            any_match(knowledge.websocket_variables, key) for key in svc.environment)
+
+    @cached_property
+    def websocket(self) -> bool:
+        """Whether its name or a variable's name says it carries WebSockets (read only for
+        a service that has a route)."""
+        k = self.k
+        return bool(any_match(k.websocket_names, self.name)) or any(
+            any_match(k.websocket_variables, key) for key in self.svc.environment)
 
     def default_port(self) -> int | None:
         return self.info.ports[0] if self.info.ports else None
@@ -228,13 +234,13 @@ def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAna
     routes: list[Route] = []
     proxies: list[ProxyReplacement] = []
     labelled: dict[str, list[Route]] = {}
+    readers: dict[str, _Reader] = {}
     for name, svc in services.items():
         info = analysed[name]
         if not info.active or info.kind in ("dev-only", "job", "tool"):
             continue
-        reader = _Reader(name, svc, info, locator, k)
-        found = reader.traefik() or reader.nginx_proxy() or reader.caddy()
-        labelled[name] = found
+        reader = readers[name] = _Reader(name, svc, info, locator, k)
+        labelled[name] = reader.traefik() or reader.nginx_proxy() or reader.caddy()
     needs: dict[str, set[str]] = {}
     for edge in edges:
         needs.setdefault(edge.source, set()).add(edge.target)
@@ -254,5 +260,5 @@ def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAna
                 service=name, software=software, routes=carried,
                 reason=why))
             continue
-        routes += labelled[name] or _Reader(name, svc, info, locator, k).published()
+        routes += labelled[name] or readers[name].published()
     return routes, proxies
