@@ -54,6 +54,9 @@ class ImageEntry(BaseModel):
     """The ports its clients use."""
     persistence_flags: list[re.Pattern[str]] = Field(default_factory=list)
     """Command-line patterns that turn persistence on (``when-persisted`` only)."""
+    no_persistence_flags: list[re.Pattern[str]] = Field(default_factory=list)
+    """Command-line patterns that turn persistence off (Redis ``--save ""``): with one and
+    none of ``persistence_flags``, a volume on the data path holds nothing to keep."""
     probe: str | None = None
     """A readiness check known to work for it."""
 
@@ -77,8 +80,10 @@ class ImageEntry(BaseModel):
     def _persistence_needs_a_signal(self) -> ImageEntry:
         if self.state == "when-persisted" and not (self.data_paths or self.persistence_flags):
             raise ValueError("state when-persisted needs data_paths or persistence_flags")
-        if self.state != "when-persisted" and self.persistence_flags:
-            raise ValueError("persistence_flags only apply to state when-persisted")
+        if self.state != "when-persisted" and (self.persistence_flags or
+                                               self.no_persistence_flags):
+            raise ValueError("persistence_flags and no_persistence_flags only apply to state "
+                             "when-persisted")
         return self
 
 
@@ -107,6 +112,13 @@ class Heuristics(BaseModel):
     job_names: list[re.Pattern[str]]
     job_commands: list[re.Pattern[str]]
     long_running_commands: list[re.Pattern[str]]
+    daemon_images: list[re.Pattern[str]]
+    daemon_host_paths: list[re.Pattern[str]]
+    proxy_images: list[re.Pattern[str]]
+    tool_commands: list[re.Pattern[str]]
+    tool_names: list[re.Pattern[str]]
+    storage_switch_keys: list[re.Pattern[str]]
+    storage_switch_values: list[re.Pattern[str]]
     dev_profiles: list[str]
     host_key_parts: list[str]
 
@@ -145,6 +157,7 @@ class MountWeights(BaseModel):
     data_bind_mount: WeightFor
     data_anonymous_volume: WeightFor
     named_volume: WeightFor
+    file_storage_switch: WeightFor
 
 
 class CatalogueWeights(BaseModel):
@@ -166,6 +179,8 @@ class KindWeights(BaseModel):
     model_config = _STRICT
     job: WeightAgainst
     dev_only: WeightAgainst
+    daemon: WeightAgainst
+    tool: WeightAgainst
 
 
 class UnknownWeights(BaseModel):
@@ -397,6 +412,19 @@ class Catalogue(BaseModel):
             self._one_shot[line] = (found.group() if found and
                                     not any_match(h.long_running_commands, line) else None)
         return self._one_shot[line]
+
+    def repository(self, ref: str) -> str:
+        """:func:`image_repository` of an image reference, worked out once a reference."""
+        repository = self._repositories.get(ref)
+        if repository is None:
+            repository = self._repositories[ref] = image_repository(ref)
+        return repository
+
+    def is_proxy_image(self, ref: str | None) -> bool:
+        """Whether an image is a reverse proxy that reads the Docker socket for its routes
+        (Traefik, nginx-proxy, caddy-docker-proxy): replaced by an Ingress."""
+        return bool(ref) and any_match(self.heuristics.proxy_images,
+                                       self.repository(ref or "")) is not None
 
     def is_database_name(self, service: str) -> bool:
         """Whether the service's name is a generic database name (``db``, ``database``)."""

@@ -20,6 +20,11 @@ progress file, decides outright.
 
 The kind is ``dev-only`` (an admin UI or fake mail server from the catalogue, a profile
 named dev/debug/test, or a dependency others declare with ``required: false``), else
+``daemon`` (a node agent: ``deploy.mode: global``, a log shipper's or node exporter's image,
+a bind mount of the node's logs, containers or kernel views, or the Docker socket unless it
+is a reverse proxy reading its routes there), else ``tool`` (no port, and a command that
+only keeps it alive, or ``tty`` and ``stdin_open`` with no command of its own or a
+toolbox's name), else
 ``job`` (others wait for it with ``service_completed_successfully``, ``restart: "no"`` with
 a command, a one-shot name such as ``migrate`` or ``minio-init``, a migration command with
 nothing long-running after it), else ``service``.
@@ -38,7 +43,7 @@ from migrate_tui.compose.model import Mount, Service
 from migrate_tui.errors import AnalysisError, Location
 
 Override = Mapping[str, Any]
-"""``{"class": "stateful"|"stateless", "kind": "service"|"job"|"dev-only"}``, either key."""
+"""``{"class": "stateful"|"stateless", "kind": one of KINDS}``, either key."""
 
 MountRole = Literal["socket", "tmpfs", "host", "config", "scratch", "source", "data", "files",
                     "other"]
@@ -120,7 +125,7 @@ def mount_key(mount: Mount) -> str | None:
     return None
 
 
-def _on_paths(target: str, paths: list[str]) -> bool:
+def on_paths(target: str, paths: list[str]) -> bool:
     """Whether a mount at ``target`` holds one of ``paths``: at it or at a parent of it.
 
     A mount below a data path (``/var/lib/grafana/dashboards``) holds files put there, not
@@ -153,7 +158,7 @@ def _mount_signal(mount: Mount, catalogue: Catalogue, entry: ImageEntry | None,
     at = f"{_mount_name(mount, root)} at {mount.target}"
     writable = not mount.read_only
     named = mount.type == "volume" and bool(mount.source)
-    data = role == "data" or (entry is not None and _on_paths(mount.target, entry.data_paths)
+    data = role == "data" or (entry is not None and on_paths(mount.target, entry.data_paths)
                               and role in ("data", "files", "other"))
     others = shared.get(mount_key(mount) or "")
     if role == "socket":
@@ -210,22 +215,56 @@ def _mount_signals(svc: Service, catalogue: Catalogue, entry: ImageEntry | None,
     return out
 
 
+def storage_switch(svc: Service, catalogue: Catalogue) -> tuple[str, str] | None:
+    """The variable that switches file storage on (``STORAGE_BACKEND=file``) and the
+    writable mount that holds the files, when a service has both; else None."""
+    h = catalogue.heuristics
+    if not svc.environment or not svc.volumes:
+        return None
+    for key, value in sorted(svc.environment.items()):
+        if value and any_match(h.storage_switch_keys, key) and \
+                any_match(h.storage_switch_values, value):
+            for mount in svc.volumes:
+                if (mount.type in ("volume", "bind") and not mount.read_only and
+                        mount_role(mount, catalogue) not in ("config", "socket", "host",
+                                                             "scratch", "source")):
+                    return f"{key}={value}", mount.target
+    return None
+
+
 def _persistent(svc: Service, entry: ImageEntry, catalogue: Catalogue,
                 root: str = "") -> str | None:
     """Why a when-persisted service keeps data, or None when it does not."""
+    if persistence_off(svc, entry):
+        return None
     for mount in svc.volumes:
         if mount.read_only or mount.type not in ("volume", "bind"):
             continue
         if mount_role(mount, catalogue) in ("config", "socket", "host"):
             continue
         named_or_bind = mount.type == "bind" or bool(mount.source)
-        if named_or_bind and _on_paths(mount.target, entry.data_paths):
+        if named_or_bind and on_paths(mount.target, entry.data_paths):
             return f"{_mount_name(mount, root)} on {mount.target}"
     line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
     for pattern in entry.persistence_flags:
         found = pattern.search(line)
         if found:
             return f"persistence turned on by `{found.group().strip()}`"
+    return None
+
+
+def persistence_off(svc: Service, entry: ImageEntry) -> str | None:
+    """The flag that turns a cache's persistence off (``--save ""``), unless another turns
+    it on; None when there is none. Such a cache is stateless, whatever its volumes."""
+    if not entry.no_persistence_flags:
+        return None
+    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
+    if any_match(entry.persistence_flags, line):
+        return None
+    for pattern in entry.no_persistence_flags:
+        found = pattern.search(line)
+        if found:
+            return found.group().strip() or "--save"
     return None
 
 
@@ -250,6 +289,10 @@ def _entry_signals(svc: Service, entry: ImageEntry, by: str, weight: float,
     w = catalogue.weights.catalogue
     if why:
         return [Signal(weight * w.persisted.value, f"{what} with persistence: {why}")]
+    off = persistence_off(svc, entry)
+    if off:
+        return [Signal(-weight * w.not_persisted.value,
+                       f"{what} with persistence off (`{off}`): a cache, nothing to keep")]
     return [Signal(-weight * w.not_persisted.value,
                    f"{what} with no volume on its data path and no persistence flag: a "
                    "restart loses its data")]
@@ -273,7 +316,7 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
     dev = catalogue.match_dev_only(svc.image)
     known = entry is not None or dev is not None
     # A job that runs a database's image (to create topics, load a schema) is no database.
-    strength = (w.catalogue.known_image_in_job if kind == "job"
+    strength = (w.catalogue.known_image_in_job if kind in ("job", "tool")
                 else w.catalogue.known_image).value
     if entry is not None:
         signals += _entry_signals(svc, entry, f"{entry.name} image", strength, catalogue, root)
@@ -293,9 +336,19 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
         signals.append(Signal(w.catalogue.dev_only_image.value,
                               f"{dev.name} image ({dev.purpose})"))
     mounts = _mount_signals(svc, catalogue, entry, shared or {}, root)
+    switch = storage_switch(svc, catalogue)
+    if switch and kind == "service":
+        mounts.append(Signal(w.mounts.file_storage_switch.value,
+                             f"{switch[0]} stores files in {switch[1]}"))
     signals += mounts
     if kind == "job":
         signals.append(Signal(w.kinds.job.value, "a one-shot job: it keeps nothing between runs"))
+    elif kind == "daemon":
+        signals.append(Signal(w.kinds.daemon.value,
+                              "a node agent: it reads the node and keeps nothing to move"))
+    elif kind == "tool":
+        signals.append(Signal(w.kinds.tool.value,
+                              "an interactive toolbox: it keeps nothing between sessions"))
     elif kind == "dev-only" and dev is None:
         signals.append(Signal(w.kinds.dev_only.value,
                               "a development aid: nothing in it to migrate"))
@@ -311,6 +364,48 @@ def class_signals(svc: Service, kind: ServiceKind, catalogue: Catalogue,
 
 
 # ---------------------------------------------------------------------- kinds
+
+
+def _node_agent(svc: Service, catalogue: Catalogue) -> list[str]:
+    """Why a service is a node agent (one per node, reading the node), or nothing."""
+    h = catalogue.heuristics
+    reasons = []
+    if (svc.get("deploy") or {}).get("mode") == "global":
+        reasons.append("deploy.mode: global runs one per node")
+    if svc.image and any_match(h.daemon_images, catalogue.repository(svc.image)):
+        reasons.append(f"{catalogue.repository(svc.image)} image: a node agent (logs or "
+                       "metrics of every container on the node)")
+    for mount in svc.volumes:
+        if mount.type != "bind" or not mount.source:
+            continue
+        if any_match(h.daemon_host_paths, mount.source):
+            reasons.append(f"mounts the node's {mount.source} at {mount.target}")
+        elif (any_match(h.docker_sockets, mount.source)
+              and not catalogue.is_proxy_image(svc.image)):
+            reasons.append(f"mounts the Docker socket ({mount.source}): it acts on the node's "
+                           "containers (a cluster node has containerd, no Docker socket)")
+    return reasons
+
+
+def _toolbox(svc: Service, line: str, catalogue: Catalogue) -> list[str]:
+    """Why a service with no port is an interactive toolbox, or nothing."""
+    h = catalogue.heuristics
+    idle = any_match(h.tool_commands, line.strip()) if line else None
+    if idle is not None:
+        found = idle.search(line.strip())
+        return [f"its command only keeps it alive ({shorten(found.group() if found else line, 40)})"
+                ": someone execs into it"]
+    tty, stdin = bool(svc.get("tty")), bool(svc.get("stdin_open"))
+    if not (tty or stdin):
+        return []
+    named = any_match(h.tool_names, svc.name.lower()) or (
+        svc.image is not None and any_match(h.tool_names, catalogue.repository(svc.image)))
+    if (tty and stdin and not line) or named:
+        flags = " and ".join(k for k, on in (("tty", tty), ("stdin_open", stdin)) if on)
+        why = "named like a toolbox" if named else "no command of its own"
+        return [f"{flags}, no port, {why}: an interactive admin toolbox"]
+    return []
+
 
 
 def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tuple[
@@ -330,6 +425,14 @@ def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tup
         dev_reasons.append(f"optional for {', '.join(optional)} (depends_on required: false)")
     if dev_reasons:
         return "dev-only", dev_reasons
+    agent = _node_agent(svc, catalogue)
+    if agent:
+        return "daemon", agent
+    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
+    if not svc.ports and not svc.expose:
+        tool = _toolbox(svc, line, catalogue)
+        if tool:
+            return "tool", tool
 
     job_reasons = []
     waiting = sorted(i.source for i in incoming
@@ -337,7 +440,6 @@ def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tup
     if waiting:
         job_reasons.append(f"{', '.join(waiting)} wait{'s' if len(waiting) == 1 else ''} for it "
                            "to finish (service_completed_successfully)")
-    line = " ".join([*(svc.entrypoint or []), *(svc.command or [])])
     if svc.restart == "no" and line:
         job_reasons.append('restart: "no" with a command of its own')
     work = catalogue.one_shot_work(line)
@@ -383,7 +485,7 @@ def hint_of(svc: Service, locator: Locator) -> tuple[dict[str, Any], list[Analys
             out["kind"] = raw["kind"]
         else:
             problem("kind", f"x-migrate.kind must be one of {', '.join(KINDS)}, not "
-                    f"{raw['kind']!r}", "write kind: service, kind: job or kind: dev-only")
+                    f"{raw['kind']!r}", "write kind: " + ", ".join(KINDS))
     return out, problems
 
 
@@ -409,7 +511,7 @@ def check_overrides(overrides: Mapping[str, Override] | None) -> dict[str, dict[
     if problems:
         raise AnalysisError(
             "invalid override" + ("s" if len(problems) > 1 else "") + ": " + "; ".join(problems),
-            hint="use class stateful|stateless and kind service|job|dev-only",
+            hint="use class stateful|stateless and kind " + "|".join(KINDS),
         )
     return out
 

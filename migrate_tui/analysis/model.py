@@ -37,8 +37,11 @@ def severity_rank(severity: str) -> int:
     return _SEVERITY_RANK.get(severity, len(SEVERITIES))
 
 ServiceClass = Literal["stateful", "stateless"]
-ServiceKind = Literal["service", "job", "dev-only"]
-KINDS: tuple[ServiceKind, ...] = ("service", "job", "dev-only")
+ServiceKind = Literal["service", "job", "dev-only", "daemon", "tool"]
+KINDS: tuple[ServiceKind, ...] = ("service", "job", "dev-only", "daemon", "tool")
+"""What a container is for: a long-running ``service`` (Deployment or StatefulSet), a
+one-shot ``job``, a ``dev-only`` aid to retire, a node agent (``daemon``: a DaemonSet) or an
+interactive admin ``tool`` (run on demand, never cut over)."""
 
 EdgeKind = Literal[
     "depends_on", "links", "network_mode", "volumes_from", "ipc", "pid", "shared_volume",
@@ -154,6 +157,97 @@ new_finding = builder(Finding)
 """Finding(...) for the hot paths: :func:`builder`."""
 
 
+AccessMode = Literal["ReadWriteOnce", "ReadWriteMany"]
+
+
+class DataStore(BaseModel):
+    """A volume or host folder that services write: what is in it, who writes it, how it
+    moves (:mod:`.data`)."""
+
+    model_config = _FROZEN
+    id: str
+    """``volume pgdata``, ``bind mount ./uploads``, ``anonymous volume db:/data``."""
+    type: Literal["volume", "bind", "anonymous"]
+    writers: tuple[str, ...]
+    """The services that mount it writable, sorted."""
+    readers: tuple[str, ...] = ()
+    """The services that mount it read-only, sorted."""
+    paths: tuple[str, ...]
+    """``service:/path`` of every mount of it, sorted."""
+    data: str
+    """What it holds: an engine's id from the catalogue (``postgresql``), ``files``, or
+    ``cache`` (an engine with persistence off): the key of its copy runbook."""
+    software: str | None = None
+    """The catalogue's name for the engine (``PostgreSQL``), when it is one."""
+    access_mode: AccessMode
+    """ReadWriteMany when several services write it (or object storage): never a
+    volumeClaimTemplate per pod."""
+    backup: bool
+    """False for a cache with persistence off: nothing to back up or restore."""
+    reason: str
+    """Why it holds that kind of data."""
+    evidence: Evidence
+
+
+class Route(BaseModel):
+    """How traffic reaches a service from outside (:mod:`.routing`)."""
+
+    model_config = _FROZEN
+    service: str
+    source: Literal["traefik", "nginx-proxy", "caddy", "published"]
+    """What the route was read from: a proxy's labels or variables, or a published port."""
+    hosts: tuple[str, ...] = ()
+    """Host names (``Host(`app.example.com`)``, ``VIRTUAL_HOST``); empty for a bare port."""
+    path: str | None = None
+    """A path prefix (``PathPrefix(`/api`)``), when the rule has one."""
+    port: int | None = None
+    """The container port the route sends to, when known."""
+    published: int | None = None
+    """The host port, for a published port."""
+    protocol: str = "tcp"
+    tls: bool = False
+    """The proxy terminates TLS for it (a cert resolver, ``LETSENCRYPT_HOST``, Caddy)."""
+    websocket: bool = False
+    """It carries WebSockets (said by the labels, the name or the variables)."""
+    target: Literal["Ingress", "LoadBalancer", "ClusterIP"]
+    """What replaces it: an Ingress for HTTP, a LoadBalancer Service for other traffic,
+    a ClusterIP (kept internal) for a data store published for a person at the host."""
+    notes: tuple[str, ...] = ()
+    evidence: Evidence
+
+
+class ProxyReplacement(BaseModel):
+    """A reverse proxy with no upstreams of its own: replaced by an Ingress, not migrated."""
+
+    model_config = _FROZEN
+    service: str
+    software: str
+    """Traefik, nginx-proxy, caddy-docker-proxy."""
+    routes: int
+    """How many routes of the other services it carried."""
+    reason: str
+    """Why it has no upstreams of its own (``reads the Docker socket...``)."""
+
+
+class ChartMatch(BaseModel):
+    """An upstream Helm chart or operator that fits a service or the whole project."""
+
+    model_config = _FROZEN
+    id: str
+    """The catalogue's id (``cloudnative-pg``)."""
+    name: str
+    kind: Literal["operator", "chart"]
+    scope: Literal["service", "project"]
+    services: tuple[str, ...]
+    """The services it would run (all that matched)."""
+    url: str
+    saves: str
+    """What adopting it saves, in words."""
+    saves_days: float
+    """Person-days it saves, per service (scope service) or for the project."""
+    reason: str
+
+
 class Analysis(BaseModel):
     """The analysis of a project: the entry point's result."""
 
@@ -170,6 +264,14 @@ class Analysis(BaseModel):
     """Each a path starting at its smallest name (the edge back to it implied)."""
     findings: tuple[Finding, ...]
     """Most severe first."""
+    data: tuple[DataStore, ...] = ()
+    """Every volume and host folder services write, by id (:mod:`.data`)."""
+    routes: tuple[Route, ...] = ()
+    """How traffic gets in, by service (:mod:`.routing`)."""
+    proxies: tuple[ProxyReplacement, ...] = ()
+    """Reverse proxies an Ingress replaces."""
+    charts: tuple[ChartMatch, ...] = ()
+    """Upstream charts and operators that fit (:mod:`.charts`)."""
 
     def findings_for(self, service: str) -> list[Finding]:
         """The findings of one service, most severe first."""

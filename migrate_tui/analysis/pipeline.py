@@ -7,6 +7,9 @@
  2      order       :mod:`.graph`: cycles and start-up waves
  3      classify    :mod:`.classify`: kind, then class, with reasons and confidence
  4      findings    :mod:`.findings`: every rule, texts from ``playbooks/findings.yaml``
+ 5      data        :mod:`.data`: every volume and host folder written, and what is in it
+ 6      routing     :mod:`.routing`: how traffic gets in; proxies an Ingress replaces
+ 7      charts      :mod:`.charts`: upstream charts and operators that fit
 ======  ==========  ===============================================================
 
 Inactive services (their profiles not enabled) are analysed too, marked ``active: false``:
@@ -20,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from migrate_tui.analysis.catalogue import Catalogue, ImageEntry, load_catalogue
+from migrate_tui.analysis.charts import matching_charts
 from migrate_tui.analysis.classify import (
     Incoming,
     check_overrides,
@@ -28,10 +32,12 @@ from migrate_tui.analysis.classify import (
     kind_of,
     mount_key,
 )
+from migrate_tui.analysis.data import data_inventory
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
 from migrate_tui.analysis.graph import build_edges, start_order
 from migrate_tui.analysis.model import Analysis, new_service_analysis
+from migrate_tui.analysis.routing import routes_of
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
 from migrate_tui.gc_pause import gc_paused
@@ -151,10 +157,14 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
         catalogue=catalogue,
     )
     findings = run_rules(ctx, load_findings_playbook())
+    data = data_inventory(services, analysed, catalogue, locator, project.working_dir)
+    routes, proxies = routes_of(services, analysed, edges, catalogue, locator)
+    charts = matching_charts(analysed, catalogue)
     # Put together without validation: every service analysis, edge and finding in it was
     # validated when made, and checking 15,000 of them again reads each back from memory.
     return Analysis.model_construct(
         project=project.name, services=analysed, edges=edges,
         waves=tuple(tuple(w) for w in waves), cycles=tuple(cycles), findings=tuple(findings),
+        data=tuple(data), routes=tuple(routes), proxies=tuple(proxies), charts=tuple(charts),
     )
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from migrate_tui.analysis.findings.base import load_findings_playbook
 from migrate_tui.analysis.model import SEVERITIES, Analysis, Edge, Evidence, Finding
+from migrate_tui.analysis.report_evidence import evidence_json, evidence_text
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.text import plural, visible
 
@@ -70,6 +71,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         "waves": [list(w) for w in analysis.waves],
         "cycles": [list(c) for c in analysis.cycles],
         "findings": [_finding_json(f) for f in analysis.findings],
+        **evidence_json(analysis),
     }
 
 
@@ -123,6 +125,8 @@ def _summary(a: Analysis, paint: _Paint) -> list[str]:
                        and s.kind == "service"], "stateless"),
         ("jobs", [s.name for s in services if s.kind == "job"], "bold"),
         ("dev-only", [s.name for s in services if s.kind == "dev-only"], "dim"),
+        ("daemons", [s.name for s in services if s.kind == "daemon"], "cyan"),
+        ("tools", [s.name for s in services if s.kind == "tool"], "dim"),
     ]
     for label, names, style in groups:
         if names:
@@ -329,6 +333,7 @@ def _render(analysis: Analysis, paint: _Paint) -> str:
     sections = [
         _summary(analysis, paint), _services(analysis, paint), _waves(analysis, paint),
         _dependencies(analysis, paint), _findings(analysis, paint),
+        evidence_text(analysis, paint, _wrap),
     ]
     lines: list[str] = []
     for section in sections:

@@ -45,6 +45,7 @@ from migrate_tui.export.diagrams import (
     dependency_graph,
     timeline,
 )
+from migrate_tui.export.evidence_section import evidence_section
 from migrate_tui.export.findings import findings_by_rule, findings_in_full
 from migrate_tui.export.markdown_text import (
     DONE,
@@ -128,6 +129,7 @@ def render_markdown(project: Project, analysis: Analysis, plan: Plan,
     ]
     out += _decision(plan)
     out += dependency_graph(analysis)
+    out += evidence_section(analysis)
     out += timeline(plan)
     out += burn_up_chart(plan, state or ProgressState())
     method = _method(plan)

@@ -184,18 +184,6 @@ def _hint(svc: Service, locator: Locator | None) -> dict[str, Any]:
     return out
 
 
-def _node_agent(svc: Service, defaults: ManifestDefaults) -> str | None:
-    mode = ((svc.get("deploy") or {}).get("mode"))
-    if mode == "global":
-        return "deploy.mode: global runs one per node"
-    for mount in svc.volumes:
-        if mount.type == "bind" and mount.source:
-            source = mount.source.rstrip("/") or "/"
-            if source in defaults.node_agent_paths:
-                return f"it mounts the host's {source}"
-    return None
-
-
 def _workload(name: str, svc: Service, sa: ServiceAnalysis, hint: Mapping[str, Any],
               owner: str | None, defaults: ManifestDefaults) -> tuple[WorkloadKind | None, str]:
     if not sa.active:
@@ -210,9 +198,17 @@ def _workload(name: str, svc: Service, sa: ServiceAnalysis, hint: Mapping[str, A
             return "CronJob", "a job with an x-migrate schedule"
         why = sa.kind_reasons[0] if sa.kind_reasons else "it runs once"
         return "Job", f"a one-shot job ({why})"
-    agent = _node_agent(svc, defaults)
-    if agent:
-        return "DaemonSet", f"a node agent: {agent}"
+    # The analysis decides what a container is for (analysis/classify.py, one source).
+    if sa.kind == "daemon":
+        why = sa.kind_reasons[0] if sa.kind_reasons else "a node agent"
+        return "DaemonSet", f"a node agent: {why}"
+    if sa.kind == "tool":
+        # A Deployment at replicas 0, not nothing: the toolbox's image, environment and
+        # Secrets stay versioned with the app, and `kubectl scale --replicas=1` then
+        # `kubectl exec -it` gives the same toolbox Compose gave; it is never cut over.
+        why = sa.kind_reasons[0] if sa.kind_reasons else "an interactive toolbox"
+        return "Deployment", (f"an interactive toolbox ({why}): replicas 0; scale it to 1 "
+                              "and kubectl exec into it when needed")
     if sa.service_class == "stateful":
         why = sa.reasons[0] if sa.reasons else "it keeps data"
         return "StatefulSet", f"stateful: {why}"

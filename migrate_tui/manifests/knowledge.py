@@ -85,9 +85,7 @@ class ManifestDefaults(BaseModel):
     unprivileged_images: list[str]
     steps_down_images: list[str]
     steps_down_capabilities: list[str]
-    http_ports: list[int]
     scratch_names: list[str]
-    node_agent_paths: list[str]
     job: JobDefaults
     probes: ProbeDefaults
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
+from migrate_tui.analysis.model import Route
+from migrate_tui.analysis.routing import load_routing
 from migrate_tui.manifests.common import Obj, Part, metadata, selector, target
 from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.names import LABEL_NAME, LABEL_PART_OF, dns_label
 from migrate_tui.manifests.workload import _replicas, headless_name
 
-_HOST_RULE = re.compile(r"Host\(([^)]*)\)")
-_PATH_RULE = re.compile(r"PathPrefix\(\s*`([^`]*)`")
-_QUOTED = re.compile(r"`([^`]*)`")
 _HOSTNAME = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$")
 
 
@@ -53,34 +52,25 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
     return part
 
 
-def ingress_hosts(f: ServiceFacts) -> tuple[list[tuple[str, str]], str]:
+_ROUTE_SOURCES = {"traefik": "the Traefik Host rule", "nginx-proxy": "VIRTUAL_HOST",
+                  "caddy": "the caddy label"}
+
+
+def _proxy_routes(ctx: Context, f: ServiceFacts) -> list[Route]:
+    """The routes the analysis read from a proxy's labels or variables for this service
+    (analysis/routing.py: the one reader of Traefik, nginx-proxy and Caddy)."""
+    return [r for r in ctx.analysis.routes if r.service == f.name and r.source != "published"]
+
+
+def ingress_hosts(ctx: Context, f: ServiceFacts) -> tuple[list[tuple[str, str]], str]:
     """(host, path) pairs from Traefik rules, VIRTUAL_HOST or Caddy labels, and where."""
-    found: list[tuple[str, str]] = []
-    labels = f.svc.labels
-    for key in sorted(labels):
-        if key.startswith("traefik.http.routers.") and key.endswith(".rule"):
-            rule = labels[key]
-            path = (_PATH_RULE.search(rule) or [None, "/"])[1] or "/"
-            for group in _HOST_RULE.findall(rule):
-                found += [(h, path) for h in _QUOTED.findall(group)]
-    if found:
-        return found, "the Traefik Host rule"
-    virtual = f.svc.environment.get("VIRTUAL_HOST") or ""
-    if virtual:
-        return [(h.strip(), "/") for h in virtual.split(",") if h.strip()], "VIRTUAL_HOST"
-    caddy = labels.get("caddy", "")
-    if caddy:
-        return [(h.strip().removeprefix("https://").removeprefix("http://"), "/")
-                for h in caddy.replace(",", " ").split() if h.strip()], "the caddy label"
-    return [], ""
+    routes = [r for r in _proxy_routes(ctx, f) if r.hosts]
+    found = [(h, r.path or "/") for r in routes for h in r.hosts]
+    return found, _ROUTE_SOURCES[routes[0].source] if routes else ""
 
 
-def _traefik_port(f: ServiceFacts) -> int | None:
-    for key, value in sorted(f.svc.labels.items()):
-        if key.startswith("traefik.http.services.") and key.endswith(
-                ".loadbalancer.server.port") and str(value).isdigit():
-            return int(value)
-    return None
+def _routed_port(ctx: Context, f: ServiceFacts) -> int | None:
+    return next((r.port for r in _proxy_routes(ctx, f) if r.port), None)
 
 
 def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
@@ -88,11 +78,11 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
     part = Part()
     if f.workload not in ("Deployment", "StatefulSet", "DaemonSet"):
         return part
-    http = set(ctx.defaults.http_ports)
-    routed = _traefik_port(f)
+    http = set(load_routing().http_ports)  # the analysis' list: one source
+    routed = _routed_port(ctx, f)
     published = [p for p in f.ports if p.published and p.protocol == "TCP"]
     web = [p for p in published if p.port in http or p.port == routed]
-    routed_by_host = routed is not None and bool(ingress_hosts(f)[0])
+    routed_by_host = routed is not None and bool(ingress_hosts(ctx, f)[0])
     if routed_by_host and not any(p.port == routed for p in web):
         web += [p for p in f.ports if p.port == routed]
     for p in published:
@@ -103,7 +93,7 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
     if not web:
         return part
     port = next((p.port for p in web if p.port == routed), web[0].port)
-    hosts, source = ingress_hosts(f)
+    hosts, source = ingress_hosts(ctx, f)
     valid = [(h.lower(), path) for h, path in hosts if _HOSTNAME.fullmatch(h.lower())]
     where = target(f, "Ingress", f.label)
     if valid:

@@ -95,6 +95,8 @@ def _pod(ctx: Context, f: ServiceFacts, part: Part) -> Obj:
 
 
 def _replicas(f: ServiceFacts) -> int:
+    if f.analysis.kind == "tool":
+        return 0  # an interactive toolbox runs on demand (facts.py, _workload)
     deploy = f.svc.get("deploy") or {}
     value = deploy.get("replicas")
     if value is None:

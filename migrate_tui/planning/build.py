@@ -12,6 +12,7 @@ from migrate_tui.analysis.gpu import needs_gpu
 from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.gc_pause import gc_paused
+from migrate_tui.planning.evidence_items import service_evidence
 from migrate_tui.planning.plan import (
     FindingFacts,
     ItemProgress,
@@ -47,6 +48,7 @@ def plan_input(
     """The facts the planner needs, from the project, its analysis and its ledger."""
     needs = {e.source for e in analysis.edges}
     services = []
+    evidence = service_evidence(analysis)
     for name, info in analysis.services.items():
         if not info.active:
             continue
@@ -60,6 +62,7 @@ def plan_input(
             template=template_of(svc), image=image_of(svc), depends=name in needs,
             config=bool(svc.environment or svc.raw.get("env_file") or svc.raw.get("configs")
                         or svc.raw.get("secrets")),
+            **evidence.get(name, {}),
         ))
     findings = [
         FindingFacts(rule=f.rule, severity=f.severity, service=f.service, message=f.message,
@@ -71,6 +74,7 @@ def plan_input(
         waves=[list(w) for w in analysis.waves],
         has_secrets=bool(project.compose.get("secrets")),
         ledger=[e for e in ledger if e.status != "mapped"],
+        stores=analysis.data, charts=analysis.charts,
     )
 
 

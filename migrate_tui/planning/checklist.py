@@ -18,14 +18,14 @@ A *copy* (a service with the same template and kind as one before it) keeps only
 specific items (ledger, findings, data) and a ``copy`` item; its work is ``copy_share`` of
 what it would cost alone. A *sibling* (same image and kind, another command) keeps its
 checklist; its work is ``sibling_share`` of what it would cost alone. Another module's
-items (data, routing...) hook in through :data:`EXTRA_ITEMS`.
+items (data, routing, charts) come from :mod:`migrate_tui.planning.evidence_items`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from migrate_tui.planning import evidence_items
 from migrate_tui.planning.facts import FindingFacts, LedgerFacts, ServiceFacts
 from migrate_tui.planning.playbooks import FindingTask, LedgerRule, PhaseId, PlanPlaybooks
 
@@ -34,13 +34,6 @@ ItemSpec = tuple[str, str, float]
 
 Resolved = tuple[str, LedgerRule, LedgerFacts]
 """A ledger entry with the root key and the rule it falls under."""
-
-ExtraItems = Callable[[ServiceFacts, PhaseId], list[ItemSpec]]
-"""A source of a service's items from its facts (the evidence helper's data and routing)."""
-
-EXTRA_ITEMS: list[ExtraItems] = []
-"""More sources of service items, asked in order after the ledger and the findings."""
-
 
 @dataclass(frozen=True)
 class PhasePlaybook:
@@ -112,7 +105,7 @@ def service_task(
     """
     est = playbooks.estimates
     phase = here.phase
-    base_key = s.kind if s.kind in ("job", "dev-only") else "stateless"
+    base_key = s.checklist or (s.kind if s.kind in ("job", "dev-only") else "stateless")
     stateful = s.service_class == "stateful" and s.kind != "dev-only"
     prefix = f"{s.name}."
     conditions = ({"has_dependencies"} if s.depends else set()) | (
@@ -151,8 +144,7 @@ def service_task(
             specific[n] = (item_id, f"{text} ({detail})", days)
             continue
         specific.append((f"{prefix}fix-{rule}", detail, task.estimate_days))
-    for extra in EXTRA_ITEMS:
-        specific += extra(s, phase)
+    specific += evidence_items.service_items(s, phase)
     items = items + specific
     if not items:
         return None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from migrate_tui.analysis.model import ChartMatch, DataStore, ProxyReplacement, Route
+
 
 @dataclass(frozen=True)
 class ServiceFacts:
@@ -41,6 +43,17 @@ class ServiceFacts:
     """It needs another service (declared ``depends_on`` or inferred from its config)."""
     config: bool = True
     """It has environment, env files, configs or secrets to move."""
+    checklist: str | None = None
+    """The services.yaml section of its checklist when not its kind's or class's
+    (``daemon``, ``tool``, ``proxy``: a reverse proxy an Ingress replaces)."""
+    stores: tuple[DataStore, ...] = ()
+    """The stores it writes that it answers for (planning/evidence_items.py)."""
+    routes: tuple[Route, ...] = ()
+    """How traffic reaches it."""
+    proxy: ProxyReplacement | None = None
+    """Set when it is a reverse proxy the cluster's Ingress controller replaces."""
+    charts: tuple[ChartMatch, ...] = ()
+    """Engine charts or operators that fit it."""
 
 
 @dataclass(frozen=True)
@@ -84,3 +97,7 @@ class PlanInput:
     has_secrets: bool = False
     ledger: list[LedgerFacts] = field(default_factory=list)
     """The translation ledger's entries that ask something of the team."""
+    stores: tuple[DataStore, ...] = ()
+    """Every store services write (the analysis' data inventory)."""
+    charts: tuple[ChartMatch, ...] = ()
+    """Every chart or operator that fits (whole-application ones among them)."""

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from migrate_tui.gc_pause import gc_paused
+from migrate_tui.planning import evidence_items
 from migrate_tui.planning.checklist import (
     ItemSpec,
     PhasePlaybook,
@@ -251,6 +252,7 @@ def build_plan(
         project_items += [(f"project.fix-{f.rule}", f.fix, here.fixes[f.rule].estimate_days)
                           for f in findings_of.get(None, []) if f.rule in here.fixes]
         project_items += grouped_items(phase.id, order, findings_of, ledger_of, playbooks)
+        project_items += evidence_items.project_items(data, phase.id)
         if project_items:
             unique = list({i[0]: i for i in project_items}.values())
             tasks.append(Task.model_validate({
@@ -298,6 +300,13 @@ def _date(start: dt.date | None, weeks: float) -> str | None:
         return None
     return (start + dt.timedelta(days=round(weeks * 7))).isoformat()
 
+
+_CHECKLIST_TITLES: dict[str, tuple[str, str]] = {
+    # (after the pain phase, in it), for the checklists of planning/evidence_items.py
+    "proxy": ("harden the Ingress that replaced it", "replace it with an Ingress"),
+    "daemon": ("make the DaemonSet safe to roll", "run it as a DaemonSet on every node"),
+    "tool": ("limit who may use it", "keep it as an on-demand toolbox (no cut-over)"),
+}
 
 _PROJECT_TITLES: dict[str, str] = {
     "denial": "Decide, take the inventory, choose the cluster",
@@ -349,6 +358,8 @@ def _distinct(order: list[ServiceFacts]) -> int:
 
 
 def _service_title(s: ServiceFacts, phase: str) -> str:
+    if s.checklist in _CHECKLIST_TITLES:
+        return f"{s.name}: {_CHECKLIST_TITLES[s.checklist][phase == 'pain']}"
     if s.kind == "dev-only":
         return f"{s.name}: propose retirement (dev-only)"
     if s.kind == "job":

@@ -24,6 +24,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
+from migrate_tui.analysis.model import ServiceKind
+
 SCHEMA_VERSION: Literal[1] = 1
 """The version of the file layout this code reads and writes."""
 
@@ -34,7 +36,6 @@ FINISHED: frozenset[str] = frozenset({"done", "skipped"})
 """Statuses that count as done in the progress figures."""
 
 ServiceClass = Literal["stateful", "stateless"]
-ServiceKind = Literal["service", "job", "dev-only"]
 AnswerName = Literal["servers", "deploys_per_week", "autoscaling", "ops_owner", "downtime_ok"]
 ANSWER_NAMES: tuple[AnswerName, ...] = (
     "servers", "deploys_per_week", "autoscaling", "ops_owner", "downtime_ok",

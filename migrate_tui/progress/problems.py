@@ -39,7 +39,7 @@ _FIXES: dict[str, str] = {
     "ops_owner": "write true or false",
     "downtime_ok": "write true or false",
     "class": 'write class = "stateful" or class = "stateless"',
-    "kind": 'write kind = "service", "job" or "dev-only"',
+    "kind": 'write kind = "service", "job", "dev-only", "daemon" or "tool"',
 }
 _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "": ("schema", "settings", "items"),

@@ -116,7 +116,7 @@ def test_invalid_x_migrate_names_file_line_and_key() -> None:
     assert f"bad_hints.yaml:{line_of('bad_hints', 'stateful:')}" in text
     assert "services.a.x-migrate.stateful" in text
     assert "services.b.x-migrate.kind" in text
-    assert "daemon" in text
+    assert "sidecar" in text
 
 
 def test_inactive_services_are_analysed_and_marked(classified: Analysis) -> None:

@@ -43,7 +43,7 @@ FINDINGS_FILE = "findings.yaml"
 """The rule texts, relative to the playbooks folder."""
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
-_DEFAULT_KINDS: tuple[ServiceKind, ...] = ("service", "job")
+_DEFAULT_KINDS: tuple[ServiceKind, ...] = ("service", "job", "daemon", "tool")
 
 
 def _fields(template: str) -> set[str]:

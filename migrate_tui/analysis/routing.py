@@ -1,0 +1,264 @@
+"""Routing: how traffic gets into each service, and which proxies an Ingress replaces.
+
+Read from what the project says, in this order for each service:
+
+- Traefik labels (v2/v3 ``traefik.http.routers.<r>.rule`` with ``Host(...)`` and
+  ``PathPrefix(...)``, ``...tls``/``...tls.certresolver``, the port of
+  ``traefik.http.services.<s>.loadbalancer.server.port``; TCP routers; v1
+  ``traefik.frontend.rule``/``traefik.port``); ``traefik.enable=false`` turns them off;
+- nginx-proxy variables (``VIRTUAL_HOST``, ``VIRTUAL_PORT``, ``VIRTUAL_PATH``,
+  ``LETSENCRYPT_HOST`` for TLS);
+- caddy-docker-proxy labels (``caddy``/``caddy_N`` site addresses and
+  ``caddy.reverse_proxy: {{upstreams 8080}}``), TLS on unless the address is ``http://``;
+- published ports of the rest: an Ingress for HTTP, a LoadBalancer Service otherwise, kept
+  internal for a data store published for a person at the host.
+
+A reverse proxy with no upstreams of its own (Traefik, nginx-proxy and caddy-docker-proxy
+reading the Docker socket, or a web server with only configuration mounted and services
+behind it) is replaced by the cluster's Ingress controller, not migrated as a service.
+Knowledge beyond the proxies' syntax is in ``playbooks/catalogue/routing.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from migrate_tui.analysis.catalogue import Catalogue, any_match
+from migrate_tui.analysis.classify import mount_role
+from migrate_tui.analysis.evidence import Locator, shorten
+from migrate_tui.analysis.model import Edge, ProxyReplacement, Route, ServiceAnalysis
+from migrate_tui.compose.model import Service
+from migrate_tui.playbooks import load_playbook
+
+ROUTING_FILE = "catalogue/routing.yaml"
+
+
+class RoutingKnowledge(BaseModel):
+    """``playbooks/catalogue/routing.yaml``, validated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    http_ports: list[int]
+    proxy_servers: list[str]
+    internal_categories: list[str]
+    websocket_names: list[re.Pattern[str]]
+    websocket_variables: list[re.Pattern[str]]
+
+
+@lru_cache(maxsize=4)
+def load_routing(folder: Path | None = None) -> RoutingKnowledge:
+    """Read and validate the routing playbook.
+
+    Raises:
+        PlaybookError: The file is missing or invalid.
+    """
+    return load_playbook(ROUTING_FILE, RoutingKnowledge, folder)
+
+
+_QUOTED = re.compile(r"[`\"']([^`\"']+)[`\"']")
+_HOST = re.compile(r"\bHost(?:SNI)?\s*\(([^)]*)\)")
+_PATH = re.compile(r"\bPath(?:Prefix)?\s*\(([^)]*)\)")
+_ROUTER = re.compile(r"^traefik\.(http|tcp)\.routers\.([^.]+)\.(.+)$")
+_SERVICE_PORT = re.compile(r"^traefik\.(http|tcp)\.services\.([^.]+)\.loadbalancer\.server\.port$")
+_CADDY = re.compile(r"^caddy(_\d+)?$")
+_UPSTREAMS = re.compile(r"\{\{\s*upstreams\s+(?:https?\s+)?(\d+)\s*\}\}")
+
+
+def _int(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s,]+", text.strip()) if w]
+
+
+class _Reader:
+    """Reads one service's routes."""
+
+    def __init__(self, name: str, svc: Service, info: ServiceAnalysis, locator: Locator,
+                 knowledge: RoutingKnowledge) -> None:
+        self.name, self.svc, self.info = name, svc, info
+        self.locator, self.k = locator, knowledge
+
+    @cached_property
+    def websocket(self) -> bool:
+        """Whether its name or a variable's name says it carries WebSockets (read only for
+        a service that has a route)."""
+        k = self.k
+        return bool(any_match(k.websocket_names, self.name)) or any(
+            any_match(k.websocket_variables, key) for key in self.svc.environment)
+
+    def default_port(self) -> int | None:
+        return self.info.ports[0] if self.info.ports else None
+
+    def route(self, source: str, *, key: str, env: bool = False, **fields: object) -> Route:
+        evidence = (self.locator.env(self.name, key, text=f"{key}={self.svc.environment[key]}")
+                    if env else self.locator.key(self.name, "labels", key,
+                                                 text=f"{key}={self.svc.labels.get(key, '')}"))
+        notes = []
+        if fields.get("tls"):
+            notes.append(f"TLS was terminated by {source}: issue the certificate with "
+                         "cert-manager (an ACME Issuer) and list the hosts under the "
+                         "Ingress's spec.tls")
+        if self.websocket:
+            notes.append("WebSockets: the Ingress controller must keep long connections "
+                         "open (ingress-nginx: raise proxy-read-timeout and "
+                         "proxy-send-timeout above 60 s)")
+        return Route(service=self.name, source=source,  # type: ignore[arg-type]
+                     websocket=self.websocket, notes=tuple(notes), evidence=evidence,
+                     **fields)  # type: ignore[arg-type]
+
+    def traefik(self) -> list[Route]:
+        labels = self.svc.labels
+        if not any(k.startswith("traefik.") for k in labels):
+            return []
+        if labels.get("traefik.enable", "true").strip().lower() == "false":
+            return []
+        ports = {m.group(2): _int(v) for k, v in labels.items()
+                 if (m := _SERVICE_PORT.match(k))}
+        routers: dict[tuple[str, str], dict[str, str]] = {}
+        for key, value in labels.items():
+            m = _ROUTER.match(key)
+            if m:
+                routers.setdefault((m.group(1), m.group(2)), {})[m.group(3)] = value
+        out = []
+        for (proto, router), keys in sorted(routers.items()):
+            rule = keys.get("rule", "")
+            hosts = tuple(h for m in _HOST.finditer(rule) for h in _QUOTED.findall(m.group(1)))
+            paths = [p for m in _PATH.finditer(rule) for p in _QUOTED.findall(m.group(1))]
+            named = keys.get("service")
+            port = ports.get(named or "") if named else (
+                next(iter(ports.values())) if len(ports) == 1 else None)
+            tls = "tls" in keys or any(k.startswith("tls.") for k in keys)
+            key = f"traefik.{proto}.routers.{router}.rule" if rule else \
+                f"traefik.{proto}.routers.{router}.{sorted(keys)[0]}"
+            out.append(self.route(
+                "traefik", key=key, hosts=hosts, path=paths[0] if paths else None,
+                port=port or self.default_port(), tls=tls,
+                target="Ingress" if proto == "http" else "LoadBalancer"))
+        rule = labels.get("traefik.frontend.rule", "")  # Traefik v1
+        if rule and not out:
+            hosts = tuple(h for part in rule.split(";") if part.startswith("Host:")
+                          for h in _words(part[len("Host:"):]))
+            out.append(self.route(
+                "traefik", key="traefik.frontend.rule", hosts=hosts,
+                port=_int(labels.get("traefik.port")) or self.default_port(),
+                target="Ingress"))
+        return out
+
+    def nginx_proxy(self) -> list[Route]:
+        env = self.svc.environment
+        hosts = env.get("VIRTUAL_HOST")
+        if not hosts:
+            return []
+        return [self.route(
+            "nginx-proxy", key="VIRTUAL_HOST", env=True, hosts=tuple(_words(hosts)),
+            path=env.get("VIRTUAL_PATH") or None,
+            port=_int(env.get("VIRTUAL_PORT")) or self.default_port(),
+            tls=bool(env.get("LETSENCRYPT_HOST")), target="Ingress")]
+
+    def caddy(self) -> list[Route]:
+        labels = self.svc.labels
+        out = []
+        for key in sorted(k for k in labels if _CADDY.match(k)):
+            addresses = _words(labels[key])
+            upstream = _UPSTREAMS.search(labels.get(f"{key}.reverse_proxy", ""))
+            hosts = tuple(re.sub(r"^https?://", "", a).split("/")[0] for a in addresses)
+            out.append(self.route(
+                "caddy", key=key, hosts=hosts,
+                port=int(upstream.group(1)) if upstream else self.default_port(),
+                tls=not all(a.startswith("http://") for a in addresses), target="Ingress"))
+        return out
+
+    def published(self) -> list[Route]:
+        out = []
+        internal = self.info.category in self.k.internal_categories
+        for index, port in enumerate(self.svc.ports):
+            if not port.published:
+                continue
+            http = port.target in self.k.http_ports and port.protocol == "tcp"
+            notes = (["no host name is known: choose one for the Ingress"] if http else
+                     [f"a LoadBalancer Service on port {port.target}/{port.protocol}, or "
+                      "ClusterIP if only services in the cluster use it"])
+            if internal:
+                notes = [f"{self.info.software} published for a person at the host: keep it "
+                         "internal (ClusterIP) and use kubectl port-forward, unless clients "
+                         "outside the cluster need it"]
+            if self.websocket and http:
+                notes.append("WebSockets: the Ingress controller must keep long connections "
+                             "open (ingress-nginx: raise proxy-read-timeout)")
+            out.append(Route(
+                service=self.name, source="published", port=port.target,
+                published=_int(port.published.split("-")[0]), protocol=port.protocol,
+                websocket=self.websocket and http,
+                target="ClusterIP" if internal else "Ingress" if http else "LoadBalancer",
+                notes=tuple(notes),
+                evidence=self.locator.key(self.name, "ports", str(index),
+                                          text=shorten(f"{port.published}:{port.target}")),
+            ))
+        return out
+
+
+def _proxy_software(svc: Service, info: ServiceAnalysis, catalogue: Catalogue,
+                    knowledge: RoutingKnowledge, behind: list[str]) -> str | None:
+    """What a reverse proxy with no upstreams of its own runs, or None for anything else."""
+    if catalogue.is_proxy_image(svc.image):
+        return catalogue.repository(svc.image or "").rsplit("/", 1)[-1]
+    if info.engine not in knowledge.proxy_servers or not behind:
+        return None
+    own = [m for m in svc.volumes
+           if mount_role(m, catalogue) not in ("config", "socket", "tmpfs", "scratch")]
+    return None if own else info.software
+
+
+def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAnalysis],
+              edges: tuple[Edge, ...], catalogue: Catalogue, locator: Locator,
+              knowledge: RoutingKnowledge | None = None,
+              ) -> tuple[list[Route], list[ProxyReplacement]]:
+    """Every active, migrated service's routes, and the proxies an Ingress replaces.
+
+    Args:
+        services: Every service, by name.
+        analysed: Their analyses (kind, engine, ports).
+        edges: The dependencies: a web server's upstreams are the services it needs.
+        catalogue: The catalogue (proxy images, mount roles).
+        locator: Finds the line of each label, variable and port.
+        knowledge: The routing playbook; the installed one when None.
+    """
+    k = knowledge or load_routing()
+    routes: list[Route] = []
+    proxies: list[ProxyReplacement] = []
+    labelled: dict[str, list[Route]] = {}
+    readers: dict[str, _Reader] = {}
+    for name, svc in services.items():
+        info = analysed[name]
+        if not info.active or info.kind in ("dev-only", "job", "tool"):
+            continue
+        reader = readers[name] = _Reader(name, svc, info, locator, k)
+        labelled[name] = reader.traefik() or reader.nginx_proxy() or reader.caddy()
+    needs: dict[str, set[str]] = {}
+    for edge in edges:
+        needs.setdefault(edge.source, set()).add(edge.target)
+    for name, svc in services.items():
+        if name not in labelled:
+            continue
+        info = analysed[name]
+        behind = sorted(t for t in needs.get(name, ()) if t in labelled)
+        software = _proxy_software(svc, info, catalogue, k, behind)
+        if software is not None:
+            carried = sum(len(r) for r in labelled.values()) if catalogue.is_proxy_image(
+                svc.image) else len(behind)
+            why = ("reads the Docker socket and the other services' labels for its routes"
+                   if catalogue.is_proxy_image(svc.image) else
+                   f"has only configuration mounted, and {', '.join(behind)} behind it")
+            proxies.append(ProxyReplacement(
+                service=name, software=software, routes=carried,
+                reason=why))
+            continue
+        routes += labelled[name] or readers[name].published()
+    return routes, proxies
