@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.discover import LoadOptions
@@ -24,6 +24,9 @@ from migrate_tui.progress.changes import Change, future_times
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
+
+if TYPE_CHECKING:
+    from migrate_tui.manifests.model import LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class Workspace:
     """Why the progress file could not be read: the workspace is then read-only."""
     flags: Settings | None = None
     """Settings given on the command line; they win over the saved ones."""
+    ledger: tuple[LedgerEntry, ...] = ()
+    """The translation ledger (issue 14), computed with the analysis: the Markdown
+    export's Translation section."""
 
     @property
     def read_only(self) -> bool:
@@ -143,10 +149,13 @@ def compute(
 
     overrides = {k: v for k, v in overrides_of(state).items() if k in project.services
                  or k in project.inactive_services}
+    from migrate_tui.manifests import generate_manifests
+
     analysis = analyze(project, overrides)
     plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks)
     return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
-                     playbooks=playbooks, progress_error=progress_error, flags=flags)
+                     playbooks=playbooks, progress_error=progress_error, flags=flags,
+                     ledger=generate_manifests(project, analysis).ledger)
 
 
 def open_workspace(

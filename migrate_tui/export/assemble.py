@@ -11,7 +11,7 @@ command line's ``plan --format`` and the TUI's export both come through
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,13 +19,14 @@ from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import DiscoveryError
 from migrate_tui.export.markdown import render_markdown
+from migrate_tui.export.translation import LedgerRow
 from migrate_tui.masking import mask_data
 from migrate_tui.planning.plan import Plan
 from migrate_tui.text import visible_json
 
 
 class ExportSource(Protocol):
-    """What an export is made from: a project, its analysis and its plan.
+    """What an export is made from: a project, its analysis, its plan and its ledger.
 
     A :class:`~migrate_tui.workspace.Workspace` is one; so is an :class:`ExportParts`.
     """
@@ -42,6 +43,10 @@ class ExportSource(Protocol):
     def plan(self) -> Plan:
         """The plan, with the saved progress applied."""
 
+    @property
+    def ledger(self) -> Sequence[LedgerRow]:
+        """The translation ledger of the analysis (issue 14): the Translation section."""
+
 
 @dataclass(frozen=True)
 class ExportParts:
@@ -53,11 +58,14 @@ class ExportParts:
     """The project's analysis."""
     plan: Plan
     """The plan, with the saved progress applied."""
+    ledger: Sequence[LedgerRow] = ()
+    """The translation ledger (none: the Translation section says no key is translated)."""
 
 
 def _markdown(source: ExportSource) -> str:
     """The plan as Markdown (:func:`~migrate_tui.export.markdown.render_markdown`)."""
-    return render_markdown(source.project, source.analysis, source.plan)
+    return render_markdown(source.project, source.analysis, source.plan,
+                           ledger=source.ledger)
 
 
 def _json(source: ExportSource) -> str:

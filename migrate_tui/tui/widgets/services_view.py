@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
 from migrate_tui.text import plural
-from migrate_tui.tui.messages import OverrideRequested
+from migrate_tui.tui.messages import OpenManifests, OverrideRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
 from migrate_tui.workspace import Workspace
 
@@ -26,6 +26,7 @@ class ServicesView(Horizontal):
         Binding("c", "toggle_class", "Class"),
         Binding("k", "cycle_kind", "Kind"),
         Binding("o", "sort", "Sort"),
+        Binding("m", "manifests", "Manifests"),
         Binding("escape", "leave_filter", "To the table"),
     ]
 
@@ -154,6 +155,11 @@ class ServicesView(Horizontal):
         self.sort_column = (self.sort_column + 1) % 7
         self.notify(f"sorted by {_COLUMNS[self.sort_column].lower()}", timeout=1.5)
         self._fill()
+
+    def action_manifests(self) -> None:
+        """Ask the app to show the selected service's manifests and ledger."""
+        if self.selected:
+            self.post_message(OpenManifests(self.selected))
 
     def action_toggle_class(self) -> None:
         """Ask the app to record the selected service as the other class (an override).
