@@ -172,3 +172,13 @@ async def test_the_view_fits_a_small_terminal(project: Path) -> None:
         await pilot.pause()
         text = screen_text(app)
         assert "6 Manifests" in text and "Decide" in text and "api" in text
+
+
+def test_a_file_copied_as_text_is_never_drawn() -> None:
+    from migrate_tui.manifests.model import Document, GeneratedFile
+    from migrate_tui.tui.manifest_files import shown_text
+
+    assert shown_text(GeneratedFile(path="secrets.env", text="TOKEN=x\n")) is None
+    yaml = shown_text(GeneratedFile(path="a.yaml", documents=(
+        Document({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}),)))
+    assert yaml is not None and "kind: ConfigMap" in yaml
