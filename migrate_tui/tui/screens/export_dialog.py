@@ -75,7 +75,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         """The choice of export, the path (its default filled in), and the two buttons."""
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Label("[b]Export[/b]")
+            yield Label("[b]Export[/b]  [dim](shift+tab, then arrows and enter: what to "
+                        "export)[/dim]")
             with RadioSet(id="export-what", compact=True):
                 yield RadioButton("the plan, as Markdown", value=True, id="export-plan")
                 yield RadioButton("the Kubernetes manifests, into a folder",
