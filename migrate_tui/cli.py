@@ -212,6 +212,8 @@ def _manifests(args: argparse.Namespace) -> Any:
     from migrate_tui.manifests import generate_manifests
 
     ws = _workspace(args)
+    if ws.manifests is not None and args.secrets == "generator":
+        return ws.manifests  # made with the analysis: the plan's items come from its ledger
     return _kept(generate_manifests(ws.project, ws.analysis, secrets_mode=args.secrets))
 
 

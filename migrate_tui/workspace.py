@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.discover import LoadOptions
@@ -24,6 +24,9 @@ from migrate_tui.progress.changes import Change, future_times
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
+
+if TYPE_CHECKING:
+    from migrate_tui.manifests.model import LedgerEntry, Manifests
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,15 @@ class Workspace:
     """Why the progress file could not be read: the workspace is then read-only."""
     flags: Settings | None = None
     """Settings given on the command line; they win over the saved ones."""
-    ledger: tuple[LedgerFacts, ...] = ()
-    """The translation ledger's entries that ask something of the team (the plan's
-    specific items), computed with the analysis."""
+    manifests: Manifests | None = None
+    """The generated manifests and their translation ledger (issue 14), computed once with
+    the analysis: the plan's specific items, the Translation section, the Manifests view
+    and the ``manifests`` command all read these."""
+
+    @property
+    def ledger(self) -> tuple[LedgerEntry, ...]:
+        """Every entry of the translation ledger (``mapped`` ones too)."""
+        return self.manifests.ledger if self.manifests is not None else ()
 
     @property
     def read_only(self) -> bool:
@@ -89,7 +98,8 @@ class Workspace:
         from migrate_tui.planning.build import make_plan
 
         plan = make_plan(self.project, self.analysis, _settings(state, self.flags),
-                         _progress(state), self.playbooks, self.ledger)
+                         _progress(state), self.playbooks,
+                         ledger_facts(self.manifests) if self.manifests else ())
         return replace(self, plan=plan, state=state, progress_error=None)
 
     def reload_progress(self) -> Workspace:
@@ -146,26 +156,26 @@ def compute(
 
     overrides = {k: v for k, v in overrides_of(state).items() if k in project.services
                  or k in project.inactive_services}
+    from migrate_tui.manifests import generate_manifests
+
     analysis = analyze(project, overrides)
-    ledger = ledger_facts(project, analysis)
+    manifests = generate_manifests(project, analysis)
     plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks,
-                     ledger)
+                     ledger_facts(manifests))
     return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
                      playbooks=playbooks, progress_error=progress_error, flags=flags,
-                     ledger=ledger)
+                     manifests=manifests)
 
 
-def ledger_facts(project: Project, analysis: Analysis) -> tuple[LedgerFacts, ...]:
+def ledger_facts(manifests: Manifests) -> tuple[LedgerFacts, ...]:
     """The ledger entries the plan turns into items, as planning's plain data.
 
     The manifest generator is the one source of the ledger; planning may not import it,
     so the hand-over happens here. ``mapped`` entries ask nothing and are left out.
     """
-    from migrate_tui.manifests import generate_manifests
-
     return tuple(
         LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target, why=e.why)
-        for e in generate_manifests(project, analysis).ledger if e.status != "mapped"
+        for e in manifests.ledger if e.status != "mapped"
     )
 
 

@@ -11,7 +11,7 @@ command line's ``plan --format`` and the TUI's export both come through
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,6 +19,7 @@ from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import DiscoveryError
 from migrate_tui.export.markdown import render_markdown
+from migrate_tui.export.translation import LedgerRow
 from migrate_tui.masking import mask_data
 from migrate_tui.planning.plan import Plan
 from migrate_tui.progress.model import ProgressState
@@ -26,7 +27,7 @@ from migrate_tui.text import visible_json
 
 
 class ExportSource(Protocol):
-    """What an export is made from: a project, its analysis and its plan.
+    """What an export is made from: a project, its analysis, its plan and its ledger.
 
     A :class:`~migrate_tui.workspace.Workspace` is one; so is an :class:`ExportParts`.
     """
@@ -47,6 +48,10 @@ class ExportSource(Protocol):
     def state(self) -> ProgressState | None:
         """The saved progress (the days items finished, for the burn-up), if known."""
 
+    @property
+    def ledger(self) -> Sequence[LedgerRow]:
+        """The translation ledger of the analysis (issue 14): the Translation section."""
+
 
 @dataclass(frozen=True)
 class ExportParts:
@@ -60,11 +65,14 @@ class ExportParts:
     """The plan, with the saved progress applied."""
     state: ProgressState | None = None
     """The saved progress, if known: the burn-up's work done."""
+    ledger: Sequence[LedgerRow] = ()
+    """The translation ledger (none: the Translation section says no key is translated)."""
 
 
 def _markdown(source: ExportSource) -> str:
     """The plan as Markdown (:func:`~migrate_tui.export.markdown.render_markdown`)."""
-    return render_markdown(source.project, source.analysis, source.plan, source.state)
+    return render_markdown(source.project, source.analysis, source.plan, source.state,
+                           ledger=source.ledger)
 
 
 def _json(source: ExportSource) -> str:

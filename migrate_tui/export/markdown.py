@@ -62,11 +62,16 @@ from migrate_tui.export.markdown_text import ids_as_they_are as _as_they_are
 from migrate_tui.export.markdown_text import plural as _n
 from migrate_tui.export.markdown_text import relative as _relative
 from migrate_tui.export.markdown_text import weeks as _w
+from migrate_tui.export.translation import LedgerRow, translation_section
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import CostComparison
 from migrate_tui.planning.plan import PhasePlan, Plan, Task
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.text import last_week, week_range
+
+TRANSLATION_SHARE = 4
+"""The Translation section takes at most a quarter of the room left for the plan's
+variable parts; past it, it is grouped across services, then counted."""
 
 
 def _money(value: float, currency: str) -> str:
@@ -76,7 +81,8 @@ def _money(value: float, currency: str) -> str:
 
 @gc_paused
 def render_markdown(project: Project, analysis: Analysis, plan: Plan,
-                    state: ProgressState | None = None) -> str:
+                    state: ProgressState | None = None, *,
+                    ledger: Sequence[LedgerRow] = ()) -> str:
     """Render the whole plan as one Markdown document.
 
     Callers outside ``export/`` go through
@@ -89,6 +95,7 @@ def render_markdown(project: Project, analysis: Analysis, plan: Plan,
         plan: The plan, with saved progress applied.
         state: The saved progress, for the days items finished (the burn-up); None: the
             burn-up shows the plan alone.
+        ledger: The translation ledger: the Translation section (:mod:`.translation`).
 
     Returns:
         The document, ending in one newline.
@@ -134,7 +141,9 @@ def render_markdown(project: Project, analysis: Analysis, plan: Plan,
     out += burn_up_chart(plan, state or ProgressState())
     method = _method(plan)
     room = GITHUB_MAX_MARKDOWN_SIZE - size(out) - size(method)
-    out += _phases_and_findings(plan, analysis.findings, root, room)
+    translation = translation_section(ledger, services, room // TRANSLATION_SHARE)
+    out += _phases_and_findings(plan, analysis.findings, root, room - size(translation))
+    out += translation
     out += method
     return _document(out)
 

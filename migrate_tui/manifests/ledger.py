@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from migrate_tui.export.markdown_text import md
+from migrate_tui.export.translation import ledger_document
 from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.model import STATUSES, LedgerEntry, Manifests
 from migrate_tui.text import visible
@@ -130,19 +130,12 @@ def ledger_json(manifests: Manifests) -> str:
 
 
 def ledger_markdown(manifests: Manifests) -> str:
-    """A Markdown table per service, with the count of each status first."""
-    counts = Counter(e.status for e in manifests.ledger)
-    lines = [f"# Translation ledger: {md(manifests.project)}", "",
-             ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES), ""]
-    service = None
-    for e in manifests.ledger:
-        if e.service != service:
-            service = e.service
-            lines += ["", f"## {md(service)}", "", "| key | status | target | why |",
-                      "| --- | --- | --- | --- |"]
-        lines.append(f"| {md(e.key or '(service)')} | {e.status} | {md(e.target)} | "
-                     f"{md(e.why)} |")
-    return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
+    """A Markdown table per service, with the count of each status first.
+
+    The one Markdown rendering of the ledger, shared with the plan's Translation section
+    (:mod:`migrate_tui.export.translation`).
+    """
+    return ledger_document(manifests.project, manifests.ledger)
 
 
 def ledger_text(manifests: Manifests) -> str:

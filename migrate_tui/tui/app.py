@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -27,6 +28,10 @@ from migrate_tui.errors import MigrateError
 from migrate_tui.tui.loading import FileStamps, loaded_summary, warnings_summary
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
+    ManifestsFailed,
+    ManifestsReady,
+    ManifestsWritten,
+    OpenManifests,
     OpenService,
     OverrideRequested,
     SaveFailed,
@@ -38,6 +43,7 @@ from migrate_tui.tui.text import clean, markup
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
 from migrate_tui.tui.widgets.findings_view import FindingsView
 from migrate_tui.tui.widgets.graph_view import GraphView
+from migrate_tui.tui.widgets.manifests_view import ManifestsView
 from migrate_tui.tui.widgets.overview import Overview
 from migrate_tui.tui.widgets.plan_pane import PlanPane
 from migrate_tui.tui.widgets.plan_view import PlanTree
@@ -45,7 +51,7 @@ from migrate_tui.tui.widgets.save_state import SaveState
 from migrate_tui.tui.widgets.services_view import ServicesView
 from migrate_tui.workspace import Workspace
 
-TABS = ("overview", "services", "graph", "plan", "findings")
+TABS = ("overview", "services", "graph", "plan", "findings", "manifests")
 
 
 class MigrateApp(App[int]):
@@ -55,7 +61,7 @@ class MigrateApp(App[int]):
     TITLE = "migrate-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     """Below 100 columns the views stack what sits side by side (see ``app.tcss``)."""
-    # The tabs show their keys (1-5), so the footer leaves them out: at 80 columns it then
+    # The tabs show their keys (1-6), so the footer leaves them out: at 80 columns it then
     # still has room for the view's own keys and e, r, ?, q.
     BINDINGS = [
         *(Binding(str(key), f"show_tab('{tab}')", tab.title(), show=False)
@@ -84,11 +90,13 @@ class MigrateApp(App[int]):
         """Views not yet showing the current workspace: refreshed when they are opened."""
         self._warned_at = -1e9
         """When the user was told what a quit would lose: a second q soon after quits."""
+        self._manifests: tuple[object, object, Any] | None = None
+        """(project, analysis, manifests): generated once per analysis, when first wanted."""
 
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        """The summary line, the error panel and the five tabs, hidden until a load ends."""
+        """The summary line, the error panel and the six tabs, hidden until a load ends."""
         yield Header()
         yield Static("Loading…", id="summary")
         yield ErrorPanel(id="error")
@@ -103,6 +111,8 @@ class MigrateApp(App[int]):
                 yield PlanPane(id="plan-pane")
             with TabPane("5 Findings", id="findings"):
                 yield FindingsView(id="findings-view")
+            with TabPane("6 Manifests", id="manifests"):
+                yield ManifestsView(id="manifests-view")
         yield SaveState("", id="save-state")
         yield Footer(compact=True)
 
@@ -181,7 +191,7 @@ class MigrateApp(App[int]):
 
     _VIEWS: dict[str, type[Any]] = {
         "overview": Overview, "services": ServicesView, "graph": GraphView,
-        "plan": PlanPane, "findings": FindingsView,
+        "plan": PlanPane, "findings": FindingsView, "manifests": ManifestsView,
     }
 
     def _refresh_view(self, tab: str) -> None:
@@ -190,6 +200,8 @@ class MigrateApp(App[int]):
             return
         self._stale.discard(tab)
         self.query_one(self._VIEWS[tab]).show(self.workspace)
+        if tab == "manifests":
+            self._manifests_wanted(self.workspace)
 
     # -- changes --------------------------------------------------------------------------
 
@@ -263,6 +275,92 @@ class MigrateApp(App[int]):
 
         self._save([SetSetting(message.key, message.value, by=self._by())])  # type: ignore[arg-type]
 
+    # -- the manifests -------------------------------------------------------------------------
+
+    def cached_manifests(self, ws: Workspace) -> Any | None:
+        """The manifests of ``ws``: the workspace makes them with its analysis (its plan's
+        specific items come from their ledger); else those generated here for it."""
+        if ws.manifests is not None:
+            return ws.manifests
+        cached = self._manifests
+        if cached is not None and cached[0] is ws.project and cached[1] is ws.analysis:
+            return cached[2]
+        return None
+
+    def _manifests_wanted(self, ws: Workspace | None) -> None:
+        if ws is None:
+            return
+        manifests = self.cached_manifests(ws)
+        if manifests is not None:
+            self.query_one(ManifestsView).show_manifests(ws, manifests)
+        else:
+            self._generate_manifests(ws)
+
+    @work(thread=True, exclusive=True, group="manifests")
+    def _generate_manifests(self, ws: Workspace, write_to: str | None = None,
+                            force: bool = False) -> None:
+        """Generate ``ws``'s manifests off the interface thread; write them if asked."""
+        from migrate_tui.manifests import generate_manifests, write_manifests
+
+        try:
+            manifests = self.cached_manifests(ws) or generate_manifests(ws.project,
+                                                                        ws.analysis)
+        except MigrateError as exc:
+            self.post_message(ManifestsFailed(exc))
+            return
+        self.post_message(ManifestsReady(ws, manifests))
+        if write_to is None:
+            return
+        try:
+            report = write_manifests(manifests, Path(write_to), force=force)
+        except MigrateError as exc:
+            # Files the team edited: what --force would overwrite is offered, never done.
+            offer = (write_to, ws) if not force and "--force" in (exc.hint or "") else None
+            self.post_message(ManifestsFailed(exc, overwrite=offer))
+            return
+        self.post_message(ManifestsWritten(write_to, report))
+
+    @on(ManifestsReady)
+    def _manifests_ready(self, message: ManifestsReady) -> None:
+        ws = message.workspace
+        self._manifests = (ws.project, ws.analysis, message.manifests)
+        current = self.workspace
+        if current is not None and ws is current and "manifests" not in self._stale:
+            self.query_one(ManifestsView).show_manifests(current, message.manifests)
+
+    @on(ManifestsFailed)
+    def _manifests_failed(self, message: ManifestsFailed) -> None:
+        self.notify(markup(message.error.render()), severity="error",
+                    title="Manifests not written" if message.overwrite else "Manifests failed",
+                    timeout=10)
+        if message.overwrite is None:
+            return
+        from migrate_tui.tui.screens.overwrite_dialog import OverwriteDialog
+
+        folder, ws = message.overwrite
+
+        def overwrite(yes: bool | None) -> None:
+            if yes:
+                self._generate_manifests(ws, folder, force=True)
+
+        self.push_screen(OverwriteDialog(message.error.render()), overwrite)
+
+    @on(ManifestsWritten)
+    def _manifests_written(self, message: ManifestsWritten) -> None:
+        report = message.report
+        lines = [f"{len(report.written)} written, {len(report.unchanged)} unchanged"]
+        if report.created:
+            lines.append("created (fill in, never commit): " + ", ".join(report.created))
+        if report.missing_secret_keys:
+            lines.append("secrets.env lacks: " + ", ".join(report.missing_secret_keys))
+        self.notify(markup("\n".join(lines)), title=f"Manifests in {clean(message.folder)}",
+                    timeout=6)
+
+    @on(OpenManifests)
+    def _open_manifests(self, message: OpenManifests) -> None:
+        self.action_show_tab("manifests")
+        self.query_one(ManifestsView).select_service(message.name)
+
     @on(OpenService)
     def _open_service(self, message: OpenService) -> None:
         self.action_show_tab("services")
@@ -296,11 +394,12 @@ class MigrateApp(App[int]):
 
     def _focus_tab(self, tab: str) -> None:
         targets = {"overview": "#overview-view", "services": "#svc-table",
-                   "graph": "#graph-nodes", "plan": "#plan-view", "findings": "#findings-table"}
+                   "graph": "#graph-nodes", "plan": "#plan-view", "findings": "#findings-table",
+                   "manifests": "#man-table"}
         self.query_one(targets[tab]).focus()
 
     def action_show_tab(self, tab: str) -> None:
-        """Switch to one of the five views."""
+        """Switch to one of the six views."""
         if self.workspace is None:
             return
         self.query_one("#tabs", TabbedContent).active = tab
@@ -356,28 +455,30 @@ class MigrateApp(App[int]):
         self.push_screen(HelpScreen())
 
     def action_export(self) -> None:
-        """Ask for a path, then write the Markdown plan there."""
+        """Ask what to write where: the Markdown plan, or the Kubernetes manifests."""
         ws = self.workspace
         if ws is None:
             self.notify("Nothing to export: the project did not load.", severity="error")
             return
-        from migrate_tui.tui.screens.export_dialog import ExportDialog
+        from migrate_tui.tui.screens.export_dialog import ExportDialog, ExportRequest
 
-        default = os.path.join(ws.project.working_dir, "MIGRATION_PLAN.md")
+        def write(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._export(request)
 
-        def write(path: str | None) -> None:
-            if path:
-                self._export(path)
+        self.push_screen(ExportDialog(ws.project.working_dir), write)
 
-        self.push_screen(ExportDialog(default), write)
+    def _export(self, request: Any) -> None:
+        from migrate_tui.tui.screens.export_dialog import target_path, write_plan
 
-    def _export(self, path: str) -> None:
-        from migrate_tui.tui.screens.export_dialog import write_plan
-
-        if self.workspace is None:
+        ws = self.workspace
+        if ws is None:
+            return
+        if request.what == "manifests":
+            self._generate_manifests(ws, str(target_path(ws, request.path)))
             return
         try:
-            target = write_plan(self.workspace, path)
+            target = write_plan(ws, request.path)
         except MigrateError as exc:
             self.notify(markup(exc.render()), severity="error", title="Export failed")
             return

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from migrate_tui.tui.app import MigrateApp
 
 VIEWS = (("overview", "Overview"), ("services", "Services"), ("graph", "Graph"),
-         ("plan", "Plan"), ("findings", "Findings"))
+         ("plan", "Plan"), ("findings", "Findings"), ("manifests", "Manifests"))
 
 
 def system_commands(app: MigrateApp) -> Iterable[SystemCommand]:
@@ -21,7 +21,8 @@ def system_commands(app: MigrateApp) -> Iterable[SystemCommand]:
     for key, title in VIEWS:
         yield SystemCommand(f"Go to {title}", f"Show the {title} view",
                             lambda key=key: app.action_show_tab(key))
-    yield SystemCommand("Export Markdown plan", "Write the plan as Markdown", app.action_export)
+    yield SystemCommand("Export", "Write the plan as Markdown, or the Kubernetes manifests",
+                        app.action_export)
     yield SystemCommand("Reload", "Read the compose and progress files again",
                         app.action_reload)
     yield SystemCommand("Help", "The keys", app.action_help)

@@ -15,6 +15,14 @@ class OpenService(Message):
         self.name = name
 
 
+class OpenManifests(Message):
+    """Show this service in the Manifests view."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
 class ItemChangeRequested(Message):
     """Change a checklist item: any of status, assignee, note (None leaves it as it is).
 
@@ -84,3 +92,31 @@ class SaveFailed(Message):
     def __init__(self, error: Any) -> None:
         super().__init__()
         self.error = error
+
+
+class ManifestsReady(Message):
+    """The manifests of a workspace were generated."""
+
+    def __init__(self, workspace: Any, manifests: Any) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.manifests = manifests
+
+
+class ManifestsFailed(Message):
+    """The manifests could not be generated or written."""
+
+    def __init__(self, error: Any, *, overwrite: tuple[str, Any] | None = None) -> None:
+        super().__init__()
+        self.error = error
+        self.overwrite = overwrite
+        """(folder, manifests) when ``--force`` would write them: offer to overwrite."""
+
+
+class ManifestsWritten(Message):
+    """The manifests were written into a folder."""
+
+    def __init__(self, folder: str, report: Any) -> None:
+        super().__init__()
+        self.folder = folder
+        self.report = report

@@ -25,7 +25,7 @@ def _words_missing(text: str, screen: str) -> list[str]:
     return [w for w in text.split() if w not in flat]
 
 
-@pytest.mark.parametrize("key", list("12345"))
+@pytest.mark.parametrize("key", list("123456"))
 async def test_each_view_keeps_its_footer_at_80x24(saas: Path, key: str) -> None:
     app = app_for(saas)
     async with app.run_test(size=(80, 24)) as pilot:

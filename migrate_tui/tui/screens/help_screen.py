@@ -13,11 +13,11 @@ HELP = """\
 
 | Key | Where | What |
 |---|---|---|
-| `1`-`5` | anywhere but a number field | Overview, Services, Graph, Plan, Findings |
+| `1`-`6` | anywhere but a number field | Overview, Services, Graph, Plan, Findings, Manifests |
 | `a` or `tab` | Overview | to the answers; a number is saved as you type (or on leaving) |
 | `escape` | in a field | leave it (the number keys switch views again) |
 | `ctrl+p` | anywhere | the command palette: every action, and "open service NAME" |
-| `e` | anywhere | export the plan as Markdown |
+| `e` | anywhere | export the plan as Markdown, or write the Kubernetes manifests into a folder |
 | `r` | anywhere | reload the compose files and the progress file |
 | `?` | anywhere | this help |
 | `q` | anywhere | quit |
@@ -28,6 +28,8 @@ HELP = """\
 | `c` | Services | override: stateful / stateless (saved, re-plans) |
 | `k` | Services | override: kind (service, job, dev-only) |
 | `enter` | Graph, Findings | open the service |
+| `m` | Services | the service's manifests and ledger (the Manifests view) |
+| `tab` | Manifests | to the YAML pane, to scroll it (arrows, page keys) |
 
 Every change is saved to the progress file at once (see the line above the footer);
 `q` saves an answer still being typed before it quits.
