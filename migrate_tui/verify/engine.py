@@ -1,0 +1,70 @@
+"""Judging a plan's checklist against the manifests: every item gets a verdict.
+
+The plan, the analysis and the project are typed objects; this module turns each service
+into a :class:`~migrate_tui.verify.subject.Subject` once, then asks each item's judge
+(:mod:`migrate_tui.verify.judges`, by the item id's suffix).
+"""
+
+from __future__ import annotations
+
+from migrate_tui.analysis.model import Analysis
+from migrate_tui.compose.model import Project
+from migrate_tui.planning.plan import Plan
+from migrate_tui.verify.judges import PROJECT_JUDGES, SERVICE_JUDGES
+from migrate_tui.verify.model import ItemVerdict, Judgement, Manifests, VerifyReport
+from migrate_tui.verify.subject import Subject, build_subject, workload_labels
+
+NO_JUDGE = "nothing in a manifest shows this item"
+
+
+def _subjects(plan: Plan, analysis: Analysis, project: Project,
+              manifests: Manifests) -> dict[str, Subject]:
+    docs = manifests.docs
+    labels = workload_labels(docs)
+    out: dict[str, Subject] = {}
+    for task in (t for p in plan.phases for t in p.tasks if t.service):
+        name = task.service
+        assert name is not None
+        if name in out:
+            continue
+        edges = [e for e in analysis.edges if e.target == name and e.kind != "shared_volume"
+                 and e.source != name]
+        dependants = frozenset(e.source for e in edges)
+        svc = project.services.get(name)
+        published = bool(svc and any(p.published is not None for p in svc.ports))
+        info = analysis.services.get(name)
+        ports = {e.port for e in edges if e.port is not None}
+        if info is not None and (dependants or published):
+            ports |= set(info.ports)
+        out[name] = build_subject(
+            name, task.service_class, task.kind, docs, client_ports=tuple(sorted(ports)),
+            dependants=dependants, published=published, names_by_labels=labels)
+    return out
+
+
+def verify_plan(plan: Plan, analysis: Analysis, project: Project,
+                manifests: Manifests) -> VerifyReport:
+    """The verdict on every checklist item of ``plan``, in plan order.
+
+    Args:
+        plan: The plan, with the statuses of the progress file.
+        analysis: Its analysis (dependants, the ports clients use).
+        project: The Compose project (published ports).
+        manifests: What :func:`~migrate_tui.verify.read.read_manifests` read.
+    """
+    subjects = _subjects(plan, analysis, project, manifests)
+    items: list[ItemVerdict] = []
+    for phase in plan.phases:
+        for task in phase.tasks:
+            for item in task.checklist:
+                suffix = item.id.split(".", 1)[-1]
+                judged: Judgement
+                if task.service is not None and suffix in SERVICE_JUDGES:
+                    judged = SERVICE_JUDGES[suffix](subjects[task.service])
+                elif task.service is None and suffix in PROJECT_JUDGES:
+                    judged = PROJECT_JUDGES[suffix](list(subjects.values()))
+                else:
+                    judged = Judgement("unknown", NO_JUDGE)
+                items.append(ItemVerdict(item.id, judged.verdict, judged.evidence,
+                                         item.status, item.text))
+    return VerifyReport(manifests=manifests, items=tuple(items))
