@@ -46,6 +46,9 @@ from migrate_tui.text import visible
 T = TypeVar("T")
 _NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 _ITEM_FIELDS = ("status", "assignee", "note", "changed_by", "changed_at")
+_VERDICT_FIELDS = ("verdict", "evidence", "verified_at")
+"""Recorded by ``verify --update`` with their own time: merged as one group, the later
+``verified_at`` winning, whatever the person-made fields did."""
 
 
 def _three_way(base: T, ours: T, theirs: T, pick: Callable[[], T]) -> T:
@@ -93,6 +96,13 @@ def merge_item(
         )
         for name in _ITEM_FIELDS
     }
+    groups = [tuple(getattr(s, name) for name in _VERDICT_FIELDS) for s in (base, ours, theirs)]
+
+    def later_verdict() -> tuple[Any, ...]:
+        return groups[2] if _later((ours.verified_at, groups[1]),
+                                   (theirs.verified_at, groups[2]), current) else groups[1]
+
+    merged.update(zip(_VERDICT_FIELDS, _three_way(groups[0], groups[1], groups[2], later_verdict), strict=True))
     return ItemState.model_validate(merged)
 
 

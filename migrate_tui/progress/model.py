@@ -40,6 +40,8 @@ ANSWER_NAMES: tuple[AnswerName, ...] = (
     "servers", "deploys_per_week", "autoscaling", "ops_owner", "downtime_ok",
 )
 OverrideField = Literal["class", "kind"]
+RecordedVerdict = Literal["verified", "contradicted"]
+"""What ``migrate-tui verify --update`` found in the manifests for an item."""
 
 
 def utc_second(value: dt.datetime) -> dt.datetime:
@@ -150,6 +152,13 @@ class ItemState(BaseModel):
     """When it was changed last (UTC)."""
     note: Text | None = None
     """A free-form note."""
+    verdict: RecordedVerdict | None = None
+    """What ``verify --update`` found in the manifests last (None: not judged, or
+    ``unknown``). Recorded by the tool, never by a person: it has its own time."""
+    evidence: Text | None = None
+    """The manifest ``file:line`` and what it says, behind ``verdict``."""
+    verified_at: Stamp | None = None
+    """When ``verify --update`` recorded ``verdict`` (UTC)."""
 
 
 UNTOUCHED = ItemState()

@@ -17,6 +17,12 @@ from migrate_tui.verify.subject import Subject, build_subject, workload_labels
 NO_JUDGE = "nothing in a manifest shows this item"
 
 
+def _migrates(analysis: Analysis, name: str) -> bool:
+    """Whether a service moves to the cluster (active, not a dev tool to retire)."""
+    info = analysis.services.get(name)
+    return info is not None and info.active and info.kind != "dev-only"
+
+
 def _subjects(plan: Plan, analysis: Analysis, project: Project,
               manifests: Manifests) -> dict[str, Subject]:
     docs = manifests.docs
@@ -28,7 +34,7 @@ def _subjects(plan: Plan, analysis: Analysis, project: Project,
         if name in out:
             continue
         edges = [e for e in analysis.edges if e.target == name and e.kind != "shared_volume"
-                 and e.source != name]
+                 and e.source != name and _migrates(analysis, e.source)]
         dependants = frozenset(e.source for e in edges)
         svc = project.services.get(name)
         published = bool(svc and any(p.published is not None for p in svc.ports))

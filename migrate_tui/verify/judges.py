@@ -467,7 +467,7 @@ def judge_all_policies(subjects: Sequence[Subject]) -> Judgement:
             continue
         judged = judge_network_policy(s)
         if judged.verdict == "contradicted":
-            return Judgement("contradicted", f"{s.service}: {judged.evidence}")
+            return Judgement("contradicted", f"{judged.evidence} ({s.service})")
         first = first or judged
     if first is None:
         return _unknown("no workload to judge")
