@@ -102,7 +102,8 @@ def merge_item(
         return groups[2] if _later((ours.verified_at, groups[1]),
                                    (theirs.verified_at, groups[2]), current) else groups[1]
 
-    merged.update(zip(_VERDICT_FIELDS, _three_way(groups[0], groups[1], groups[2], later_verdict), strict=True))
+    verdict = _three_way(groups[0], groups[1], groups[2], later_verdict)
+    merged.update(zip(_VERDICT_FIELDS, verdict, strict=True))
     return ItemState.model_validate(merged)
 
 

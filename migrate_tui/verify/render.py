@@ -100,6 +100,8 @@ def render_sarif(report: VerifyReport, root: str | None = None) -> str:
         found = _WHERE.match(item.evidence)
         file, line = (found["file"], int(found["line"])) if found else \
             (report.manifests.folder, None)
+        if not os.path.exists(file):  # (a line of the rendered kustomize stream)
+            file, line = report.manifests.folder, None
         text = f"{item.id} ({item.status}): {item.evidence}"
         results.append(SarifResult(rule, level, text,
                                    relative_uri(os.path.abspath(file), root), line))
