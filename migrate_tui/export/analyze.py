@@ -49,7 +49,7 @@ def run_analyze(project: Project, fmt: str, color: bool,
     if fmt == "json":
         return json.dumps(mask_data(to_json(analysis)), indent=2, ensure_ascii=False) + "\n"
     if fmt == "sarif":
-        from migrate_tui.export.sarif import findings_sarif, sarif_text
+        from migrate_tui.export.sarif import findings_sarif
 
-        return sarif_text(findings_sarif(analysis, project.working_dir))
+        return findings_sarif(analysis, project.working_dir)
     return render_text(analysis, color=color)

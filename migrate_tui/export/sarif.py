@@ -90,12 +90,12 @@ def sarif_log(rules: Iterable[SarifRule], results: Sequence[SarifResult]) -> dic
     return masked
 
 
-def sarif_text(log: Mapping[str, Any]) -> str:
-    """The log as indented JSON, ending with a newline."""
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+def sarif_text(rules: Iterable[SarifRule], results: Sequence[SarifResult]) -> str:
+    """The log (:func:`sarif_log`) as indented JSON, ending with a newline."""
+    return json.dumps(sarif_log(rules, results), indent=2, ensure_ascii=False) + "\n"
 
 
-def findings_sarif(analysis: Analysis, root: str | None = None) -> dict[str, Any]:
+def findings_sarif(analysis: Analysis, root: str | None = None) -> str:
     """``analyze --format sarif``: a rule per finding rule, a result per finding.
 
     Args:
@@ -109,7 +109,7 @@ def findings_sarif(analysis: Analysis, root: str | None = None) -> dict[str, Any
         results.append(SarifResult(
             f.rule, LEVELS[f.severity], _message(f), relative_uri(f.evidence.file, root),
             f.evidence.line))
-    return sarif_log(rules.values(), results)
+    return sarif_text(rules.values(), results)
 
 
 def _title(f: Finding) -> str:

@@ -13,7 +13,7 @@ import os
 import re
 from typing import Any
 
-from migrate_tui.export.sarif import SarifResult, SarifRule, relative_uri, sarif_log, sarif_text
+from migrate_tui.export.sarif import SarifResult, SarifRule, relative_uri, sarif_text
 from migrate_tui.masking import mask_data
 from migrate_tui.text import visible
 from migrate_tui.verify.judges import PROJECT_JUDGES, SERVICE_JUDGES
@@ -105,4 +105,4 @@ def render_sarif(report: VerifyReport, root: str | None = None) -> str:
         text = f"{item.id} ({item.status}): {item.evidence}"
         results.append(SarifResult(rule, level, text,
                                    relative_uri(os.path.abspath(file), root), line))
-    return sarif_text(sarif_log(rules, results))
+    return sarif_text(rules, results)

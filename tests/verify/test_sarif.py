@@ -26,7 +26,7 @@ def validate(log: dict[str, Any]) -> None:
 
 
 def test_analyze_sarif_is_valid_and_places_each_finding(saas_ws: Workspace) -> None:
-    log = findings_sarif(saas_ws.analysis, saas_ws.project.working_dir)
+    log = json.loads(findings_sarif(saas_ws.analysis, saas_ws.project.working_dir))
     validate(log)
     run = log["runs"][0]
     findings = saas_ws.analysis.findings
@@ -53,7 +53,7 @@ def test_the_severity_map_covers_every_severity() -> None:
 
 
 def test_a_broken_log_fails_the_schema(saas_ws: Workspace) -> None:
-    log = findings_sarif(saas_ws.analysis, saas_ws.project.working_dir)
+    log = json.loads(findings_sarif(saas_ws.analysis, saas_ws.project.working_dir))
     log["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(ValidationError):
         validate(log)
