@@ -7,12 +7,12 @@ into a :class:`~migrate_tui.verify.subject.Subject` once, then asks each item's 
 
 from __future__ import annotations
 
-from migrate_tui.analysis.model import Analysis
+from migrate_tui.analysis.model import Analysis, Edge
 from migrate_tui.compose.model import Project
 from migrate_tui.planning.plan import Plan
 from migrate_tui.verify.judges import PROJECT_JUDGES, SERVICE_JUDGES
 from migrate_tui.verify.model import ItemVerdict, Judgement, Manifests, VerifyReport
-from migrate_tui.verify.subject import Subject, build_subject, workload_labels
+from migrate_tui.verify.subject import DocIndex, Subject, build_subject
 
 NO_JUDGE = "nothing in a manifest shows this item"
 
@@ -25,15 +25,17 @@ def _migrates(analysis: Analysis, name: str) -> bool:
 
 def _subjects(plan: Plan, analysis: Analysis, project: Project,
               manifests: Manifests) -> dict[str, Subject]:
-    docs = manifests.docs
-    labels = workload_labels(docs)
+    index = DocIndex(manifests.docs)
+    needs: dict[str, list[Edge]] = {}
+    for e in analysis.edges:
+        needs.setdefault(e.target, []).append(e)
     out: dict[str, Subject] = {}
     for task in (t for p in plan.phases for t in p.tasks if t.service):
         name = task.service
         assert name is not None
         if name in out:
             continue
-        edges = [e for e in analysis.edges if e.target == name and e.kind != "shared_volume"
+        edges = [e for e in needs.get(name, ()) if e.kind != "shared_volume"
                  and e.source != name and _migrates(analysis, e.source)]
         dependants = frozenset(e.source for e in edges)
         svc = project.services.get(name)
@@ -43,8 +45,8 @@ def _subjects(plan: Plan, analysis: Analysis, project: Project,
         if info is not None and (dependants or published):
             ports |= set(info.ports)
         out[name] = build_subject(
-            name, task.service_class, task.kind, docs, client_ports=tuple(sorted(ports)),
-            dependants=dependants, published=published, names_by_labels=labels)
+            name, task.service_class, task.kind, index, client_ports=tuple(sorted(ports)),
+            dependants=dependants, published=published)
     return out
 
 

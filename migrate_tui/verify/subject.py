@@ -7,7 +7,7 @@ its pods, and the claims it mounts, are found by their selectors, as the cluster
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,8 +86,8 @@ class Subject:
     """The services that need it."""
     published: bool = False
     """It publishes a port on the Docker host: reached from outside the namespace too."""
-    names_by_labels: tuple[tuple[dict[str, Any], str], ...] = field(default=(), repr=False)
-    """Every workload's pod labels and the service it runs, to name a policy's peers."""
+    index: DocIndex | None = field(default=None, repr=False, compare=False)
+    """Every object, indexed: to name a NetworkPolicy's peers."""
 
     @property
     def pod(self) -> KeyPathT:
@@ -120,10 +120,7 @@ class Subject:
 
     def peer_name(self, labels: Mapping[str, Any]) -> str | None:
         """The service whose pods a policy's ``podSelector.matchLabels`` picks."""
-        for pod, name in self.names_by_labels:
-            if selects(labels, pod):
-                return name
-        return None
+        return self.index.peer_name(labels) if self.index is not None else None
 
 
 def service_of(doc: ManifestDoc) -> str:
@@ -132,19 +129,77 @@ def service_of(doc: ManifestDoc) -> str:
     return label if isinstance(label, str) and label else doc.name
 
 
-def find_workload(service: str, docs: Sequence[ManifestDoc]) -> ManifestDoc | None:
-    """The workload that runs ``service``: by name label and name, by label, by name."""
-    workloads = [d for d in docs if d.kind in WORKLOAD_KINDS]
+class DocIndex:
+    """The objects of the manifests, indexed once, so a subject is found without a scan.
 
-    def labelled(d: ManifestDoc) -> bool:
-        return service in (d.labels.get(NAME_LABEL), pod_labels(d).get(NAME_LABEL))
+    Workloads by name and by name label; Services, NetworkPolicies and
+    PodDisruptionBudgets by the name label their selector asks for (those whose selector
+    does not ask for one are tried on every workload); claims and ConfigMaps by name.
 
-    for test in (lambda d: labelled(d) and d.name == service, labelled,
-                 lambda d: d.name == service):
-        for doc in workloads:
-            if test(doc):
+    Args:
+        docs: Every object read.
+    """
+
+    _SELECTORS: Mapping[str, KeyPathT] = {
+        "Service": ("spec", "selector"),
+        "NetworkPolicy": ("spec", "podSelector", "matchLabels"),
+        "PodDisruptionBudget": ("spec", "selector", "matchLabels"),
+    }
+
+    def __init__(self, docs: Sequence[ManifestDoc]) -> None:
+        self.workloads = [d for d in docs if d.kind in WORKLOAD_KINDS]
+        self.by_name: dict[str, list[ManifestDoc]] = {}
+        self.by_label: dict[str, list[ManifestDoc]] = {}
+        for d in self.workloads:
+            self.by_name.setdefault(d.name, []).append(d)
+            for label in dict.fromkeys((d.labels.get(NAME_LABEL), pod_labels(d).get(NAME_LABEL))):
+                if isinstance(label, str):
+                    self.by_label.setdefault(label, []).append(d)
+        self.selecting: dict[str, dict[Any, list[ManifestDoc]]] = {k: {} for k in self._SELECTORS}
+        self.named: dict[tuple[str, str], ManifestDoc] = {}
+        self.default_deny: ManifestDoc | None = None
+        for d in docs:
+            if d.kind in self._SELECTORS:
+                selector = d.get(*self._SELECTORS[d.kind])
+                key = selector.get(NAME_LABEL) if isinstance(selector, dict) else None
+                self.selecting[d.kind].setdefault(key if isinstance(key, str) else None,
+                                                  []).append(d)
+            if d.kind in ("PersistentVolumeClaim", "ConfigMap"):
+                self.named.setdefault((d.kind, d.name), d)
+            if d.kind == "NetworkPolicy" and self.default_deny is None \
+                    and d.get("spec", "podSelector") == {} and not d.get("spec", "ingress"):
+                self.default_deny = d
+        self.peers = [(pod_labels(d), service_of(d)) for d in self.workloads]
+        self._peers_by_label: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        for labels, name in self.peers:
+            label = labels.get(NAME_LABEL)
+            if isinstance(label, str):
+                self._peers_by_label.setdefault(label, []).append((labels, name))
+
+    def workload(self, service: str) -> ManifestDoc | None:
+        """The workload that runs ``service``: by name label and name, by label, by name."""
+        labelled = self.by_label.get(service, [])
+        for doc in labelled:
+            if doc.name == service:
                 return doc
-    return None
+        if labelled:
+            return labelled[0]
+        named = self.by_name.get(service)
+        return named[0] if named else None
+
+    def selecting_pods(self, kind: str, labels: Mapping[str, Any]) -> tuple[ManifestDoc, ...]:
+        """The objects of ``kind`` whose selector picks pods with ``labels``."""
+        found = self.selecting[kind]
+        candidates = found.get(labels.get(NAME_LABEL), []) + found.get(None, []) \
+            if labels.get(NAME_LABEL) is not None else found.get(None, [])
+        path = self._SELECTORS[kind]
+        return tuple(d for d in candidates if selects(d.get(*path), labels))
+
+    def peer_name(self, selector: Mapping[str, Any]) -> str | None:
+        """The service whose pods a ``matchLabels`` selector picks."""
+        label = selector.get(NAME_LABEL)
+        pool = self._peers_by_label.get(label, []) if isinstance(label, str) else self.peers
+        return next((name for pod, name in pool if selects(selector, pod)), None)
 
 
 def _claim_names(workload: ManifestDoc) -> Iterator[str]:
@@ -169,37 +224,31 @@ def _config_map_names(workload: ManifestDoc) -> Iterator[str]:
                 yield str(source["configMapKeyRef"].get("name"))
 
 
+def _distinct(docs: Iterable[ManifestDoc | None]) -> tuple[ManifestDoc, ...]:
+    """The documents found, each once, in order."""
+    return tuple({id(d): d for d in docs if d is not None}.values())
+
+
 def build_subject(
-    service: str, service_class: str | None, kind: str | None, docs: Sequence[ManifestDoc],
+    service: str, service_class: str | None, kind: str | None, index: DocIndex,
     *, client_ports: tuple[int, ...] = (), dependants: frozenset[str] = frozenset(),
     published: bool = False,
-    names_by_labels: tuple[tuple[dict[str, Any], str], ...] = (),
 ) -> Subject:
     """The subject of ``service``'s items: its workload and what selects its pods."""
-    workload = find_workload(service, docs)
-    deny = next((d for d in docs if d.kind == "NetworkPolicy"
-                 and d.get("spec", "podSelector") == {} and not d.get("spec", "ingress")), None)
+    workload = index.workload(service)
     if workload is None:
         return Subject(service, service_class, kind, None, client_ports=client_ports,
                        dependants=dependants, published=published)
     labels = pod_labels(workload)
-    claims = set(_claim_names(workload))
-    maps = set(_config_map_names(workload))
+    claims = (index.named.get(("PersistentVolumeClaim", n)) for n in _claim_names(workload))
+    maps = (index.named.get(("ConfigMap", n)) for n in _config_map_names(workload))
     return Subject(
         service, service_class, kind, workload,
-        services=tuple(d for d in docs if d.kind == "Service"
-                       and selects(d.get("spec", "selector"), labels)),
-        policies=tuple(d for d in docs if d.kind == "NetworkPolicy"
-                       and selects(d.get("spec", "podSelector", "matchLabels"), labels)),
-        budgets=tuple(d for d in docs if d.kind == "PodDisruptionBudget"
-                      and selects(d.get("spec", "selector", "matchLabels"), labels)),
-        claims=tuple(d for d in docs if d.kind == "PersistentVolumeClaim" and d.name in claims),
-        config_maps=tuple(d for d in docs if d.kind == "ConfigMap" and d.name in maps),
+        services=index.selecting_pods("Service", labels),
+        policies=index.selecting_pods("NetworkPolicy", labels),
+        budgets=index.selecting_pods("PodDisruptionBudget", labels),
+        claims=_distinct(claims),
+        config_maps=_distinct(maps),
         client_ports=client_ports, dependants=dependants, published=published,
-        names_by_labels=names_by_labels, default_deny=deny,
+        index=index, default_deny=index.default_deny,
     )
-
-
-def workload_labels(docs: Sequence[ManifestDoc]) -> tuple[tuple[dict[str, Any], str], ...]:
-    """Every workload's pod labels and the service it runs."""
-    return tuple((pod_labels(d), service_of(d)) for d in docs if d.kind in WORKLOAD_KINDS)
