@@ -120,7 +120,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from migrate_tui.export.analyze import run_analyze
 
     text = run_analyze(_load(args), args.format, _color())
-    if args.format == "json":  # (masked as data by run_analyze)
+    if args.format in ("json", "sarif"):  # (masked as data by run_analyze)
         sys.stdout.write(visible_json(text))
     else:
         _out(text, escaped=True)  # (escaped by the report, which keeps its colours)
@@ -243,6 +243,27 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from migrate_tui.verify import read_manifests, verify_plan
+    from migrate_tui.verify.render import render_json, render_sarif, render_text
+
+    ws = _workspace(args)
+    manifests = read_manifests(args.manifests, kustomize=args.kustomize)
+    report = verify_plan(ws.plan, ws.analysis, ws.project, manifests)
+    if args.update:
+        from migrate_tui.verify.update import record_verdicts
+
+        for line in record_verdicts(ws, report):
+            _err(line)
+    if args.format == "json":
+        sys.stdout.write(visible_json(render_json(report)))
+    elif args.format == "sarif":
+        sys.stdout.write(visible_json(render_sarif(report, ws.project.working_dir)))
+    else:
+        _out(render_text(report, all_items=args.all_items))
+    return 1 if report.failed else 0
+
+
 def _cmd_merge_driver(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_merge_driver
 
@@ -252,7 +273,7 @@ def _cmd_merge_driver(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "config": _cmd_config, "analyze": _cmd_analyze, "plan": _cmd_plan, "status": _cmd_status,
     "set": _cmd_set, "assign": _cmd_assign, "merge-driver": _cmd_merge_driver, "tui": _cmd_tui,
-    "manifests": _cmd_manifests, "ledger": _cmd_ledger,
+    "manifests": _cmd_manifests, "ledger": _cmd_ledger, "verify": _cmd_verify,
 }
 
 
@@ -265,7 +286,7 @@ def _split_default_command(argv: list[str]) -> list[str]:
         arg = argv[i]
         if arg in ("-h", "--help"):
             return argv
-        if arg in takes_value or arg in ("--state", "-o", "--output"):
+        if arg in takes_value or arg in ("--state", "-o", "--output", "--manifests"):
             i += 2
             continue
         if arg.startswith("-"):

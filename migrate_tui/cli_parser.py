@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     config = command("config", "print the normalized Compose project")
     config.add_argument("--format", choices=("json", "yaml"), default="yaml")
     analyze = command("analyze", "the dependency graph, stateful/stateless and findings")
-    analyze.add_argument("--format", choices=("text", "json"), default="text")
+    analyze.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     plan = command("plan", "the phased migration plan", state=True)
     plan.add_argument("--format", choices=("markdown", "json"), default="markdown")
     plan.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -166,9 +166,26 @@ def build_parser() -> argparse.ArgumentParser:
     ledger.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     ledger.add_argument("--secrets", choices=("generator", "external-secrets"),
                         default="generator", help=argparse.SUPPRESS)
+    _add_verify(command("verify", "check the plan's items against your Kubernetes manifests",
+                        state=True))
     tui = command("tui", "open the migration workspace (the default)", state=True)
     del tui
     return parser
+
+
+def _add_verify(verify: argparse.ArgumentParser) -> None:
+    """``migrate-tui verify [PATH] --manifests DIR``: the flags of issue 16's CI gate."""
+    verify.add_argument("--manifests", required=True, metavar="DIR",
+                        help="your manifests: a Kustomize folder (rendered with kubectl "
+                        "kustomize) or a folder of YAML files")
+    verify.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    verify.add_argument("--update", action="store_true",
+                        help="tick verified items in the progress file (by: verify) and "
+                        "record every verdict; never unticks")
+    verify.add_argument("--no-kustomize", dest="kustomize", action="store_false",
+                        help="read the YAML files as they are, even in a Kustomize folder")
+    verify.add_argument("--all", dest="all_items", action="store_true",
+                        help="list the unknown items too (text)")
 
 
 def _positive_int(text: str) -> int:

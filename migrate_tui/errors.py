@@ -156,6 +156,11 @@ class ManifestError(MigrateError):
     edited, a malformed ``x-migrate`` hint the generator reads)."""
 
 
+class VerifyError(MigrateError):
+    """The manifests to verify against cannot be read: a missing folder, YAML that does not
+    parse or expands too far, a file too large, ``kubectl kustomize`` failing."""
+
+
 class ProblemList(MigrateError):
     """Several problems found in one pass, so a user fixes a file at once.
 

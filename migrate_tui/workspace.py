@@ -137,7 +137,7 @@ def overrides_of(state: ProgressState) -> dict[str, dict[str, Any]]:
 
 
 def _progress(state: ProgressState) -> dict[str, ItemProgress]:
-    return {item_id: ItemProgress(status=s.status, assignee=s.assignee)
+    return {item_id: ItemProgress(status=s.status, assignee=s.assignee, verdict=s.verdict)
             for item_id, s in state.items.items()}
 
 

@@ -18,7 +18,7 @@ from migrate_tui.errors import DiscoveryError
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.masking import mask_data
 
-FORMATS = ("json", "text")
+FORMATS = ("json", "sarif", "text")
 """The values of ``--format``."""
 
 
@@ -29,7 +29,8 @@ def run_analyze(project: Project, fmt: str, color: bool,
 
     Args:
         project: The loaded project.
-        fmt: ``json`` (the contract, indented, keys in a stable order) or ``text``.
+        fmt: ``json`` (the contract, indented, keys in a stable order), ``sarif`` (SARIF
+            2.1.0 for code scanning, paths relative to the project) or ``text``.
         color: ANSI colours in the text report (ignored for JSON).
         overrides: Class and kind overrides from the progress file, by service.
 
@@ -47,4 +48,8 @@ def run_analyze(project: Project, fmt: str, color: bool,
     analysis = analyze(project, overrides)
     if fmt == "json":
         return json.dumps(mask_data(to_json(analysis)), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "sarif":
+        from migrate_tui.export.sarif import findings_sarif
+
+        return findings_sarif(analysis, project.working_dir)
     return render_text(analysis, color=color)

@@ -392,7 +392,7 @@ def _task(task: Task) -> list[str]:
     for item in task.checklist:
         status, owner = item.status, item.assignee
         code = f"`{item.id}`" if plain_ids else _code(item.id)
-        if status == "todo" and not owner:
+        if status == "todo" and not owner and item.verdict is None:
             checklist.append(f"- [ ] {md(item.text)} {code}")
             continue
         done += status in DONE

@@ -174,6 +174,11 @@ def checklist_line(item: PlanItem, item_code: str) -> str:
     notes = [f"**{status}**"] if status not in ("todo", "done") else []
     if owner:
         notes.append(f"owner: {md(owner)}")
+    if item.verdict == "contradicted":
+        notes.append("**contradicted by the manifests**" if status in DONE
+                     else "contradicted by the manifests")
+    elif item.verdict == "verified":
+        notes.append("verified in the manifests")
     suffix = f" ({', '.join(notes)})" if notes else ""
     box = "[x]" if status in DONE else "[ ]"
     return f"- {box} {md(item.text)} {item_code}{suffix}"

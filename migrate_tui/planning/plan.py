@@ -54,6 +54,8 @@ class ItemProgress:
 
     status: Status = "todo"
     assignee: str | None = None
+    verdict: str | None = None
+    """What ``verify --update`` last found in the manifests (verified, contradicted)."""
 
 
 class PlanItem(BaseModel):
@@ -66,6 +68,9 @@ class PlanItem(BaseModel):
     assignee: str | None = None
     estimate_days: float = Field(exclude=True, default=0)
     """The item's share of its task (not in the JSON contract)."""
+    verdict: str | None = Field(exclude=True, default=None)
+    """``verified`` or ``contradicted``, as ``verify --update`` last recorded it (not in
+    the plan's JSON contract: ``status --format json`` and ``verify`` carry verdicts)."""
 
 
 class Task(BaseModel):
@@ -201,6 +206,8 @@ def _checklist(
         if state is not None:
             fields["status"] = state.status
             fields["assignee"] = state.assignee
+            if state.verdict is not None:
+                fields["verdict"] = state.verdict
         out.append(fields)
     return out
 

@@ -359,14 +359,27 @@ def _items(
         return [], [PlaybookError(f"{section} must be a list of items",
                                   location=Location(str(path)),
                                   path=section, hint="write one `- id: ...` entry per item")]
+    seen: set[str] = set()
     for i, entry in enumerate(raw):
         name = f"{section}[{i}]"
         if isinstance(entry, dict) and entry.get("id"):
             name = f"{section}[{entry['id']}]"
         try:
-            items.append(model.model_validate(entry))
+            item = model.model_validate(entry)
         except ValidationError as exc:
             problems.extend(_problems(path, name, exc, (section, i)))
+            continue
+        item_id = getattr(item, "id", None)
+        if item_id in seen:  # ids name items in progress files: one item each
+            problems.append(PlaybookError(
+                f"{name}: a second item with the id {item_id!r}",
+                location=_locate(path, (section, i)), path=f"{section}[{i}].id",
+                hint="give each item its own id (progress files and CI gates name items "
+                     "by it); to replace an item of ours, use its id in your own folder"))
+            continue
+        if item_id is not None:
+            seen.add(item_id)
+        items.append(item)
     return items, problems
 
 

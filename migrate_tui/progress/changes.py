@@ -125,7 +125,21 @@ class SetOverride:
     at: dt.datetime = dataclasses.field(default_factory=utc_now)
 
 
-Change = SetStatus | SetAssignee | SetNote | SetSetting | SetOverride
+@dataclass(frozen=True)
+class SetVerdict:
+    """Record what ``verify --update`` found for an item; None clears it.
+
+    A verdict has its own time (``verified_at``): it never touches ``changed_at`` or
+    ``changed_by``, which say what a person last did.
+    """
+
+    item_id: str
+    verdict: Literal["verified", "contradicted"] | None
+    evidence: str | None = None
+    at: dt.datetime = dataclasses.field(default_factory=utc_now)
+
+
+Change = SetStatus | SetAssignee | SetNote | SetSetting | SetOverride | SetVerdict
 """One change a session made."""
 
 ItemChange = SetStatus | SetAssignee | SetNote
@@ -258,6 +272,12 @@ def apply_changes(
             if last is None or at >= last:
                 items[change.item_id] = _changed_item(item, change, at)
             continue
+        if isinstance(change, SetVerdict):
+            item = items.get(change.item_id, UNTOUCHED)
+            last = believed(item.verified_at, current)
+            if last is None or at >= last:
+                items[change.item_id] = _verdict_item(item, change, at)
+            continue
         path, value = _setting_target(change)
         when = believed(leaves.get(path, (None, None))[1], current)
         if when is None or at >= when:
@@ -319,6 +339,15 @@ def _changed_item(current: ItemState, change: ItemChange, at: dt.datetime) -> It
         update["assignee"] = change.assignee or None
     else:
         update["note"] = change.note or None
+    try:
+        return ItemState.model_validate({**current.model_dump(by_alias=True), **update})
+    except ValidationError as err:
+        raise validation_problems(err, None, prefix=("items", change.item_id)) from None
+
+
+def _verdict_item(current: ItemState, change: SetVerdict, at: dt.datetime) -> ItemState:
+    update = {"verdict": change.verdict, "evidence": (change.evidence or None)
+              if change.verdict else None, "verified_at": at if change.verdict else None}
     try:
         return ItemState.model_validate({**current.model_dump(by_alias=True), **update})
     except ValidationError as err:

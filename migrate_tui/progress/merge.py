@@ -54,6 +54,9 @@ _NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 _ITEM_FIELDS = ("assignee", "note", "changed_by", "changed_at")
 _PROGRESS_FIELDS = ("status", "started", "finished")
 """Merged as one: the status and the days it started and finished."""
+_VERDICT_FIELDS = ("verdict", "evidence", "verified_at")
+"""Recorded by ``verify --update`` with their own time: merged as one group, the later
+``verified_at`` winning, whatever the person-made fields did."""
 
 
 def _three_way(base: T, ours: T, theirs: T, pick: Callable[[], T]) -> T:
@@ -104,6 +107,14 @@ def merge_item(
     progress = _three_way(_progress(base), _progress(ours), _progress(theirs),
                           lambda: _both_progress(_progress(ours), _progress(theirs), winner))
     merged.update(zip(_PROGRESS_FIELDS, progress, strict=True))
+    groups = [tuple(getattr(s, name) for name in _VERDICT_FIELDS) for s in (base, ours, theirs)]
+
+    def later_verdict() -> tuple[Any, ...]:
+        return groups[2] if _later((ours.verified_at, groups[1]),
+                                   (theirs.verified_at, groups[2]), current) else groups[1]
+
+    verdict = _three_way(groups[0], groups[1], groups[2], later_verdict)
+    merged.update(zip(_VERDICT_FIELDS, verdict, strict=True))
     return ItemState.model_validate(merged)
 
 

@@ -41,6 +41,8 @@ ANSWER_NAMES: tuple[AnswerName, ...] = (
     "servers", "deploys_per_week", "autoscaling", "ops_owner", "downtime_ok",
 )
 OverrideField = Literal["class", "kind"]
+RecordedVerdict = Literal["verified", "contradicted"]
+"""What ``migrate-tui verify --update`` found in the manifests for an item."""
 
 
 def utc_second(value: dt.datetime) -> dt.datetime:
@@ -157,6 +159,13 @@ class ItemState(BaseModel):
     """The day work on it began: set when it goes to ``doing`` (``set --at`` back-fills)."""
     finished: Day | None = None
     """The day it was done: set when it goes to ``done``, cleared when it is reopened."""
+    verdict: RecordedVerdict | None = None
+    """What ``verify --update`` found in the manifests last (None: not judged, or
+    ``unknown``). Recorded by the tool, never by a person: it has its own time."""
+    evidence: Text | None = None
+    """The manifest ``file:line`` and what it says, behind ``verdict``."""
+    verified_at: Stamp | None = None
+    """When ``verify --update`` recorded ``verdict`` (UTC)."""
 
     @model_validator(mode="after")
     def _finished_after_started(self) -> ItemState:

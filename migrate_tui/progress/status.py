@@ -8,6 +8,7 @@ counts in the figures.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TypedDict
 
@@ -40,6 +41,19 @@ class StatusSummary(TypedDict):
     """Item ids in the file but not in the plan, sorted."""
     open: list[OpenItem]
     """Blocked, then doing items, in plan order, whoever owns them (or nobody)."""
+    verified: int
+    """Items ``verify --update`` last found verified in the manifests."""
+    contradicted: list[ContradictedItem]
+    """Items it last found contradicted, in plan order: ticked ones (``done``) first."""
+
+
+class ContradictedItem(TypedDict):
+    """An item the manifests contradict, as ``verify --update`` recorded it."""
+
+    id: str
+    status: str
+    evidence: str | None
+    verified_at: str | None
 
 
 class OpenItem(TypedDict):
@@ -80,7 +94,8 @@ def summarize(state: ProgressState, plan_items: Iterable[PlanRow]) -> StatusSumm
     services: dict[str, Count] = {}
     people: dict[str, Count] = {}
     open_items: dict[str, list[OpenItem]] = {status: [] for status in OPEN_STATUSES}
-    done = 0
+    done = verified = 0
+    contradicted: list[ContradictedItem] = []
 
     def count(groups: dict[str, Count], key: str, finished: bool) -> None:
         group = groups.setdefault(key, {"done": 0, "total": 0})
@@ -96,6 +111,10 @@ def summarize(state: ProgressState, plan_items: Iterable[PlanRow]) -> StatusSumm
             count(services, service, finished)
         if item.assignee is not None:
             count(people, item.assignee, finished)
+        verified += int(item.verdict == "verified")
+        if item.verdict == "contradicted":
+            contradicted.append({"id": item_id, "status": item.status, "evidence": item.evidence,
+                                 "verified_at": _stamp(item.verified_at)})
         if item.status in open_items:
             open_items[item.status].append({"id": item_id, "status": item.status,
                                             "assignee": item.assignee, "note": item.note,
@@ -108,7 +127,30 @@ def summarize(state: ProgressState, plan_items: Iterable[PlanRow]) -> StatusSumm
         "people": dict(sorted(people.items())),
         "orphaned": reconcile(state, (row[0] for row in rows)),
         "open": [item for status in OPEN_STATUSES for item in open_items[status]],
+        "verified": verified,
+        "contradicted": sorted(contradicted, key=lambda i: i["status"] != "done"),
     }
+
+
+def _stamp(when: dt.datetime | None) -> str | None:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None
+
+
+def _verdict_rows(summary: StatusSummary) -> list[str]:
+    """The verdicts ``verify --update`` recorded: a ticked item the manifests contradict
+    stands out (``!!``), one line each with its evidence; the others are counted."""
+    found = summary["contradicted"]
+    if not summary["verified"] and not found:
+        return []
+    ticked = [i for i in found if i["status"] == "done"]
+    lines = ["", f"Manifests (verify --update): {summary['verified']} verified, "
+             f"{len(found)} contradicted"]
+    if ticked:
+        width = max(len(i["id"]) for i in ticked)
+        lines += ["", f"Ticked but contradicted ({len(ticked)})"]
+        lines += [f"  !! {visible(i['id']):<{width}}  {visible(i['evidence'] or '')}"
+                  for i in ticked]
+    return lines
 
 
 BAR_WIDTH = 20
@@ -160,6 +202,7 @@ def render_status_text(summary: StatusSummary) -> str:
     lines += _rows("People", summary["people"])
     for status in OPEN_STATUSES:
         lines += _open_rows(status, [i for i in summary["open"] if i["status"] == status])
+    lines += _verdict_rows(summary)
     orphaned = summary["orphaned"]
     if orphaned:
         lines += ["", f"Orphaned ({len(orphaned)}): in the progress file, no longer in the plan"]

@@ -56,6 +56,8 @@ def test_summary_counts_done_and_skipped_per_group() -> None:
             {"id": "db.data-backup", "status": "doing", "assignee": "bo", "note": None,
              "text": "Back up the data"},
         ],
+        "verified": 0,
+        "contradicted": [],
     }
     assert list(summary["phases"]) == ["prepare", "pain", "acceptance"]  # plan order
     json.dumps(summary)

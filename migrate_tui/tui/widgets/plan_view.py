@@ -43,11 +43,20 @@ def _task_label(task: Task) -> Text:
     return label
 
 
+VERDICT_MARK = {"verified": ("  ✓ manifests", "green"),
+                "contradicted": ("  ✗ manifests contradict", "yellow")}
+"""The marker of an item's recorded verdict; a ticked item contradicted shows in red."""
+
+
 def _item_label(item: PlanItem, note: str | None) -> Text:
     label = Text(STATUS_MARK[item.status] + " ", style=STATUS_STYLE[item.status])
     label.append_text(plain(item.text, "dim" if item.status in ("done", "skipped") else ""))
     if item.assignee:
         label.append_text(plain(f"  @{item.assignee}", "cyan"))
+    if item.verdict in VERDICT_MARK:  # (recorded by `verify --update`)
+        mark, style = VERDICT_MARK[item.verdict]
+        label.append_text(plain(mark, "bold reverse red" if item.verdict == "contradicted"
+                                and item.status == "done" else style))
     if note:
         label.append_text(plain(f"  ✎ {note}", "italic dim"))
     return label

@@ -1,0 +1,113 @@
+"""The verdicts the fixture manifests must give: the generated base, then edited copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from migrate_tui.verify import read_manifests, verify_plan
+from migrate_tui.workspace import Workspace
+from tests.verify.conftest import manifests_with
+
+
+def verdicts(ws: Workspace, folder: Path) -> dict[str, tuple[str, str]]:
+    report = verify_plan(ws.plan, ws.analysis, ws.project,
+                         read_manifests(str(folder), kustomize=False))
+    return {i.id: (i.verdict, i.evidence) for i in report.items}
+
+
+BASE_VERIFIED = [
+    "api.workload", "api.probes", "api.resources", "api.config", "api.image",
+    "api.availability", "project.fix-plain-secret", "api.fix-unexposed-port",
+    "postgres.workload", "postgres.data-storage", "postgres.probes", "migrate.job-manifest",
+    "migrate.job-retries", "proxy.fix-docker-socket", "project.network-policies",
+    "prometheus.security-context", "prometheus.fix-bind-mount",
+]
+BASE_CONTRADICTED = [
+    "scheduler.probes",  # the Compose service has no healthcheck: the base writes none
+    "realtime.resources",  # requests left out: nothing measured in Compose
+    "api.security-context",  # no user in Compose: the base cannot invent one
+]
+
+
+def test_the_generated_base(saas_ws: Workspace, tmp_path: Path) -> None:
+    found = verdicts(saas_ws, manifests_with(tmp_path))
+    for item in BASE_VERIFIED:
+        assert found[item][0] == "verified", (item, found[item])
+    for item in BASE_CONTRADICTED:
+        assert found[item][0] == "contradicted", (item, found[item])
+    assert found["api.staging"] == ("unknown", "nothing in a manifest shows this item")
+    assert "k8s/api.yaml:66: readinessProbe" in found["api.probes"][1]  # (file:line)
+
+
+@pytest.mark.parametrize(("edit", "item", "evidence"), [
+    ("probe-removed", "api.probes", "k8s/api.yaml:30: container api has no readinessProbe"),
+    ("literal-password", "project.fix-plain-secret", "k8s/api.yaml:42: DATABASE_PASSWORD holds "
+     "a literal value"),
+    ("literal-password", "api.config", "k8s/api.yaml:42: DATABASE_PASSWORD"),
+    ("deployment-for-db", "postgres.workload", "k8s/postgres.yaml:4: Deployment postgres, but "
+     "postgres is stateful (service): it belongs in a StatefulSet"),
+    ("deployment-for-db", "postgres.data-storage", "k8s/postgres.yaml:4: Deployment postgres "
+     "mounts no PersistentVolumeClaim"),
+])
+def test_an_edit_contradicts_its_item(saas_ws: Workspace, tmp_path: Path, edit: str,
+                                      item: str, evidence: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    manifests_with(tmp_path, edit)
+    monkeypatch.chdir(tmp_path)  # (evidence paths as the user typed the folder: k8s/...)
+    report = verify_plan(saas_ws.plan, saas_ws.analysis, saas_ws.project,
+                         read_manifests("k8s", kustomize=False))
+    found = {i.id: i for i in report.items}
+    assert found[item].verdict == "contradicted"
+    assert found[item].evidence.startswith(evidence), found[item].evidence
+
+
+def test_an_edit_changes_only_its_items(saas_ws: Workspace, tmp_path: Path) -> None:
+    base = verdicts(saas_ws, manifests_with(tmp_path / "a"))
+    edited = verdicts(saas_ws, manifests_with(tmp_path / "b", "probe-removed"))
+    changed = {k for k in base if base[k][0] != edited[k][0]}
+    assert changed == {"api.probes"}
+
+
+def test_a_secret_in_a_config_map_is_contradicted(saas_ws: Workspace, tmp_path: Path) -> None:
+    folder = manifests_with(tmp_path)
+    api = folder / "api.yaml"
+    api.write_text(api.read_text().replace("  DATABASE_USER: saas\n",
+                                           "  DATABASE_USER: saas\n  DB_PASSWORD: hunter2x\n"))
+    verdict, evidence = verdicts(saas_ws, folder)["api.config"]
+    assert verdict == "contradicted" and "ConfigMap api-env holds DB_PASSWORD" in evidence
+
+
+def test_a_network_policy_admitting_a_stranger(saas_ws: Workspace, tmp_path: Path) -> None:
+    folder = manifests_with(tmp_path)
+    api = folder / "api.yaml"
+    text = api.read_text().replace(
+        "          app.kubernetes.io/name: web\n",
+        "          app.kubernetes.io/name: worker-email\n")
+    api.write_text(text)
+    verdict, evidence = verdicts(saas_ws, folder)["project.network-policies"]
+    assert verdict == "contradicted"
+    assert "admits worker-email" in evidence and "shuts out web" in evidence
+
+
+def test_an_unpinned_image_and_a_probe_on_a_wrong_port(saas_ws: Workspace,
+                                                       tmp_path: Path) -> None:
+    folder = manifests_with(tmp_path)
+    api = folder / "api.yaml"
+    text = api.read_text().replace("ghcr.io/acme-saas/backend:2024.11.3",
+                                   "ghcr.io/acme-saas/backend:latest")
+    text = text.replace("            port: 8000\n", "            port: 8001\n", 1)
+    api.write_text(text)
+    found = verdicts(saas_ws, folder)
+    assert found["api.image"][0] == "contradicted"
+    assert found["api.probes"][0] == "contradicted" and "port 8001" in found["api.probes"][1]
+
+
+def test_no_workload_contradicts_the_workload_and_leaves_the_rest_unknown(
+        saas_ws: Workspace, tmp_path: Path) -> None:
+    folder = manifests_with(tmp_path)
+    (folder / "api.yaml").unlink()
+    found = verdicts(saas_ws, folder)
+    assert found["api.workload"][0] == "contradicted"
+    assert found["api.probes"][0] == "unknown"
