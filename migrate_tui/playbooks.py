@@ -57,12 +57,14 @@ CACHE_FORMAT = "1"
 """The layout of a cache entry: a change of it makes every older entry a miss."""
 
 
-def cache_dir() -> Path:
+def cache_dir() -> Path | None:
     """Where parsed playbooks are kept: ``$XDG_CACHE_HOME/migrate-tui``, else
-    ``~/.cache/migrate-tui`` (never inside a user's project)."""
+    ``~/.cache/migrate-tui``; None when neither is an absolute path (``HOME=repo``: a
+    relative one would put the cache in the user's project)."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    return root / "migrate-tui"
+    if not os.path.isabs(base):  # (a relative one is to be ignored, says the spec)
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base, "migrate-tui") if os.path.isabs(base) else None
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +88,10 @@ _MISS = object()
 
 def _cache_read(key: str) -> Any:
     """The data cached under ``key``, or ``_MISS`` when there is none (or none usable)."""
-    path = cache_dir() / "playbooks" / f"{key}.json"
+    root = cache_dir()
+    if root is None:
+        return _MISS
+    path = root / "playbooks" / f"{key}.json"
     try:
         entry = json.loads(read_text_bounded(path, 4 * PLAYBOOK_FILE_LIMIT, follow_links=False))
     except (OSError, MigrateError, ValueError):  # missing, a link, unreadable, corrupt
@@ -100,9 +105,10 @@ def _cache_write(key: str, data: Any) -> None:
     """Keep ``data`` under ``key`` if JSON holds it exactly; any failure is passed over."""
     try:
         text = json.dumps({"key": key, "data": data}, ensure_ascii=False)
-        if json.loads(text)["data"] != data:  # (an int key, a date: not held exactly)
+        root = cache_dir()
+        if root is None or json.loads(text)["data"] != data:  # (a NaN is not held exactly)
             return
-        folder = cache_dir() / "playbooks"
+        folder = root / "playbooks"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_text_safely(folder / f"{key}.json", text, allowed_root=folder, user_named=False)
     except (OSError, MigrateError, ValueError, TypeError):

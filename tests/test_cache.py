@@ -41,6 +41,17 @@ def test_the_cache_is_the_users_own_folder(monkeypatch: pytest.MonkeyPatch,
     assert cache_dir() == tmp_path / "home" / ".cache" / "migrate-tui"
 
 
+def test_a_relative_home_gives_no_cache(monkeypatch: pytest.MonkeyPatch,
+                                        tmp_path: Path) -> None:
+    """``HOME=repo``: ``~/.cache`` would be a relative path, in the project; no cache then."""
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "repo")
+    monkeypatch.chdir(tmp_path)
+    assert cache_dir() is None
+    assert playbook_data(_playbook(tmp_path))["words"] == ["password"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["team"]
+
+
 def test_a_second_read_comes_from_the_cache(cache: Path, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     path = _playbook(tmp_path)
