@@ -8,6 +8,10 @@ dropped.
 The collector is one switch for the whole process, and the TUI loads and saves in worker
 threads at the same time: pauses are counted under a lock, so the collector resumes when
 the last one ends, and only if it was running when the first began.
+
+It still earns its place (issue 18, measured 2026-12-02 with ``plan --format markdown`` at
+2,000 services, five interleaved runs each): 3.44 s of CPU with the pauses, 5.55 s with
+``gc.disable()`` taken out, the same peak memory (143 MB).
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ def project(tmp_path: Path) -> Path:
 
 def _run(project: Path, *args: str) -> str:
     proc = subprocess.run([sys.executable, "-m", "migrate_tui", *args], cwd=project,
-                          env={"PATH": os.environ.get("PATH", ""), "HOME": str(project)},
+                          env={"PATH": os.environ.get("PATH", ""), "HOME": str(project),
+                               "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
                           capture_output=True, text=True, check=True)
     return proc.stdout
 
@@ -79,7 +80,8 @@ def _assert_safe(text: str) -> None:
 
 def _run_all(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(project),
-           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+           "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     return subprocess.run([sys.executable, "-m", "migrate_tui", *args], cwd=project, env=env,
                           capture_output=True, text=True, check=False)
 

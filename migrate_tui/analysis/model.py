@@ -17,6 +17,9 @@ def builder(model: Callable[_P, _M]) -> Callable[_P, _M]:
 
     It calls pydantic's validator with the fields, not through ``BaseModel.__init__``: that
     frame is a third of the cost of a small model. Fields are given by name, as to the model.
+
+    Kept for what it still saves (issue 18, ``plan`` at 2,000 services, five interleaved
+    runs): 3.44 s of CPU with it, 3.67 s with the models called directly (7%).
     """
     validate = cast("type[BaseModel]", model).__pydantic_validator__.validate_python
 

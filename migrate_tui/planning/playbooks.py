@@ -14,7 +14,6 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,14 +25,8 @@ from pydantic import (
 
 from migrate_tui.analysis.catalogue import load_catalogue
 from migrate_tui.errors import PlaybookError, ProblemList
-from migrate_tui.fsio import PLAYBOOK_FILE_LIMIT, read_text_bounded
 from migrate_tui.gc_pause import gc_paused
-from migrate_tui.playbooks import Reasoned, playbooks_dir
-
-try:
-    from yaml import CSafeLoader as _FastLoader
-except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _FastLoader
+from migrate_tui.playbooks import Reasoned, locate_in_playbook, playbook_data, playbooks_dir
 
 PhaseId = Literal["denial", "pain", "acceptance", "productivity"]
 PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity")
@@ -295,42 +288,11 @@ class PlanPlaybooks(BaseModel):
         return phases
 
 
-def _safe_load(text: str) -> Any:
-    """``yaml.safe_load`` with libyaml's parser where it is installed (eight times faster);
-    a text it refuses is read again by PyYAML's, whose messages the errors quote."""
-    try:
-        return yaml.load(text, Loader=_FastLoader)
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
-
-
 def _read(path: Path) -> Any:
     try:
-        return _safe_load(read_text_bounded(path, PLAYBOOK_FILE_LIMIT, error=PlaybookError))
+        return playbook_data(path)
     except FileNotFoundError:
         raise PlaybookError(f"playbook {path} not found", hint="reinstall migrate-tui") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        from migrate_tui.errors import Location
-
-        raise PlaybookError(
-            f"invalid YAML in playbook: {getattr(exc, 'problem', exc)}",
-            location=Location(str(path), mark.line + 1 if mark else None),
-            hint="fix the YAML syntax",
-        ) from None
-
-
-def _locate(path: Path, kp: tuple[str | int, ...]) -> Any:
-    """The line of a key path in a playbook: the file is read again, with positions, only
-    when something in it is wrong."""
-    from migrate_tui.compose.parse import parse_yaml
-    from migrate_tui.errors import Location, MigrateError
-
-    try:
-        text = read_text_bounded(path, PLAYBOOK_FILE_LIMIT, error=PlaybookError)
-        return parse_yaml(text, str(path)).locate(kp)
-    except (OSError, MigrateError):
-        return Location(str(path))
 
 
 def _problems(path: Path, item: str, exc: ValidationError,
@@ -341,7 +303,7 @@ def _problems(path: Path, item: str, exc: ValidationError,
         field = ".".join(str(p) for p in loc)
         out.append(PlaybookError(
             f"{item}: field {field!r}: {err['msg']}",
-            location=_locate(path, (*kp, *loc)),
+            location=locate_in_playbook(path, (*kp, *loc)),
             path=f"{item}.{field}" if field else item,
             hint="fix this field of the item (see the comments at the top of the file)",
         ))
@@ -389,7 +351,7 @@ def _unknown_engine(path: Path, name: str, ids: Iterable[str]) -> PlaybookError:
     return PlaybookError(
         f"engines.{name}: no entry of the image catalogue has the id {name!r}, so no "
         "service would get this sub-plan",
-        location=_locate(path, ("engines", name)), path=f"engines.{name}",
+        location=locate_in_playbook(path, ("engines", name)), path=f"engines.{name}",
         hint=(f"did you mean {' or '.join(close)}? " if close else "")
         + "key each engine by the `id` of its entry in catalogue/stateful_images.yaml",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 
 
 def git_user_name(cwd: str | os.PathLike[str] | None = None) -> str | None:
@@ -12,6 +11,8 @@ def git_user_name(cwd: str | os.PathLike[str] | None = None) -> str | None:
     Returns:
         The name, or None when git is missing, the name is not set, or git fails.
     """
+    import subprocess  # only ``set`` and ``assign`` ask git (issue 18: start-up)
+
     try:
         out = subprocess.run(
             ["git", "config", "user.name"],

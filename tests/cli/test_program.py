@@ -20,7 +20,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
 
 
 def program(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(cwd), "PWD": str(cwd)}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(cwd), "PWD": str(cwd),
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     return subprocess.run([sys.executable, "-m", "migrate_tui", *args], cwd=cwd, env=env,
                           capture_output=True, check=False)
 
@@ -68,7 +69,8 @@ def test_a_short_output_reaches_the_pipe_whole(
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("command", ["status", "plan"])
 def test_a_full_disk_is_an_error_not_a_success(tmp_path: Path, command: str) -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path)}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path),
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     with open("/dev/full", "wb") as full:
         done = subprocess.run(
             [sys.executable, "-m", "migrate_tui", command, str(SAMPLES / "webapp"),
@@ -115,7 +117,8 @@ def test_a_one_shot_command_ends_before_it_frees_what_it_built(
 
 def test_a_plan_written_to_a_file_with_stdout_closed_succeeds(tmp_path: Path) -> None:
     """``migrate-tui plan -o plan.md >&-``: Python starts without sys.stdout."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path)}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path),
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     proc = subprocess.run(
         [sys.executable, "-m", "migrate_tui", "plan", str(SAMPLES / "webapp"),
          "-o", str(tmp_path / "plan.md")],

@@ -15,7 +15,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(cwd), "PWD": str(cwd)}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(cwd), "PWD": str(cwd),
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     return subprocess.run([sys.executable, "-m", "migrate_tui", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, check=False)
 

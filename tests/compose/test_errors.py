@@ -164,7 +164,8 @@ def test_consistency_problems_are_reported_together(load_yaml: LoadText) -> None
 def run_cli(*args: str, cwd: Path = ERRORS) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "migrate_tui", *args],
-        cwd=cwd, env={**BASE_ENV, "PATH": os.environ.get("PATH", BASE_ENV["PATH"])},
+        cwd=cwd, env={**BASE_ENV, "PATH": os.environ.get("PATH", BASE_ENV["PATH"]),
+             "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
         capture_output=True, text=True, timeout=60,
     )
 

@@ -24,7 +24,8 @@ from migrate_tui.workspace import Workspace, open_workspace
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "migrate_tui"
 SAMPLES = REPO / "sample_projects"
-ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root"}
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root",
+       "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
 
 PROFILED = """\
 services:

@@ -31,7 +31,8 @@ from migrate_tui.export.markdown_text import GITHUB_MAX_MARKDOWN_SIZE, md
 from migrate_tui.planning.plan import Plan, Task
 
 REPO = Path(__file__).resolve().parents[2]
-ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root"}
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root",
+       "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
 
 
 def _generator() -> ModuleType:

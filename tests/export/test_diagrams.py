@@ -30,7 +30,8 @@ from migrate_tui.planning.plan import Plan
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_projects"
-ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root"}
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root",
+       "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
 
 GANTT_WORDS = ["gantt", "click", "call", "accDescription", "accDescr", "accTitle", "topAxis",
                "2027-01-04", "title", "section", "excludes", "includes", "todayMarker",

@@ -99,7 +99,8 @@ def test_dev_stdout_appends_to_where_the_shell_sent_the_output(tmp_path: Path) -
     log = tmp_path / "log.md"
     log.write_text("# yesterday's notes\n")
     sample = Path(__file__).resolve().parents[2] / "sample_projects" / "webapp"
-    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path)}
+    env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(tmp_path),
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     with log.open("ab") as out:  # migrate-tui plan -o /dev/stdout >> log.md
         done = subprocess.run(
             [sys.executable, "-m", "migrate_tui", "plan", str(sample), "-o", "/dev/stdout",

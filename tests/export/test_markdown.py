@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_projects"
 GOLDEN = REPO / "tests" / "fixtures" / "golden"
-ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root"}
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": "/root",
+       "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
 
 
 def _plan_markdown(folder: Path, *args: str) -> str:

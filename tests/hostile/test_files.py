@@ -64,7 +64,7 @@ def layout(tmp_path: Path) -> Layout:
 def run(layout: Layout, *args: str) -> subprocess.CompletedProcess[str]:
     """``migrate-tui ARGS`` in the project folder; a hang fails the test after TIMEOUT."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": str(layout.outside),
-           "NO_COLOR": "1"}
+           "NO_COLOR": "1", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     if "PYTHONPATH" in os.environ:
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import weakref
 from pathlib import Path
@@ -124,7 +125,8 @@ async def test_export_writes_the_same_file_the_cli_writes(project: Path) -> None
         await pilot.press("enter")
         await _until(pilot, lambda: (project / "MIGRATION_PLAN.md").exists(), "the export")
     cli = subprocess.run([sys.executable, "-m", "migrate_tui", "plan", "-o", "cli.md"],
-                         cwd=project, env={"PATH": "/usr/bin", "HOME": str(project)},
+                         cwd=project, env={"PATH": "/usr/bin", "HOME": str(project),
+                              "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
                          capture_output=True, text=True, check=True)
     assert cli.returncode == 0
     assert (project / "MIGRATION_PLAN.md").read_text() == (project / "cli.md").read_text()
