@@ -335,7 +335,7 @@ def _items(
         if item_id in seen:  # ids name items in progress files: one item each
             problems.append(PlaybookError(
                 f"{name}: a second item with the id {item_id!r}",
-                location=_locate(path, (section, i)), path=f"{section}[{i}].id",
+                location=locate_in_playbook(path, (section, i)), path=f"{section}[{i}].id",
                 hint="give each item its own id (progress files and CI gates name items "
                      "by it); to replace an item of ours, use its id in your own folder"))
             continue
