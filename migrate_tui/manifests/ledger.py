@@ -12,7 +12,6 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from migrate_tui.export.translation import ledger_document
 from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.model import STATUSES, LedgerEntry, Manifests
 from migrate_tui.text import visible
@@ -135,6 +134,8 @@ def ledger_markdown(manifests: Manifests) -> str:
     The one Markdown rendering of the ledger, shared with the plan's Translation section
     (:mod:`migrate_tui.export.translation`).
     """
+    from migrate_tui.export.translation import ledger_document  # (not for generating)
+
     return ledger_document(manifests.project, manifests.ledger)
 
 
