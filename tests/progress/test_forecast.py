@@ -225,7 +225,7 @@ def test_the_readme_worked_example_is_what_status_prints(tmp_path: Path) -> None
     days = {"inventory": "finished = 2026-01-07",
             "decision": "finished = 2026-01-13\nstarted = 2026-01-07",
             **{name: "finished = 2026-01-20" for name in (
-                "cost-model", "cluster-choice", "dev-cluster", "secrets-strategy")},
+                "cost-model", "cluster-choice", "dev-cluster")},
             **{name: "finished = 2026-01-28" for name in (
                 "security-review", "training", "runbook-baseline")}}
     (project / "migration.toml").write_text(
