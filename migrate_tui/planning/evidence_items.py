@@ -115,8 +115,10 @@ def route_item(service: str, n: int, route: Route) -> ItemSpec:
     to = f"{_slug(service)}:{route.port}" if route.port else _slug(service)
     if route.target == "Ingress":
         hosts = ", ".join(f"{h}{route.path or ''}" for h in route.hosts)
-        where = hosts or (f"the path {route.path}" if route.path else "a host name to choose")
-        text = f"Write the Ingress rule {where} -> Service {to} (read from {route.source})"
+        where = hosts or (f"the path {route.path}" if route.path else "its traffic")
+        read = (f"published on host port {route.published}" if route.source == "published"
+                else f"read from its {route.source} labels")
+        text = f"Route {where} to Service {to} with an Ingress rule ({read})"
         days = ROUTE_DAYS
     elif route.target == "LoadBalancer":
         text = (f"Expose {route.port}/{route.protocol} with a LoadBalancer Service (host port "
@@ -126,6 +128,7 @@ def route_item(service: str, n: int, route: Route) -> ItemSpec:
         text = f"Keep port {route.port} internal (ClusterIP); it was published on the host"
         days = 0.0
     notes = "; ".join(route.notes)
+    notes = notes[:1].upper() + notes[1:]
     return (f"{service}.route-{n}", f"{text}. {notes}" if notes else text, days)
 
 
