@@ -210,14 +210,21 @@ def _gantt_bars(
     cursor = start
     for phase in plan.phases:
         yield phase, None
-        cursor = max(cursor, start + dt.timedelta(days=round(phase.start_week * 7)))
+        phase_start = max(cursor, start + dt.timedelta(days=round(phase.start_week * 7)))
         runs = _waves(phase.tasks) if by_wave else ((gantt_text(t.title), [t])
                                                      for t in phase.tasks)
+        # Each bar sits where its work falls in the phase (the work before it, rounded to
+        # days), at least a day long: a task of a few hours (a copy of another service)
+        # shares a day with the next rather than pushing the phase past the plan's end.
+        work = 0.0
         for index, (name, tasks) in enumerate(runs):
-            days = sum(max(1, round(t.estimate_days / per_day)) for t in tasks)
+            first = round(work / per_day)
+            work += sum(t.estimate_days for t in tasks)
+            days = max(1, round(work / per_day) - first)
             done = all(t.checklist and t.done == len(t.checklist) for t in tasks)
-            yield phase, _Bar(index, name, done, cursor, days, tasks)
-            cursor += dt.timedelta(days=days)
+            bar_start = phase_start + dt.timedelta(days=first)
+            yield phase, _Bar(index, name, done, bar_start, days, tasks)
+            cursor = max(cursor, bar_start + dt.timedelta(days=days))
 
 
 def _gantt_lines(bars: Iterable[tuple[PhasePlan, _Bar | None]]) -> Iterator[str]:
