@@ -50,7 +50,8 @@ def test_data_copy_items_per_store() -> None:
 def test_route_items_and_the_replaced_proxy() -> None:
     plan = plan_of("routing")
     api = items(plan, "api")
-    assert "Route app.example.com/api to Service api:8000 with an Ingress rule" in api["api.route-1"]
+    assert ("Route app.example.com/api to Service api:8000 with an Ingress rule"
+            in api["api.route-1"])
     assert "cert-manager" in api["api.route-1"]
     proxy = items(plan, "traefik")
     assert "traefik.proxy-replace" in proxy and "traefik.proxy-rules" in proxy
