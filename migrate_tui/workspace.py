@@ -17,6 +17,7 @@ from migrate_tui.analysis.model import Analysis
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import MigrateError, ProgressError
+from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import Answers
 from migrate_tui.planning.plan import ItemProgress, LedgerFacts, Plan, Settings
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
@@ -141,6 +142,7 @@ def _progress(state: ProgressState) -> dict[str, ItemProgress]:
             for item_id, s in state.items.items()}
 
 
+@gc_paused
 def compute(
     project: Project,
     store: ProgressStore,
@@ -167,6 +169,7 @@ def compute(
                      manifests=manifests)
 
 
+@gc_paused
 def ledger_facts(manifests: Manifests) -> tuple[LedgerFacts, ...]:
     """The ledger entries the plan turns into items, as planning's plain data.
 
