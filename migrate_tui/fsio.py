@@ -106,6 +106,14 @@ def read_bytes_bounded(
         if not follow_links and _is_link_errno(err) and os.path.islink(name):
             raise _link_error(name, error, "read") from None
         raise _os_error(name, err, error, "read") from None
+    return _read_open(fd, name, limit, error)
+
+
+def _read_open(fd: int, name: str, limit: int, error: type[MigrateError]) -> bytes:
+    """The bytes of the open file ``fd`` (named ``name`` in errors), at most ``limit``;
+    it is closed. The one bounded read of :func:`read_bytes_bounded` and
+    :meth:`OutputFolder.read`: a regular file only, its size checked before and while
+    reading."""
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -585,27 +593,7 @@ class OutputFolder:
             if _is_link_errno(err) and _lstat_is_link(name, folder):
                 raise _link_error(where, self._error, "read") from None
             raise _os_error(where, err, self._error, "read") from None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise _not_regular(where, info.st_mode, self._error, "read")
-            if info.st_size > limit:
-                raise _too_large(where, limit, self._error)
-            chunks: list[bytes] = []
-            total = 0
-            while total <= limit:
-                chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                total += len(chunk)
-            if total > limit:
-                raise _too_large(where, limit, self._error)
-            return b"".join(chunks)
-        except OSError as err:
-            raise _os_error(where, err, self._error, "read") from None
-        finally:
-            os.close(fd)
+        return _read_open(fd, where, limit, self._error)
 
     def write(self, relative: str, data: bytes, *, new: bool = False, mode: int = 0o666,
               durable: bool = False) -> None:
