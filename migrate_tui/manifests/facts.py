@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from migrate_tui.analysis.catalogue import Catalogue, image_repository, load_catalogue
 from migrate_tui.analysis.evidence import Locator
-from migrate_tui.analysis.model import Analysis, ServiceAnalysis
+from migrate_tui.analysis.model import Analysis, Route, ServiceAnalysis
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, ManifestError
 from migrate_tui.manifests.knowledge import KeyTable, ManifestDefaults
@@ -120,6 +121,16 @@ class Context:
     def deployed(self) -> list[ServiceFacts]:
         """Services that run in the cluster, by name."""
         return [f for f in self.facts.values() if f.deployed]
+
+    @cached_property
+    def proxy_routes(self) -> Mapping[str, tuple[Route, ...]]:
+        """Each service's routes read from a proxy's labels or variables (not its own
+        published ports), indexed once: the builders ask for them per service."""
+        found: dict[str, list[Route]] = {}
+        for r in self.analysis.routes:
+            if r.source != "published":
+                found.setdefault(r.service, []).append(r)
+        return {name: tuple(routes) for name, routes in found.items()}
 
 
 def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],

@@ -56,10 +56,10 @@ _ROUTE_SOURCES = {"traefik": "the Traefik Host rule", "nginx-proxy": "VIRTUAL_HO
                   "caddy": "the caddy label"}
 
 
-def _proxy_routes(ctx: Context, f: ServiceFacts) -> list[Route]:
+def _proxy_routes(ctx: Context, f: ServiceFacts) -> tuple[Route, ...]:
     """The routes the analysis read from a proxy's labels or variables for this service
     (analysis/routing.py: the one reader of Traefik, nginx-proxy and Caddy)."""
-    return [r for r in ctx.analysis.routes if r.service == f.name and r.source != "published"]
+    return ctx.proxy_routes.get(f.name, ())
 
 
 def ingress_hosts(ctx: Context, f: ServiceFacts) -> tuple[list[tuple[str, str]], str]:

@@ -256,28 +256,28 @@ def grouped_items(
     out: list[ItemSpec] = []
     fixes = {r: t for r, t in playbooks.finding_tasks.items() if t.phase == phase and t.grouped}
     migrating = [s for s in services if s.kind != "dev-only"]
-    for rule_id in sorted(fixes):
+    by_rule: dict[str, list[tuple[str, FindingFacts]]] = {}
+    for s in migrating:  # one pass over the findings, not one per rule
+        for f in findings_of.get(s.name, []):
+            if f.rule in fixes:
+                by_rule.setdefault(f.rule, []).append((s.name, f))
+    for rule_id in sorted(by_rule):
         task = fixes[rule_id]
-        found = [(s.name, f) for s in migrating for f in findings_of.get(s.name, [])
-                 if f.rule == rule_id]
-        if not found:
-            continue
+        found = by_rule[rule_id]
         listed = "; ".join(f"{name}: {f.message}" if f.message else name for name, f in found)
         how = " ".join(dict.fromkeys(f.fix for _, f in found))
         title = task.grouped.format(n=len(found)) if task.grouped else rule_id
         out.append((f"project.fix-{rule_id}", f"{title}: {listed}. Fix: {how}",
                     task.estimate_days * (1 + share * (len(found) - 1))))
     made = {item_id.removeprefix("project.fix-") for item_id, _, _ in out}
-    groups: dict[str, dict[str, list[str]]] = {}
+    groups: dict[str, dict[str, dict[str, None]]] = {}  # root -> why -> names, in order
     rule_of: dict[str, LedgerRule] = {}
     for s in migrating:
         for root, rule, entry in ledger_of.get(s.name, ()):
             if rule.phase != phase or not rule.grouped or rule.finding in made:
                 continue
             rule_of[root] = rule
-            names = groups.setdefault(root, {}).setdefault(entry.why, [])
-            if s.name not in names:
-                names.append(s.name)
+            groups.setdefault(root, {}).setdefault(entry.why, {})[s.name] = None
     for root in sorted(groups):
         rule = rule_of[root]
         by_why = groups[root]
