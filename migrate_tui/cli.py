@@ -209,12 +209,11 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 
 
 def _manifests(args: argparse.Namespace) -> Any:
-    from migrate_tui.manifests import generate_manifests
+    """The manifests and ledger (no plan is made: neither command shows one)."""
+    from migrate_tui.workspace import open_manifests
 
-    ws = _workspace(args)
-    if ws.manifests is not None and args.secrets == "generator":
-        return ws.manifests  # made with the analysis: the plan's items come from its ledger
-    return _kept(generate_manifests(ws.project, ws.analysis, secrets_mode=args.secrets))
+    return _kept(open_manifests(_options(args), state_file=getattr(args, "state", None),
+                                secrets_mode=args.secrets, warn=_warn))
 
 
 def _cmd_manifests(args: argparse.Namespace) -> int:

@@ -65,11 +65,24 @@ def test_an_override_saved_in_the_toml_changes_the_plan(project: Path) -> None:
     assert api_days() == pytest.approx(2 * before)
 
 
+def test_manifests_and_ledger_honour_a_saved_override_without_making_a_plan(
+        project: Path, tmp_path: Path) -> None:
+    (project / "migration.toml").write_text(
+        'schema = 1\n\n[settings.overrides.api]\nclass = "stateful"\n')
+    out = tmp_path / "base"
+    assert run(project, "manifests", "-o", str(out)).returncode == 0
+    assert "kind: StatefulSet" in (out / "api.yaml").read_text()
+    ledger = json.loads(run(project, "ledger", "--format", "json").stdout)
+    assert any(e["service"] == "api" and "StatefulSet" in e["target"]
+               for e in ledger["entries"])
+
+
 def test_a_broken_progress_file_stops_with_file_line_and_fix_and_stays_as_it_was(
         project: Path) -> None:
     broken = 'schema = 1\n\n[items."api.probes"]\nstatus = "finished"\n'
     (project / "migration.toml").write_text(broken)
-    for args in (("plan",), ("status",), ("set", "api.probes", "--status", "done", "--by", "a")):
+    for args in (("plan",), ("status",), ("set", "api.probes", "--status", "done", "--by", "a"),
+                 ("manifests", "-o", "base"), ("ledger",)):
         proc = run(project, *args)
         assert proc.returncode == 2, args
         assert "migration.toml:4" in proc.stderr and "fix:" in proc.stderr
