@@ -20,12 +20,14 @@ last finish, or to today) is reported so that a lead sees where the time goes; t
 forecast itself uses the team's overall pace, the steadier figure (a phase's pace rests on
 few items, and phases run one after another on the same people).
 
-Until an item is done there is no pace to measure: the forecast is the plan. The estimate
+Until work is done (an item with an estimate: an item of no work, such as a proxy replaced
+by an Ingress, measures nothing) there is no pace to measure: the forecast is the plan. The estimate
 factors are never changed by what the forecast finds; ``status`` says how the pace
 differs, and re-estimating stays a person's decision (``--playbooks``).
 
 Properties (``tests/progress/test_forecast.py``): with no item done the forecast is the
-plan; more items done, or the same items done sooner, never moves an end later.
+plan; once there is a pace, more items done, or the same items done sooner, never moves an
+end later.
 """
 
 from __future__ import annotations
