@@ -364,6 +364,24 @@ def _distinct(order: list[ServiceFacts]) -> int:
                 for s in order if s.kind != "dev-only"})
 
 
+def copies_and_siblings(data: PlanInput, est: Estimates) -> dict[str, tuple[str, float]]:
+    """Each copy's or sibling's original and the share of its own work it costs, exactly as
+    :func:`build_plan` counts them (what measurements of the plan, such as the corpus
+    bounds of ``playbooks/plan/bounds.yaml``, must count too).
+
+    Args:
+        data: The services, from the analysis.
+        est: The estimate factors (``copy_share``, ``sibling_share``).
+    """
+    return _copies(_service_order(data), est)
+
+
+def distinct_services(data: PlanInput) -> int:
+    """The distinct services of ``data`` as the plan's project scale counts them: every
+    migrating service, the copies of one template once."""
+    return _distinct(_service_order(data))
+
+
 def _service_title(s: ServiceFacts, phase: str) -> str:
     if s.checklist in _CHECKLIST_TITLES:
         return f"{s.name}: {_CHECKLIST_TITLES[s.checklist][phase == 'pain']}"
@@ -381,5 +399,5 @@ def _service_title(s: ServiceFacts, phase: str) -> str:
 
 __all__ = [
     "PHASE_IDS", "FindingFacts", "ItemProgress", "LedgerFacts", "Plan", "PlanInput",
-    "ServiceFacts", "Settings", "build_plan",
+    "ServiceFacts", "Settings", "build_plan", "copies_and_siblings", "distinct_services",
 ]

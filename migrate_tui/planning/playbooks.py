@@ -26,7 +26,13 @@ from pydantic import (
 from migrate_tui.analysis.catalogue import load_catalogue
 from migrate_tui.errors import PlaybookError, ProblemList
 from migrate_tui.gc_pause import gc_paused
-from migrate_tui.playbooks import Reasoned, locate_in_playbook, playbook_data, playbooks_dir
+from migrate_tui.playbooks import (
+    Reasoned,
+    load_playbook,
+    locate_in_playbook,
+    playbook_data,
+    playbooks_dir,
+)
 
 PhaseId = Literal["denial", "pain", "acceptance", "productivity"]
 PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity")
@@ -485,3 +491,71 @@ def load_plan_playbooks(extra: Path | None = None) -> PlanPlaybooks:
         )
     except ValidationError as exc:
         raise ProblemList(list(_problems(folders[0] / "phases.yaml", "phases", exc))) from None
+
+
+BOUNDS_FILE = "plan/bounds.yaml"
+"""The sane bounds of a plan's figures, under the playbooks folder."""
+
+BoundedFigure = Literal[
+    "weeks_per_distinct_service", "stateful_service_weeks", "stateless_service_weeks",
+]
+"""A figure of a plan that ``bounds.yaml`` bounds."""
+
+
+class FigureRange(BaseModel):
+    """The range a figure of every corpus project's plan stays in, and why."""
+
+    model_config = _STRICT
+    low: float = Field(ge=0)
+    high: float = Field(gt=0)
+    why: str = Field(min_length=20)
+    """Why each end is where it is, in sentences."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FigureRange:
+        if self.low >= self.high:
+            raise ValueError("low must be below high")
+        return self
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` is within the range, ends included."""
+        return self.low <= value <= self.high
+
+
+class KnownOutlier(BaseModel):
+    """A figure known to be out of its range, with the reason and what would fix it."""
+
+    model_config = _STRICT
+    project: str
+    """The corpus project (its ``path`` in the corpus manifest)."""
+    figure: BoundedFigure
+    service: str | None = None
+    """The service, for a per-service figure."""
+    why: str = Field(min_length=20)
+
+
+class PlanBounds(BaseModel):
+    """Where a plan's figures must stay (``bounds.yaml``), for the default team of
+    ``estimates.yaml``: checked on every corpus project by
+    ``tests/planning/test_corpus_bounds.py``."""
+
+    model_config = _STRICT
+    weeks_per_distinct_service: FigureRange
+    """The plan's total weeks over its distinct services (copies of one template once)."""
+    stateful_service_weeks: FigureRange
+    """The weeks of one stateful service's own tasks (a stateful engine), all phases."""
+    stateless_service_weeks: FigureRange
+    """The weeks of one stateless service's own tasks, all phases."""
+    known_outliers: list[KnownOutlier] = Field(default_factory=list)
+
+
+def load_plan_bounds(folder: Path | None = None) -> PlanBounds:
+    """Load and validate ``plan/bounds.yaml``.
+
+    Args:
+        folder: The playbooks folder; ours when None.
+
+    Raises:
+        PlaybookError: The file is missing or invalid (every problem with its line).
+    """
+    return load_playbook(BOUNDS_FILE, PlanBounds, folder)

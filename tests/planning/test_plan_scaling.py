@@ -161,8 +161,21 @@ def test_platform_work_scales_with_the_distinct_services() -> None:
 
     one, ref, big = project_days(1), project_days(5), project_days(40)
     assert one == pytest.approx(ref * est.project_floor.value, rel=0.02)
-    assert one < ref < big <= ref * est.project_cap.value
+    assert one < ref <= big <= ref * est.project_cap.value
+    assert big == pytest.approx(ref * est.project_scale(40), rel=0.02)
     assert est.project_scale(5) == 1
+
+
+def test_platform_work_past_the_reference_is_capped_at_the_reference() -> None:
+    """estimates.yaml's project_cap of 1: the platform items' parts that grow with the
+    services are in each service's checklist already; a team may raise the cap and then
+    ``project_growth`` applies."""
+    est = PLAYBOOKS.estimates
+    assert [est.project_scale(n) for n in (5, 6, 20, 80, 2000)] == [1, 1, 1, 1, 1]
+    raised = est.model_copy(update={"project_cap": est.project_cap.model_copy(
+        update={"value": 2})})
+    assert raised.project_scale(80) == pytest.approx(2.0)
+    assert 1 < raised.project_scale(20) < 2
 
 
 @pytest.mark.parametrize(("copy", "others"), [(False, 0), (True, 0), (False, 8)])
