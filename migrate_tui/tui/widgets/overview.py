@@ -255,7 +255,7 @@ class Overview(VerticalScroll):
             if default is not None:
                 field.placeholder = f"{setting.show(default)} (default)"
             elif setting.kind == "day":
-                field.placeholder = "YYYY-MM-DD (not set: weeks only)"
+                field.placeholder = "YYYY-MM-DD"
             typed = field.value != self._shown.get(setting.name, "")
             if typed and self._pending(setting, field.value):
                 continue  # typed and not saved yet: the typing wins
