@@ -281,3 +281,18 @@ def test_state_names_another_progress_file(
     assert tomllib.loads(other.read_text())["settings"]["team_size"] == 5
     assert not (project / "migration.toml").exists()
     assert plan_json(capsys, project, "--state", str(other))["team_size"] == 5
+
+
+def test_what_the_file_says_reaches_the_terminal_written_out(
+        capsys: pytest.CaptureFixture[str], project: Path) -> None:
+    (project / "migration.toml").write_text(
+        'schema = 1\n\n[settings.overrides."ev\\u001b]0;pwned\\u0007il\\u202e"]\n'
+        'class = "stateful"\n')
+    for flags in ((), ("--format", "json"), ("--reset-override", "ev\x1b[2Jil")):
+        code, out, err = cli(capsys, "settings", str(project), *flags)
+        for raw in ("\x1b", "\x07", "\u202e"):
+            assert raw not in out and raw not in err, (flags, out, err)
+        assert code == (2 if flags and flags[0] == "--reset-override" else 0), err
+    code, out, _ = cli(capsys, "settings", str(project))
+    assert "ev\\x1b]0;pwned\\x07il\\u202e class: stateful" in out
+    assert "service not in the project" in out
