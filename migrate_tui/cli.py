@@ -128,17 +128,15 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _flags(args: argparse.Namespace) -> Any:
+    """The settings given as flags, for this run only (None where not given)."""
     from migrate_tui.planning.decision import Answers
     from migrate_tui.planning.plan import Settings
+    from migrate_tui.progress.settings import ANSWER_FIELDS
 
     return Settings(
         team_size=getattr(args, "team_size", None), focus=getattr(args, "focus", None),
         start=getattr(args, "start", None),
-        answers=Answers(servers=getattr(args, "servers", None),
-                        deploys_per_week=getattr(args, "deploys_per_week", None),
-                        autoscaling=getattr(args, "autoscaling", None),
-                        ops_owner=getattr(args, "ops_owner", None),
-                        downtime_ok=getattr(args, "downtime_ok", None)),
+        answers=Answers(**{f.name: getattr(args, f.name, None) for f in ANSWER_FIELDS}),
     )
 
 
@@ -263,6 +261,29 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from migrate_tui.progress.settings import SETTING_FIELDS, cmd_settings, requested_changes
+    from migrate_tui.workspace import detected, open_files
+
+    files = open_files(_options(args), state_file=getattr(args, "state", None),
+                       playbooks_dir=getattr(args, "playbooks", None), warn=_warn)
+    if files.progress_error is not None:
+        raise files.progress_error  # (nothing is written over a file that does not read)
+    project = files.project
+    changes = requested_changes(
+        {f.name: getattr(args, f.name, None) for f in SETTING_FIELDS}, args.unset,
+        args.reset_override, files.state, {*project.services, *project.inactive_services})
+    est = files.playbooks.estimates
+    text = cmd_settings(files.store, files.state, changes,
+                        defaults={"team_size": est.team_size, "focus": est.focus},
+                        detected=lambda state: detected(project, state), fmt=args.format)
+    if args.format == "json":
+        sys.stdout.write(_json_text(json.loads(text)))
+    else:
+        _out(text)
+    return 0
+
+
 def _cmd_merge_driver(args: argparse.Namespace) -> int:
     from migrate_tui.progress.commands import cmd_merge_driver
 
@@ -273,28 +294,40 @@ _COMMANDS = {
     "config": _cmd_config, "analyze": _cmd_analyze, "plan": _cmd_plan, "status": _cmd_status,
     "set": _cmd_set, "assign": _cmd_assign, "merge-driver": _cmd_merge_driver, "tui": _cmd_tui,
     "manifests": _cmd_manifests, "ledger": _cmd_ledger, "verify": _cmd_verify,
+    "settings": _cmd_settings,
 }
 
 
-def _split_default_command(argv: list[str]) -> list[str]:
-    """``migrate-tui [flags] [PATH]`` means ``migrate-tui [flags] tui [PATH]``."""
-    takes_value = {"-f", "--file", "-p", "--project-name", "--project-directory",
-                   "--env-file", "--profile"}
+_TAKES_VALUE = frozenset({"-f", "--file", "-p", "--project-name", "--project-directory",
+                          "--env-file", "--profile", "--state", "-o", "--output",
+                          "--manifests"})
+"""The flags typed before a subcommand's name that take the next word as their value."""
+
+
+def _first_word(argv: list[str]) -> int | None:
+    """Where the first word that is no flag (nor a flag's value) is in ``argv``: the
+    subcommand, or the PATH of the default ``tui``; ``len(argv)`` when there is none, None
+    when ``--help`` comes first."""
     i = 0
     while i < len(argv):
         arg = argv[i]
         if arg in ("-h", "--help"):
-            return argv
-        if arg in takes_value or arg in ("--state", "-o", "--output", "--manifests"):
+            return None
+        if arg in _TAKES_VALUE:
             i += 2
-            continue
-        if arg.startswith("-"):
+        elif arg.startswith("-"):
             i += 1
-            continue
-        if arg in _COMMANDS:
-            return argv
-        return [*argv[:i], "tui", *argv[i:]]
-    return [*argv, "tui"]
+        else:
+            return i
+    return len(argv)
+
+
+def _split_default_command(argv: list[str]) -> list[str]:
+    """``migrate-tui [flags] [PATH]`` means ``migrate-tui [flags] tui [PATH]``."""
+    i = _first_word(argv)
+    if i is None or (i < len(argv) and argv[i] in _COMMANDS):
+        return argv
+    return [*argv[:i], "tui", *argv[i:]]
 
 
 def main(argv: Sequence[str] | None = None, *, exit_at_once: bool = False) -> int:
@@ -306,7 +339,8 @@ def main(argv: Sequence[str] | None = None, *, exit_at_once: bool = False) -> in
             :func:`run`); the TUI always returns.
     """
     args_list = _split_default_command(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    i = _first_word(args_list)  # (after the split: the subcommand, when there is one)
+    parser = build_parser(args_list[i] if i is not None and i < len(args_list) else None)
     args = parser.parse_args(args_list)
     one_shot = args.command != "tui"
     # A one-shot command builds a large graph of objects that all live until it exits: the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 EXIT_USAGE = 2
@@ -80,8 +81,18 @@ def _add_compose_flags(parser: argparse.ArgumentParser, suffix: str) -> None:
                        metavar="NAME", help="enable a profile (repeatable; * for all)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``migrate-tui``."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``migrate-tui``.
+
+    Args:
+        only: The subcommand about to be parsed, when known: the settings' flags, made
+            from the progress model (whose import costs a quarter of a second), are then
+            added to it alone, so that ``config`` does not pay for them. None: every flag.
+    """
+
+    def wanted(name: str) -> bool:
+        return only is None or only == name
+
     parser = _Parser(
         prog="migrate-tui",
         description="Plan and track a Docker Compose to Kubernetes migration.",
@@ -110,22 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
     plan = command("plan", "the phased migration plan", state=True)
     plan.add_argument("--format", choices=("markdown", "json"), default="markdown")
     plan.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    plan.add_argument("--team-size", type=_positive_int, metavar="N",
-                      help="engineers on the migration (default 4)")
-    plan.add_argument("--focus", type=_fraction, metavar="F",
-                      help="share of their time, 0-1 or a percentage (default 0.5)")
-    plan.add_argument("--start", type=_date, metavar="YYYY-MM-DD", help="first day of week 1")
-    answers = plan.add_argument_group("decision answers")
-    answers.add_argument("--servers", type=_positive_int, metavar="N",
-                         help="servers that run the project today")
-    answers.add_argument("--deploys-per-week", type=float, metavar="N")
-    for flag, text in (("--autoscaling", "the load needs autoscaling"),
-                       ("--ops-owner", "someone owns operations"),
-                       ("--downtime-ok", "~15 minutes of downtime per incident is acceptable")):
-        answers.add_argument(flag, type=_yes_no, metavar="yes|no", help=text)
+    if wanted("plan"):
+        _add_setting_flags(plan, answers=True)
     status = command("status", "progress: done/total overall, per phase, service, person",
                      state=True)
     status.add_argument("--format", choices=("text", "json"), default="text")
+    if wanted("status"):
+        _add_setting_flags(status, answers=False)
+    settings = command("settings", "show the saved team settings and decision answers, or "
+                       "save new ones in the progress file", state=True)
+    settings.add_argument("--format", choices=("text", "json"), default="text")
+    if wanted("settings"):
+        _add_settings_command(settings)
     set_cmd = command("set", "set the status of a checklist item", path=False, state=True)
     set_cmd.add_argument("item", metavar="ITEM_ID", help="e.g. api.probes (see `plan`)")
     set_cmd.add_argument("--status", required=True,
@@ -188,41 +195,62 @@ def _add_verify(verify: argparse.ArgumentParser) -> None:
                         help="list the unknown items too (text)")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+def _add_setting_flags(parser: argparse.ArgumentParser, *, answers: bool) -> None:
+    """One flag per setting of the progress model (team, focus, start; the answers)."""
+    from migrate_tui.progress.settings import ANSWER_FIELDS, PLAN_FIELDS
+
+    groups = [("team settings (default: the saved ones, see `migrate-tui settings`)",
+               PLAN_FIELDS)]
+    if answers:
+        groups.append(("decision answers (default: the saved ones)", ANSWER_FIELDS))
+    for title, fields in groups:
+        group = parser.add_argument_group(title)
+        for field in fields:
+            group.add_argument(field.flag, dest=field.name, type=_typed(field.parse),
+                               metavar=field.metavar, help=field.help)
 
 
-def _fraction(text: str) -> float:
-    try:
-        value = float(text.rstrip("%"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if text.endswith("%") or value > 1:
-        value /= 100
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError("give a share of time between 0 and 1 (or 1-100%)")
-    return value
+def _add_settings_command(parser: argparse.ArgumentParser) -> None:
+    """``settings``: the setting flags, and what clears a setting or an override."""
+    from migrate_tui.progress.settings import SETTING_FIELDS
+
+    _add_setting_flags(parser, answers=True)
+    names = [f.flag[2:] for f in SETTING_FIELDS]
+    group = parser.add_argument_group("clearing")
+    group.add_argument("--unset", action="append", default=[], metavar="NAME",
+                       type=_choice(names),
+                       help="return a setting to its default, or an answer to not answered "
+                       "(repeatable): " + ", ".join(names))
+    group.add_argument("--reset-override", action="append", default=[], metavar="SERVICE",
+                       help="remove the class and kind overrides of SERVICE: the analysis "
+                       "decides again (repeatable)")
 
 
-def _date(text: str) -> Any:
-    import datetime as dt
+def _typed(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse ``type`` from a setting's parser: a refused value is a usage error."""
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-05") from None
+    def convert(text: str) -> Any:
+        try:
+            value = parse(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+        if value is None:
+            raise argparse.ArgumentTypeError("give a value (--unset NAME clears a setting)")
+        return value
+
+    return convert
 
 
-def _yes_no(text: str) -> bool:
-    low = text.lower()
-    if low in ("yes", "y", "true", "1"):
-        return True
-    if low in ("no", "n", "false", "0"):
-        return False
-    raise argparse.ArgumentTypeError(f"{text!r}: answer yes or no")
+def _choice(names: list[str]) -> Callable[[str], str]:
+    """A ``type`` taking one of ``names`` (``team-size`` or ``team_size``), as a field name."""
+
+    def convert(text: str) -> str:
+        name = text.removeprefix("--").replace("_", "-")
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is no setting" + (f"; did you mean {close[0]}?" if close else "")
+                + "; the settings are " + ", ".join(names))
+        return name.replace("-", "_")
+
+    return convert

@@ -186,6 +186,44 @@ def ledger_facts(manifests: Manifests) -> tuple[LedgerFacts, ...]:
     )
 
 
+@dataclass(frozen=True)
+class ProjectFiles:
+    """The project, the playbooks and the progress file, read but not analysed yet."""
+
+    project: Project
+    playbooks: PlanPlaybooks
+    store: ProgressStore
+    state: ProgressState
+    """The saved progress (empty when the file is missing or unreadable)."""
+    progress_error: ProgressError | None = None
+    """Why the progress file could not be read."""
+
+
+def open_files(
+    options: LoadOptions,
+    *,
+    state_file: str | None = None,
+    playbooks_dir: str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> ProjectFiles:
+    """Load the project and the playbooks, and read the progress file.
+
+    The arguments and the errors are :func:`open_workspace`'s.
+    """
+    project, store = _project_and_store(options, state_file, warn)
+    playbooks = load_plan_playbooks(Path(playbooks_dir) if playbooks_dir else None)
+    try:
+        state = store.load()
+        error = None
+    except ProgressError as exc:
+        state, error = ProgressState(), exc
+    if warn is not None:
+        for where in future_times(state):
+            warn(f"{store.path}: {where} is in the future: it is ignored when changes are "
+                 "merged (a later change wins); set the item again, or fix the time")
+    return ProjectFiles(project, playbooks, store, state, error)
+
+
 def open_workspace(
     options: LoadOptions,
     *,
@@ -207,18 +245,28 @@ def open_workspace(
         MigrateError: The project (or a playbook) does not load. A broken progress file
             does not raise: the workspace is read-only and carries the error.
     """
-    project, store = _project_and_store(options, state_file, warn)
-    playbooks = load_plan_playbooks(Path(playbooks_dir) if playbooks_dir else None)
-    try:
-        state = store.load()
-        error = None
-    except ProgressError as exc:
-        state, error = ProgressState(), exc
-    if warn is not None:
-        for where in future_times(state):
-            warn(f"{store.path}: {where} is in the future: it is ignored when changes are "
-                 "merged (a later change wins); set the item again, or fix the time")
-    return compute(project, store, state, playbooks, progress_error=error, flags=flags)
+    files = open_files(options, state_file=state_file, playbooks_dir=playbooks_dir, warn=warn)
+    return compute(files.project, files.store, files.state, files.playbooks,
+                   progress_error=files.progress_error, flags=flags)
+
+
+def detected(project: Project, state: ProgressState) -> dict[str, dict[str, str]]:
+    """What the analysis decides without the saved overrides, for each overridden service.
+
+    ``{"db": {"class": "stateful", "kind": "service"}}``: what a "reset to detected" goes
+    back to (an ``x-migrate`` hint in the compose file still counts: it is no override of
+    the progress file). It takes a whole analysis: ask only when there is an override to
+    show. Services that left the project are left out.
+    """
+    from migrate_tui.analysis.pipeline import analyze
+
+    wanted = [name for name in state.settings.overrides
+              if name in project.services or name in project.inactive_services]
+    if not wanted:
+        return {}
+    services = analyze(project).services
+    return {name: {"class": services[name].service_class, "kind": services[name].kind}
+            for name in sorted(wanted)}
 
 
 @gc_paused

@@ -271,8 +271,8 @@ def render_forecast_text(fc: Forecast | None) -> str:
             one).
     """
     if fc is None:
-        return ("\nForecast: none without a start date; set it in the progress file "
-                "([settings] start = YYYY-MM-DD) or in the TUI\n")
+        return ("\nForecast: none without a start date; set it with migrate-tui settings "
+                "--start YYYY-MM-DD (or in the TUI's Overview)\n")
     lines = ["", f"Forecast (as of {fc.as_of.isoformat()})"]
     if fc.pace is None:
         lines.append("  No item done yet: the forecast is the plan.")

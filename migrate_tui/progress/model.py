@@ -80,19 +80,29 @@ _MODEL = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Answers(BaseModel):
-    """The answers to the decision's questions; None where not answered yet."""
+    """The answers to the decision's questions; None where not answered yet.
 
-    model_config = _MODEL
-    servers: Annotated[int, Strict(), Field(ge=1)] | None = None
-    """How many servers the Compose project runs on today."""
-    deploys_per_week: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] | None = None
-    """How often the team deploys."""
-    autoscaling: Annotated[bool, Strict()] | None = None
-    """Whether load varies enough to need autoscaling."""
-    ops_owner: Annotated[bool, Strict()] | None = None
-    """Whether someone will own the cluster's operations."""
-    downtime_ok: Annotated[bool, Strict()] | None = None
-    """Whether a maintenance window is acceptable for the cut-over."""
+    Each field is one question the user answers (the playbook's ``decision.yaml`` asks the
+    others of the project): its title is the TUI's label, its docstring the CLI's help, and
+    :mod:`.settings` makes a flag and a field of each.
+    """
+
+    model_config = ConfigDict(**_MODEL, use_attribute_docstrings=True)
+    servers: Annotated[int, Strict(), Field(ge=1)] | None = Field(
+        default=None, title="Servers running it today")
+    """How many servers run the Compose project today."""
+    deploys_per_week: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None, title="Deploys per week")
+    """How many times a week the team deploys."""
+    autoscaling: Annotated[bool, Strict()] | None = Field(
+        default=None, title="Needs autoscaling?")
+    """Whether the load changes enough (3x or more) to need autoscaling."""
+    ops_owner: Annotated[bool, Strict()] | None = Field(
+        default=None, title="Someone owns operations?")
+    """Whether someone owns operations: on-call, upgrades, the cluster."""
+    downtime_ok: Annotated[bool, Strict()] | None = Field(
+        default=None, title="~15 min downtime per incident OK?")
+    """Whether about 15 minutes of downtime per incident is acceptable."""
 
 
 class Override(BaseModel):
@@ -102,7 +112,8 @@ class Override(BaseModel):
     service_class: ServiceClass | None = Field(default=None, alias="class")
     """``stateful`` or ``stateless``; None keeps the analysis' verdict."""
     kind: ServiceKind | None = None
-    """``service``, ``job`` or ``dev-only``; None keeps the analysis' verdict."""
+    """``service``, ``job``, ``dev-only``, ``daemon`` or ``tool``; None keeps the analysis'
+    verdict."""
 
 
 class SettingTimes(BaseModel):
@@ -122,15 +133,17 @@ class SettingTimes(BaseModel):
 class Settings(BaseModel):
     """The team, the answers and the overrides: everything the plan is computed from."""
 
-    model_config = _MODEL
+    model_config = ConfigDict(**_MODEL, use_attribute_docstrings=True)
     team: Annotated[tuple[Name, ...], AfterValidator(_unique)] = ()
     """The people on the migration, by the names they use for ``--by``."""
-    team_size: Annotated[int, Strict(), Field(ge=1)] | None = None
-    """People working on it; None: the playbook's default."""
-    focus: Annotated[float, Strict(), Field(gt=0, le=1, allow_inf_nan=False)] | None = None
-    """The share of their time they spend on it, in (0, 1]."""
-    start: Annotated[dt.date, Strict()] | None = None
-    """The first day of the migration."""
+    team_size: Annotated[int, Strict(), Field(ge=1)] | None = Field(
+        default=None, title="Engineers on it")
+    """How many engineers work on the migration (unset: the estimates playbook's number)."""
+    focus: Annotated[float, Strict(), Field(gt=0, le=1, allow_inf_nan=False)] | None = Field(
+        default=None, title="Share of their time")
+    """The share of their time they give it, 0-1 or a percentage (unset: the playbook's)."""
+    start: Annotated[dt.date, Strict()] | None = Field(default=None, title="First day")
+    """The first day of week 1, YYYY-MM-DD (unset: the plan counts weeks, without dates)."""
     answers: Answers = Answers()
     """The decision's answers."""
     overrides: Annotated[dict[Name, Override], AfterValidator(_drop_empty_overrides)] = Field(

@@ -34,6 +34,7 @@ from migrate_tui.tui.messages import (
     OpenManifests,
     OpenService,
     OverrideRequested,
+    OverrideResetRequested,
     SaveFailed,
     SettingRequested,
     WorkspaceFailed,
@@ -268,6 +269,21 @@ class MigrateApp(App[int]):
                            "re-planning"), timeout=2)
         self._save([SetOverride(message.service, message.field, message.value,  # type: ignore[arg-type]
                                 by=self._by())])
+
+    @on(OverrideResetRequested)
+    def _reset_override(self, message: OverrideResetRequested) -> None:
+        from migrate_tui.progress.changes import SetOverride
+
+        saved = self.workspace.state.settings.overrides.get(message.service) \
+            if self.workspace else None
+        if saved is None:
+            return
+        by = self._by()
+        fields = [f for f, v in (("class", saved.service_class), ("kind", saved.kind)) if v]
+        self.notify(markup(f"{message.service}: back to the detected {' and '.join(fields)}; "
+                           "re-planning"), timeout=2)
+        self._save([SetOverride(message.service, f, None, by=by)  # type: ignore[arg-type]
+                    for f in fields])
 
     @on(SettingRequested)
     def _setting(self, message: SettingRequested) -> None:

@@ -33,7 +33,9 @@ def system_commands(app: MigrateApp) -> Iterable[SystemCommand]:
         yield SystemCommand(title, "In the Plan view",
                             lambda action=action: app.plan_action(action))
     for action, title in (("toggle_class", "Flip the selected service stateful/stateless"),
-                          ("cycle_kind", "Change the selected service's kind")):
+                          ("cycle_kind", "Change the selected service's kind"),
+                          ("reset_override", "Reset the selected service to the detected "
+                           "class and kind")):
         yield SystemCommand(title, "In the Services view",
                             lambda action=action: app.services_action(action))
     if app.workspace is not None:

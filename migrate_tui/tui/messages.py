@@ -50,6 +50,14 @@ class OverrideRequested(Message):
         self.value = value
 
 
+class OverrideResetRequested(Message):
+    """Remove a service's saved class and kind overrides: back to what the analysis detects."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+
 class SettingRequested(Message):
     """Change a setting, e.g. ``answers.servers``."""
 

@@ -50,6 +50,9 @@ async def test_a_typed_number_is_saved_when_the_typing_pauses(project: Path) -> 
         await pilot.pause(PAUSE / 4)
         assert _answers(project).get("servers") is None  # not at every key
         await until(pilot, lambda: _answers(project).get("servers") == 3, "the save")
+        # (and the re-plan: the app must not be torn down while it still comes)
+        await until(pilot, lambda: "saved" in str(app.query_one("#save-state").render()),
+                    "the re-plan")
 
 
 async def test_tab_out_of_a_field_saves_it(project: Path,

@@ -14,7 +14,7 @@ HELP = """\
 | Key | Where | What |
 |---|---|---|
 | `1`-`6` | anywhere but a number field | Overview, Services, Graph, Plan, Findings, Manifests |
-| `a` or `tab` | Overview | to the answers; a number is saved as you type (or on leaving) |
+| `a` or `tab` | Overview | to the answers and the team; saved as you type (or on leaving) |
 | `escape` | in a field | leave it (the number keys switch views again) |
 | `ctrl+p` | anywhere | the command palette: every action, and "open service NAME" |
 | `e` | anywhere | export the plan as Markdown, or write the Kubernetes manifests into a folder |
@@ -26,7 +26,8 @@ HELP = """\
 | `/` | Services | filter |
 | `o` | Services | sort by the next column (or click a header) |
 | `c` | Services | override: stateful / stateless (saved, re-plans) |
-| `k` | Services | override: kind (service, job, dev-only) |
+| `k` | Services | override: kind (service, job, dev-only, daemon, tool) |
+| `d` | Services | reset the overrides: back to the detected class and kind |
 | `enter` | Graph, Findings | open the service |
 | `m` | Services | the service's manifests and ledger (the Manifests view) |
 | `tab` | Manifests | to the YAML pane, to scroll it (arrows, page keys) |

@@ -35,9 +35,9 @@ def burn_up_text(burn: BurnUp | None, height: int = HEIGHT) -> Text:
         height: Rows of the chart.
     """
     if burn is None:
-        return Text.assemble(("Burn-up", "bold"), (": set a start date (start = YYYY-MM-DD "
-                             "under [settings] in migration.toml) to chart the work planned "
-                             "against the work done", "dim"))
+        return Text.assemble(("Burn-up", "bold"), (": set a start date (First day, under "
+                             "Your team above, or migrate-tui settings --start YYYY-MM-DD) to "
+                             "chart the work planned against the work done", "dim"))
     top = max([burn.total, *burn.done, 1e-9])
     label_width = len(_amount(top))
     points = len(burn.weeks)

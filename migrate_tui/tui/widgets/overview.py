@@ -1,8 +1,11 @@
-"""The Overview: the project, the decision and its open questions, the phases, the risks.
+"""The Overview: the project, the decision and its open questions, the team, the phases, the
+risks.
 
-The answers are saved as they change: a yes/no at once, a number when the typing pauses,
-when the field is left (Tab, Escape, a click elsewhere) or on Enter, and when the app quits.
-In a number field the keys a number is made of (digits, ``.``, ``-``) go to the field,
+The answers and the team's settings (engineers, share of their time, first day) are saved as
+they change: a yes/no at once, a typed value when the typing pauses, when the field is left
+(Tab, Escape, a click elsewhere) or on Enter, and when the app quits. The fields are made
+from :data:`~migrate_tui.progress.settings.SETTING_FIELDS`, as the CLI's flags are. In a
+typed field the keys its value is made of (digits, ``.``, ``-``, ``%``) go to the field,
 because that is what a user typing "3 servers" expects; every other key does what it does
 elsewhere (``q`` quits, ``r`` reloads), and Escape leaves the field, so ``1``-``5`` switch
 views again. The footer shows ``esc Leave field`` while the cursor is in one.
@@ -11,6 +14,7 @@ views again. The footer shows ``esc Leave field`` while the cursor is in one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rich.text import Text
 from textual import events, on
@@ -23,36 +27,49 @@ from textual.widgets import Input, Label, Select, Static
 from migrate_tui.analysis.model import severity_rank
 from migrate_tui.progress.burnup import burn_up
 from migrate_tui.progress.forecast import forecast
+from migrate_tui.progress.settings import (
+    ANSWER_FIELDS,
+    FIELDS_BY_NAME,
+    PLAN_FIELDS,
+    SettingField,
+    SettingKind,
+)
 from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
 from migrate_tui.tui.widgets.burn_up import BurnUpChart
 from migrate_tui.workspace import Workspace
 
-_QUESTIONS: list[tuple[str, str, str]] = [
-    ("servers", "Servers running it today", "number"),
-    ("deploys_per_week", "Deploys per week", "number"),
-    ("autoscaling", "Needs autoscaling?", "bool"),
-    ("ops_owner", "Someone owns operations?", "bool"),
-    ("downtime_ok", "~15 min downtime per incident OK?", "bool"),
-]
 _YES_NO = [("yes", "yes"), ("no", "no")]
 PAUSE = 0.8
-"""Seconds of no typing after which a number answer is saved."""
+"""Seconds of no typing after which a typed value is saved."""
+_TYPED: dict[SettingKind, str] = {
+    "count": "0123456789+-", "number": "0123456789.+-", "share": "0123456789.%",
+    "day": "0123456789-",
+}
+"""The characters a typed value of each kind is made of: they go to its field."""
 
 
 class AnswerField(Input):
-    """A number answer: the keys of a number go to it, any other key to the app."""
+    """A typed setting: the keys of its value go to it, any other key to the app."""
 
     BINDINGS = [Binding("escape", "leave", "Leave field")]
-    TYPED = frozenset("0123456789.-+")
+
+    def __init__(self, setting: SettingField, **kwargs: object) -> None:
+        super().__init__(placeholder="not answered" if setting.is_answer else "not set",
+                         id=f"q-{setting.name}", classes="answer", compact=True,
+                         restrict=f"[{re.escape(_TYPED[setting.kind])}]*",
+                         **kwargs)  # type: ignore[arg-type]
+        self.setting = setting
+        self.typed = frozenset(_TYPED[setting.kind])
+        """The characters that go to the field."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        """Only the characters of a number are the field's (``q`` still quits)."""
-        return character is not None and character in self.TYPED
+        """Only the characters of a value are the field's (``q`` still quits)."""
+        return character is not None and character in self.typed
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.is_printable and event.character not in self.TYPED:
+        if event.is_printable and event.character not in self.typed:
             event.prevent_default()  # not typed in: it goes on up to the app's keys
 
     def action_leave(self) -> None:
@@ -62,20 +79,6 @@ class AnswerField(Input):
                 node.focus()  # type: ignore[attr-defined]
                 return
         self.blur()
-
-
-def parse_answer(key: str, text: str) -> float | int | None:
-    """The number typed for ``key`` (None when cleared).
-
-    Raises:
-        ValueError: It is not a number (or not a whole one, for the servers).
-    """
-    text = text.strip()
-    if not text:
-        return None
-    if key == "servers":
-        return int(text)
-    return float(text)
 
 
 TRACK = 40
@@ -123,6 +126,9 @@ class Overview(VerticalScroll):
         self._pause: Timer | None = None
         self._sent: dict[str, object] = {}
         """Answers sent up and not yet back in a workspace: not sent twice."""
+        self._shown: dict[str, str] = {}
+        """What each typed field was last given by :meth:`show`: a field holding something
+        else was typed in."""
 
     def compose(self) -> ComposeResult:
         """The project line, the decision and its questions, then the phase timeline."""
@@ -133,16 +139,11 @@ class Overview(VerticalScroll):
             with Vertical(id="ov-questions"):
                 yield Static("[b]Your answers[/b] [dim](saved as you type; Esc leaves a "
                              "field)[/dim]", id="ov-answers-title")
-                for key, text, kind in _QUESTIONS:
-                    with Horizontal(classes="question"):
-                        yield Label(text, classes="question-text")
-                        if kind == "bool":
-                            yield Select(_YES_NO, prompt="not answered", id=f"q-{key}",
-                                         classes="answer", compact=True)
-                        else:
-                            yield AnswerField(placeholder="not answered", id=f"q-{key}",
-                                              type="integer" if key == "servers" else "number",
-                                              classes="answer", compact=True)
+                for setting in ANSWER_FIELDS:
+                    yield _question(setting)
+                yield Static("[b]Your team[/b]", id="ov-team-title")
+                for setting in PLAN_FIELDS:
+                    yield _question(setting)
         yield Label("[b]Phases[/b]", id="ov-phases-title")
         for phase_id in ("denial", "pain", "acceptance", "productivity"):
             yield PhaseRow(phase_id)
@@ -153,7 +154,7 @@ class Overview(VerticalScroll):
 
     def action_answer(self) -> None:
         """To the first question (below the decision, out of sight in a small terminal)."""
-        self.query_one(f"#q-{_QUESTIONS[0][0]}").focus()
+        self.query_one(f"#q-{ANSWER_FIELDS[0].name}").focus()
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace`` (attributes down: the app calls this)."""
@@ -189,23 +190,7 @@ class Overview(VerticalScroll):
                     f"{c.kubernetes_total_first_six_months:,.0f} (first 6 months), "
                     f"{c.kubernetes_total_after:,.0f} after")
         self.query_one("#ov-decision", Static).update(text)
-        answers = d.answers
-        for key, _, kind in _QUESTIONS:
-            value = answers.get(key)
-            if kind == "bool":
-                select: Select[str] = self.query_one(f"#q-{key}", Select)
-                wanted = Select.NULL if value is None else ("yes" if value else "no")
-                if select.value != wanted:
-                    with select.prevent(Select.Changed):
-                        select.value = wanted
-            else:
-                field = self.query_one(f"#q-{key}", Input)
-                text_value = "" if value is None else f"{value:g}"
-                if self._pending(key, field.value):
-                    continue  # typed and not saved yet: the typing wins
-                if not field.has_focus and field.value != text_value:
-                    with field.prevent(Input.Changed):
-                        field.value = text_value
+        self._show_settings(workspace)
 
         for phase in plan.phases:
             items = [i for t in phase.tasks for i in t.checklist]
@@ -251,11 +236,39 @@ class Overview(VerticalScroll):
             risks.append("  none found\n")
         self.query_one("#ov-risks", Static).update(risks)
 
+    def _show_settings(self, workspace: Workspace) -> None:
+        """The saved answers and settings in their fields; the defaults as placeholders."""
+        saved = workspace.state.settings
+        est = workspace.playbooks.estimates
+        defaults = {"team_size": est.team_size, "focus": est.focus}
+        for setting in (*ANSWER_FIELDS, *PLAN_FIELDS):
+            value = setting.saved(saved)
+            if setting.kind == "yes-no":
+                select: Select[str] = self.query_one(f"#q-{setting.name}", Select)
+                wanted = Select.NULL if value is None else setting.show(value)
+                if select.value != wanted:
+                    with select.prevent(Select.Changed):
+                        select.value = wanted
+                continue
+            field = self.query_one(f"#q-{setting.name}", AnswerField)
+            default = defaults.get(setting.name)
+            if default is not None:
+                field.placeholder = f"{setting.show(default)} (default)"
+            elif setting.kind == "day":
+                field.placeholder = "YYYY-MM-DD"
+            typed = field.value != self._shown.get(setting.name, "")
+            if typed and self._pending(setting, field.value):
+                continue  # typed and not saved yet: the typing wins
+            if not field.has_focus and field.value != setting.show(value):
+                with field.prevent(Input.Changed):
+                    field.value = setting.show(value)
+            self._shown[setting.name] = field.value
+
     @on(Select.Changed, ".answer")
     def _answer_chosen(self, event: Select.Changed) -> None:
-        key = (event.select.id or "").removeprefix("q-")
-        value = None if event.value is Select.NULL else event.value == "yes"
-        self.post_message(SettingRequested(f"answers.{key}", value))
+        setting = FIELDS_BY_NAME[(event.select.id or "").removeprefix("q-")]
+        value = None if event.value is Select.NULL else setting.parse(str(event.value))
+        self.post_message(SettingRequested(setting.key, value))
 
     def _show_warnings(self) -> None:
         box = self.query_one("#ov-warnings", Static)
@@ -267,34 +280,31 @@ class Overview(VerticalScroll):
             text.append("\n")
         box.update(text)
 
-    # -- the number answers ------------------------------------------------------------------
+    # -- the typed answers and settings ------------------------------------------------------
 
-    def _saved(self, key: str) -> object:
-        return self.workspace.plan.decision.answers.get(key) if self.workspace else None
+    def _saved(self, setting: SettingField) -> object:
+        return setting.saved(self.workspace.state.settings) if self.workspace else None
 
-    def _pending(self, key: str, text: str) -> bool:
-        """True when the field holds something other than the saved answer."""
+    def _pending(self, setting: SettingField, text: str) -> bool:
+        """True when the field holds something other than the saved value."""
         try:
-            return parse_answer(key, text) != self._saved(key)
+            return setting.parse(text) != self._saved(setting)
         except ValueError:
             return True
 
-    def unsaved_answers(self) -> tuple[dict[str, float | int | None], list[str]]:
-        """The typed answers not saved yet, by setting key, and why others cannot be."""
-        changes: dict[str, float | int | None] = {}
+    def unsaved_answers(self) -> tuple[dict[str, object], list[str]]:
+        """The typed values not saved yet, by setting key, and why others cannot be."""
+        changes: dict[str, object] = {}
         problems: list[str] = []
-        for key, text, kind in _QUESTIONS:
-            if kind == "bool":
-                continue
-            typed = self.query_one(f"#q-{key}", Input).value
+        for field in self.query(AnswerField):
+            setting = field.setting
             try:
-                value = parse_answer(key, typed)
-            except ValueError:
-                whole = " whole" if key == "servers" else ""
-                problems.append(f"{text}: {typed.strip()!r} is not a{whole} number")
+                value = setting.parse(field.value)
+            except ValueError as err:
+                problems.append(f"{setting.label}: {err}")
                 continue
-            if value != self._saved(key):
-                changes[f"answers.{key}"] = value
+            if value != self._saved(setting):
+                changes[setting.key] = value
         return changes, problems
 
     def _commit(self, *, quiet: bool = False) -> None:
@@ -321,3 +331,15 @@ class Overview(VerticalScroll):
     @on(Input.Blurred, ".answer")
     def _answer_done(self) -> None:
         self._commit()
+
+
+def _question(setting: SettingField) -> Horizontal:
+    """A setting's row: its label, and a yes/no choice or a typed field."""
+    if setting.kind == "yes-no":
+        choice: Select[str] | AnswerField = Select(
+            _YES_NO, prompt="not answered", id=f"q-{setting.name}", classes="answer",
+            compact=True)
+    else:
+        choice = AnswerField(setting)
+    return Horizontal(Label(setting.label, classes="question-text"), choice,
+                      classes="question")

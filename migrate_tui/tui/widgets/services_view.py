@@ -8,23 +8,37 @@ alone, and a re-plan that keeps the rows in place updates only the cells that ch
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
 
-from migrate_tui.analysis.model import Edge, Finding
+from migrate_tui.analysis.model import KINDS, Edge, Finding
+from migrate_tui.errors import MigrateError
 from migrate_tui.planning.plan import PhasePlan, Task
 from migrate_tui.text import plural
-from migrate_tui.tui.messages import OpenManifests, OverrideRequested
+from migrate_tui.tui.messages import OpenManifests, OverrideRequested, OverrideResetRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
-from migrate_tui.workspace import Workspace
+from migrate_tui.workspace import Workspace, detected
 
 _COLUMNS = ("Service", "Class", "Kind", "Wave", "Days", "Findings", "Progress")
-_KINDS = ("service", "job", "dev-only")
+_KINDS = KINDS
+
+
+class DetectedFound(Message):
+    """What the analysis detects without the overrides, from the worker."""
+
+    def __init__(self, project: object, state: Any, found: dict[str, dict[str, str]]) -> None:
+        super().__init__()
+        self.project = project
+        self.state = state
+        self.found = found
 
 
 class ServicesView(Horizontal):
@@ -37,6 +51,7 @@ class ServicesView(Horizontal):
         Binding("o", "sort", "Sort"),
         # (in the help and the palette: at 80 columns the footer has no room left)
         Binding("m", "manifests", "Manifests", show=False),
+        Binding("d", "reset_override", "Reset to detected", show=False),
         Binding("escape", "leave_filter", "To the table"),
     ]
 
@@ -56,6 +71,9 @@ class ServicesView(Horizontal):
         self._index: _DetailIndex | None = None
         self._order: dict[int, list[str]] = {}
         """The rows sorted by a column (by its index), made when first asked for."""
+        self._detected: tuple[object, object, dict[str, dict[str, str]] | None] | None = None
+        """(project, saved overrides, what the analysis detects without them): an analysis
+        of its own, made in a worker when an overridden service is first shown."""
 
     def compose(self) -> ComposeResult:
         """The filter field and the services table on the left, the detail on the right."""
@@ -220,6 +238,56 @@ class ServicesView(Horizontal):
         target = _KINDS[(_KINDS.index(info.kind) + 1) % len(_KINDS)]
         self.post_message(OverrideRequested(self.selected, "kind", target))
 
+    def action_reset_override(self) -> None:
+        """Ask the app to remove the selected service's saved overrides (``d``)."""
+        ws, name = self.workspace, self.selected
+        if ws is None or name is None:
+            return
+        if name in ws.state.settings.overrides:
+            self.post_message(OverrideResetRequested(name))
+        elif ws.analysis.services[name].overridden:
+            self.notify(f"{name}: x-migrate in the compose file sets it; nothing saved to "
+                        "reset (edit the compose file)", timeout=4)
+        else:
+            self.notify(f"{name}: not overridden; the analysis decides already", timeout=2)
+
+    def _override_note(self, ws: Workspace, name: str) -> str:
+        """`` · overridden (detected: stateful) · d resets``, or where a hint set it."""
+        saved = ws.state.settings.overrides.get(name)
+        if saved is None:
+            return " · set by x-migrate in the compose file"
+        overrides = ws.state.settings.overrides
+        cached = self._detected
+        if cached is None or cached[0] is not ws.project or cached[1] != overrides:
+            self._detected = (ws.project, overrides, None)
+            self._find_detected(ws.project, ws.state)
+            found = None
+        else:
+            found = cached[2]
+        fields = [f for f, v in (("class", saved.service_class), ("kind", saved.kind)) if v]
+        said = "…" if found is None else ", ".join(found.get(name, {}).get(f, "?")
+                                                   for f in fields)
+        return f" · overridden (detected: {said}) · d resets, c / k change"
+
+    @work(thread=True, exclusive=True, group="detected")
+    def _find_detected(self, project: object, state: object) -> None:
+        """What the analysis detects without the saved overrides (a whole analysis)."""
+        try:
+            found = detected(project, state)  # type: ignore[arg-type]
+        except MigrateError:
+            found = {}
+        self.post_message(DetectedFound(project, state, found))
+
+    @on(DetectedFound)
+    def _detected_found(self, message: DetectedFound) -> None:
+        ws, cached = self.workspace, self._detected
+        if ws is None or cached is None or cached[0] is not message.project \
+                or cached[1] != message.state.settings.overrides:
+            return  # (the overrides changed since: another worker is on it)
+        self._detected = (cached[0], cached[1], message.found)
+        if self.selected is not None:
+            self._detail(self.selected, force=True)
+
     def _detail(self, name: str, *, force: bool = False) -> None:
         ws = self.workspace
         index = self._index
@@ -234,7 +302,7 @@ class ServicesView(Horizontal):
         out.append(f"  {info.service_class}", style=CLASS_STYLE[info.service_class])
         out.append(f" · {info.kind} · wave {info.wave} · confidence {info.confidence:.2f}")
         if info.overridden:
-            out.append(" · overridden (c / k to change)", style="yellow")
+            out.append(self._override_note(ws, name), style="yellow")
         out.append("\n\nWhy\n", style="bold underline")
         for reason in (*info.reasons, *info.kind_reasons):
             out.append("  • ")
