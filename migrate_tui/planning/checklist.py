@@ -109,7 +109,8 @@ def service_task(
     stateful = s.service_class == "stateful" and s.kind != "dev-only"
     prefix = f"{s.name}."
     conditions = ({"has_dependencies"} if s.depends else set()) | (
-        {"has_config"} if s.config else set())
+        {"has_config"} if s.config else set()) | (
+        {"has_traffic"} if s.traffic else {"no_traffic"})
     generic: list[ItemSpec] = [
         (prefix + item_id, text, days)
         for item_id, text, days, when in here.checklists.get(

@@ -187,8 +187,12 @@ def project_items(data: PlanInput, phase: str) -> list[ItemSpec]:
 
 
 def service_evidence(analysis: Analysis) -> dict[str, dict[str, Any]]:
-    """Each service's evidence fields of ``ServiceFacts`` (``checklist``, ``stores``,
-    ``routes``, ``proxy``, ``charts``), from the analysis.
+    """Each service's evidence fields of ``ServiceFacts`` (``checklist``, ``traffic``,
+    ``stores``, ``routes``, ``proxy``, ``charts``), from the analysis.
+
+    A service has no ``traffic`` when nothing reaches it: no port of its own or its
+    engine's, no route, and no active service that needs it (a shared volume is no
+    client).
 
     A store is answered for by the writer that runs its engine, else its first writer; a
     reverse proxy an Ingress replaces takes the ``proxy`` checklist, a node agent and a
@@ -199,9 +203,14 @@ def service_evidence(analysis: Analysis) -> dict[str, dict[str, Any]]:
     def of(name: str) -> dict[str, Any]:
         return out.setdefault(name, {})
 
+    reached = {e.target for e in analysis.edges if e.kind != "shared_volume"
+               and analysis.services[e.source].active}
+    routed = {r.service for r in analysis.routes}
     for name, info in analysis.services.items():
         if info.kind in ("daemon", "tool"):
             of(name)["checklist"] = info.kind
+        if not (info.ports or name in reached or name in routed):
+            of(name)["traffic"] = False
     for store in analysis.data:
         owner = next((w for w in store.writers
                       if analysis.services[w].engine == store.data), store.writers[0])

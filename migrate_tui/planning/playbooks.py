@@ -32,11 +32,12 @@ PhaseId = Literal["denial", "pain", "acceptance", "productivity"]
 PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity")
 Condition = Literal[
     "has_stateful", "has_build", "has_gpu", "has_jobs", "has_dev_only", "has_secrets",
-    "has_public_ports", "has_dependencies", "has_config",
+    "has_public_ports", "has_dependencies", "has_config", "has_traffic", "no_traffic",
 ]
 """A fact of the project (``has_stateful``...), or of one service (``has_dependencies``: it
 needs another service, declared or inferred; ``has_config``: it has environment, env files,
-configs or secrets), that an item needs."""
+configs or secrets; ``has_traffic``: something reaches it, a port or a client service;
+``no_traffic``: nothing does, a worker), that an item needs."""
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 
