@@ -113,6 +113,10 @@ class LedgerRule(BaseModel):
     finding: str | None = None
     """A finding rule that asks the same: where it makes a grouped item, these entries are
     listed there, not in an item of their own."""
+    superseded_by: str | None = None
+    """An evidence item of the service that says the same more precisely (``route``: its
+    route items): where the service has one, this entry makes no item, and what would fold
+    into it folds into the first of them."""
 
 
 class TextVariant(BaseModel):
