@@ -120,6 +120,10 @@ def service_task(
             (base_key, stateful and base_key == "stateless"), [])
         if when is None or when in conditions
     ]
+    if stateful and s.engine in playbooks.engines:
+        texts = _engine_texts(s, playbooks)
+        if texts:
+            generic = [(i, texts.get(i.removeprefix(prefix), text), d) for i, text, d in generic]
     specific: list[ItemSpec] = []
     replaced: dict[str, str] = {}
     """Generic item id -> the id of the item that took its place."""
@@ -233,10 +237,32 @@ def _ledger_items(
     generic[:] = [i for i in generic if i[0] not in replaced]
 
 
+def _volatile(s: ServiceFacts) -> bool:
+    """Whether Compose keeps the engine's data in no volume (no store of its engine)."""
+    return not any(store.data == s.engine for store in s.stores)
+
+
+def _engine_texts(s: ServiceFacts, playbooks: PlanPlaybooks) -> dict[str, str]:
+    """The engine's wording of the service's checklist items (``cutover``), by id."""
+    engine = playbooks.engines[s.engine or ""]
+    if engine.without_volume is not None and _volatile(s):
+        return {**engine.texts, **engine.without_volume.texts}
+    return engine.texts
+
+
 def _data_items(s: ServiceFacts, playbooks: PlanPlaybooks, extra: float) -> list[ItemSpec]:
-    """The engine's data sub-plan: the doubled half of a stateful service's pain work."""
+    """The engine's data sub-plan: the doubled half of a stateful service's pain work.
+
+    An engine's ``without_volume`` items take the place of those of the same id when
+    Compose keeps its data in no volume (nothing durable to copy).
+    """
     engine = playbooks.engines.get(s.engine or "", playbooks.default_engine)
     data_items = [*engine.items]
+    if engine.without_volume is not None and _volatile(s):
+        swap = {i.id: i for i in engine.without_volume.items}
+        drops = set(engine.without_volume.drops)
+        data_items = [swap.pop(i.id, i) for i in data_items if i.id not in drops]
+        data_items += swap.values()
     known = {i.id for i in data_items}
     data_items += [i for i in playbooks.default_engine.items if i.id not in known]
     weight = sum(i.estimate_days for i in data_items)

@@ -76,12 +76,30 @@ class EngineItem(BaseModel):
     estimate_days: float = Field(gt=0, le=60)
 
 
+class EngineVariant(BaseModel):
+    """How an engine's data plan reads in one case (Compose keeps its data in no volume)."""
+
+    model_config = _STRICT
+    items: list[EngineItem] = Field(default_factory=list)
+    """Items that take the place of the sub-plan's items of the same id (or are added)."""
+    drops: list[str] = Field(default_factory=list)
+    """Ids of the sub-plan's items that do not apply in this case (``mirror``)."""
+    texts: dict[str, str] = Field(default_factory=dict)
+    """Its wording of the service's checklist items, by id (``cutover``)."""
+
+
 class Engine(BaseModel):
     """The data sub-plan of a stateful engine."""
 
     model_config = _STRICT
     strategy: str
     items: list[EngineItem]
+    texts: dict[str, str] = Field(default_factory=dict)
+    """Its wording of the service's checklist items, by id (``cutover``), where the generic
+    data store's would contradict its data plan (a Kafka cut-over is no write freeze)."""
+    without_volume: EngineVariant | None = None
+    """The plan when Compose keeps its data in no volume of its engine: nothing durable to
+    copy (a broker drained instead of mirrored)."""
 
 
 class FindingTask(BaseModel):
