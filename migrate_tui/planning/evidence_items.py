@@ -37,6 +37,12 @@ RWX_CLASS_DAYS = 1.0
 """Providing a ReadWriteMany StorageClass (NFS, EFS, Filestore, Azure Files) once."""
 CHART_REVIEW_DAYS = 0.5
 """Reading a whole-application chart's values and deciding whether to adopt it."""
+DEV_REVIEW_DAYS = 0.25
+"""Splitting a developer's settings from production's: the first one."""
+DEV_SETTING_DAYS = 0.05
+"""Each further setting: finding its production value (most are one line)."""
+_DEV_RULES = ("dev-file", "dev-setting", "dev-only")
+"""The findings the dev-settings item lists (with source-code bind mounts)."""
 
 ItemSpec = tuple[str, str, float]
 """A checklist item before it becomes a ``PlanItem``: id, text, estimate in days."""
@@ -167,8 +173,9 @@ def service_items(s: ServiceFacts, phase: str) -> list[ItemSpec]:
 
 
 def project_items(data: PlanInput, phase: str) -> list[ItemSpec]:
-    """The project's items from the evidence: whole-application charts to weigh (denial),
-    a ReadWriteMany StorageClass when several services write one store (pain)."""
+    """The project's items from the evidence: whole-application charts to weigh and the
+    development settings to keep out (denial), a ReadWriteMany StorageClass when several
+    services write one store (pain)."""
     items: list[ItemSpec] = []
     if phase == "denial":
         items += [(f"project.chart-{c.id}",
@@ -176,6 +183,8 @@ def project_items(data: PlanInput, phase: str) -> list[ItemSpec]:
                    f"it maintains {c.saves} (about {c.saves_days:g} person-days saved)",
                    CHART_REVIEW_DAYS)
                   for c in data.charts if c.scope == "project"]
+    if phase == "denial":
+        items += dev_settings_item(data)
     if phase == "pain":
         shared = [d.id for d in data.stores if len(d.writers) > 1]
         if shared:
@@ -184,6 +193,28 @@ def project_items(data: PlanInput, phase: str) -> list[ItemSpec]:
                           f"Files) or object storage for the stores several services write: "
                           f"{', '.join(shared)}", RWX_CLASS_DAYS))
     return items
+
+
+def dev_settings_item(data: PlanInput) -> list[ItemSpec]:
+    """One denial item listing what is a developer's and must stay out of the cluster: the
+    development compose files read, debug modes, reloading servers, debugger ports, source
+    code mounted over the app and the dev-only services (not deployed); none if nothing is.
+    """
+    found = [f for f in data.findings if f.rule in _DEV_RULES
+             or (f.rule == "bind-mount" and f.variant == "source")]
+    if not found:
+        return []
+    order = {rule: n for n, rule in enumerate((*_DEV_RULES, "bind-mount"))}
+    found.sort(key=lambda f: (order[f.rule], f.service or "", f.message))
+    listed = "; ".join(
+        f.message if f.service is None else
+        f"{f.service}: not deployed, {f.message}" if f.rule == "dev-only" else
+        f"{f.service}: {f.message}" for f in found)
+    return [("project.dev-settings",
+             f"Keep these development settings out of the cluster (production values in "
+             f"the ConfigMaps or a Kustomize overlay per environment; the manifests leave "
+             f"dev-only services out): {listed}",
+             DEV_REVIEW_DAYS + DEV_SETTING_DAYS * (len(found) - 1))]
 
 
 def service_evidence(analysis: Analysis) -> dict[str, dict[str, Any]]:

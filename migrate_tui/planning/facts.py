@@ -69,6 +69,8 @@ class FindingFacts:
     service: str | None
     message: str
     fix: str
+    variant: str | None = None
+    """The case of the rule (``source`` for a bind mount of source code), if it has cases."""
 
 
 @dataclass(frozen=True)
