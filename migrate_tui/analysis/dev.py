@@ -43,6 +43,8 @@ class DevCommand(BaseModel):
     model_config = _STRICT
     pattern: re.Pattern[str]
     what: str
+    debugger: bool = False
+    """It starts a debugger: then a debugger port counts, whatever other ports it has."""
 
 
 class DevSettings(BaseModel):
@@ -100,6 +102,7 @@ def service_dev_settings(svc: Service, settings: DevSettings | None = None) -> l
                 found.append(DevSetting("reload" if rule.reload else "debug",
                                         f"environment.{key}", f"{key}={value}", rule.what))
                 break
+    debugging = False
     for field in ("entrypoint", "command"):
         line = " ".join(getattr(svc, field) or [])
         for command in settings.commands if line else ():
@@ -107,10 +110,13 @@ def service_dev_settings(svc: Service, settings: DevSettings | None = None) -> l
             if hit:
                 found.append(DevSetting("reload", field, hit.group().strip() or line,
                                         command.what))
+                debugging = debugging or command.debugger
                 break
+    own = {p.target for p in svc.ports} | {int(e) for e in svc.expose if str(e).isdigit()}
+    other = bool(own - set(settings.debugger_ports))
     for i, port in enumerate(svc.ports):
         what = settings.debugger_ports.get(port.target)
-        if what is not None:
+        if what is not None and (debugging or other):
             found.append(DevSetting("debugger-port", f"ports[{i}]", f"port {port.target}", what))
     if svc.get("develop"):
         found.append(DevSetting("watch", "develop", "develop.watch",

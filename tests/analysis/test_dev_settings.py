@@ -47,6 +47,7 @@ def test_production_values_are_not_dev_settings() -> None:
     # DEBUG=false and gunicorn are in the base file: nothing; NODE_ENV is the override's
     paths = {p for _, p in _settings()}
     assert "services.web.environment.DEBUG" not in paths
+    assert "services.automation.ports[0]" not in paths  # 5678 is n8n's only port
     assert len(_settings()) == 9
 
 

@@ -43,7 +43,7 @@ def _finding(service: str, key: str) -> Finding | None:
     ("front", "VITE_API_URL", "build-time", "high"),
     ("front", "REACT_APP_API", "build-time", "high"),
     ("front", "EXPO_PUBLIC_API_URL", "build-time", "high"),
-    ("front", "PUBLIC_API_URL", "build-time", "high"),
+    ("front", "PUBLIC_API_URL", "maybe-build-time", "high"),  # SvelteKit static, or not
     ("front", "NUXT_PUBLIC_API_BASE", "public", "high"),  # Nuxt 3 reads it at start-up
     ("front", "HOSTNAME", "loopback-listen", "medium"),   # Next.js standalone binds it
 ])

@@ -56,6 +56,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
     own = cache(re.compile(params["self_keys"]).search)
     origin = re.compile(params["origin_keys"])
     baked: dict[str, str] = params["build_time_prefixes"]
+    maybe: dict[str, str] = params["maybe_build_time_prefixes"]
     pods = _pods(ctx)
     for name in sorted(ctx.services):
         svc = ctx.services[name]
@@ -97,8 +98,12 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
                 variant = "loopback-listen"
             elif is_env and public.search(key):
                 # a browser's localhost, namespaces or not; inlined at build time for some
-                framework = next((f for p, f in baked.items() if key.upper().startswith(p)), "")
+                upper = key.upper()
+                framework = next((f for p, f in baked.items() if upper.startswith(p)), "")
                 variant = "build-time" if framework else "public"
+                if not framework:
+                    framework = next((f for p, f in maybe.items() if upper.startswith(p)), "")
+                    variant = "maybe-build-time" if framework else "public"
             elif port is not None and port in ports:
                 continue  # its own port (or its pod's): localhost still reaches it
             elif owners:
