@@ -206,10 +206,15 @@ def dev_settings_item(data: PlanInput) -> list[ItemSpec]:
         return []
     order = {rule: n for n, rule in enumerate((*_DEV_RULES, "bind-mount"))}
     found.sort(key=lambda f: (order[f.rule], f.service or "", f.message))
-    listed = "; ".join(
-        f.message if f.service is None else
-        f"{f.service}: not deployed, {f.message}" if f.rule == "dev-only" else
-        f"{f.service}: {f.message}" for f in found)
+    # The same setting on several services (an anchor's DEBUG=True) is listed once.
+    by_message: dict[str, list[str]] = {}
+    for f in found:
+        text = f"not deployed, {f.message}" if f.rule == "dev-only" else f.message
+        names = by_message.setdefault(text, [])
+        if f.service is not None and f.service not in names:
+            names.append(f.service)
+    listed = "; ".join(f"{', '.join(names)}: {text}" if names else text
+                       for text, names in by_message.items())
     return [("project.dev-settings",
              f"Keep these development settings out of the cluster (production values in "
              f"the ConfigMaps or a Kustomize overlay per environment; the manifests leave "
