@@ -200,8 +200,9 @@ def dev_settings_item(data: PlanInput) -> list[ItemSpec]:
     development compose files read, debug modes, reloading servers, debugger ports, source
     code mounted over the app and the dev-only services (not deployed); none if nothing is.
     """
-    found = [f for f in data.findings if f.rule in _DEV_RULES
-             or (f.rule == "bind-mount" and f.variant == "source")]
+    active = {s.name for s in data.services}  # (not a service behind a profile left off)
+    found = [f for f in data.findings if (f.service is None or f.service in active)
+             and (f.rule in _DEV_RULES or (f.rule == "bind-mount" and f.variant == "source"))]
     if not found:
         return []
     order = {rule: n for n, rule in enumerate((*_DEV_RULES, "bind-mount"))}

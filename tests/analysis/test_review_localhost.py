@@ -62,9 +62,9 @@ def test_localhost_variables(service: str, key: str, variant: str | None,
 def test_a_build_time_variable_is_fixed_by_a_rebuild_not_a_configmap() -> None:
     f = _finding("front", "NEXT_PUBLIC_API_URL")
     assert f is not None
-    assert "Next.js" in f.message and "when the image is built" in f.message
+    assert "Next.js" in f.message and "at build time" in f.message
     assert "--build-arg NEXT_PUBLIC_API_URL=" in f.fix and "rebuild" in f.fix.lower()
-    assert "ConfigMap changes nothing" in f.fix
+    assert "ConfigMap changes nothing" in f.fix and "Ingress" in f.fix
     nuxt = _finding("front", "NUXT_PUBLIC_API_BASE")
     assert nuxt is not None and "--build-arg" not in nuxt.fix
 

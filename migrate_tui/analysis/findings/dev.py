@@ -26,7 +26,7 @@ def dev_file(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
         if os.path.basename(path) in ("compose.override.yaml", "compose.override.yml",
                                       "docker-compose.override.yaml",
                                       "docker-compose.override.yml") and others:
-            how += " (Compose reads it by default, next to the main file)"
+            how += " (read by default)"
         parsed = next((pf for pf in ctx.project.sources.files if pf.path == path), None)
         at = parsed.positions.get(("services",)) if parsed is not None else None
         evidence = new_evidence(file=shown, line=at[0] if at else 1, path="services",
