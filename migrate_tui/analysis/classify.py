@@ -19,7 +19,8 @@ The weights are data, each with the sentence that justifies it
 progress file, decides outright.
 
 The kind is ``dev-only`` (an admin UI or fake mail server from the catalogue, a profile
-named dev/debug/test, or a dependency others declare with ``required: false``), else
+named dev/debug/test, a dependency others declare with ``required: false``, or a service
+only a development compose file defines, merged over production ones), else
 ``daemon`` (a node agent: ``deploy.mode: global``, a log shipper's or node exporter's image,
 a bind mount of the node's logs, containers or kernel views, or the Docker socket unless it
 is a reverse proxy reading its routes there), else ``tool`` (no port, and a command that
@@ -408,14 +409,24 @@ def _toolbox(svc: Service, line: str, catalogue: Catalogue) -> list[str]:
 
 
 
-def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue) -> tuple[
-        ServiceKind, list[str]]:
-    """The kind of a service, and why."""
+def kind_of(svc: Service, incoming: list[Incoming], catalogue: Catalogue,
+            dev_file: str | None = None) -> tuple[ServiceKind, list[str]]:
+    """The kind of a service, and why.
+
+    Args:
+        svc: The service.
+        incoming: How the other services depend on it.
+        catalogue: The catalogue.
+        dev_file: The development compose file that alone defines it, when production
+            files were read too (:func:`~migrate_tui.analysis.dev.only_in_dev_files`).
+    """
     h = catalogue.heuristics
     dev = catalogue.match_dev_only(svc.image)
     dev_reasons = []
     if dev is not None:
         dev_reasons.append(f"{dev.name} image ({dev.purpose})")
+    if dev_file is not None:
+        dev_reasons.append(f"defined only in {dev_file}, a development file")
     # (most services have no profiles and nothing that depends on them: none of this runs)
     profiles = sorted(set(svc.profiles) & set(h.dev_profiles)) if svc.profiles else []
     if profiles:

@@ -33,6 +33,7 @@ from migrate_tui.analysis.classify import (
     mount_key,
 )
 from migrate_tui.analysis.data import data_inventory
+from migrate_tui.analysis.dev import only_in_dev_files
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
 from migrate_tui.analysis.graph import build_edges, start_order
@@ -110,7 +111,8 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
 
     # Which long-running services write to the same volume or host folder: that is shared
     # files, not one service's state. A job or a dev tool mounting it does not count.
-    found_kinds = {name: kind_of(svc, incoming[name], catalogue)
+    only_dev = only_in_dev_files(project)
+    found_kinds = {name: kind_of(svc, incoming[name], catalogue, only_dev.get(name))
                    for name, svc in services.items()}
     decided_kinds = {name: checked.get(name, {}).get("kind") or hints[name].get("kind") or
                      found_kinds[name][0] for name in services}

@@ -66,7 +66,7 @@ def plan_input(
         ))
     findings = [
         FindingFacts(rule=f.rule, severity=f.severity, service=f.service, message=f.message,
-                     fix=f.fix)
+                     fix=f.fix, variant=f.variant)
         for f in analysis.findings
     ]
     return PlanInput(

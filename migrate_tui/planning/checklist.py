@@ -9,6 +9,8 @@ The order of the sources, for one service and one phase:
    ``decide`` becomes ``api.probes``, with the ledger's reason instead of "Write readiness
    and liveness probes"); others are added as ``api.ledger.KEY``;
 3. its findings (``findings.yaml``): added, or folded into the item that covers them;
+   its evidence items (routes, data copies, charts) follow, and a ledger entry that an
+   evidence item supersedes (``ports`` by a route) makes no item of its own;
 4. for a stateful service, its engine's data sub-plan (the doubled half of its work).
 
 Fixes that are the same on several services (a rule or key marked ``grouped``) are not
@@ -23,6 +25,7 @@ items (data, routing, charts) come from :mod:`migrate_tui.planning.evidence_item
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrate_tui.planning import evidence_items
@@ -109,18 +112,24 @@ def service_task(
     stateful = s.service_class == "stateful" and s.kind != "dev-only"
     prefix = f"{s.name}."
     conditions = ({"has_dependencies"} if s.depends else set()) | (
-        {"has_config"} if s.config else set())
+        {"has_config"} if s.config else set()) | (
+        {"has_traffic"} if s.traffic else {"no_traffic"})
     generic: list[ItemSpec] = [
         (prefix + item_id, text, days)
         for item_id, text, days, when in here.checklists.get(
             (base_key, stateful and base_key == "stateless"), [])
         if when is None or when in conditions
     ]
+    if stateful and s.engine in playbooks.engines:
+        texts = _engine_texts(s, playbooks)
+        if texts:
+            generic = [(i, texts.get(i.removeprefix(prefix), text), d) for i, text, d in generic]
     specific: list[ItemSpec] = []
     replaced: dict[str, str] = {}
     """Generic item id -> the id of the item that took its place."""
+    evidence = evidence_items.service_items(s, phase)
     if s.kind != "dev-only":
-        _ledger_items(s, phase, ledger, generic, specific, replaced)
+        _ledger_items(s, phase, ledger, generic, specific, replaced, evidence)
     items = generic
     by_rule: dict[str, list[FindingFacts]] = {}
     if s.kind != "dev-only":
@@ -138,14 +147,17 @@ def service_task(
             item_id, text, days = items[n]
             items[n] = (item_id, f"{text} ({detail})", days)
             continue
-        n = next((n for n, i in enumerate(specific) if i[0] == covered), None)
-        if n is not None:
-            item_id, text, days = specific[n]
-            specific[n] = (item_id, f"{text} ({detail})", days)
-            continue
-        specific.append((f"{prefix}fix-{rule}", detail, task.estimate_days))
-    specific += evidence_items.service_items(s, phase)
-    items = items + specific
+        found = False
+        for where in (specific, evidence):
+            n = next((n for n, i in enumerate(where) if i[0] == covered), None)
+            if n is not None:
+                item_id, text, days = where[n]
+                where[n] = (item_id, f"{text} ({detail})", days)
+                found = True
+                break
+        if not found:
+            specific.append((f"{prefix}fix-{rule}", detail, task.estimate_days))
+    items = items + specific + evidence
     if not items:
         return None
     work = sum(e for _, _, e in items)
@@ -188,13 +200,24 @@ def resolve_ledger(
 def _ledger_items(
     s: ServiceFacts, phase: PhaseId, ledger: list[Resolved],
     generic: list[ItemSpec], specific: list[ItemSpec], replaced: dict[str, str],
+    evidence: Sequence[ItemSpec] = (),
 ) -> None:
-    """Turn the service's ledger entries of this phase into items, in place."""
+    """Turn the service's ledger entries of this phase into items, in place.
+
+    An entry whose rule is ``superseded_by`` a kind of evidence item the service has
+    (``route``) makes none: its item id points at the first such item instead.
+    """
     whys: dict[str, list[str]] = {}
     rule_of: dict[str, LedgerRule] = {}
     for root, rule, entry in ledger:
         if rule.phase != phase:
             continue
+        if rule.superseded_by:
+            first = f"{s.name}.{rule.superseded_by}-"
+            better = next((i[0] for i in evidence if i[0].startswith(first)), None)
+            if better is not None:
+                replaced[f"{s.name}.ledger.{root}"] = better
+                continue
         if rule.grouped:  # one project item; the generic one it replaces goes here
             if rule.replaces:
                 replaced[f"{s.name}.{rule.replaces}"] = f"project.ledger.{root}"
@@ -214,10 +237,32 @@ def _ledger_items(
     generic[:] = [i for i in generic if i[0] not in replaced]
 
 
+def _volatile(s: ServiceFacts) -> bool:
+    """Whether Compose keeps the engine's data in no volume (no store of its engine)."""
+    return not any(store.data == s.engine for store in s.stores)
+
+
+def _engine_texts(s: ServiceFacts, playbooks: PlanPlaybooks) -> dict[str, str]:
+    """The engine's wording of the service's checklist items (``cutover``), by id."""
+    engine = playbooks.engines[s.engine or ""]
+    if engine.without_volume is not None and _volatile(s):
+        return {**engine.texts, **engine.without_volume.texts}
+    return engine.texts
+
+
 def _data_items(s: ServiceFacts, playbooks: PlanPlaybooks, extra: float) -> list[ItemSpec]:
-    """The engine's data sub-plan: the doubled half of a stateful service's pain work."""
+    """The engine's data sub-plan: the doubled half of a stateful service's pain work.
+
+    An engine's ``without_volume`` items take the place of those of the same id when
+    Compose keeps its data in no volume (nothing durable to copy).
+    """
     engine = playbooks.engines.get(s.engine or "", playbooks.default_engine)
     data_items = [*engine.items]
+    if engine.without_volume is not None and _volatile(s):
+        swap = {i.id: i for i in engine.without_volume.items}
+        drops = set(engine.without_volume.drops)
+        data_items = [swap.pop(i.id, i) for i in data_items if i.id not in drops]
+        data_items += swap.values()
     known = {i.id for i in data_items}
     data_items += [i for i in playbooks.default_engine.items if i.id not in known]
     weight = sum(i.estimate_days for i in data_items)

@@ -37,6 +37,12 @@ RWX_CLASS_DAYS = 1.0
 """Providing a ReadWriteMany StorageClass (NFS, EFS, Filestore, Azure Files) once."""
 CHART_REVIEW_DAYS = 0.5
 """Reading a whole-application chart's values and deciding whether to adopt it."""
+DEV_REVIEW_DAYS = 0.25
+"""Splitting a developer's settings from production's: the first one."""
+DEV_SETTING_DAYS = 0.05
+"""Each further setting: finding its production value (most are one line)."""
+_DEV_RULES = ("dev-file", "dev-setting", "dev-only")
+"""The findings the dev-settings item lists (with source-code bind mounts)."""
 
 ItemSpec = tuple[str, str, float]
 """A checklist item before it becomes a ``PlanItem``: id, text, estimate in days."""
@@ -167,8 +173,9 @@ def service_items(s: ServiceFacts, phase: str) -> list[ItemSpec]:
 
 
 def project_items(data: PlanInput, phase: str) -> list[ItemSpec]:
-    """The project's items from the evidence: whole-application charts to weigh (denial),
-    a ReadWriteMany StorageClass when several services write one store (pain)."""
+    """The project's items from the evidence: whole-application charts to weigh and the
+    development settings to keep out (denial), a ReadWriteMany StorageClass when several
+    services write one store (pain)."""
     items: list[ItemSpec] = []
     if phase == "denial":
         items += [(f"project.chart-{c.id}",
@@ -176,6 +183,8 @@ def project_items(data: PlanInput, phase: str) -> list[ItemSpec]:
                    f"it maintains {c.saves} (about {c.saves_days:g} person-days saved)",
                    CHART_REVIEW_DAYS)
                   for c in data.charts if c.scope == "project"]
+    if phase == "denial":
+        items += dev_settings_item(data)
     if phase == "pain":
         shared = [d.id for d in data.stores if len(d.writers) > 1]
         if shared:
@@ -186,9 +195,41 @@ def project_items(data: PlanInput, phase: str) -> list[ItemSpec]:
     return items
 
 
+def dev_settings_item(data: PlanInput) -> list[ItemSpec]:
+    """One denial item listing what is a developer's and must stay out of the cluster: the
+    development compose files read, debug modes, reloading servers, debugger ports, source
+    code mounted over the app and the dev-only services (not deployed); none if nothing is.
+    """
+    active = {s.name for s in data.services}  # (not a service behind a profile left off)
+    found = [f for f in data.findings if (f.service is None or f.service in active)
+             and (f.rule in _DEV_RULES or (f.rule == "bind-mount" and f.variant == "source"))]
+    if not found:
+        return []
+    order = {rule: n for n, rule in enumerate((*_DEV_RULES, "bind-mount"))}
+    found.sort(key=lambda f: (order[f.rule], f.service or "", f.message))
+    # The same setting on several services (an anchor's DEBUG=True) is listed once.
+    by_message: dict[str, list[str]] = {}
+    for f in found:
+        text = f"not deployed, {f.message}" if f.rule == "dev-only" else f.message
+        names = by_message.setdefault(text, [])
+        if f.service is not None and f.service not in names:
+            names.append(f.service)
+    listed = "; ".join(f"{', '.join(names)}: {text}" if names else text
+                       for text, names in by_message.items())
+    return [("project.dev-settings",
+             f"Keep these development settings out of the cluster (production values in "
+             f"the ConfigMaps or a Kustomize overlay per environment; the manifests leave "
+             f"dev-only services out): {listed}",
+             DEV_REVIEW_DAYS + DEV_SETTING_DAYS * (len(found) - 1))]
+
+
 def service_evidence(analysis: Analysis) -> dict[str, dict[str, Any]]:
-    """Each service's evidence fields of ``ServiceFacts`` (``checklist``, ``stores``,
-    ``routes``, ``proxy``, ``charts``), from the analysis.
+    """Each service's evidence fields of ``ServiceFacts`` (``checklist``, ``traffic``,
+    ``stores``, ``routes``, ``proxy``, ``charts``), from the analysis.
+
+    A service has no ``traffic`` when nothing reaches it: no port of its own or its
+    engine's, no route, and no active service that needs it (a shared volume is no
+    client).
 
     A store is answered for by the writer that runs its engine, else its first writer; a
     reverse proxy an Ingress replaces takes the ``proxy`` checklist, a node agent and a
@@ -199,9 +240,14 @@ def service_evidence(analysis: Analysis) -> dict[str, dict[str, Any]]:
     def of(name: str) -> dict[str, Any]:
         return out.setdefault(name, {})
 
+    reached = {e.target for e in analysis.edges if e.kind != "shared_volume"
+               and analysis.services[e.source].active}
+    routed = {r.service for r in analysis.routes}
     for name, info in analysis.services.items():
         if info.kind in ("daemon", "tool"):
             of(name)["checklist"] = info.kind
+        if not (info.ports or name in reached or name in routed):
+            of(name)["traffic"] = False
     for store in analysis.data:
         owner = next((w for w in store.writers
                       if analysis.services[w].engine == store.data), store.writers[0])

@@ -43,6 +43,10 @@ class ServiceFacts:
     """It needs another service (declared ``depends_on`` or inferred from its config)."""
     config: bool = True
     """It has environment, env files, configs or secrets to move."""
+    traffic: bool = True
+    """Something reaches it: a port of its own (or its engine's), a route, or a service that
+    needs it. False for a worker nothing calls (a queue consumer, a housekeeping loop): it
+    has no traffic to switch, only a hand-over (planning/evidence_items.py)."""
     checklist: str | None = None
     """The services.yaml section of its checklist when not its kind's or class's
     (``daemon``, ``tool``, ``proxy``: a reverse proxy an Ingress replaces)."""
@@ -65,6 +69,8 @@ class FindingFacts:
     service: str | None
     message: str
     fix: str
+    variant: str | None = None
+    """The case of the rule (``source`` for a bind mount of source code), if it has cases."""
 
 
 @dataclass(frozen=True)

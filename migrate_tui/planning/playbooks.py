@@ -38,11 +38,12 @@ PhaseId = Literal["denial", "pain", "acceptance", "productivity"]
 PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity")
 Condition = Literal[
     "has_stateful", "has_build", "has_gpu", "has_jobs", "has_dev_only", "has_secrets",
-    "has_public_ports", "has_dependencies", "has_config",
+    "has_public_ports", "has_dependencies", "has_config", "has_traffic", "no_traffic",
 ]
 """A fact of the project (``has_stateful``...), or of one service (``has_dependencies``: it
 needs another service, declared or inferred; ``has_config``: it has environment, env files,
-configs or secrets), that an item needs."""
+configs or secrets; ``has_traffic``: something reaches it, a port or a client service;
+``no_traffic``: nothing does, a worker), that an item needs."""
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 
@@ -81,12 +82,30 @@ class EngineItem(BaseModel):
     estimate_days: float = Field(gt=0, le=60)
 
 
+class EngineVariant(BaseModel):
+    """How an engine's data plan reads in one case (Compose keeps its data in no volume)."""
+
+    model_config = _STRICT
+    items: list[EngineItem] = Field(default_factory=list)
+    """Items that take the place of the sub-plan's items of the same id (or are added)."""
+    drops: list[str] = Field(default_factory=list)
+    """Ids of the sub-plan's items that do not apply in this case (``mirror``)."""
+    texts: dict[str, str] = Field(default_factory=dict)
+    """Its wording of the service's checklist items, by id (``cutover``)."""
+
+
 class Engine(BaseModel):
     """The data sub-plan of a stateful engine."""
 
     model_config = _STRICT
     strategy: str
     items: list[EngineItem]
+    texts: dict[str, str] = Field(default_factory=dict)
+    """Its wording of the service's checklist items, by id (``cutover``), where the generic
+    data store's would contradict its data plan (a Kafka cut-over is no write freeze)."""
+    without_volume: EngineVariant | None = None
+    """The plan when Compose keeps its data in no volume of its engine: nothing durable to
+    copy (a broker drained instead of mirrored)."""
 
 
 class FindingTask(BaseModel):
@@ -118,6 +137,10 @@ class LedgerRule(BaseModel):
     finding: str | None = None
     """A finding rule that asks the same: where it makes a grouped item, these entries are
     listed there, not in an item of their own."""
+    superseded_by: str | None = None
+    """An evidence item of the service that says the same more precisely (``route``: its
+    route items): where the service has one, this entry makes no item, and what would fold
+    into it folds into the first of them."""
 
 
 class TextVariant(BaseModel):

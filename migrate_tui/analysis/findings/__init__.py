@@ -1,7 +1,7 @@
 """Migration findings: one small rule per thing that changes on the way to Kubernetes.
 
 The rules are grouped by subject (``network``, ``security``, ``storage``, ``images``,
-``lifecycle``, ``config``); each registers itself with :func:`~.base.rule`. Their texts
+``lifecycle``, ``config``, ``dev``); each registers itself with :func:`~.base.rule`. Their texts
 (message, fix, severity) are in ``playbooks/findings.yaml``.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from migrate_tui.analysis.findings import (
     commands,
     config,
+    dev,
     images,
     lifecycle,
     network,
@@ -28,6 +29,7 @@ from migrate_tui.analysis.findings.base import (
 )
 
 __all__ = [
-    "RULES", "FindingsPlaybook", "Hit", "RuleContext", "commands", "config", "images", "lifecycle",
+    "RULES", "FindingsPlaybook", "Hit", "RuleContext", "commands", "config", "dev", "images",
+    "lifecycle",
     "load_findings_playbook", "network", "paths", "rule", "run_rules", "security", "storage",
 ]

@@ -53,6 +53,10 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
     ignored = cache(re.compile(params["ignore_keys"]).search)
     public = re.compile(params["public_keys"])
     listen = re.compile(params["listen_keys"])
+    own = cache(re.compile(params["self_keys"]).search)
+    origin = re.compile(params["origin_keys"])
+    baked: dict[str, str] = params["build_time_prefixes"]
+    maybe: dict[str, str] = params["maybe_build_time_prefixes"]
     pods = _pods(ctx)
     for name in sorted(ctx.services):
         svc = ctx.services[name]
@@ -64,7 +68,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
         # Only the texts that name localhost are listed: in nearly every service, none does.
         texts: list[tuple[str, str, str | None, int | None]] = [
             (key, value, None, None) for key, value in svc.environment.items()
-            if value and search(value) and not ignored(key)
+            if value and search(value) and not ignored(key) and not own(key)
         ]
         for field in ("command", "entrypoint"):
             items = getattr(svc, field) or []
@@ -72,7 +76,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
                       if search(item)]
         if not texts:
             continue
-        own = {port for member in pod for port in ctx.ports.get(member, ())}
+        ports = {port for member in pod for port in ctx.ports.get(member, ())}
         for key, value, before, index in texts:
             found = search(value)
             if not found:
@@ -82,14 +86,25 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
             is_env = index is None and key not in ("command", "entrypoint")
             prefix = value[: found.start()] if not is_env else ""
             owners = _owners(ctx, pod, port) if port is not None else []
-            if is_env and listen.search(key) or not is_env and (
+            framework = ""
+            if is_env and origin.search(key):
+                if not _only_local(value, search):
+                    continue  # the public origin or host is listed too
+                variant: str | None = "origin"  # the browser comes from the Ingress host
+            elif is_env and listen.search(key) or not is_env and (
                     _LISTEN_BEFORE.search(prefix) or (before and _LISTEN_BEFORE.search(before))):
                 if shared:
                     continue  # listening for the pod's sidecars: fine
-                variant: str | None = "loopback-listen"
+                variant = "loopback-listen"
             elif is_env and public.search(key):
-                variant = "public"  # a browser's localhost, namespaces or not
-            elif port is not None and port in own:
+                # a browser's localhost, namespaces or not; inlined at build time for some
+                upper = key.upper()
+                framework = next((f for p, f in baked.items() if upper.startswith(p)), "")
+                variant = "build-time" if framework else "public"
+                if not framework:
+                    framework = next((f for p, f in maybe.items() if upper.startswith(p)), "")
+                    variant = "maybe-build-time" if framework else "public"
+            elif port is not None and port in ports:
                 continue  # its own port (or its pod's): localhost still reaches it
             elif owners:
                 variant = "other-service"
@@ -101,7 +116,7 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
             shown = shorten(mask(value), 70)
             values = {
                 "where": key, "value": shown, "port": port or "",
-                "owner": owner,
+                "owner": owner, "framework": framework,
                 "suggestion": shorten(
                     mask(value[: found.start()] + owner + value[found.end():]), 70
                 ) if owner else "",
@@ -112,6 +127,12 @@ def localhost_reference(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator
                 evidence = ctx.locator.item(name, key, text_has(value), index=index,
                                             text=f"{key}: {shown}")
             yield Hit(name, evidence, values, variant)
+
+
+def _only_local(value: str, search: Any) -> bool:
+    """Whether every entry of a list of origins or hosts names localhost (``*`` aside)."""
+    entries = [e for e in re.split(r"[,;\s]+", value) if e and e != "*"]
+    return bool(entries) and all(search(e) for e in entries)
 
 
 @rule("network-mode-host")
