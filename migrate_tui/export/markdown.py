@@ -67,6 +67,7 @@ from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import CostComparison
 from migrate_tui.planning.plan import PhasePlan, Plan, Task
 from migrate_tui.progress.model import ProgressState
+from migrate_tui.progress.settings import FIELDS_BY_NAME
 from migrate_tui.text import last_week, week_range
 
 TRANSLATION_SHARE = 4
@@ -317,12 +318,14 @@ def _decision(plan: Plan) -> list[str]:
     out += [f"- {md(r)}" for r in d.reasons]
     out += ["", "What would change it:", ""] + [f"- {md(w)}" for w in d.would_change]
     if d.unanswered:
-        flags = {"servers": "--servers N", "deploys_per_week": "--deploys-per-week N",
-                 "autoscaling": "--autoscaling yes|no", "ops_owner": "--ops-owner yes|no",
-                 "downtime_ok": "--downtime-ok yes|no"}
+        def flag(question: str) -> str:
+            field = FIELDS_BY_NAME.get(question)
+            return f"{field.flag} {field.metavar}" if field else question
+
         out += ["", "Not answered yet, so not counted: "
-                + ", ".join(_code(flags.get(q, q)) for q in d.unanswered)
-                + " (flags of `migrate-tui plan`, or answer them in the TUI)."]
+                + ", ".join(_code(flag(q)) for q in d.unanswered)
+                + " (save them with `migrate-tui settings`, give them to `migrate-tui plan` "
+                "for one run, or answer them in the TUI)."]
     if d.recommendation == "stay":
         out += ["", "> [!NOTE]", "> The plan below is what migrating would take, if you decide "
                 "to go ahead anyway or once the answers change."]
