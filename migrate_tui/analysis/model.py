@@ -205,8 +205,10 @@ class Route(BaseModel):
     """A path prefix (``PathPrefix(`/api`)``), when the rule has one."""
     port: int | None = None
     """The container port the route sends to, when known."""
+    port_end: int | None = None
+    """The last container port of a published range (``20000-20050/udp``), else None."""
     published: int | None = None
-    """The host port, for a published port."""
+    """The host port, for a published port (the first of a range)."""
     protocol: str = "tcp"
     tls: bool = False
     """The proxy terminates TLS for it (a cert resolver, ``LETSENCRYPT_HOST``, Caddy)."""

@@ -26,7 +26,8 @@ def _store_json(d: DataStore) -> dict[str, Any]:
 def _route_json(r: Route) -> dict[str, Any]:
     return {
         "service": r.service, "source": r.source, "hosts": list(r.hosts), "path": r.path,
-        "port": r.port, "published": r.published, "protocol": r.protocol, "tls": r.tls,
+        "port": r.port, "port_end": r.port_end, "published": r.published,
+        "protocol": r.protocol, "tls": r.tls,
         "websocket": r.websocket, "target": r.target, "notes": list(r.notes),
         "file": r.evidence.file, "line": r.evidence.line,
     }
@@ -47,7 +48,7 @@ def route_text(r: Route) -> str:
     """One route in words: ``app.example.com/api -> :8000 (Traefik, TLS): Ingress``."""
     where = ", ".join(f"{h}{r.path or ''}" for h in r.hosts) or (
         f"host port {r.published}" if r.published else "no host")
-    to = f":{r.port}" if r.port else ""
+    to = f":{r.port}" + (f"-{r.port_end}" if r.port_end else "") if r.port else ""
     how = [r.source] + (["TLS"] if r.tls else []) + (["WebSocket"] if r.websocket else [])
     return f"{where} -> {r.service}{to}/{r.protocol} ({', '.join(how)}): {r.target}"
 

@@ -22,7 +22,7 @@ Knowledge beyond the proxies' syntax is in ``playbooks/catalogue/routing.yaml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from migrate_tui.analysis.catalogue import Catalogue, any_match
 from migrate_tui.analysis.classify import mount_role
 from migrate_tui.analysis.evidence import Locator, shorten
 from migrate_tui.analysis.model import Edge, ProxyReplacement, Route, ServiceAnalysis
-from migrate_tui.compose.model import Service
+from migrate_tui.compose.model import Port, Service
 from migrate_tui.playbooks import load_playbook
 
 ROUTING_FILE = "catalogue/routing.yaml"
@@ -178,12 +178,14 @@ class _Reader:
     def published(self) -> list[Route]:
         out = []
         internal = self.info.category in self.k.internal_categories
-        for index, port in enumerate(self.svc.ports):
-            if not port.published:
+        for index, first, last in port_runs(self.svc.ports):
+            if not first.published:
                 continue
-            http = port.target in self.k.http_ports and port.protocol == "tcp"
+            http = first.target in self.k.http_ports and first.protocol == "tcp"
+            ports = (f"{first.target}" if last is first
+                     else f"{first.target}-{last.target}")
             notes = (["no host name is known: choose one for the Ingress"] if http else
-                     [f"a LoadBalancer Service on port {port.target}/{port.protocol}, or "
+                     [f"a LoadBalancer Service on port {ports}/{first.protocol}, or "
                       "ClusterIP if only services in the cluster use it"])
             if internal:
                 notes = [f"{self.info.software} published for a person at the host: keep it "
@@ -192,16 +194,47 @@ class _Reader:
             if self.websocket and http:
                 notes.append("WebSockets: the Ingress controller must keep long connections "
                              "open (ingress-nginx: raise proxy-read-timeout)")
+            shown = f"{first.published}:{first.target}" if last is first else \
+                f"{first.published}-{last.published}:{first.target}-{last.target}"
             out.append(Route(
-                service=self.name, source="published", port=port.target,
-                published=_int(port.published.split("-")[0]), protocol=port.protocol,
+                service=self.name, source="published", port=first.target,
+                port_end=None if last is first else last.target,
+                published=_int(first.published.split("-")[0]), protocol=first.protocol,
                 websocket=self.websocket and http,
                 target="ClusterIP" if internal else "Ingress" if http else "LoadBalancer",
                 notes=tuple(notes),
                 evidence=self.locator.key(self.name, "ports", str(index),
-                                          text=shorten(f"{port.published}:{port.target}")),
+                                          text=shorten(shown)),
             ))
         return out
+
+
+def port_runs(ports: Sequence[Port]) -> list[tuple[int, Port, Port]]:
+    """The ports as runs: a range Compose expanded to one mapping per port is one run again.
+
+    ``(index of its first mapping, first, last)``; a run is consecutive mappings whose
+    container and host ports both go up by one, of one protocol and host address. One
+    published range (``20000-20050:20000-20050/udp``) is one decision and one piece of
+    work, not 51.
+    """
+    runs: list[tuple[int, Port, Port]] = []
+    for index, port in enumerate(ports):
+        if runs:
+            start, first, last = runs[-1]
+            if (port.protocol == last.protocol and port.host_ip == last.host_ip
+                    and port.mode == last.mode and port.target == last.target + 1
+                    and _next_published(last.published, port.published)):
+                runs[-1] = (start, first, port)
+                continue
+        runs.append((index, port, port))
+    return runs
+
+
+def _next_published(before: str | None, after: str | None) -> bool:
+    """Whether host port ``after`` follows ``before`` (both unpublished also follows)."""
+    if before is None or after is None:
+        return before is None and after is None
+    return before.isdigit() and after.isdigit() and int(after) == int(before) + 1
 
 
 def _proxy_software(svc: Service, info: ServiceAnalysis, catalogue: Catalogue,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from migrate_tui.analysis.gpu import needs_gpu
 from migrate_tui.analysis.model import Analysis
+from migrate_tui.analysis.routing import port_runs
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.evidence_items import service_evidence
@@ -56,7 +57,7 @@ def plan_input(
         services.append(ServiceFacts(
             name=name, service_class=info.service_class, kind=info.kind, wave=info.wave,
             engine=info.engine, software=info.software,
-            ports=len(svc.ports), volumes=len(svc.volumes),
+            ports=len(port_runs(svc.ports)), volumes=len(svc.volumes),
             builds=svc.build is not None, gpu=needs_gpu(svc),
             public_ports=any(p.published for p in svc.ports),
             template=template_of(svc), image=image_of(svc), depends=name in needs,

@@ -118,7 +118,8 @@ def store_item(service: str, store: DataStore, runbooks: Runbooks) -> ItemSpec:
 
 def route_item(service: str, n: int, route: Route) -> ItemSpec:
     """The item of one route: an Ingress rule, a LoadBalancer Service, or kept internal."""
-    to = f"{_slug(service)}:{route.port}" if route.port else _slug(service)
+    ports = f"{route.port}-{route.port_end}" if route.port_end else f"{route.port}"
+    to = f"{_slug(service)}:{ports}" if route.port else _slug(service)
     if route.target == "Ingress":
         hosts = ", ".join(f"{h}{route.path or ''}" for h in route.hosts)
         where = hosts or (f"the path {route.path}" if route.path else "its traffic")
@@ -127,11 +128,14 @@ def route_item(service: str, n: int, route: Route) -> ItemSpec:
         text = f"Route {where} to Service {to} with an Ingress rule ({read})"
         days = ROUTE_DAYS
     elif route.target == "LoadBalancer":
-        text = (f"Expose {route.port}/{route.protocol} with a LoadBalancer Service (host port "
-                f"{route.published} on Compose)")
+        host = (f"host ports {route.published}-{route.published + route.port_end - route.port}"
+                if route.port_end and route.published and route.port
+                else f"host port {route.published}")
+        text = (f"Expose {ports}/{route.protocol} with a LoadBalancer Service ({host} on "
+                "Compose)")
         days = ROUTE_DAYS
     else:
-        text = f"Keep port {route.port} internal (ClusterIP); it was published on the host"
+        text = f"Keep port {ports} internal (ClusterIP); it was published on the host"
         days = 0.0
     notes = "; ".join(route.notes)
     notes = notes[:1].upper() + notes[1:]
