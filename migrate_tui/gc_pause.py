@@ -5,6 +5,12 @@ stay alive; the collector would walk them, and the whole project before them, ag
 again (a third of the time at 2,000 services). Reference counting still frees what is
 dropped.
 
+Resuming, the collector would first walk everything the paused phase built, all of it
+still in the youngest generation (a collection of 0.43 s, for 204 objects freed, after a
+plan of 2,000 services): what is alive when the last pause ends is frozen instead
+(``gc.freeze``), and made collectable again, as the oldest generation, when the next pause
+begins, so that a long session (the TUI) still collects cycles it drops.
+
 The collector is one switch for the whole process, and the TUI loads and saves in worker
 threads at the same time: pauses are counted under a lock, so the collector resumes when
 the last one ends, and only if it was running when the first began.
@@ -40,6 +46,7 @@ def gc_pause() -> Iterator[None]:
         if _pauses == 0:
             _resume = gc.isenabled()
             gc.disable()
+            gc.unfreeze()  # what an earlier pause kept is collectable again (as the oldest)
         _pauses += 1
     try:
         yield
@@ -47,6 +54,7 @@ def gc_pause() -> Iterator[None]:
         with _lock:
             _pauses -= 1
             if _pauses == 0 and _resume:
+                gc.freeze()  # what the phase built is not walked by the next collection
                 gc.enable()
 
 
