@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -49,7 +49,9 @@ from migrate_tui.tui.widgets.plan_pane import PlanPane
 from migrate_tui.tui.widgets.plan_view import PlanTree
 from migrate_tui.tui.widgets.save_state import SaveState
 from migrate_tui.tui.widgets.services_view import ServicesView
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 TABS = ("overview", "services", "graph", "plan", "findings", "manifests")
 
@@ -96,7 +98,13 @@ class MigrateApp(App[int]):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        """The summary line, the error panel and the six tabs, hidden until a load ends."""
+        """The summary line, the error panel and the six tabs (the Overview at first)."""
+        # The width's class before any widget mounts: Textual sets it on the first resize,
+        # after the widgets mounted, and restyles them all once more for it (a tenth of the
+        # first screen's time). The resize then finds it set and leaves the styles alone.
+        width = self.size.width
+        fits = [name for at, name in self.HORIZONTAL_BREAKPOINTS if width >= at]
+        self.screen.set_class(True, fits[-1], update=False)
         yield Header()
         yield Static("Loading…", id="summary")
         yield ErrorPanel(id="error")
@@ -119,8 +127,9 @@ class MigrateApp(App[int]):
     def on_mount(self) -> None:
         """Start the first load, and the file watch when ``--watch`` asks for one."""
         self.query_one("#error", ErrorPanel).display = False
-        self.query_one("#tabs", TabbedContent).display = False
-        self.load_workspace()
+        # The Overview's frame is painted first; the load starts when it is on the screen
+        # (both need the interpreter: the load would hold back the first paint).
+        self.call_after_refresh(self.load_workspace)
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._watch_files)
 

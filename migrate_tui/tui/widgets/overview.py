@@ -11,6 +11,7 @@ views again. The footer shows ``esc Leave field`` while the cursor is in one.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -20,14 +21,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
-from migrate_tui.analysis.model import severity_rank
-from migrate_tui.progress.burnup import burn_up
-from migrate_tui.progress.forecast import forecast
 from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
 from migrate_tui.tui.widgets.burn_up import BurnUpChart
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 _QUESTIONS: list[tuple[str, str, str]] = [
     ("servers", "Servers running it today", "number"),
@@ -157,6 +157,10 @@ class Overview(VerticalScroll):
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace`` (attributes down: the app calls this)."""
+        from migrate_tui.analysis.model import severity_rank
+        from migrate_tui.progress.burnup import burn_up
+        from migrate_tui.progress.forecast import forecast
+
         self.workspace = workspace
         self._sent = {}
         plan, analysis = workspace.plan, workspace.analysis

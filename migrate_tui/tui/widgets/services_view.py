@@ -8,6 +8,8 @@ alone, and a re-plan that keeps the rows in place updates only the cells that ch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,12 +18,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
 
-from migrate_tui.analysis.model import Edge, Finding
-from migrate_tui.planning.plan import PhasePlan, Task
 from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenManifests, OverrideRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.analysis.model import Edge, Finding
+    from migrate_tui.planning.plan import PhasePlan, Task
+    from migrate_tui.workspace import Workspace
 
 _COLUMNS = ("Service", "Class", "Kind", "Wave", "Days", "Findings", "Progress")
 _KINDS = ("service", "job", "dev-only")
