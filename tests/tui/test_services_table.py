@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
 
+from migrate_tui.tui.widgets.row_table import RowTable
 from migrate_tui.tui.widgets.services_view import ServicesView
 from tests.tui.helpers import SAMPLES, app_for, loaded, shown, until
 
@@ -27,7 +27,7 @@ async def test_an_override_shows_in_the_table_and_the_filter_keeps_up(project: P
         await pilot.press("2")
         await pilot.pause()
         view = app.query_one(ServicesView)
-        table = app.query_one("#svc-table", DataTable)
+        table = app.query_one("#svc-table", RowTable)
         view.select("api")
         await pilot.pause()
         assert str(table.get_cell("api", "Class")) == "stateless"
@@ -40,7 +40,7 @@ async def test_an_override_shows_in_the_table_and_the_filter_keeps_up(project: P
         for key in "redis":
             await pilot.press(key)
         await pilot.pause()
-        assert [str(r.value) for r in table.rows] == ["redis"]
+        assert table.row_keys == ["redis"]
         assert shown(app, "#svc-detail-text").startswith("redis")
         for _ in "redis":
             await pilot.press("backspace")

@@ -2,8 +2,9 @@
 
 At 2,000 services a keystroke in the filter must show within 50 ms: each row's cells and
 search text are made once per workspace (:meth:`ServicesView.show`), what the detail pane
-reads is indexed by service then, a filter that leaves the same rows leaves the table
-alone, and a re-plan that keeps the rows in place updates only the cells that changed.
+reads is indexed by service then, and the table (:class:`RowTable`) renders only the rows on
+the screen, so a filter hands it a list of names; a re-plan that keeps the rows in place
+reuses the cells of the rows that did not change.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import RowKey
+from textual.widgets import Input, Static
 
 from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenManifests, OverrideRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
+from migrate_tui.tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from migrate_tui.analysis.model import Edge, Finding
@@ -66,15 +67,9 @@ class ServicesView(Horizontal):
         with Vertical(id="svc-left"):
             yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter",
                         compact=True)
-            yield DataTable(id="svc-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable(_COLUMNS, id="svc-table")
         with VerticalScroll(id="svc-detail"):
             yield Static(id="svc-detail-text")
-
-    def on_mount(self) -> None:
-        """Give the services table its columns once; rows come with each workspace."""
-        table = self.query_one("#svc-table", DataTable)
-        for label in _COLUMNS:
-            table.add_column(label, key=label)
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace``, keeping the selection and the filter."""
@@ -122,7 +117,7 @@ class ServicesView(Horizontal):
             changed: The rows whose cells changed (a new workspace); None for a new filter
                 or order, where the rows' cells are what the table holds.
         """
-        table = self.query_one("#svc-table", DataTable)
+        table = self.query_one("#svc-table", RowTable)
         needle = self.query_one("#svc-filter", Input).value.strip().lower()
         keep = self.selected
         key = self.sort_column
@@ -132,15 +127,10 @@ class ServicesView(Horizontal):
                           reverse=key in (4, 5))
             order = self._order[key] = [str(r[0]) for r in rows]
         names = [n for n in order if needle in self._haystack[n]] if needle else order
-        if names == self._shown and table.row_count == len(names):
-            columns = list(table.columns)
-            for name in changed or ():  # the same rows: only the cells that changed
-                for column, cell in zip(columns, self._cells[name], strict=True):
-                    table.update_cell(RowKey(name), column, cell)
-        else:
-            table.clear()
-            for name in names:
-                table.add_row(*self._cells[name], key=name)
+        if changed is not None or names != self._shown:
+            # (a new workspace fits the columns to every row: a filter leaves them put)
+            table.show_rows(names, self._cells, widths_from=order if changed is not None
+                            else None)
             self._shown = names
         if names:
             index = names.index(keep) if keep in names else 0
@@ -158,7 +148,7 @@ class ServicesView(Horizontal):
         if filt.value:
             filt.value = ""
         self._fill()
-        self.query_one("#svc-table", DataTable).focus()
+        self.query_one("#svc-table", RowTable).focus()
 
     @on(Input.Changed, "#svc-filter")
     def _filter(self) -> None:
@@ -166,16 +156,15 @@ class ServicesView(Horizontal):
 
     @on(Input.Submitted, "#svc-filter")
     def _filter_done(self) -> None:
-        self.query_one("#svc-table", DataTable).focus()
+        self.query_one("#svc-table", RowTable).focus()
 
-    @on(DataTable.RowHighlighted, "#svc-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value:
-            self.selected = str(event.row_key.value)
-            self._detail(self.selected)
+    @on(RowTable.RowHighlighted, "#svc-table")
+    def _highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self.selected = event.key
+        self._detail(self.selected)
 
-    @on(DataTable.HeaderSelected, "#svc-table")
-    def _header(self, event: DataTable.HeaderSelected) -> None:
+    @on(RowTable.HeaderSelected, "#svc-table")
+    def _header(self, event: RowTable.HeaderSelected) -> None:
         self.sort_column = event.column_index
         self._fill()
 
@@ -187,7 +176,7 @@ class ServicesView(Horizontal):
 
     def action_leave_filter(self) -> None:
         """Leave the filter field for the table, keeping the filter."""
-        self.query_one("#svc-table", DataTable).focus()
+        self.query_one("#svc-table", RowTable).focus()
 
     def action_filter(self) -> None:
         """Focus the filter field (``/``)."""
