@@ -214,6 +214,14 @@ class MigrateApp(App[int]):
 
     # -- changes --------------------------------------------------------------------------
 
+    def _show_unsaved(self) -> None:
+        """A change a view showed at once (an override, a ticked item) was not saved: the
+        views show the workspace as it is again."""
+        if self.workspace is None:
+            return
+        self._stale = set(TABS)
+        self._refresh_view(self.query_one("#tabs", TabbedContent).active)
+
     def _by(self) -> str:
         if self.user:
             return self.user
@@ -223,17 +231,23 @@ class MigrateApp(App[int]):
         self.user = git_user_name(directory) or os.environ.get("USER") or "someone"
         return self.user
 
-    def _save(self, changes: list[Any]) -> None:
+    def _save(self, changes: list[Any], *, after_paint: bool = False) -> None:
+        """Save ``changes`` and re-plan in a worker; ``after_paint``: once the next frame
+        is painted (a view showed the change at once: the worker would hold it back)."""
         if self.workspace is None or not changes:
             return
         if self.workspace.read_only:
             self.bell()
+            self._show_unsaved()
             self._show_save_state()
             self.notify("The progress file is broken: fix it, then press r. Nothing was saved.",
                         severity="error")
             return
         self._show_save_state(saving=True)
-        self._save_worker(changes)
+        if after_paint:
+            self.call_after_refresh(self._save_worker, changes)
+        else:
+            self._save_worker(changes)
 
     @work(thread=True, group="save")
     def _save_worker(self, changes: list[Any]) -> None:
@@ -251,6 +265,7 @@ class MigrateApp(App[int]):
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
+        self._show_unsaved()
         self._show_save_state(error=message.error)
         self.notify(markup(message.error.message), severity="error", title="Not saved")
 
@@ -276,7 +291,7 @@ class MigrateApp(App[int]):
         self.notify(markup(f"{message.service}: {message.field} set to {message.value}; "
                            "re-planning"), timeout=2)
         self._save([SetOverride(message.service, message.field, message.value,  # type: ignore[arg-type]
-                                by=self._by())])
+                                by=self._by())], after_paint=True)
 
     @on(SettingRequested)
     def _setting(self, message: SettingRequested) -> None:

@@ -109,7 +109,9 @@ async def test_overriding_a_service_to_stateful_doubles_its_estimate_on_screen(
         await pilot.pause()
         before = view.rows["api"][4]
         await pilot.press("c")
-        await _until(pilot, lambda: view.rows["api"][1] == "stateful", "the re-plan")
+        assert view.rows["api"][1] == "stateful"  # (shown at once; the days come next)
+        await _until(pilot, lambda: app.workspace.analysis.services["api"].service_class
+                     == "stateful" and view.workspace is app.workspace, "the re-plan")
         assert view.rows["api"][4] == pytest.approx(2 * before)
         assert _toml(project)["settings"]["overrides"]["api"]["class"] == "stateful"
 

@@ -105,7 +105,7 @@ class ServicesView(Horizontal):
                 self._cells[name] = old_cells[name]  # (unchanged: its cells are reused)
             else:
                 self._cells[name] = _cells(row, info.overridden)
-            self._haystack[name] = f"{name}\0{info.service_class}\0{info.kind}".lower()
+            self._haystack[name] = _haystack(row)
         self._index = _DetailIndex(workspace)
         self._order = {}
         self._fill(changed={n for n in self.rows if self._cells[n] is not old_cells.get(n)})
@@ -197,21 +197,37 @@ class ServicesView(Horizontal):
         """Ask the app to record the selected service as the other class (an override).
 
         The classifier's answer stays in the analysis; the override is saved in
-        ``migration.toml`` and wins from the next load on.
+        ``migration.toml`` and wins from the next load on. The row shows it at once.
         """
         if not self.workspace or not self.selected:
             return
-        info = self.workspace.analysis.services[self.selected]
-        target = "stateless" if info.service_class == "stateful" else "stateful"
-        self.post_message(OverrideRequested(self.selected, "class", target))
+        name = self.selected
+        target = "stateless" if self.rows[name][1] == "stateful" else "stateful"
+        self._show_override(name, 1, target)
+        self.post_message(OverrideRequested(name, "class", target))
 
     def action_cycle_kind(self) -> None:
         """Ask the app to record the next workload kind for the selected service."""
         if not self.workspace or not self.selected:
             return
-        info = self.workspace.analysis.services[self.selected]
-        target = _KINDS[(_KINDS.index(info.kind) + 1) % len(_KINDS)]
-        self.post_message(OverrideRequested(self.selected, "kind", target))
+        name = self.selected
+        target = _KINDS[(_KINDS.index(str(self.rows[name][2])) + 1) % len(_KINDS)]
+        self._show_override(name, 2, target)
+        self.post_message(OverrideRequested(name, "kind", target))
+
+    def _show_override(self, name: str, column: int, value: str) -> None:
+        """Show an override in its row before the re-plan (a worker, seconds at 2,000
+        services) brings its days and progress; a new workspace replaces it, and the app
+        shows the workspace again if the save fails. A read-only workspace saves nothing."""
+        if self.workspace is None or self.workspace.read_only:
+            return
+        row = list(self.rows[name])
+        row[column] = value
+        self.rows[name] = tuple(row)
+        self._cells[name] = _cells(self.rows[name], overridden=True)
+        self._haystack[name] = _haystack(self.rows[name])
+        self._order = {}
+        self._fill(changed={name})
 
     def _detail(self, name: str, *, force: bool = False) -> None:
         ws = self.workspace
@@ -275,6 +291,11 @@ class ServicesView(Horizontal):
                     out.append_text(plain(f"  @{item.assignee}", "cyan"))
                 out.append("\n")
         self.query_one("#svc-detail-text", Static).update(out)
+
+
+def _haystack(row: tuple[object, ...]) -> str:
+    """What the filter searches in a row: its name, class and kind, lower case."""
+    return f"{row[0]}\0{row[1]}\0{row[2]}".lower()
 
 
 def _cells(row: tuple[object, ...], overridden: bool) -> tuple[Text, ...]:
