@@ -55,9 +55,10 @@ async def until(pilot, check):
         await asyncio.sleep(0.001)
     await pilot.pause()
 
-FRAMES: list[tuple[float, bool]] = []
-"""Each frame the app composed: when, and whether it shows what is awaited (``AWAITED``)."""
-AWAITED = [lambda: False]
+FRAMES: list[tuple[float, bool, float]] = []
+"""Each frame the app composed: when, whether it shows what is awaited (``AWAITED``), and
+the process's CPU time then."""
+AWAITED = [lambda: True]
 
 def count_frames(app) -> None:
     """Note each frame as the app hands it to the terminal (a no-op when headless)."""
@@ -65,7 +66,7 @@ def count_frames(app) -> None:
 
     def noted(screen, renderable):
         if renderable is not None:
-            FRAMES.append((time.perf_counter(), AWAITED[0]()))
+            FRAMES.append((time.perf_counter(), AWAITED[0](), cpu()))
         display(screen, renderable)
 
     app._display = noted
@@ -81,12 +82,16 @@ def key(app, name: str) -> None:
 
 async def shown(check) -> float:
     """When the first frame came that shows ``check()`` true."""
+    return (await shown_cpu(check))[0]
+
+async def shown_cpu(check) -> tuple[float, float]:
+    """When the first frame came that shows ``check()`` true, and the CPU time then."""
     AWAITED[0] = check
     while True:
-        for at, ok in FRAMES:
+        for at, ok, used in FRAMES:
             if ok:
                 FRAMES.clear()
-                return at
+                return at, used
         await asyncio.sleep(0.0005)
 
 def cpu():
@@ -97,11 +102,11 @@ def cpu():
 async def run(project: Path, interactions: bool) -> None:
     app = make_app(LoadOptions(path=str(project), environ={"PATH": "/usr/bin"},
                                cwd=str(project)), user="bench", watch_interval=0)
+    count_frames(app)  # (the first frame counts: any frame is the frame)
     async with app.run_test(size=(120, 40)) as pilot:
-        count_frames(app)
-        await pilot.pause()
-        print("frame", flush=True)
-        print(f"frame-cpu {cpu()}", flush=True)
+        at, used = await shown_cpu(lambda: True)
+        print(f"frame-at {at}", flush=True)  # (perf_counter: the system's monotonic clock)
+        print(f"frame-cpu {used}", flush=True)
         while app.workspace is None:
             await asyncio.sleep(0.02)  # a light poll: a real terminal does not wake the loop
         await pilot.pause()
@@ -171,8 +176,8 @@ def one_run(project: Path, interactions: bool) -> dict[str, float]:
     assert child.stdout is not None
     out: dict[str, float] = {}
     for line in child.stdout:
-        if line.strip() == "frame":
-            out["frame"] = time.perf_counter() - started
+        if line.startswith("frame-at "):
+            out["frame"] = float(line.split()[1]) - started
         elif line.strip() == "shown":
             out["first"] = time.perf_counter() - started
         elif " " in line:
