@@ -212,8 +212,9 @@ class RowTable(ScrollView, can_focus=True):
     # -- drawing ----------------------------------------------------------------------------
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        """Draw the rows the cursor left and came to again."""
-        self._forget()
+        """Draw the rows the cursor left and came to again (the others are cached: their
+        lines are keyed by whether the cursor is on them)."""
+        self.refresh()
 
     def on_focus(self, event: events.Focus) -> None:
         """The cursor's colours depend on the focus: draw again."""
