@@ -8,17 +8,23 @@ interpreter's start, the imports and every cache start cold. Issue 18's targets:
 - **First screen** (small project, < 0.5 s; big project, < 1.5 s): from starting the
   process to the workspace being shown (the Overview painted with the loaded project, not
   the loading indicator). Measured by this script, from outside the process, when the
-  process says the screen is up.
+  process says the screen is up. Reported beside it: **frame**, when the Overview's frame
+  (the header, the tabs, the empty boxes the project fills in) is first painted.
 - **Toggle on disk** (big, < 50 ms): from pressing space on a plan item to the progress
   file holding it.
 - **Override** (big, < 200 ms): from pressing ``c`` on a service in the Services view to
-  its row showing the other class, with the re-planned workspace in place and painted.
+  its row showing the other class (**shown**), and to the re-planned workspace being in
+  place and painted (**re-planned**).
 - **Filter keystroke** (big, < 50 ms): from typing one character in the Services filter to
   the table showing only the matching rows, painted.
 
 The app runs headless (Textual's ``run_test``, 120 x 40): the same work as in a terminal
-minus writing to it. "Painted" is the end of ``pilot.pause()`` after the change, which waits
-for the app to go idle and refreshes the screen. Medians of RUNS runs, with the spread.
+minus writing to it. For the first screen and the toggle, "painted" is the end of
+``pilot.pause()`` after the change, which waits for the app to go idle and refreshes the
+screen. For the override and the keystroke, the key goes in as the terminal's driver sends
+it, and "shown" is the first frame the app composes for the terminal that holds the change
+(Pilot's press waits for every widget to go idle before and after a key: at 2,000 services
+that wait alone was 40 ms of the keystroke). Medians of RUNS runs, with the spread.
 """
 
 from __future__ import annotations
@@ -49,6 +55,45 @@ async def until(pilot, check):
         await asyncio.sleep(0.001)
     await pilot.pause()
 
+FRAMES: list[tuple[float, bool, float]] = []
+"""Each frame the app composed: when, whether it shows what is awaited (``AWAITED``), and
+the process's CPU time then."""
+AWAITED = [lambda: True]
+
+def count_frames(app) -> None:
+    """Note each frame as the app hands it to the terminal (a no-op when headless)."""
+    display = app._display
+
+    def noted(screen, renderable):
+        if renderable is not None:
+            FRAMES.append((time.perf_counter(), AWAITED[0](), cpu()))
+        display(screen, renderable)
+
+    app._display = noted
+
+def key(app, name: str) -> None:
+    """Send a key as the terminal's driver does, not through Pilot: Pilot's press waits for
+    every widget to go idle, before and after, and that wait is no cost a user sees."""
+    from textual import events
+
+    event = events.Key(name, name if len(name) == 1 else None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+async def shown(check) -> float:
+    """When the first frame came that shows ``check()`` true."""
+    return (await shown_cpu(check))[0]
+
+async def shown_cpu(check) -> tuple[float, float]:
+    """When the first frame came that shows ``check()`` true, and the CPU time then."""
+    AWAITED[0] = check
+    while True:
+        for at, ok, used in FRAMES:
+            if ok:
+                FRAMES.clear()
+                return at, used
+        await asyncio.sleep(0.0005)
+
 def cpu():
     """This process's CPU time (user + sys, every thread), from its start."""
     use = resource.getrusage(resource.RUSAGE_SELF)
@@ -57,7 +102,11 @@ def cpu():
 async def run(project: Path, interactions: bool) -> None:
     app = make_app(LoadOptions(path=str(project), environ={"PATH": "/usr/bin"},
                                cwd=str(project)), user="bench", watch_interval=0)
+    count_frames(app)  # (the first frame counts: any frame is the frame)
     async with app.run_test(size=(120, 40)) as pilot:
+        at, used = await shown_cpu(lambda: True)
+        print(f"frame-at {at}", flush=True)  # (perf_counter: the system's monotonic clock)
+        print(f"frame-cpu {used}", flush=True)
         while app.workspace is None:
             await asyncio.sleep(0.02)  # a light poll: a real terminal does not wake the loop
         await pilot.pause()
@@ -84,8 +133,7 @@ async def run(project: Path, interactions: bool) -> None:
         # -- an override, shown: the row of the selected service says the other class
         await pilot.press("2")
         await pilot.pause()
-        from textual.widgets import DataTable
-        table = app.query_one("#svc-table", DataTable)
+        table = app.query_one("#svc-table")
         await until(pilot, lambda: table.row_count > 0)
         table.move_cursor(row=3)
         await pilot.pause()
@@ -94,20 +142,24 @@ async def run(project: Path, interactions: bool) -> None:
         before = app.workspace
         was = before.analysis.services[name].service_class
         cell = lambda: str(table.get_cell(name, "Class")).rstrip("*")
+        FRAMES.clear()
         pressed, used = time.perf_counter(), cpu()
-        await pilot.press("c")
-        await until(pilot, lambda: app.workspace is not before and cell() != was
-                    and app.workspace.analysis.services[name].service_class != was)
-        print(f"override {time.perf_counter() - pressed}", flush=True)
+        key(app, "c")
+        at = await shown(lambda: cell() != was)
+        print(f"override-shown {at - pressed}", flush=True)
+        at = await shown(lambda: app.workspace is not before and view.workspace is app.workspace
+                         and app.workspace.analysis.services[name].service_class != was)
+        print(f"override {at - pressed}", flush=True)
         print(f"override-cpu {cpu() - used}", flush=True)
         # -- one keystroke in the filter, shown: only the matching rows are left
         await pilot.press("slash")
         await pilot.pause()
         rows = table.row_count
+        FRAMES.clear()
         pressed, used = time.perf_counter(), cpu()
-        await pilot.press("5")
-        await until(pilot, lambda: table.row_count < rows)
-        print(f"keystroke {time.perf_counter() - pressed}", flush=True)
+        key(app, "5")
+        at = await shown(lambda: table.row_count < rows)
+        print(f"keystroke {at - pressed}", flush=True)
         print(f"keystroke-cpu {cpu() - used}", flush=True)
 
 asyncio.run(run(Path(sys.argv[1]), sys.argv[2] == "all"))
@@ -124,13 +176,16 @@ def one_run(project: Path, interactions: bool) -> dict[str, float]:
     assert child.stdout is not None
     out: dict[str, float] = {}
     for line in child.stdout:
-        if line.strip() == "shown":
+        if line.startswith("frame-at "):
+            out["frame"] = float(line.split()[1]) - started
+        elif line.strip() == "shown":
             out["first"] = time.perf_counter() - started
         elif " " in line:
             name, value = line.split()
             out[name] = float(value)
-    wanted = ({"first", "first-cpu", "toggle", "override", "override-cpu", "keystroke",
-               "keystroke-cpu"} if interactions else {"first", "first-cpu"})
+    start = {"frame", "frame-cpu", "first", "first-cpu"}
+    wanted = start | ({"toggle", "override-shown", "override", "override-cpu", "keystroke",
+                       "keystroke-cpu"} if interactions else set())
     if child.wait() != 0 or set(out) != wanted:
         raise SystemExit(f"the TUI run failed (exit {child.returncode}; got {sorted(out)})")
     return out
@@ -168,21 +223,30 @@ def main() -> None:
     print("a machine shared with other work, the CPU time is what the TUI itself spends.")
     print(f"Load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}.")
     print()
-    print("| services | first screen (s) [cpu] | toggle on disk (ms) | override shown (ms) "
-          "[cpu] | filter keystroke shown (ms) [cpu] |")
-    print("|---:|---:|---:|---:|---:|")
-    print(f"| {args.small} | {_cell(small['first'], 1, '.2f')} "
-          f"[{_cell(small['first-cpu'], 1, '.2f')}] | | | |")
-    print(f"| {args.big} | {_cell(big['first'], 1, '.2f')} "
-          f"[{_cell(big['first-cpu'], 1, '.2f')}] | "
-          f"{_cell(big['toggle'], 1000, '.0f')} | {_cell(big['override'], 1000, '.0f')} "
-          f"[{_cell(big['override-cpu'], 1000, '.0f')}] | "
-          f"{_cell(big['keystroke'], 1000, '.0f')} [{_cell(big['keystroke-cpu'], 1000, '.0f')}] |")
+    print("| services | frame (s) [cpu] | first screen (s) [cpu] | toggle on disk (ms) | "
+          "override shown (ms) | override re-planned (ms) [cpu] | "
+          "filter keystroke shown (ms) [cpu] |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n, r in ((args.small, small), (args.big, big)):
+        row = (f"| {n} | {_cell(r['frame'], 1, '.2f')} [{_cell(r['frame-cpu'], 1, '.2f')}] | "
+               f"{_cell(r['first'], 1, '.2f')} [{_cell(r['first-cpu'], 1, '.2f')}] |")
+        if "toggle" in r:
+            row += (f" {_cell(r['toggle'], 1000, '.0f')} |"
+                    f" {_cell(r['override-shown'], 1000, '.0f')} |"
+                    f" {_cell(r['override'], 1000, '.0f')}"
+                    f" [{_cell(r['override-cpu'], 1000, '.0f')}] |"
+                    f" {_cell(r['keystroke'], 1000, '.0f')}"
+                    f" [{_cell(r['keystroke-cpu'], 1000, '.0f')}] |")
+        else:
+            row += " | | | |"
+        print(row)
     targets = [
+        (f"frame at {args.small} < 0.5 s", statistics.median(small["frame"]), 0.5),
         (f"first screen at {args.small} < 0.5 s", statistics.median(small["first"]), 0.5),
         (f"first screen at {args.big} < 1.5 s", statistics.median(big["first"]), 1.5),
         ("toggle on disk < 50 ms", statistics.median(big["toggle"]), 0.05),
-        ("override shown < 200 ms", statistics.median(big["override"]), 0.2),
+        ("override shown < 200 ms", statistics.median(big["override-shown"]), 0.2),
+        ("override re-planned < 200 ms", statistics.median(big["override"]), 0.2),
         ("filter keystroke shown < 50 ms", statistics.median(big["keystroke"]), 0.05),
     ]
     print()

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -50,7 +50,9 @@ from migrate_tui.tui.widgets.plan_pane import PlanPane
 from migrate_tui.tui.widgets.plan_view import PlanTree
 from migrate_tui.tui.widgets.save_state import SaveState
 from migrate_tui.tui.widgets.services_view import ServicesView
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 TABS = ("overview", "services", "graph", "plan", "findings", "manifests")
 
@@ -97,7 +99,13 @@ class MigrateApp(App[int]):
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        """The summary line, the error panel and the six tabs, hidden until a load ends."""
+        """The summary line, the error panel and the six tabs (the Overview at first)."""
+        # The width's class before any widget mounts: Textual sets it on the first resize,
+        # after the widgets mounted, and restyles them all once more for it (a tenth of the
+        # first screen's time). The resize then finds it set and leaves the styles alone.
+        width = self.size.width
+        fits = [name for at, name in self.HORIZONTAL_BREAKPOINTS if width >= at]
+        self.screen.set_class(True, fits[-1], update=False)
         yield Header()
         yield Static("Loading…", id="summary")
         yield ErrorPanel(id="error")
@@ -120,8 +128,9 @@ class MigrateApp(App[int]):
     def on_mount(self) -> None:
         """Start the first load, and the file watch when ``--watch`` asks for one."""
         self.query_one("#error", ErrorPanel).display = False
-        self.query_one("#tabs", TabbedContent).display = False
-        self.load_workspace()
+        # The Overview's frame is painted first; the load starts when it is on the screen
+        # (both need the interpreter: the load would hold back the first paint).
+        self.call_after_refresh(self.load_workspace)
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._watch_files)
 
@@ -206,6 +215,14 @@ class MigrateApp(App[int]):
 
     # -- changes --------------------------------------------------------------------------
 
+    def _show_unsaved(self) -> None:
+        """A change a view showed at once (an override, a ticked item) was not saved: the
+        views show the workspace as it is again."""
+        if self.workspace is None:
+            return
+        self._stale = set(TABS)
+        self._refresh_view(self.query_one("#tabs", TabbedContent).active)
+
     def _by(self) -> str:
         if self.user:
             return self.user
@@ -215,17 +232,23 @@ class MigrateApp(App[int]):
         self.user = git_user_name(directory) or os.environ.get("USER") or "someone"
         return self.user
 
-    def _save(self, changes: list[Any]) -> None:
+    def _save(self, changes: list[Any], *, after_paint: bool = False) -> None:
+        """Save ``changes`` and re-plan in a worker; ``after_paint``: once the next frame
+        is painted (a view showed the change at once: the worker would hold it back)."""
         if self.workspace is None or not changes:
             return
         if self.workspace.read_only:
             self.bell()
+            self._show_unsaved()
             self._show_save_state()
             self.notify("The progress file is broken: fix it, then press r. Nothing was saved.",
                         severity="error")
             return
         self._show_save_state(saving=True)
-        self._save_worker(changes)
+        if after_paint:
+            self.call_after_refresh(self._save_worker, changes)
+        else:
+            self._save_worker(changes)
 
     @work(thread=True, group="save")
     def _save_worker(self, changes: list[Any]) -> None:
@@ -243,6 +266,7 @@ class MigrateApp(App[int]):
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
+        self._show_unsaved()
         self._show_save_state(error=message.error)
         self.notify(markup(message.error.message), severity="error", title="Not saved")
 
@@ -268,7 +292,7 @@ class MigrateApp(App[int]):
         self.notify(markup(f"{message.service}: {message.field} set to {message.value}; "
                            "re-planning"), timeout=2)
         self._save([SetOverride(message.service, message.field, message.value,  # type: ignore[arg-type]
-                                by=self._by())])
+                                by=self._by())], after_paint=True)
 
     @on(OverrideResetRequested)
     def _reset_override(self, message: OverrideResetRequested) -> None:

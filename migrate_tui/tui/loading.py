@@ -9,11 +9,14 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.gc_pause import gc_pause
 from migrate_tui.text import plural
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 
 def load_for_tui(options: LoadOptions, *, state_file: str | None, playbooks_dir: str | None,

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from migrate_tui.manifests.model import GeneratedFile, LedgerEntry, Manifests
-from migrate_tui.manifests.writer import file_text
+if TYPE_CHECKING:
+    from migrate_tui.manifests.model import GeneratedFile, LedgerEntry, Manifests
+
 
 NEEDS_YOU = ("decide", "approximated", "dropped")
 """The ledger's statuses a person must read, in the order the view shows them."""
@@ -65,6 +67,8 @@ def manifest_rows(manifests: Manifests, active: Collection[str]) -> list[Manifes
 
 def shown_text(generated: GeneratedFile) -> str | None:
     """The YAML of a manifest file; None for a file copied as text (never drawn)."""
+    from migrate_tui.manifests.writer import file_text
+
     if generated.text is not None:
         return None
     return file_text(generated)

@@ -12,12 +12,14 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.text import Text
 
-from migrate_tui.masking import mask_secrets
 from migrate_tui.text import visible
 
 
 def clean(value: object) -> str:
     r"""``value`` as a string: secrets masked, control characters written out (``\x1b``)."""
+    # (imported here: the masking rules load pydantic, which the first paint does not need)
+    from migrate_tui.masking import mask_secrets
+
     return visible(mask_secrets(str(value)))
 
 

@@ -14,6 +14,7 @@ from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.tui.app import MigrateApp, make_app
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
 from migrate_tui.tui.widgets.plan_view import PlanTree
+from migrate_tui.tui.widgets.row_table import RowTable
 from migrate_tui.tui.widgets.services_view import ServicesView
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
@@ -108,7 +109,9 @@ async def test_overriding_a_service_to_stateful_doubles_its_estimate_on_screen(
         await pilot.pause()
         before = view.rows["api"][4]
         await pilot.press("c")
-        await _until(pilot, lambda: view.rows["api"][1] == "stateful", "the re-plan")
+        assert view.rows["api"][1] == "stateful"  # (shown at once; the days come next)
+        await _until(pilot, lambda: app.workspace.analysis.services["api"].service_class
+                     == "stateful" and view.workspace is app.workspace, "the re-plan")
         assert view.rows["api"][4] == pytest.approx(2 * before)
         assert _toml(project)["settings"]["overrides"]["api"]["class"] == "stateful"
 
@@ -199,8 +202,8 @@ async def test_filter_narrows_the_services_table(project: Path) -> None:
         for ch in "stateful":
             await pilot.press(ch)
         await pilot.pause()
-        table = app.query_one("#svc-table")
-        names = {str(k.value) for k in table.rows}
+        table = app.query_one("#svc-table", RowTable)
+        names = set(table.row_keys)
         assert names == {n for n, s in app.workspace.analysis.services.items()
                          if s.service_class == "stateful" and s.active}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-from textual.widgets import DataTable
 
+from migrate_tui.tui.widgets.row_table import RowTable
 from migrate_tui.tui.widgets.services_view import ServicesView
 from tests.tui.helpers import SAMPLES, app_for, loaded, shown, until
 
@@ -27,7 +28,7 @@ async def test_an_override_shows_in_the_table_and_the_filter_keeps_up(project: P
         await pilot.press("2")
         await pilot.pause()
         view = app.query_one(ServicesView)
-        table = app.query_one("#svc-table", DataTable)
+        table = app.query_one("#svc-table", RowTable)
         view.select("api")
         await pilot.pause()
         assert str(table.get_cell("api", "Class")) == "stateless"
@@ -40,10 +41,77 @@ async def test_an_override_shows_in_the_table_and_the_filter_keeps_up(project: P
         for key in "redis":
             await pilot.press(key)
         await pilot.pause()
-        assert [str(r.value) for r in table.rows] == ["redis"]
+        assert table.row_keys == ["redis"]
         assert shown(app, "#svc-detail-text").startswith("redis")
         for _ in "redis":
             await pilot.press("backspace")
         await pilot.pause()
         assert table.row_count == len(view.rows)
         assert str(table.get_cell("api", "Class")) == "stateful*"
+
+
+async def test_an_override_whose_save_fails_leaves_the_row_as_it_was(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrate_tui.errors import ProgressError
+    from migrate_tui.workspace import Workspace
+
+    def failing_apply(self: Workspace, changes: Any) -> Workspace:
+        raise ProgressError("the disk is full", path=str(project / "migration.toml"))
+
+    monkeypatch.setattr(Workspace, "apply", failing_apply)
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        view = app.query_one(ServicesView)
+        table = app.query_one("#svc-table", RowTable)
+        view.select("api")
+        await pilot.pause()
+        await pilot.press("c")
+        await until(pilot, lambda: "not saved" in shown(app, "#save-state"), "the failed save")
+        await pilot.pause()
+        assert str(table.get_cell("api", "Class")) == "stateless"
+        assert view.rows["api"][1] == "stateless"
+
+
+async def test_the_override_is_in_the_row_before_the_re_plan(project: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    import threading
+
+    from migrate_tui.workspace import Workspace
+
+    release = threading.Event()
+    real = Workspace.apply
+
+    def slow_apply(self: Workspace, changes: Any) -> Workspace:
+        release.wait(10)
+        return real(self, changes)
+
+    monkeypatch.setattr(Workspace, "apply", slow_apply)
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        view = app.query_one(ServicesView)
+        table = app.query_one("#svc-table", RowTable)
+        view.select("api")
+        await pilot.pause()
+        before = app.workspace
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.workspace is before  # (the re-plan waits)
+        assert str(table.get_cell("api", "Class")) == "stateful*"
+        await pilot.press("k")  # the kind, after the class: both shown, the class kept
+        await pilot.pause()
+        assert str(table.get_cell("api", "Kind")) == "job"
+        assert str(table.get_cell("api", "Class")) == "stateful*"
+        release.set()
+        await until(pilot, lambda: app.workspace is not before
+                    and app.workspace.analysis.services["api"].kind == "job", "the re-plan")
+        await pilot.pause()
+        assert str(table.get_cell("api", "Class")) == "stateful*"
+        assert str(table.get_cell("api", "Kind")) == "job"
+        assert "overridden" in shown(app, "#svc-detail-text")

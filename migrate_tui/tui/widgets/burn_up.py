@@ -7,11 +7,15 @@ Markdown export's chart; here the done bars run to today and the plan's line to 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from migrate_tui.progress.burnup import BurnUp
-from migrate_tui.progress.forecast import Forecast, pace_words
+if TYPE_CHECKING:
+    from migrate_tui.progress.burnup import BurnUp
+    from migrate_tui.progress.forecast import Forecast
+
 
 HEIGHT = 6
 """Rows of the chart, above its axis."""
@@ -97,6 +101,8 @@ class BurnUpChart(Static):
 
 def forecast_line(fc: Forecast) -> Text:
     """One line: the forecast end against the plan's, and the team's pace."""
+    from migrate_tui.progress.forecast import pace_words
+
     text = Text("Forecast ", style="bold")
     if fc.pace is None:
         text.append(f"ends {fc.end_date.isoformat()}, as planned (no item done yet)")

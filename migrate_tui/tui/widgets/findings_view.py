@@ -6,17 +6,20 @@ whole: what, where and the fix.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from migrate_tui.analysis.model import SEVERITIES, severity_rank
 from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenService
 from migrate_tui.tui.text import SEVERITY_STYLE, plain
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 
 class FindingsView(Vertical):
@@ -41,6 +44,8 @@ class FindingsView(Vertical):
 
     def show(self, workspace: Workspace) -> None:
         """List ``workspace``'s findings."""
+        from migrate_tui.analysis.model import SEVERITIES, severity_rank
+
         self.workspace = workspace
         active = workspace.project.services
         found = sorted((f for f in workspace.analysis.findings

@@ -6,6 +6,8 @@ it. Stateful services are marked, services on a cycle are red. Enter opens the s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,7 +18,9 @@ from textual.widgets.option_list import Option
 from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenService
 from migrate_tui.tui.text import CLASS_STYLE, clean, plain
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 _MARK = {"stateful": "◼ ", "stateless": "○ "}
 

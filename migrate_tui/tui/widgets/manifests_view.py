@@ -8,18 +8,21 @@ the first time the view is opened for a workspace, and hands them down (:meth:`s
 
 from __future__ import annotations
 
-from rich.syntax import Syntax
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.widgets import DataTable, Static
 
-from migrate_tui.manifests.model import Manifests
 from migrate_tui.text import plural
 from migrate_tui.tui.manifest_files import NEEDS_YOU, ManifestRow, manifest_rows, shown_text
 from migrate_tui.tui.text import clean, plain
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.manifests.model import Manifests
+    from migrate_tui.workspace import Workspace
 
 NAME_WIDTH = 24
 """The name column's width: the whole name is in the pane beside it."""
@@ -118,6 +121,8 @@ class ManifestsView(Horizontal):
             yaml.update(plain(f"{row.file.path}: written as a file next to the manifests; "
                               "its content is not shown here.", "dim"))
         else:
+            from rich.syntax import Syntax  # (pygments: only when a file is shown)
+
             yaml.update(Syntax(clean(text), "yaml", theme="ansi_dark",
                                background_color="default", word_wrap=False))
         self.query_one("#man-detail", ScrollableContainer).scroll_home(animate=False)

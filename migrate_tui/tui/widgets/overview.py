@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -24,21 +25,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
-from migrate_tui.analysis.model import severity_rank
-from migrate_tui.progress.burnup import burn_up
-from migrate_tui.progress.forecast import forecast
-from migrate_tui.progress.settings import (
-    ANSWER_FIELDS,
-    FIELDS_BY_NAME,
-    PLAN_FIELDS,
-    SettingField,
-    SettingKind,
-)
 from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
 from migrate_tui.tui.widgets.burn_up import BurnUpChart
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.progress.settings import SettingField, SettingKind
+    from migrate_tui.workspace import Workspace
 
 _YES_NO = [("yes", "yes"), ("no", "no")]
 PAUSE = 0.8
@@ -126,6 +120,7 @@ class Overview(VerticalScroll):
         self._pause: Timer | None = None
         self._sent: dict[str, object] = {}
         """Answers sent up and not yet back in a workspace: not sent twice."""
+        self._questions_mounted = False
         self._shown: dict[str, str] = {}
         """What each typed field was last given by :meth:`show`: a field holding something
         else was typed in."""
@@ -139,11 +134,9 @@ class Overview(VerticalScroll):
             with Vertical(id="ov-questions"):
                 yield Static("[b]Your answers[/b] [dim](saved as you type; Esc leaves a "
                              "field)[/dim]", id="ov-answers-title")
-                for setting in ANSWER_FIELDS:
-                    yield _question(setting)
                 yield Static("[b]Your team[/b]", id="ov-team-title")
-                for setting in PLAN_FIELDS:
-                    yield _question(setting)
+                # (the fields come with the first workspace: their table is the progress
+                # model's, which the first paint does not wait for)
         yield Label("[b]Phases[/b]", id="ov-phases-title")
         for phase_id in ("denial", "pain", "acceptance", "productivity"):
             yield PhaseRow(phase_id)
@@ -154,10 +147,16 @@ class Overview(VerticalScroll):
 
     def action_answer(self) -> None:
         """To the first question (below the decision, out of sight in a small terminal)."""
-        self.query_one(f"#q-{ANSWER_FIELDS[0].name}").focus()
+        fields = self.query(".answer")
+        if fields:
+            fields.first().focus()
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace`` (attributes down: the app calls this)."""
+        from migrate_tui.analysis.model import severity_rank
+        from migrate_tui.progress.burnup import burn_up
+        from migrate_tui.progress.forecast import forecast
+
         self.workspace = workspace
         self._sent = {}
         plan, analysis = workspace.plan, workspace.analysis
@@ -190,7 +189,11 @@ class Overview(VerticalScroll):
                     f"{c.kubernetes_total_first_six_months:,.0f} (first 6 months), "
                     f"{c.kubernetes_total_after:,.0f} after")
         self.query_one("#ov-decision", Static).update(text)
-        self._show_settings(workspace)
+        if self._questions_mounted:
+            self._show_settings(workspace)
+        else:  # the first workspace: its values go in once the fields are in
+            self._mount_questions()
+            self.call_after_refresh(lambda: self._show_settings(self.workspace or workspace))
 
         for phase in plan.phases:
             items = [i for t in phase.tasks for i in t.checklist]
@@ -236,8 +239,19 @@ class Overview(VerticalScroll):
             risks.append("  none found\n")
         self.query_one("#ov-risks", Static).update(risks)
 
+    def _mount_questions(self) -> None:
+        """The questions' fields, once: answers under their title, the team's under its."""
+        from migrate_tui.progress.settings import ANSWER_FIELDS, PLAN_FIELDS
+
+        self._questions_mounted = True
+        self.query_one("#ov-questions").mount_all(
+            [_question(s) for s in ANSWER_FIELDS], before="#ov-team-title")
+        self.query_one("#ov-questions").mount_all([_question(s) for s in PLAN_FIELDS])
+
     def _show_settings(self, workspace: Workspace) -> None:
         """The saved answers and settings in their fields; the defaults as placeholders."""
+        from migrate_tui.progress.settings import ANSWER_FIELDS, PLAN_FIELDS
+
         saved = workspace.state.settings
         est = workspace.playbooks.estimates
         defaults = {"team_size": est.team_size, "focus": est.focus}
@@ -266,6 +280,8 @@ class Overview(VerticalScroll):
 
     @on(Select.Changed, ".answer")
     def _answer_chosen(self, event: Select.Changed) -> None:
+        from migrate_tui.progress.settings import FIELDS_BY_NAME
+
         setting = FIELDS_BY_NAME[(event.select.id or "").removeprefix("q-")]
         value = None if event.value is Select.NULL else setting.parse(str(event.value))
         self.post_message(SettingRequested(setting.key, value))

@@ -6,6 +6,8 @@ edge, so the pane below shows it whole (wrapped), with its id, owner and note.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +17,9 @@ from textual.widgets import Static, Tree
 from migrate_tui.text import plural, week_range
 from migrate_tui.tui.text import STATUS_MARK, STATUS_STYLE, plain
 from migrate_tui.tui.widgets.plan_view import NodeData, PlanTree
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 
 class PlanPane(Vertical):

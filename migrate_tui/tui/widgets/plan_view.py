@@ -7,7 +7,7 @@ thousands of services opens at once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -15,11 +15,13 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from migrate_tui.planning.plan import PhasePlan, PlanItem, Task
 from migrate_tui.text import week_range
 from migrate_tui.tui.messages import ItemChangeRequested
 from migrate_tui.tui.text import STATUS_MARK, STATUS_STYLE, plain
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.planning.plan import PhasePlan, PlanItem, Task
+    from migrate_tui.workspace import Workspace
 
 NodeData = tuple[str, str]
 """("phase" | "task" | "item", id)."""

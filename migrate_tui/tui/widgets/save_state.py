@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
 from migrate_tui.errors import MigrateError
 from migrate_tui.tui.text import markup
-from migrate_tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from migrate_tui.workspace import Workspace
 
 
 class SaveState(Static):

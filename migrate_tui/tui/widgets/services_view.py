@@ -2,13 +2,14 @@
 
 At 2,000 services a keystroke in the filter must show within 50 ms: each row's cells and
 search text are made once per workspace (:meth:`ServicesView.show`), what the detail pane
-reads is indexed by service then, a filter that leaves the same rows leaves the table
-alone, and a re-plan that keeps the rows in place updates only the cells that changed.
+reads is indexed by service then, and the table (:class:`RowTable`) renders only the rows on
+the screen, so a filter hands it a list of names; a re-plan that keeps the rows in place
+reuses the cells of the rows that did not change.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -16,19 +17,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import RowKey
+from textual.widgets import Input, Static
 
-from migrate_tui.analysis.model import KINDS, Edge, Finding
 from migrate_tui.errors import MigrateError
-from migrate_tui.planning.plan import PhasePlan, Task
 from migrate_tui.text import plural
 from migrate_tui.tui.messages import OpenManifests, OverrideRequested, OverrideResetRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
-from migrate_tui.workspace import Workspace, detected
+from migrate_tui.tui.widgets.row_table import RowTable
+
+if TYPE_CHECKING:
+    from migrate_tui.analysis.model import Edge, Finding
+    from migrate_tui.planning.plan import PhasePlan, Task
+    from migrate_tui.workspace import Workspace
 
 _COLUMNS = ("Service", "Class", "Kind", "Wave", "Days", "Findings", "Progress")
-_KINDS = KINDS
 
 
 class DetectedFound(Message):
@@ -80,15 +82,9 @@ class ServicesView(Horizontal):
         with Vertical(id="svc-left"):
             yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter",
                         compact=True)
-            yield DataTable(id="svc-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable(_COLUMNS, id="svc-table")
         with VerticalScroll(id="svc-detail"):
             yield Static(id="svc-detail-text")
-
-    def on_mount(self) -> None:
-        """Give the services table its columns once; rows come with each workspace."""
-        table = self.query_one("#svc-table", DataTable)
-        for label in _COLUMNS:
-            table.add_column(label, key=label)
 
     def show(self, workspace: Workspace) -> None:
         """Show ``workspace``, keeping the selection and the filter."""
@@ -124,7 +120,7 @@ class ServicesView(Horizontal):
                 self._cells[name] = old_cells[name]  # (unchanged: its cells are reused)
             else:
                 self._cells[name] = _cells(row, info.overridden)
-            self._haystack[name] = f"{name}\0{info.service_class}\0{info.kind}".lower()
+            self._haystack[name] = _haystack(row)
         self._index = _DetailIndex(workspace)
         self._order = {}
         self._fill(changed={n for n in self.rows if self._cells[n] is not old_cells.get(n)})
@@ -136,7 +132,7 @@ class ServicesView(Horizontal):
             changed: The rows whose cells changed (a new workspace); None for a new filter
                 or order, where the rows' cells are what the table holds.
         """
-        table = self.query_one("#svc-table", DataTable)
+        table = self.query_one("#svc-table", RowTable)
         needle = self.query_one("#svc-filter", Input).value.strip().lower()
         keep = self.selected
         key = self.sort_column
@@ -146,15 +142,10 @@ class ServicesView(Horizontal):
                           reverse=key in (4, 5))
             order = self._order[key] = [str(r[0]) for r in rows]
         names = [n for n in order if needle in self._haystack[n]] if needle else order
-        if names == self._shown and table.row_count == len(names):
-            columns = list(table.columns)
-            for name in changed or ():  # the same rows: only the cells that changed
-                for column, cell in zip(columns, self._cells[name], strict=True):
-                    table.update_cell(RowKey(name), column, cell)
-        else:
-            table.clear()
-            for name in names:
-                table.add_row(*self._cells[name], key=name)
+        if changed is not None or names != self._shown:
+            # (a new workspace fits the columns to every row: a filter leaves them put)
+            table.show_rows(names, self._cells, widths_from=order if changed is not None
+                            else None)
             self._shown = names
         if names:
             index = names.index(keep) if keep in names else 0
@@ -172,7 +163,7 @@ class ServicesView(Horizontal):
         if filt.value:
             filt.value = ""
         self._fill()
-        self.query_one("#svc-table", DataTable).focus()
+        self.query_one("#svc-table", RowTable).focus()
 
     @on(Input.Changed, "#svc-filter")
     def _filter(self) -> None:
@@ -180,16 +171,15 @@ class ServicesView(Horizontal):
 
     @on(Input.Submitted, "#svc-filter")
     def _filter_done(self) -> None:
-        self.query_one("#svc-table", DataTable).focus()
+        self.query_one("#svc-table", RowTable).focus()
 
-    @on(DataTable.RowHighlighted, "#svc-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value:
-            self.selected = str(event.row_key.value)
-            self._detail(self.selected)
+    @on(RowTable.RowHighlighted, "#svc-table")
+    def _highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self.selected = event.key
+        self._detail(self.selected)
 
-    @on(DataTable.HeaderSelected, "#svc-table")
-    def _header(self, event: DataTable.HeaderSelected) -> None:
+    @on(RowTable.HeaderSelected, "#svc-table")
+    def _header(self, event: RowTable.HeaderSelected) -> None:
         self.sort_column = event.column_index
         self._fill()
 
@@ -201,7 +191,7 @@ class ServicesView(Horizontal):
 
     def action_leave_filter(self) -> None:
         """Leave the filter field for the table, keeping the filter."""
-        self.query_one("#svc-table", DataTable).focus()
+        self.query_one("#svc-table", RowTable).focus()
 
     def action_filter(self) -> None:
         """Focus the filter field (``/``)."""
@@ -222,21 +212,39 @@ class ServicesView(Horizontal):
         """Ask the app to record the selected service as the other class (an override).
 
         The classifier's answer stays in the analysis; the override is saved in
-        ``migration.toml`` and wins from the next load on.
+        ``migration.toml`` and wins from the next load on. The row shows it at once.
         """
         if not self.workspace or not self.selected:
             return
-        info = self.workspace.analysis.services[self.selected]
-        target = "stateless" if info.service_class == "stateful" else "stateful"
-        self.post_message(OverrideRequested(self.selected, "class", target))
+        name = self.selected
+        target = "stateless" if self.rows[name][1] == "stateful" else "stateful"
+        self._show_override(name, 1, target)
+        self.post_message(OverrideRequested(name, "class", target))
 
     def action_cycle_kind(self) -> None:
         """Ask the app to record the next workload kind for the selected service."""
         if not self.workspace or not self.selected:
             return
-        info = self.workspace.analysis.services[self.selected]
-        target = _KINDS[(_KINDS.index(info.kind) + 1) % len(_KINDS)]
-        self.post_message(OverrideRequested(self.selected, "kind", target))
+        name = self.selected
+        from migrate_tui.analysis.model import KINDS
+
+        target = KINDS[(KINDS.index(str(self.rows[name][2])) + 1) % len(KINDS)]
+        self._show_override(name, 2, target)
+        self.post_message(OverrideRequested(name, "kind", target))
+
+    def _show_override(self, name: str, column: int, value: str) -> None:
+        """Show an override in its row before the re-plan (a worker, seconds at 2,000
+        services) brings its days and progress; a new workspace replaces it, and the app
+        shows the workspace again if the save fails. A read-only workspace saves nothing."""
+        if self.workspace is None or self.workspace.read_only:
+            return
+        row = list(self.rows[name])
+        row[column] = value
+        self.rows[name] = tuple(row)
+        self._cells[name] = _cells(self.rows[name], overridden=True)
+        self._haystack[name] = _haystack(self.rows[name])
+        self._order = {}
+        self._fill(changed={name})
 
     def action_reset_override(self) -> None:
         """Ask the app to remove the selected service's saved overrides (``d``)."""
@@ -273,6 +281,8 @@ class ServicesView(Horizontal):
     def _find_detected(self, project: object, state: object) -> None:
         """What the analysis detects without the saved overrides (a whole analysis)."""
         try:
+            from migrate_tui.workspace import detected
+
             found = detected(project, state)  # type: ignore[arg-type]
         except MigrateError:
             found = {}
@@ -350,6 +360,11 @@ class ServicesView(Horizontal):
                     out.append_text(plain(f"  @{item.assignee}", "cyan"))
                 out.append("\n")
         self.query_one("#svc-detail-text", Static).update(out)
+
+
+def _haystack(row: tuple[object, ...]) -> str:
+    """What the filter searches in a row: its name, class and kind, lower case."""
+    return f"{row[0]}\0{row[1]}\0{row[2]}".lower()
 
 
 def _cells(row: tuple[object, ...], overridden: bool) -> tuple[Text, ...]:

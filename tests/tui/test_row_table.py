@@ -1,0 +1,96 @@
+"""RowTable on its own: the rows it is given, the cursor by key and by click, the header's
+click, and that it renders only the rows in sight."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+
+from migrate_tui.tui.widgets.row_table import RowTable
+
+KEYS = [f"svc-{i:04d}" for i in range(500)]
+CELLS = {k: (Text(k), Text("stateless" if i % 3 else "stateful"), Text(str(i)))
+         for i, k in enumerate(KEYS)}
+
+
+class TableApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted: list[str] = []
+        self.sorted_by: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield RowTable(("Service", "Class", "Wave"), id="t")
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        table.show_rows(KEYS, CELLS, widths_from=KEYS)
+        table.focus()
+
+    @on(RowTable.RowHighlighted, "#t")
+    def _row(self, event: RowTable.RowHighlighted) -> None:
+        self.highlighted.append(event.key)
+
+    @on(RowTable.HeaderSelected, "#t")
+    def _header(self, event: RowTable.HeaderSelected) -> None:
+        self.sorted_by.append(event.column_index)
+
+
+async def test_keys_move_the_cursor_and_keep_it_in_sight() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        assert table.cursor_key == "svc-0000" and app.highlighted == ["svc-0000"]
+        await pilot.press("down", "down")
+        assert table.cursor_key == "svc-0002"
+        await pilot.press("pagedown")
+        assert table.cursor_row > 2 + 5
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_key == "svc-0499"
+        assert table.scroll_y >= 499 - table.scrollable_content_region.height + 1
+        await pilot.press("up")
+        assert table.cursor_key == "svc-0498"
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_key == "svc-0000" and table.scroll_y == 0
+        assert app.highlighted[-1] == "svc-0000"
+
+
+async def test_a_click_on_a_row_selects_it_and_on_the_header_sorts() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(RowTable)
+        await pilot.click(RowTable, offset=(2, 3))  # (the header is line 0: row 2)
+        assert table.cursor_key == "svc-0002"
+        # Service is 8 + 2 cells wide, Class 9 + 2: x = 19 is the Class column's last cell
+        await pilot.click(RowTable, offset=(19, 0))
+        await pilot.pause()
+        assert app.sorted_by == [1]
+
+
+async def test_a_narrower_filter_keeps_the_columns_and_the_cursor_in_range() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.press("end")
+        widths = list(table._widths)
+        table.show_rows(["svc-0001", "svc-0002"], CELLS)
+        await pilot.pause()
+        assert table.row_keys == ["svc-0001", "svc-0002"] and table.row_count == 2
+        assert table.cursor_key == "svc-0002"
+        assert table._widths == widths
+        assert str(table.get_cell("svc-0002", "Class")) == "stateless"
+
+
+async def test_only_the_rows_in_sight_are_rendered() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        rendered = {key for key, _, _ in table._lines}
+        assert rendered and len(rendered) <= 12
+        assert rendered <= set(KEYS[:12])
