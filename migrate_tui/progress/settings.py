@@ -163,7 +163,12 @@ def _read(kind: SettingKind, text: str) -> SettingValue:
         number = float(text.removesuffix("%"))
     except ValueError:
         raise ValueError(f"{text!r} is not a number") from None
-    if kind == "share" and (text.endswith("%") or number > 1):
+    if kind == "share" and not text.endswith("%") and number > 1:
+        # 80 reads as 80%, but 1.7 is neither a share nor a percent anyone types
+        if not number.is_integer():
+            raise ValueError(f"{text!r} is not a share of time: give 0.5, or 50%")
+        return number / 100
+    if kind == "share" and text.endswith("%"):
         number /= 100
     return number
 

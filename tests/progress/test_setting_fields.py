@@ -91,7 +91,8 @@ def test_a_typed_value_parses_as_the_model_holds_it(name: str, text: str,
 REFUSED = [
     ("team_size", "0", "must be 1 or more"), ("team_size", "1.5", "not a whole number"),
     ("focus", "0", "between 0 and 1"), ("focus", "101%", "between 0 and 1"),
-    ("focus", "-0.5", "between 0 and 1"), ("start", "05/01/2026", "not a date like"),
+    ("focus", "-0.5", "between 0 and 1"), ("focus", "1.7", "give 0.5, or 50%"),
+    ("start", "05/01/2026", "not a date like"),
     ("servers", "-2", "must be 1 or more"), ("deploys_per_week", "inf", "finite number"),
     ("deploys_per_week", "-0.5", "must be 0 or more"), ("autoscaling", "sure", "yes or no"),
 ]
