@@ -10,21 +10,18 @@ from migrate_tui.analysis import analyze
 from migrate_tui.analysis.model import Analysis
 from migrate_tui.analysis.routing import port_runs
 from migrate_tui.compose.model import Port
-from migrate_tui.planning.build import make_plan, plan_input
-from migrate_tui.planning.plan import Plan
+from migrate_tui.planning.build import plan_input
 from tests.analysis.helpers import load
+from tests.planning.helpers import fixture_plan, service_items
 
 
 @cache
-def _analysed() -> tuple[Analysis, Plan]:
-    project = load("port_range")
-    analysis = analyze(project)
-    return analysis, make_plan(project, analysis)
+def _analysis() -> Analysis:
+    return analyze(load("port_range"))
 
 
 def _items(service: str) -> dict[str, str]:
-    return {i.id: i.text for p in _analysed()[1].phases for t in p.tasks
-            if t.service == service for i in t.checklist}
+    return service_items(fixture_plan("port_range"), service)
 
 
 def test_the_range_is_one_route_item_naming_the_range() -> None:
@@ -36,12 +33,12 @@ def test_the_range_is_one_route_item_naming_the_range() -> None:
 
 def test_the_range_costs_what_one_port_costs() -> None:
     project = load("port_range")
-    facts = {s.name: s for s in plan_input(project, _analysed()[0]).services}
+    facts = {s.name: s for s in plan_input(project, _analysis()).services}
     assert facts["relay"].ports == facts["single"].ports == 2
 
 
 def test_the_analysis_reports_the_range_once() -> None:
-    routes = [r for r in _analysed()[0].routes if r.service == "relay"]
+    routes = [r for r in _analysis().routes if r.service == "relay"]
     assert [(r.port, r.port_end, r.published) for r in routes] == [
         (20000, 20050, 20000), (80, None, 8080)]
 

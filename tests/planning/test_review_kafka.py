@@ -10,29 +10,19 @@ consumers before producers everywhere; without one, a drain, and no mirror.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from migrate_tui.analysis import analyze
-from migrate_tui.manifests import generate_manifests
-from migrate_tui.planning.build import make_plan
 from migrate_tui.planning.plan import Plan
-from migrate_tui.workspace import ledger_facts
-from tests.analysis.helpers import load
+from tests.planning.helpers import fixture_plan, service_items
 
 
-@cache
 def _plan() -> Plan:
-    project = load("review_kafka")
-    analysis = analyze(project)
-    return make_plan(project, analysis, ledger=ledger_facts(generate_manifests(project,
-                                                                               analysis)))
+    return fixture_plan("review_kafka")
 
 
 def _items(service: str) -> dict[str, str]:
-    return {i.id: i.text for p in _plan().phases for t in p.tasks if t.service == service
-            for i in t.checklist}
+    return service_items(_plan(), service)
 
 
 def _texts(service: str) -> list[str]:

@@ -4,29 +4,18 @@ and for a published Kafka they disagreed: keep it internal / expose it)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from migrate_tui.analysis import analyze
-from migrate_tui.manifests import generate_manifests
-from migrate_tui.planning.build import make_plan
 from migrate_tui.planning.plan import Plan
-from migrate_tui.workspace import ledger_facts
-from tests.analysis.helpers import load
+from tests.planning.helpers import fixture_plan, service_items
 
 
-@cache
 def _plan() -> Plan:
-    project = load("review_routes")
-    analysis = analyze(project)
-    return make_plan(project, analysis, ledger=ledger_facts(generate_manifests(project,
-                                                                               analysis)))
+    return fixture_plan("review_routes")
 
 
 def _items(service: str) -> dict[str, str]:
-    return {i.id: i.text for p in _plan().phases for t in p.tasks if t.service == service
-            for i in t.checklist}
+    return service_items(_plan(), service)
 
 
 @pytest.mark.parametrize("service", ["web", "game", "db"])
