@@ -49,7 +49,7 @@ def test_a_single_web_service_with_two_engineers_at_half_time_plans_in_weeks(
     assert plan.total_weeks_low < plan.total_weeks < plan.total_weeks_high
 
 
-def test_ten_copies_of_one_worker_cost_at_most_one_and_a_half_times_one(
+def test_ten_copies_of_one_worker_cost_at_most_1_4_times_one(
         tmp_path: Path) -> None:
     one = _plan(FIXTURES / "one-worker.yaml", tmp_path)
     ten = _plan(FIXTURES / "ten-workers.yaml", tmp_path)
