@@ -376,20 +376,34 @@ def _fd_path(dir_fd: int, fallback: str) -> str:
         return os.path.realpath(fallback)
 
 
-def _replace(name: str, dir_fd: int, data: bytes, mode: int) -> None:
+def _replace(name: str, dir_fd: int, data: bytes, mode: int, *, durable: bool = True,
+             umask: bool = False) -> None:
+    """Write ``data`` to a new temporary file in the folder, then rename it over ``name``.
+
+    Args:
+        name: The file's name in the folder ``dir_fd``.
+        dir_fd: The folder, open.
+        data: The content.
+        mode: The permission bits.
+        durable: Sync the file before the rename and the folder after it.
+        umask: Create the file with ``mode`` less the umask (a new output file), instead
+            of setting ``mode`` exactly (a file the user already has).
+    """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
     while True:
         tmp = f".{name}.{secrets.token_hex(4)}.tmp"
         try:
-            fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
+            fd = os.open(tmp, flags, mode if umask else 0o600, dir_fd=dir_fd)
             break
         except FileExistsError:  # pragma: no cover - 1 in 4 billion
             continue
     try:
         try:
             _write_all(fd, data)
-            os.fchmod(fd, mode)
-            os.fsync(fd)
+            if not umask:
+                os.fchmod(fd, mode)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
@@ -397,8 +411,9 @@ def _replace(name: str, dir_fd: int, data: bytes, mode: int) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp, dir_fd=dir_fd)
         raise
-    with contextlib.suppress(OSError):  # some file systems refuse fsync on a folder
-        os.fsync(dir_fd)
+    if durable:
+        with contextlib.suppress(OSError):  # some file systems refuse fsync on a folder
+            os.fsync(dir_fd)
 
 
 def _write_through(
@@ -628,7 +643,7 @@ class OutputFolder:
             else:
                 if _lstat_is_link(name, folder):
                     raise _link_error(where, self._error, "write")
-                self._replace(name, folder, data, mode, durable)
+                _replace(name, folder, data, mode, durable=durable, umask=True)
         except FileExistsError:
             if _lstat_is_link(name, folder):
                 raise _link_error(where, self._error, "write") from None
@@ -638,29 +653,6 @@ class OutputFolder:
             raise _os_error(where, err, self._error, "write") from None
         self._written.add(parts)
         self._listed.get(parts, set()).add(name)
-
-    @staticmethod
-    def _replace(name: str, folder: int, data: bytes, mode: int, durable: bool) -> None:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
-        while True:
-            tmp = f".{name}.{secrets.token_hex(4)}.tmp"
-            try:
-                fd = os.open(tmp, flags, mode, dir_fd=folder)
-                break
-            except FileExistsError:  # pragma: no cover - 1 in 4 billion
-                continue
-        try:
-            try:
-                _write_all(fd, data)
-                if durable:
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=folder)
-            raise
 
     def remove(self, relative: str) -> None:
         """Remove the file at ``relative`` (a link there is removed, never followed);
