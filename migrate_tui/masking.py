@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+if TYPE_CHECKING:
+    from migrate_tui.secret_names import SecretNames
 
 MASK = "***"
 """What a secret value is replaced with."""
@@ -36,23 +37,12 @@ MAX_KEY = 128
 """Longest key looked at before an ``=`` or ``:``: a longer run of name characters is no key."""
 
 
-class SecretNames(BaseModel):
-    """``playbooks/secrets.yaml``: which names say a value is a secret."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    words: list[str]
-    """A name holding one of these as a whole word names a secret."""
-    anywhere: list[str]
-    """A name holding one of these anywhere names a secret."""
-    shown_values: list[str]
-    """A value starting with one of these is a reference to a secret, shown as it is."""
-
-
 @lru_cache(maxsize=1)
 def secret_names() -> SecretNames:
     """The shipped ``playbooks/secrets.yaml`` (never a project's or a user's: masking is not
     something a cloned repository can turn off)."""
     from migrate_tui.playbooks import load_playbook
+    from migrate_tui.secret_names import SecretNames
 
     return load_playbook("secrets.yaml", SecretNames)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from migrate_tui.analysis.model import Evidence, new_evidence
+from migrate_tui.analysis.model import Evidence
 from migrate_tui.compose.model import Project
 from migrate_tui.compose.parse import KeyPath, ParsedFile, format_path
 from migrate_tui.errors import MigrateError
@@ -136,7 +136,7 @@ class Locator:
         """Evidence for a top-level key path (``volumes``, ``uploads``)."""
         loc = self.project.sources.locate(kp)
         file, line = (loc.file, loc.line) if loc else ("", None)
-        return new_evidence(file=self.relative(file, climb=True), line=line,
+        return Evidence(file=self.relative(file, climb=True), line=line,
                             path=format_path(kp), text=text)
 
     def key(self, service: str, *keys: str, text: str = "") -> Evidence:
@@ -286,7 +286,7 @@ class Locator:
         if found is not None:
             return self._evidence(*found, path, text)
         file, line = self.project.sources.line_of(("services", service, *keys))
-        return new_evidence(file=self.relative(file, climb=True), line=line, path=path,
+        return Evidence(file=self.relative(file, climb=True), line=line, path=path,
                             text=text)
 
     def _locate_env(self, service: str, name: str, text: str) -> Evidence:
@@ -307,7 +307,7 @@ class Locator:
         for env_file in self.env_files(service):
             line = _env_file_line(env_file, name)
             if line is not None:
-                return new_evidence(file=self.relative(env_file, climb=True), line=line,
+                return Evidence(file=self.relative(env_file, climb=True), line=line,
                                     path=path, text=text)
         return self._key(service, ("environment", name), path, text)
 
@@ -392,7 +392,7 @@ class Locator:
         file = self._shown_files.get(pf.path)
         if file is None:  # (the file as :meth:`relative` shows it, kept by path)
             file = self._shown_files[pf.path] = self.relative(pf.path, climb=True)
-        return new_evidence(file=file, line=at[0], path=path, text=text)
+        return Evidence(file=file, line=at[0], path=path, text=text)
 
 
 def _item_path(service: str, key: str, index: int | None) -> str:

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import lru_cache, partial
 from itertools import combinations
 from typing import Any, NamedTuple
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
-from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind, Evidence, new_edge
+from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind, Evidence
 from migrate_tui.analysis.ordering import (
     Succ,
     adjacency,
@@ -147,7 +148,7 @@ class _EdgeSet:
             self.edges[key] = edge
             self.ports[key] = edge.port
         elif old.port is None and edge.port is not None and edge.kind == "inferred":
-            self.edges[key] = old.model_copy(update={"port": edge.port})
+            self.edges[key] = replace(old, port=edge.port)
             self.ports[key] = edge.port
 
 
@@ -227,7 +228,7 @@ def _declared(name: str, svc: Service, services: Mapping[str, Service],
                                         text=f"depends_on: {target} ({note})")
         if evidence is None and target in implied:
             continue  # Compose adds it for links, volumes_from and service: namespaces
-        yield new_edge(
+        yield Edge(
             source=name, target=target, kind="depends_on",
             condition=dep.condition, required=dep.required,
             evidence=evidence or locator.key(name, "depends_on",
@@ -242,7 +243,7 @@ def _shared_namespaces(name: str, svc: Service, services: Mapping[str, Service],
     for i, link in enumerate(svc.get("links") or []):
         target = str(link).split(":", 1)[0]
         if target in services and target != name:
-            yield new_edge(source=name, target=target, kind="links",
+            yield Edge(source=name, target=target, kind="links",
                            evidence=locator.item(name, "links", text_is(str(link)), index=i,
                                                  text=f"links: {link}"))
     namespaces: tuple[EdgeKind, ...] = ("network_mode", "ipc", "pid")
@@ -250,7 +251,7 @@ def _shared_namespaces(name: str, svc: Service, services: Mapping[str, Service],
         value = svc.get(kind)
         ref = _service_ref(value, containers)
         if ref is not None and ref in services and ref != name:
-            yield new_edge(source=name, target=ref, kind=kind,
+            yield Edge(source=name, target=ref, kind=kind,
                            evidence=locator.key(name, kind, text=f"{kind}: {value}"))
     for i, entry in enumerate(svc.get("volumes_from") or []):
         text = str(entry)
@@ -258,7 +259,7 @@ def _shared_namespaces(name: str, svc: Service, services: Mapping[str, Service],
                                containers)
                   if text.startswith("container:") else text.split(":", 1)[0])
         if source is not None and source in services and source != name:
-            yield new_edge(source=name, target=source, kind="volumes_from",
+            yield Edge(source=name, target=source, kind="volumes_from",
                            evidence=locator.item(name, "volumes_from", text_is(text), index=i,
                                                  text=f"volumes_from: {text}"))
 
@@ -346,7 +347,7 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
                     named(names[host], port, partial(locator.item, name, field,
                                                      text_has(matched), index=i, text=text))
     for target, (port, evidence) in found.items():
-        yield new_edge(source=name, target=target, kind="inferred", port=port,
+        yield Edge(source=name, target=target, kind="inferred", port=port,
                        evidence=evidence())
 
 
@@ -370,7 +371,7 @@ def _shared_volumes(services: Mapping[str, Service], locator: Locator) -> Iterat
             mb = sharing[b][1]
             text = (f"volume {volume}: {a} at {ma.target}{' (ro)' if ma.read_only else ''}, "
                     f"{b} at {mb.target}{' (ro)' if mb.read_only else ''}")
-            yield new_edge(source=a, target=b, kind="shared_volume",
+            yield Edge(source=a, target=b, kind="shared_volume",
                            evidence=locator.item(a, "volumes", mount_matcher(ma), index=ia,
                                                  text=text))
 

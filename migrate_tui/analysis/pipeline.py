@@ -37,7 +37,7 @@ from migrate_tui.analysis.dev import only_in_dev_files
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
 from migrate_tui.analysis.graph import build_edges, start_order
-from migrate_tui.analysis.model import Analysis, new_service_analysis
+from migrate_tui.analysis.model import Analysis, ServiceAnalysis
 from migrate_tui.analysis.routing import routes_of
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
@@ -140,7 +140,7 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
                      shared_by[name], project.working_dir, found_kinds[name])
         # A job that runs a database's image (to load a schema, create topics) is no database.
         entry = c.entry if c.kind == "service" else None
-        analysed[name] = a = new_service_analysis(
+        analysed[name] = a = ServiceAnalysis(
             name=name, service_class=c.service_class, kind=c.kind, reasons=tuple(c.reasons),
             kind_reasons=tuple(c.kind_reasons), confidence=c.confidence, overridden=c.overridden,
             wave=wave_of.get(name, 0), image=svc.image,
@@ -162,9 +162,7 @@ def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None 
     data = data_inventory(services, analysed, catalogue, locator, project.working_dir)
     routes, proxies = routes_of(services, analysed, edges, catalogue, locator)
     charts = matching_charts(analysed, catalogue)
-    # Put together without validation: every service analysis, edge and finding in it was
-    # validated when made, and checking 15,000 of them again reads each back from memory.
-    return Analysis.model_construct(
+    return Analysis(
         project=project.name, services=analysed, edges=edges,
         waves=tuple(tuple(w) for w in waves), cycles=tuple(cycles), findings=tuple(findings),
         data=tuple(data), routes=tuple(routes), proxies=tuple(proxies), charts=tuple(charts),

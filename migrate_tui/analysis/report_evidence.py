@@ -4,6 +4,7 @@ JSON and text report (:mod:`.report` calls these; kept apart to keep that file s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from migrate_tui.analysis.model import Analysis, DataStore, Route
@@ -38,9 +39,8 @@ def evidence_json(a: Analysis) -> dict[str, Any]:
     return {
         "data": [_store_json(d) for d in a.data],
         "routes": [_route_json(r) for r in a.routes],
-        "proxies": [p.model_dump(mode="json") for p in a.proxies],
-        "charts": [{**c.model_dump(mode="json"), "services": list(c.services)}
-                   for c in a.charts],
+        "proxies": [asdict(p) for p in a.proxies],
+        "charts": [{**asdict(c), "services": list(c.services)} for c in a.charts],
     }
 
 

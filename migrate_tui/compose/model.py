@@ -1,4 +1,4 @@
-"""The loaded project as frozen pydantic models: what every later stage reads.
+"""The loaded project as immutable records: what every later stage reads.
 
 ``Project.compose`` keeps the normalized project exactly as ``docker compose config``
 prints it in YAML, ``x-*`` keys included (:mod:`.render` derives the JSON form); the typed
@@ -7,19 +7,21 @@ models give the analysis what it needs without digging through dictionaries.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from migrate_tui.compose.sources import SourceIndex
 
-_FROZEN = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+# Plain dataclasses, not pydantic models: the loader has checked the project against the
+# Compose schema and normalized it before these are built, so a second validation only
+# cost time (issue 18: at start-up, a pydantic class costs about four times a dataclass
+# to build, and ``config`` needs no pydantic at all).
 
 
-class Port(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Port:
     """One published or exposed port, long syntax."""
 
-    model_config = _FROZEN
     target: int
     """The port inside the container."""
     published: str | None = None
@@ -32,10 +34,10 @@ class Port(BaseModel):
     """ingress or host."""
 
 
-class Mount(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mount:
     """One entry of ``volumes``, long syntax."""
 
-    model_config = _FROZEN
     type: str
     """bind, volume, tmpfs, npipe, cluster or image."""
     source: str | None = None
@@ -46,10 +48,10 @@ class Mount(BaseModel):
     """Mounted read-only."""
 
 
-class Dependency(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dependency:
     """One ``depends_on`` entry."""
 
-    model_config = _FROZEN
     condition: Literal["service_started", "service_healthy", "service_completed_successfully"]
     """What Compose waits for before starting the dependent service."""
     required: bool = True
@@ -58,20 +60,20 @@ class Dependency(BaseModel):
     """Restart the dependent service when this one restarts."""
 
 
-class Build(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Build:
     """How the image of a service is built."""
 
-    model_config = _FROZEN
     context: str
     """Absolute folder (or URL) of the build context."""
     dockerfile: str | None = None
     """The Dockerfile, relative to the context."""
 
 
-class Healthcheck(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Healthcheck:
     """The container's health check."""
 
-    model_config = _FROZEN
     test: list[str] | None = None
     """``["CMD", ...]``, ``["CMD-SHELL", "..."]`` or ``["NONE"]``."""
     interval: str | None = None
@@ -81,48 +83,48 @@ class Healthcheck(BaseModel):
     disable: bool = False
 
 
-class Resources(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resources:
     """Limits or reservations of ``deploy.resources``."""
 
-    model_config = _FROZEN
     cpus: float | None = None
     """CPUs, fractional."""
     memory: int | None = None
     """Bytes."""
     pids: int | None = None
-    devices: list[dict[str, Any]] = Field(default_factory=list)
+    devices: list[dict[str, Any]] = field(default_factory=list)
     """Device requests (GPUs), as written."""
 
 
-class Service(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Service:
     """One service, normalized."""
 
-    model_config = _FROZEN
     name: str
     image: str | None = None
     build: Build | None = None
     command: list[str] | None = None
     entrypoint: list[str] | None = None
-    environment: dict[str, str | None] = Field(default_factory=dict)
+    environment: dict[str, str | None] = field(default_factory=dict)
     """With env files merged; None for a variable passed through but unset."""
-    ports: list[Port] = Field(default_factory=list)
-    expose: list[str] = Field(default_factory=list)
-    volumes: list[Mount] = Field(default_factory=list)
-    depends_on: dict[str, Dependency] = Field(default_factory=dict)
-    networks: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
+    ports: list[Port] = field(default_factory=list)
+    expose: list[str] = field(default_factory=list)
+    volumes: list[Mount] = field(default_factory=list)
+    depends_on: dict[str, Dependency] = field(default_factory=dict)
+    networks: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     network_mode: str | None = None
-    profiles: list[str] = Field(default_factory=list)
+    profiles: list[str] = field(default_factory=list)
     healthcheck: Healthcheck | None = None
     restart: str | None = None
     limits: Resources | None = None
     reservations: Resources | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
     container_name: str | None = None
     user: str | None = None
     privileged: bool = False
-    extensions: dict[str, Any] = Field(default_factory=dict)
+    extensions: dict[str, Any] = field(default_factory=dict)
     """The service's own ``x-*`` keys (``x-migrate`` hints among them)."""
-    raw: dict[str, Any] = Field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
     """Every key, normalized, as ``docker compose config`` prints it."""
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -130,10 +132,10 @@ class Service(BaseModel):
         return self.raw.get(key, default)
 
 
-class Project(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project:
     """A Compose project, loaded."""
 
-    model_config = _FROZEN
     name: str
     working_dir: str
     """The project directory."""
@@ -141,27 +143,26 @@ class Project(BaseModel):
     """The compose files, in merge order."""
     services: dict[str, Service]
     """Active services, by name, sorted."""
-    inactive_services: dict[str, Service] = Field(default_factory=dict)
+    inactive_services: dict[str, Service] = field(default_factory=dict)
     """Services whose profiles are not enabled."""
-    profiles: list[str] = Field(default_factory=list)
+    profiles: list[str] = field(default_factory=list)
     """Enabled profiles."""
-    extensions: dict[str, Any] = Field(default_factory=dict)
+    extensions: dict[str, Any] = field(default_factory=dict)
     """Top-level ``x-*`` keys."""
-    compose: dict[str, Any] = Field(default_factory=dict)
+    compose: dict[str, Any] = field(default_factory=dict)
     """The normalized project as ``docker compose config`` prints it (YAML, its default
     format); :func:`~migrate_tui.compose.render.json_document` gives the JSON form."""
-    sources: SourceIndex = Field(default_factory=SourceIndex, exclude=True, repr=False)
+    sources: SourceIndex = field(default_factory=SourceIndex, repr=False)
     """Where each key was written."""
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     """What the load warned about (unset variables, obsolete keys)."""
 
 
-# The models' field names, read once: ``Model.model_fields`` is a property, slow in a loop.
-_PORT_FIELDS = frozenset(Port.model_fields)
-_HEALTHCHECK_FIELDS = frozenset(Healthcheck.model_fields)
+_PORT_FIELDS = frozenset(f.name for f in fields(Port))
+_HEALTHCHECK_FIELDS = frozenset(f.name for f in fields(Healthcheck))
 
 
-def _resources(section: Any, older: dict[str, Any]) -> dict[str, Any] | None:
+def _resources(section: Any, older: dict[str, Any]) -> Resources | None:
     """``deploy.resources.limits`` or ``reservations``, with the service's older keys
     (``cpus``, ``mem_limit``, ``pids_limit``, ``mem_reservation``) where the section has no
     value: Compose applies both, and the loader made sure that they agree.
@@ -173,12 +174,12 @@ def _resources(section: Any, older: dict[str, Any]) -> dict[str, Any] | None:
         section = {}
     cpus = section.get("cpus") if section.get("cpus") is not None else older.get("cpus")
     memory = section.get("memory") if section.get("memory") is not None else older.get("memory")
-    return {
-        "cpus": float(cpus) if cpus is not None else None,
-        "memory": int(memory) if memory is not None else None,
-        "pids": section.get("pids") if section.get("pids") is not None else older.get("pids"),
-        "devices": list(section.get("devices") or []),
-    }
+    return Resources(
+        cpus=float(cpus) if cpus is not None else None,
+        memory=int(memory) if memory is not None else None,
+        pids=section.get("pids") if section.get("pids") is not None else older.get("pids"),
+        devices=list(section.get("devices") or []),
+    )
 
 
 def service_model(name: str, raw: dict[str, Any]) -> Service:
@@ -187,42 +188,39 @@ def service_model(name: str, raw: dict[str, Any]) -> Service:
     health = raw.get("healthcheck")
     resources = (raw.get("deploy") or {}).get("resources") or {}
     extensions = {k: v for k, v in raw.items() if k.startswith("x-")}
-    # One validation of the whole service, its parts given as plain mappings: pydantic
-    # builds the nested models itself, faster than a constructor call for each.
-    return Service.model_validate({
-        "name": name,
-        "image": raw.get("image"),
-        "build": {"context": build["context"], "dockerfile": build.get("dockerfile")}
+    return Service(
+        name=name,
+        image=raw.get("image"),
+        build=Build(context=build["context"], dockerfile=build.get("dockerfile"))
         if isinstance(build, dict) else None,
-        "command": raw.get("command"),
-        "entrypoint": raw.get("entrypoint"),
-        "environment": raw.get("environment") or {},
-        "ports": [{k: v for k, v in p.items() if k in _PORT_FIELDS}
-                  for p in raw.get("ports") or []],
-        "expose": list(raw.get("expose") or []),
-        "volumes": [{"type": v.get("type", "volume"), "source": v.get("source"),
-                     "target": str(v.get("target", "")), "read_only": bool(v.get("read_only"))}
-                    for v in raw.get("volumes") or []],
-        "depends_on": {k: {"condition": d.get("condition", "service_started"),
-                           "required": d.get("required", True),
-                           "restart": bool(d.get("restart", False))}
-                       for k, d in (raw.get("depends_on") or {}).items()},
-        "networks": raw.get("networks") or {},
-        "network_mode": raw.get("network_mode"),
-        "profiles": list(raw.get("profiles") or []),
-        "healthcheck": {k: v for k, v in health.items() if k in _HEALTHCHECK_FIELDS}
+        command=raw.get("command"),
+        entrypoint=raw.get("entrypoint"),
+        environment=dict(raw.get("environment") or {}),
+        ports=[Port(**{k: v for k, v in p.items() if k in _PORT_FIELDS})
+               for p in raw.get("ports") or []],
+        expose=list(raw.get("expose") or []),
+        volumes=[Mount(type=v.get("type", "volume"), source=v.get("source"),
+                       target=str(v.get("target", "")), read_only=bool(v.get("read_only")))
+                 for v in raw.get("volumes") or []],
+        depends_on={k: Dependency(condition=d.get("condition", "service_started"),
+                                  required=d.get("required", True),
+                                  restart=bool(d.get("restart", False)))
+                    for k, d in (raw.get("depends_on") or {}).items()},
+        networks=dict(raw.get("networks") or {}),
+        network_mode=raw.get("network_mode"),
+        profiles=list(raw.get("profiles") or []),
+        healthcheck=Healthcheck(**{k: v for k, v in health.items() if k in _HEALTHCHECK_FIELDS})
         if isinstance(health, dict) else None,
-        "restart": raw.get("restart"),
-        "limits": _resources(resources.get("limits"), {
+        restart=raw.get("restart"),
+        limits=_resources(resources.get("limits"), {
             "cpus": raw.get("cpus"), "memory": raw.get("mem_limit"),
             "pids": raw.get("pids_limit")}),
-        "reservations": _resources(resources.get("reservations"),
-                                   {"memory": raw.get("mem_reservation")}),
-        "labels": raw.get("labels") or {},
-        "container_name": raw.get("container_name"),
-        "user": None if raw.get("user") is None else str(raw.get("user")),
-        "privileged": bool(raw.get("privileged")),
-        "extensions": extensions,
-        # pydantic copies the mapping it is given: ``raw`` itself will do without x-* keys.
-        "raw": {k: v for k, v in raw.items() if not k.startswith("x-")} if extensions else raw,
-    })
+        reservations=_resources(resources.get("reservations"),
+                                {"memory": raw.get("mem_reservation")}),
+        labels=dict(raw.get("labels") or {}),
+        container_name=raw.get("container_name"),
+        user=None if raw.get("user") is None else str(raw.get("user")),
+        privileged=bool(raw.get("privileged")),
+        extensions=extensions,
+        raw={k: v for k, v in raw.items() if not k.startswith("x-")},
+    )

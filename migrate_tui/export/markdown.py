@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from migrate_tui.analysis.model import SEVERITIES, Analysis, Finding
 from migrate_tui.compose.model import Project
@@ -286,19 +287,18 @@ def _document(lines: list[str]) -> str:
 def _active_only(analysis: Analysis) -> Analysis:
     """The analysis without the services behind profiles that are not enabled.
 
-    A copy that shares the models it keeps (``model_copy`` does not validate them again).
+    A copy that shares the records it keeps.
     """
     if all(s.active for s in analysis.services.values()):
         return analysis
     active = {n: s for n, s in analysis.services.items() if s.active}
-    return analysis.model_copy(update={
-        "services": active,
-        "waves": tuple(tuple(n for n in wave if n in active) for wave in analysis.waves),
-        "edges": tuple(e for e in analysis.edges
-                       if e.source in active and e.target in active),
-        "findings": tuple(f for f in analysis.findings
-                          if f.service is None or f.service in active),
-    })
+    return replace(
+        analysis,
+        services=active,
+        waves=tuple(tuple(n for n in wave if n in active) for wave in analysis.waves),
+        edges=tuple(e for e in analysis.edges if e.source in active and e.target in active),
+        findings=tuple(f for f in analysis.findings if f.service is None or f.service in active),
+    )
 
 
 def _day_before(iso: str) -> str:

@@ -32,7 +32,6 @@ from migrate_tui.analysis.model import (
     Finding,
     ServiceKind,
     Severity,
-    new_finding,
 )
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, PlaybookError
@@ -307,7 +306,7 @@ def _texts(case: _Case, hit: Hit) -> tuple[str, str]:
 def _finding(case: _Case, hit: Hit) -> Finding:
     """The finding of one hit of a case, its texts filled in."""
     message, fix = _texts(case, hit)
-    return new_finding(rule=case.rule_id, severity=case.severity, service=hit.service,
+    return Finding(rule=case.rule_id, severity=case.severity, service=hit.service,
                        message=message, fix=fix, evidence=hit.evidence, variant=hit.variant)
 
 

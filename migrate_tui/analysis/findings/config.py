@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -50,7 +51,7 @@ def env_file(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
             continue
         shown = ", ".join(ctx.locator.relative(f) for f in reversed(files))
         evidence = ctx.locator.env_file_entry(name) or ctx.locator.key(name, "env_file")
-        yield Hit(name, evidence.model_copy(update={"text": f"env_file: {shown}"}),
+        yield Hit(name, replace(evidence, text=f"env_file: {shown}"),
                   {"files": shown})
 
 

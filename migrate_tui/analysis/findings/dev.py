@@ -10,7 +10,7 @@ from typing import Any
 from migrate_tui.analysis.dev import dev_files, load_dev_settings, service_dev_settings
 from migrate_tui.analysis.evidence import env_text, shorten
 from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
-from migrate_tui.analysis.model import new_evidence
+from migrate_tui.analysis.model import Evidence
 
 
 @rule("dev-file")
@@ -29,7 +29,7 @@ def dev_file(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
             how += " (read by default)"
         parsed = next((pf for pf in ctx.project.sources.files if pf.path == path), None)
         at = parsed.positions.get(("services",)) if parsed is not None else None
-        evidence = new_evidence(file=shown, line=at[0] if at else 1, path="services",
+        evidence = Evidence(file=shown, line=at[0] if at else 1, path="services",
                                 text=f"compose file {shown}")
         yield Hit(None, evidence, {"file": shown, "how": how}, None if others else "alone")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -221,13 +222,12 @@ def host_port_range(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit
                 # As written it is a template: judge the ports Compose made of it.
                 ranges = [p for p in ctx.services[name].ports if "-" in (p.published or "")]
                 for port in ranges[:1]:
-                    shown = evidence.model_copy(
-                        update={"text": f"ports: {port.published}:{port.target}"})
+                    shown = replace(evidence, text=f"ports: {port.published}:{port.target}")
                     yield Hit(name, shown, {"published": port.published, "target": port.target})
                 continue
             published, target = _written_range(entry)
             if published:
-                shown = evidence.model_copy(update={"text": f"ports: {published}:{target}"})
+                shown = replace(evidence, text=f"ports: {published}:{target}")
                 yield Hit(name, shown, {"published": published, "target": target})
 
 
