@@ -83,26 +83,27 @@ class Answers(BaseModel):
     """The answers to the decision's questions; None where not answered yet.
 
     Each field is one question the user answers (the playbook's ``decision.yaml`` asks the
-    others of the project): its title is the TUI's label, its docstring the CLI's help, and
-    :mod:`.settings` makes a flag and a field of each.
+    others of the project): its title is the TUI's label, its description the CLI's help,
+    and :mod:`.settings` makes a flag and a field of each. (Descriptions, not attribute
+    docstrings: reading those parses this file's source at every start, 3% of ``plan``.)
     """
 
-    model_config = ConfigDict(**_MODEL, use_attribute_docstrings=True)
+    model_config = _MODEL
     servers: Annotated[int, Strict(), Field(ge=1)] | None = Field(
-        default=None, title="Servers running it today")
-    """How many servers run the Compose project today."""
+        default=None, title="Servers running it today",
+        description="How many servers run the Compose project today.")
     deploys_per_week: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] | None = Field(
-        default=None, title="Deploys per week")
-    """How many times a week the team deploys."""
+        default=None, title="Deploys per week",
+        description="How many times a week the team deploys.")
     autoscaling: Annotated[bool, Strict()] | None = Field(
-        default=None, title="Needs autoscaling?")
-    """Whether the load changes enough (3x or more) to need autoscaling."""
+        default=None, title="Needs autoscaling?",
+        description="Whether the load changes enough (3x or more) to need autoscaling.")
     ops_owner: Annotated[bool, Strict()] | None = Field(
-        default=None, title="Someone owns operations?")
-    """Whether someone owns operations: on-call, upgrades, the cluster."""
+        default=None, title="Someone owns operations?",
+        description="Whether someone owns operations: on-call, upgrades, the cluster.")
     downtime_ok: Annotated[bool, Strict()] | None = Field(
-        default=None, title="~15 min downtime per incident OK?")
-    """Whether about 15 minutes of downtime per incident is acceptable."""
+        default=None, title="~15 min downtime per incident OK?",
+        description="Whether about 15 minutes of downtime per incident is acceptable.")
 
 
 class Override(BaseModel):
@@ -133,17 +134,21 @@ class SettingTimes(BaseModel):
 class Settings(BaseModel):
     """The team, the answers and the overrides: everything the plan is computed from."""
 
-    model_config = ConfigDict(**_MODEL, use_attribute_docstrings=True)
+    model_config = _MODEL
     team: Annotated[tuple[Name, ...], AfterValidator(_unique)] = ()
     """The people on the migration, by the names they use for ``--by``."""
     team_size: Annotated[int, Strict(), Field(ge=1)] | None = Field(
-        default=None, title="Engineers on it")
-    """How many engineers work on the migration (unset: the estimates playbook's number)."""
+        default=None, title="Engineers on it",
+        description="How many engineers work on the migration (unset: the estimates "
+                    "playbook's number).")
     focus: Annotated[float, Strict(), Field(gt=0, le=1, allow_inf_nan=False)] | None = Field(
-        default=None, title="Share of their time")
-    """The share of their time they give it, 0-1 or a percentage (unset: the playbook's)."""
-    start: Annotated[dt.date, Strict()] | None = Field(default=None, title="First day")
-    """The first day of week 1, YYYY-MM-DD (unset: the plan counts weeks, without dates)."""
+        default=None, title="Share of their time",
+        description="The share of their time they give it, 0-1 or a percentage (unset: the "
+                    "playbook's).")
+    start: Annotated[dt.date, Strict()] | None = Field(
+        default=None, title="First day",
+        description="The first day of week 1, YYYY-MM-DD (unset: the plan counts weeks, "
+                    "without dates).")
     answers: Answers = Answers()
     """The decision's answers."""
     overrides: Annotated[dict[Name, Override], AfterValidator(_drop_empty_overrides)] = Field(
