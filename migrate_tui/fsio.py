@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -391,7 +390,7 @@ def _replace(name: str, dir_fd: int, data: bytes, mode: int, *, durable: bool = 
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
     while True:
-        tmp = f".{name}.{secrets.token_hex(4)}.tmp"
+        tmp = f".{name}.{os.urandom(4).hex()}.tmp"
         try:
             fd = os.open(tmp, flags, mode if umask else 0o600, dir_fd=dir_fd)
             break

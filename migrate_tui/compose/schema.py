@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from migrate_tui.compose.json_schema import Schema, SchemaValidator
@@ -23,7 +23,9 @@ _MAX_PROBLEMS = 20
 @lru_cache(maxsize=1)
 def compose_schema() -> Schema:
     """The Compose Specification schema shipped with the package."""
-    text = resources.files("migrate_tui.compose").joinpath("compose-spec.json").read_text("utf-8")
+    # (Beside this module, as the playbooks are: ``importlib.resources`` would import
+    # ``zipfile`` and more at every start for a package that is never zipped.)
+    text = Path(__file__).with_name("compose-spec.json").read_text("utf-8")
     schema: Schema = json.loads(text)
     return schema
 
