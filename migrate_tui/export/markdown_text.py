@@ -240,7 +240,7 @@ class Measured:
             else:
                 self._size += line_size(line)
                 self._lines.append(line)
-        return list(self._lines) if rest is None and self._size <= limit else None
+        return list(self._lines) if self._size <= limit else None
 
 
 def lines_within(lines: Iterable[str], limit: int) -> list[str] | None:

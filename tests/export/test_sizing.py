@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from migrate_tui.analysis.model import Finding
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.export.condensed import (
     SHORTENINGS,
+    Shortening,
     TaskGroup,
     condensed_note,
     counted_note,
@@ -34,8 +36,6 @@ from migrate_tui.planning.plan import Plan
 from migrate_tui.workspace import Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parents[2]
-ROOMS = sorted({int(2_000 * 1.3 ** k) for k in range(26)} | {0, 5_000, 350_000})
-"""From nothing to more than a 500-service plan takes in full (1.5 MB)."""
 
 
 def _chain(services: int) -> str:
@@ -85,66 +85,94 @@ def workspace(request: pytest.FixtureRequest,
     return _workspace(folder)
 
 
-def _grouped(plan: Plan, groups: list[list[TaskGroup]], counted: bool,
-             shortening_index: int = 0) -> Iterator[str]:
+def _grouped(plan: Plan, groups: list[list[TaskGroup]],
+             shortening: Shortening | None) -> list[str]:
+    """The phases, their service tasks in these groups; None: only counted."""
+    out: list[str] = []
     for phase, mine in zip(plan.phases, groups, strict=True):
-        yield from _phase_head(phase)
+        out += _phase_head(phase)
         for task in phase.tasks:
             if task.service is None:
-                yield from _task(task)
+                out += _task(task)
         if mine:
             count = sum(len(g.tasks) for g in mine)
-            yield from (counted_note(count) if counted
-                        else condensed_note(count, across=mine[0].across))
+            out += (counted_note(count) if shortening is None
+                    else condensed_note(count, across=mine[0].across))
         for group in mine:
-            yield from (group_count_lines(group) if counted
-                        else group_lines(group, SHORTENINGS[shortening_index]))
+            out += (group_count_lines(group) if shortening is None
+                    else group_lines(group, shortening))
+    return out
 
 
-def _first_form_that_fits(plan: Plan, findings: Sequence[Finding], root: str | None,
-                          room: int) -> list[str]:
-    """The choice of ``_phases_and_findings``, each form rendered anew each time it is tried."""
-    def first(groups: list[list[TaskGroup]], limit: int) -> list[str] | None:
-        for index in range(len(SHORTENINGS)):
-            lines = lines_within(_grouped(plan, groups, False, index), limit)
-            if lines is not None:
-                return lines
-        return None
+@dataclass(frozen=True)
+class _Forms:
+    """Every form of the phases and of the findings, rendered in full."""
 
-    phases = lines_within((line for phase in plan.phases
-                           for line in [*_phase_head(phase),
-                                        *(x for t in phase.tasks for x in _task(t))]), room)
-    if phases is not None:
-        listed = lines_within(findings_in_full(findings, root), room - size(phases))
-        if listed is not None:
-            return phases + listed
-    by_wave = [group_tasks(phase.tasks) for phase in plan.phases]
-    in_full = lines_within(findings_in_full(findings, root), room // 2)
-    by_rule = findings_by_rule(findings, root) if in_full is None else None
-    condensed = first(by_wave, room - size(in_full or by_rule or []))
-    if condensed is not None:
-        return condensed + (in_full or by_rule or [])
-    if by_rule is None:
-        by_rule = findings_by_rule(findings, root)
-        condensed = first(by_wave, room - size(by_rule))
-    if condensed is None:
+    phases: list[str]
+    findings: list[str]
+    by_rule: list[str]
+    by_wave: list[list[str]]
+    """In each of ``SHORTENINGS``."""
+    across: list[list[str]]
+    counted: list[str]
+
+    @classmethod
+    def of(cls, plan: Plan, findings: Sequence[Finding], root: str | None) -> _Forms:
+        by_wave = [group_tasks(phase.tasks) for phase in plan.phases]
         across = [group_tasks(phase.tasks, across=True) for phase in plan.phases]
-        condensed = first(across, room - size(by_rule))
-        if condensed is None:
-            condensed = list(_grouped(plan, across, True))
-    listed = lines_within(findings_in_full(findings, root), room - size(condensed))
-    return condensed + (listed or by_rule)
+        return cls(
+            phases=[line for phase in plan.phases
+                    for line in [*_phase_head(phase), *(x for t in phase.tasks for x in _task(t))]],
+            findings=list(findings_in_full(findings, root)),
+            by_rule=findings_by_rule(findings, root),
+            by_wave=[_grouped(plan, by_wave, s) for s in SHORTENINGS],
+            across=[_grouped(plan, across, s) for s in SHORTENINGS],
+            counted=_grouped(plan, across, None),
+        )
+
+    def rooms(self) -> list[int]:
+        """Where the choice changes (each form's size, alone or with the findings), a byte
+        either side, and rooms from nothing to more than the plan in full."""
+        listed, by_rule = size(self.findings), size(self.by_rule)
+        edges = {size(self.phases) + listed, 2 * listed} | {
+            size(form) + findings for form in [*self.by_wave, *self.across, self.counted]
+            for findings in (listed, by_rule)}
+        return sorted({edge + d for edge in edges for d in (-1, 0, 1)}
+                      | {int(2_000 * 1.5 ** k) for k in range(18)} | {0})
+
+
+def _first_form_that_fits(forms: _Forms, room: int) -> list[str]:
+    """The choice ``_phases_and_findings`` makes, stated plainly over forms made in full."""
+    def fits(lines: list[str], limit: int) -> list[str] | None:
+        return lines if size(lines) <= limit else None
+
+    def first(grouped: list[list[str]], limit: int) -> list[str] | None:
+        return next((lines for lines in grouped if fits(lines, limit)), None)
+
+    if fits(forms.phases, room) and fits(forms.findings, room - size(forms.phases)):
+        return forms.phases + forms.findings
+    in_full = fits(forms.findings, room // 2)
+    findings = in_full or forms.by_rule
+    condensed = first(forms.by_wave, room - size(findings))
+    if condensed is not None:
+        return condensed + findings
+    if in_full is not None:
+        condensed = first(forms.by_wave, room - size(forms.by_rule))
+    if condensed is None:
+        condensed = first(forms.across, room - size(forms.by_rule)) or forms.counted
+    return condensed + (fits(forms.findings, room - size(condensed)) or forms.by_rule)
 
 
 def test_each_room_gets_the_first_form_that_fits(workspace: Workspace) -> None:
     plan, findings = workspace.plan, workspace.analysis.findings
     root = workspace.project.working_dir
-    forms = set()
-    for room in ROOMS:
+    forms = _Forms.of(plan, findings, root)
+    chosen = set()
+    for room in forms.rooms():
         lines = _phases_and_findings(plan, findings, root, room)
-        assert lines == _first_form_that_fits(plan, findings, root, room), room
-        forms.add("\n".join(lines))
-    assert len(forms) >= 7  # in full, by wave or across in several shortenings, counted
+        assert lines == _first_form_that_fits(forms, room), room
+        chosen.add("\n".join(lines))
+    assert len(chosen) >= 10  # in full, by wave or across in several shortenings, counted
 
 
 def test_a_groups_floor_is_never_more_than_any_shortening_makes_of_it(
