@@ -45,6 +45,19 @@ def _chain(services: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _findings_heavy(services: int) -> str:
+    """Services of one wave with a dozen findings each: the findings outgrow the condensed
+    phases, so they are listed in full beside them once the room passes twice their size."""
+    lines = ["services:"]
+    for n in range(services):
+        lines += [f"  app-{n}:", "    image: nginx", "    privileged: true", "    pid: host",
+                  "    cap_add: [SYS_ADMIN]", "    volumes: [/var/run/docker.sock:/s, ./d:/d]",
+                  f"    environment: {{DB_PASSWORD: hunter{n}}}", "    ports: ['80']",
+                  "    security_opt: ['seccomp:unconfined']", "    devices: ['/dev/fuse']",
+                  "    network_mode: host"]
+    return "\n".join(lines) + "\n"
+
+
 def _generated(services: int) -> str:
     spec = importlib.util.spec_from_file_location("bench_generate",
                                                   REPO / "benchmarks" / "generate.py")
@@ -73,14 +86,18 @@ def _workspace(folder: Path) -> Workspace:
     return open_workspace(options, state_file=str(folder / "migration.toml"))
 
 
-@pytest.fixture(scope="module", params=["chain-300", "generated-400-with-progress"])
+@pytest.fixture(scope="module",
+                params=["chain-300", "generated-100-with-progress", "findings-heavy-60"])
 def workspace(request: pytest.FixtureRequest,
               tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     folder = tmp_path_factory.mktemp(request.param)
     if request.param == "chain-300":
         (folder / "compose.yaml").write_text(_chain(300), encoding="utf-8")
         return _workspace(folder)
-    (folder / "compose.yaml").write_text(_generated(400), encoding="utf-8")
+    if request.param == "findings-heavy-60":
+        (folder / "compose.yaml").write_text(_findings_heavy(60), encoding="utf-8")
+        return _workspace(folder)
+    (folder / "compose.yaml").write_text(_generated(100), encoding="utf-8")
     (folder / "migration.toml").write_text(_progress(_workspace(folder)), encoding="utf-8")
     return _workspace(folder)
 
@@ -172,7 +189,7 @@ def test_each_room_gets_the_first_form_that_fits(workspace: Workspace) -> None:
         lines = _phases_and_findings(plan, findings, root, room)
         assert lines == _first_form_that_fits(forms, room), room
         chosen.add("\n".join(lines))
-    assert len(chosen) >= 10  # in full, by wave or across in several shortenings, counted
+    assert len(chosen) >= 5  # in full, condensed in several forms, counted
 
 
 def test_a_groups_floor_is_never_more_than_any_shortening_makes_of_it(
