@@ -47,7 +47,7 @@ from migrate_tui.export.diagrams import (
     timeline,
 )
 from migrate_tui.export.evidence_section import evidence_section
-from migrate_tui.export.findings import findings_by_rule, findings_in_full
+from migrate_tui.export.findings import FindingsSection
 from migrate_tui.export.markdown_text import (
     DONE,
     GITHUB_MAX_MARKDOWN_SIZE,
@@ -165,7 +165,8 @@ def _phases_and_findings(
     counted. Each form is made at most once, and only as far as ``room`` (:class:`Measured`,
     :class:`_Grouping`), so a big plan costs little more than its condensed form.
     """
-    in_full = Measured(findings_in_full(findings, root))
+    section = FindingsSection(findings, root)
+    in_full = Measured(section.in_full())
     phases = lines_within(_phases_in_full(plan), room)
     if phases is not None:
         listed = in_full.within(room - size(phases))
@@ -174,12 +175,12 @@ def _phases_and_findings(
     frames = [_frame(phase) for phase in plan.phases]
     by_wave = _Grouping(frames, [group_tasks(phase.tasks) for phase in plan.phases])
     listed = in_full.within(room // 2)
-    by_rule = findings_by_rule(findings, root) if listed is None else None
+    by_rule = section.by_rule() if listed is None else None
     condensed = by_wave.first_that_fits(room - size(listed or by_rule or []))
     if condensed is not None:
         return condensed + (listed or by_rule or [])
     if by_rule is None:
-        by_rule = findings_by_rule(findings, root)
+        by_rule = section.by_rule()
         condensed = by_wave.first_that_fits(room - size(by_rule))
     if condensed is None:
         across = _Grouping(frames, [group_tasks(p.tasks, across=True) for p in plan.phases])
