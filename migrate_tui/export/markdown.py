@@ -11,8 +11,9 @@ its service tasks are grouped, each group's checklist written once
 waves for that to be shorter, or at the last only counted; and findings too many to list
 get a row per rule (:mod:`migrate_tui.export.findings`). The tables that stand for
 diagrams too big to draw take ranges of waves past a few hundred rows (``WAVE_ROWS``,
-``TIMELINE_ROWS``). Whether it is too big is found out by rendering in
-full with a running count of bytes, stopped as soon as it passes the limit.
+``TIMELINE_ROWS``). Whether a form fits is found out by rendering it with a running count
+of bytes, stopped as soon as it passes the limit; each form is rendered once, however many
+limits it is tried against (:class:`~migrate_tui.export.markdown_text.Measured`).
 
 Same input, same bytes: nothing here reads the clock or depends on dict order it did not
 sort. No secret from the compose file reaches the output: every text taken from the
@@ -229,8 +230,9 @@ class _Grouping:
 
     The phases' frames (:func:`_frame`) are made once for every form, each shortening's
     form only as far as it is asked for (:class:`Measured`), and none when the groups'
-    floor (:func:`group_floor`) already passes the room: at 2,000 services, where no
-    shortening fits, this takes the trials from 0.13 s to 2 ms.
+    floor (:func:`group_floor`) already passes the room. At 2,000 services no shortening
+    fits, by wave or across waves: the two floors take 0.04 s where trying the fourteen
+    forms took 0.15 s (CPU, each form made only as far as the room).
     """
 
     def __init__(self, frames: list[list[str]], groups: list[list[TaskGroup]]) -> None:
