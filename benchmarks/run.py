@@ -19,6 +19,12 @@ PASS/FAIL for the targets at 2,000 services::
 
     python benchmarks/run.py                  # 5 runs of each, all sizes
     python benchmarks/run.py --runs 9 --sizes 2000
+
+``--stages`` shows instead where ``plan`` spends its CPU, stage by stage (median of
+``--runs`` fresh processes): imports, load, playbooks, analyze, manifests, ledger facts,
+plan, Markdown, and the rest (argument parsing, the progress file, writing the file)::
+
+    python benchmarks/run.py --stages --runs 5 --sizes 2000
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -158,6 +165,77 @@ def measure(sizes: list[int], runs: int, ours_argv: list[str], workroot: Path,
     return results
 
 
+STAGES = {
+    "load": ("migrate_tui.workspace", "_project_and_store"),
+    "playbooks": ("migrate_tui.workspace", "load_plan_playbooks"),
+    "analyze": ("migrate_tui.analysis.pipeline", "analyze"),
+    "manifests": ("migrate_tui.manifests", "generate_manifests"),
+    "ledger facts": ("migrate_tui.workspace", "ledger_facts"),
+    "plan": ("migrate_tui.planning.build", "make_plan"),
+    "markdown": ("migrate_tui.export.assemble", "render_markdown"),
+}
+"""The stages of ``plan``: each the function, looked up by its caller when it is called,
+that is timed in its module (a stage renamed makes ``--stages`` fail, not lie)."""
+
+
+def stage_child() -> None:
+    """In a project's folder: run ``plan`` once with each stage timed; print them as JSON."""
+    import importlib
+    import json
+
+    start = time.process_time()
+    from migrate_tui import cli
+
+    modules = {name: importlib.import_module(module) for name, (module, _) in STAGES.items()}
+    times = {"imports": time.process_time() - start}
+
+    def timed(name: str, func: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            before = time.process_time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                times[name] = times.get(name, 0.0) + time.process_time() - before
+        return wrapper
+
+    for name, (_, attribute) in STAGES.items():
+        setattr(modules[name], attribute, timed(name, getattr(modules[name], attribute)))
+    code = cli.main(["plan", ".", "--format", "markdown", "-o", os.devnull])
+    times["rest"] = time.process_time() - start - sum(times.values())
+    print(json.dumps({"code": code, **times}))
+
+
+def measure_stages(sizes: list[int], runs: int, workroot: Path) -> str:
+    """The CPU of each stage of ``plan`` on each size: a Markdown table of medians."""
+    import json
+
+    lines = [f"CPU seconds of each stage of `migrate-tui plan . --format markdown`, median "
+             f"of {runs} fresh processes:", "",
+             "| services | " + " | ".join(["imports", *STAGES, "rest", "total"]) + " |",
+             "|---:|" + "---:|" * (len(STAGES) + 3)]
+    for n in sizes:
+        workdir = workroot / f"n{n}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        (workdir / "compose.yaml").write_text(generate(n), encoding="utf-8")
+        samples: dict[str, list[float]] = {}
+        for _ in range(runs):
+            proc = subprocess.run([sys.executable, __file__, "--stage-child"], cwd=workdir,
+                                  env=clean_env(workdir, ours=True), capture_output=True,
+                                  text=True, check=False)
+            if proc.returncode != 0:
+                sys.exit(f"--stages failed on N={n}:\n{proc.stderr[-2000:]}")
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            if result.pop("code") != 0:
+                sys.exit(f"plan failed on N={n}:\n{proc.stderr[-2000:]}")
+            for name, seconds in result.items():
+                samples.setdefault(name, []).append(seconds)
+        medians = {name: statistics.median(values) for name, values in samples.items()}
+        names = ["imports", *STAGES, "rest"]
+        lines.append(f"| {n:,} | " + " | ".join(f"{medians.get(k, 0.0):.3f}" for k in names)
+                     + f" | {sum(medians.get(k, 0.0) for k in names):.3f} |")
+    return "\n".join([*lines, "", *machine()]) + "\n"
+
+
 def _spread(values: list[float], fmt: str) -> str:
     return f"{statistics.median(values):{fmt}} ({min(values):{fmt}}–{max(values):{fmt}})"
 
@@ -246,8 +324,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the Markdown (default: benchmarks/results.md)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep the generated projects here (default: a temporary folder)")
+    parser.add_argument("--stages", action="store_true",
+                        help="show the CPU of each stage of plan instead (nothing written)")
+    parser.add_argument("--stage-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.stage_child:
+        stage_child()
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.stages:
+        with tempfile.TemporaryDirectory(prefix="migrate-tui-bench-") as tmp:
+            print(measure_stages(sizes, args.runs, args.workdir or Path(tmp)))
+        return 0
     ours_argv, note = our_command(args.command)
     print(note, file=sys.stderr)
     if args.workdir:

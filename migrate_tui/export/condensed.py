@@ -26,6 +26,7 @@ from migrate_tui.export.markdown_text import (
     days,
     md,
     plural,
+    size,
 )
 from migrate_tui.planning.plan import PlanItem, Task
 
@@ -305,16 +306,47 @@ def group_lines(group: TaskGroup, shortening: Shortening) -> list[str]:
         The group's lines.
     """
     out = [*_heading(group),
-           "Services: " + _names([t.service or "" for t in group.tasks], shortening.names)
-           + ".", ""]
+           _services_line(_names([t.service or "" for t in group.tasks], shortening.names)),
+           ""]
     for entry in group.checklist:
         if isinstance(entry, _Common):
-            box = "[x]" if entry.done else "[ ]"
-            out.append(f"- {box} {md(entry.text)} {code(f'{SERVICE}.{entry.suffix}')}")
+            out.append(_common_line(entry))
         else:
             out += _differing_lines(entry, shortening)
     out.append("")
     return out + _notable_lines(group.notable, shortening.notable)
+
+
+def group_floor(group: TaskGroup) -> int:
+    """The fewest bytes :func:`group_lines` takes for this group, whatever the shortening.
+
+    Its lines but for the names and notable items, which a shortening only shortens: every
+    one of ``SHORTENINGS`` gives each differing item at least its first wording. A plan
+    whose groups' floors do not fit is not tried in each shortening (see ``_Grouping`` in
+    :mod:`migrate_tui.export.markdown`).
+
+    Args:
+        group: The tasks alike.
+
+    Returns:
+        A lower bound of ``size(group_lines(group, shortening))``.
+    """
+    lines = [*_heading(group), _services_line(""), "", ""]
+    for entry in group.checklist:
+        if isinstance(entry, _Common):
+            lines.append(_common_line(entry))
+        else:
+            lines += [_differing_head(entry), _wording_line(next(iter(entry.wordings)), "")]
+    return size(lines)
+
+
+def _services_line(names: str) -> str:
+    return f"Services: {names}."
+
+
+def _common_line(entry: _Common) -> str:
+    box = "[x]" if entry.done else "[ ]"
+    return f"- {box} {md(entry.text)} {code(f'{SERVICE}.{entry.suffix}')}"
 
 
 def _estimate(tasks: list[Task]) -> str:
@@ -330,18 +362,28 @@ def _differing_lines(entry: _Differing, shortening: Shortening) -> list[str]:
 
     Its fix once, then each wording with the services it is on.
     """
-    head = (f"- {'[x]' if entry.done else '[ ]'} {code(f'{SERVICE}.{entry.suffix}')} on "
-            f"{entry.services:,} of them")
-    out = [f"{head}. Fix: {md(entry.fix)}" if entry.fix else f"{head}:"]
+    out = [_differing_head(entry)]
     wordings = list(entry.wordings.items())
     shown = wordings if shortening.wordings is None else wordings[:shortening.wordings]
-    out += [f"  - {md(wording)}: {_names(names, shortening.names)}" for wording, names in shown]
+    out += [_wording_line(wording, _names(names, shortening.names)) for wording, names in shown]
     rest = wordings[len(shown):]
     if rest:
         services = sum(len(names) for _, names in rest)
         out.append(f"  - and {_count(len(rest), 'other wording')}, on "
                    f"{_count(services, 'service')}")
     return out
+
+
+def _differing_head(entry: _Differing) -> str:
+    """The line of an item that differs: its id, how many services have it, its fix."""
+    head = (f"- {'[x]' if entry.done else '[ ]'} {code(f'{SERVICE}.{entry.suffix}')} on "
+            f"{entry.services:,} of them")
+    return f"{head}. Fix: {md(entry.fix)}" if entry.fix else f"{head}:"
+
+
+def _wording_line(wording: str, names: str) -> str:
+    """A wording of an item that differs, with the services (already listed) it is on."""
+    return f"  - {md(wording)}: {names}"
 
 
 def _notable_lines(items: list[PlanItem], shown: int | None) -> list[str]:

@@ -10,7 +10,7 @@ whole plan (:mod:`migrate_tui.export.markdown`) and its condensed form for big p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from migrate_tui.masking import mask_secrets
@@ -184,6 +184,18 @@ def checklist_line(item: PlanItem, item_code: str) -> str:
     return f"- {box} {md(item.text)} {item_code}{suffix}"
 
 
+def line_size(line: str) -> int:
+    """The bytes a line takes in the document, its newline included.
+
+    Args:
+        line: A line without its newline.
+
+    Returns:
+        Its size in UTF-8, plus one.
+    """
+    return (len(line) if line.isascii() else len(line.encode())) + 1
+
+
 def size(lines: Iterable[str]) -> int:
     """The bytes ``lines`` take in the document, each with its newline.
 
@@ -193,7 +205,42 @@ def size(lines: Iterable[str]) -> int:
     Returns:
         Their size in UTF-8.
     """
-    return sum((len(line) if line.isascii() else len(line.encode())) + 1 for line in lines)
+    return sum(map(line_size, lines))
+
+
+class Measured:
+    """Lines made as they are asked for, each once, and whether they fit in a number of bytes.
+
+    A plan too big for GitHub is tried in several forms, each against several limits as
+    the other sections take their room: asked again with a bigger limit, a form goes on
+    where it stopped; with a smaller one, its count answers. A form that does not fit is
+    made only as far as the biggest limit it was asked about.
+    """
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        """Measure ``lines``, lines without their newline, made as they are read."""
+        self._rest: Iterator[str] | None = iter(lines)
+        self._lines: list[str] = []
+        self._size = 0
+
+    def within(self, limit: int) -> list[str] | None:
+        """The lines, or None when they take more than ``limit`` bytes (see :func:`size`).
+
+        Args:
+            limit: The most bytes they may take.
+
+        Returns:
+            A new list of the lines, or None.
+        """
+        rest = self._rest
+        while rest is not None and self._size <= limit:
+            line = next(rest, None)
+            if line is None:
+                self._rest = rest = None
+            else:
+                self._size += line_size(line)
+                self._lines.append(line)
+        return list(self._lines) if self._size <= limit else None
 
 
 def lines_within(lines: Iterable[str], limit: int) -> list[str] | None:
@@ -208,11 +255,4 @@ def lines_within(lines: Iterable[str], limit: int) -> list[str] | None:
     Returns:
         The lines as a list, or None when they take more than ``limit``.
     """
-    out: list[str] = []
-    total = 0
-    for line in lines:
-        total += (len(line) if line.isascii() else len(line.encode())) + 1
-        if total > limit:
-            return None
-        out.append(line)
-    return out
+    return Measured(lines).within(limit)

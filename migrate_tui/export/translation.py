@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Protocol
 
-from migrate_tui.export.markdown_text import lines_within, md
+from migrate_tui.export.markdown_text import lines_within, md, size
 from migrate_tui.text import plural
 
 STATUSES = ("mapped", "approximated", "dropped", "decide")
@@ -126,12 +126,14 @@ def translation_section(entries: Sequence[LedgerRow], active: Collection[str],
             f"In all: {counts_line(mine)}.", ""]
     if not mine:
         return [*head[:2], "No service is deployed, so no key is translated.", ""]
-    left = room - sum(len(line.encode()) + 1 for line in head)
-    for form in (_in_full, _grouped):
-        lines = lines_within(form(mine), left)
-        if lines is not None:
-            return head + lines
-    return head + list(_counted(mine))
+    left = room - size(head)
+    listed = lines_within(_in_full(mine), left)
+    if listed is None:
+        groups = _needing_you(mine)  # one pass over the ledger for both shorter forms
+        listed = lines_within(_grouped(groups), left)
+        if listed is None:
+            listed = list(_counted(groups))
+    return head + listed
 
 
 def _in_full(entries: Sequence[LedgerRow]) -> Iterator[str]:
@@ -147,15 +149,24 @@ def _in_full(entries: Sequence[LedgerRow]) -> Iterator[str]:
         yield ""
 
 
-def _grouped(entries: Sequence[LedgerRow]) -> Iterator[str]:
-    """One row per key, status and reason, naming the services it concerns."""
-    groups: dict[tuple[str, str, str], list[str]] = {}
+_Groups = dict[tuple[str, str, str], list[str]]
+"""The services of each status, top-level key and reason that needs a person."""
+
+
+def _needing_you(entries: Sequence[LedgerRow]) -> _Groups:
+    """The entries that need a person, by status, top-level key and reason: their services."""
+    groups: _Groups = {}
     for e in entries:
         if e.status in NEEDS_YOU:
             top = e.key.partition(".")[0].partition("[")[0] or "(service)"
             services = groups.setdefault((e.status, top, e.why), [])
             if not services or services[-1] != e.service:
                 services.append(e.service)
+    return groups
+
+
+def _grouped(groups: _Groups) -> Iterator[str]:
+    """One row per key, status and reason, naming the services it concerns."""
     order = {s: i for i, s in enumerate(NEEDS_YOU)}
     yield from ["Too many services to list each: the entries are grouped by key and "
                 "reason.", "", "| key | status | why | services |", "| --- | --- | --- | --- |"]
@@ -168,13 +179,11 @@ def _grouped(entries: Sequence[LedgerRow]) -> Iterator[str]:
     yield ""
 
 
-def _counted(entries: Sequence[LedgerRow]) -> Iterator[str]:
+def _counted(groups: _Groups) -> Iterator[str]:
     """One row per key and status: how many entries, of how many services."""
     counts: dict[tuple[str, str], set[str]] = {}
-    for e in entries:
-        if e.status in NEEDS_YOU:
-            top = e.key.partition(".")[0].partition("[")[0] or "(service)"
-            counts.setdefault((e.status, top), set()).add(e.service)
+    for (status, top, _), named in groups.items():
+        counts.setdefault((status, top), set()).update(named)
     order = {s: i for i, s in enumerate(NEEDS_YOU)}
     yield from ["Too many to list: counted by key (`migrate-tui ledger` lists each).", "",
                 "| key | status | services |", "| --- | --- | --- |"]
