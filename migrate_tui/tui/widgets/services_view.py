@@ -185,8 +185,8 @@ class ServicesView(Horizontal):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape leaves the filter; elsewhere it is no key of this view (and not shown)."""
-        if action == "leave_filter":
-            return self.query_one("#svc-filter", Input).has_focus
+        if action == "leave_filter":  # (the focus as set: ``has_focus`` follows it later)
+            return self.screen.focused is self.query_one("#svc-filter", Input)
         return True
 
     def action_leave_filter(self) -> None:
@@ -194,8 +194,9 @@ class ServicesView(Horizontal):
         self.query_one("#svc-table", RowTable).focus()
 
     def action_filter(self) -> None:
-        """Focus the filter field (``/``)."""
-        self.query_one("#svc-filter", Input).focus()
+        """Focus the filter field (``/``), at once: the keys typed after ``/`` and read with
+        it go to the filter (:class:`~migrate_tui.tui.keys.TypeAhead`), not the table."""
+        self.screen.set_focus(self.query_one("#svc-filter", Input))
 
     def action_sort(self) -> None:
         """Sort by the next column, round the seven."""
