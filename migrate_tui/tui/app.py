@@ -460,7 +460,11 @@ class MigrateApp(App[int]):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._refresh_view(event.pane.id)
-            self._focus_tab(event.pane.id)
+            focused = self.focused
+            # (a key switched the tab and focused its view already; a key typed since may
+            # have moved the focus within it, as / to the filter: it stays)
+            if focused is None or event.pane not in focused.ancestors_with_self:
+                self._focus_tab(event.pane.id)
 
     def plan_action(self, action: str) -> None:
         """Run a Plan view action (from the command palette)."""

@@ -69,6 +69,7 @@ async def test_no_letter_of_a_burst_is_taken_as_a_command(project: Path) -> None
         assert app.query_one("#tabs").active == "services"  # type: ignore[attr-defined]
         assert table.row_keys == ["worker-billing", "worker-email", "worker-indexer",
                                   "worker-media"]
+        assert app.focused is filt  # (switching the tab did not take it back to the table)
         assert app.workspace is workspace  # no reload, no re-plan
         assert not (project / "migration.toml").exists()  # no override saved
         assert app.query_one("ServicesView").sort_column == 0  # type: ignore[attr-defined]
@@ -97,19 +98,19 @@ def _parsed(data: str) -> list[tuple[str, str | None]]:
     return keys
 
 
-def test_escape_then_a_digit_in_one_read_is_escape_then_the_digit(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_escape_then_a_digit_in_one_read_is_escape_then_the_digit() -> None:
     """Textual reads ESC 4 as WezTerm's Option+4, a ¢, typed into the field in focus (the
     Export dialog's path): elsewhere it is Escape, then 4."""
-    monkeypatch.delenv("TERM_PROGRAM", raising=False)
-    split_escape_bursts()
+    split_escape_bursts({"TERM_PROGRAM": "tmux"})
     assert _parsed("\x1b4") == [("escape", "\x1b"), ("4", "4")]
     assert _parsed("\x1b2x") == [("escape", "\x1b"), ("2", "2"), ("x", "x")]
     assert _parsed("\x1b[A") == [("up", None)]  # (real sequences are untouched)
     assert _parsed("¢") == [("cent_sign", "¢")]  # (a ¢ typed as such stays one)
 
 
-def test_wezterm_keeps_its_option_digits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TERM_PROGRAM", "WezTerm")
-    split_escape_bursts()
-    assert _parsed("\x1b4") == [("cent_sign", "¢")]
+def test_wezterm_keeps_its_option_digits() -> None:
+    split_escape_bursts({"TERM_PROGRAM": "WezTerm"})
+    try:
+        assert _parsed("\x1b4") == [("cent_sign", "¢")]
+    finally:
+        split_escape_bursts({})
