@@ -30,10 +30,12 @@ async def until(pilot: Any, check: Callable[[], object], what: str,
     longer than 4 s while other tests ran).
     """
     give_up = time.monotonic() + deadline
-    while not check():
+    while True:
+        await pilot.pause(0.02)  # (first: what was just asked for has a turn to happen)
+        if check():
+            return
         if time.monotonic() > give_up:
             raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def loaded(app: MigrateApp, pilot: Any) -> None:
