@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.errors import MigrateError
+from migrate_tui.tui.keys import TypeAhead, split_escape_bursts
 from migrate_tui.tui.loading import FileStamps, loaded_summary, warnings_summary
 from migrate_tui.tui.messages import (
     ItemChangeRequested,
@@ -95,6 +96,7 @@ class MigrateApp(App[int]):
         """When the user was told what a quit would lose: a second q soon after quits."""
         self._manifests: tuple[object, object, Any] | None = None
         """(project, analysis, manifests): generated once per analysis, when first wanted."""
+        self._type_ahead = TypeAhead()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -430,13 +432,21 @@ class MigrateApp(App[int]):
             self.workspace = updated
         self.post_message(WorkspaceReady(updated))
 
-    # -- actions ----------------------------------------------------------------------------
+    # -- keys and actions ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed at once follow a focus change the first of them made (see
+        :mod:`migrate_tui.tui.keys`): no letter typed in the filter is taken as a command."""
+        if isinstance(event, events.Key) and self._type_ahead.follow_focus(self, event):
+            return
+        await super().on_event(event)
 
     def _focus_tab(self, tab: str) -> None:
         targets = {"overview": "#overview-view", "services": "#svc-table",
                    "graph": "#graph-nodes", "plan": "#plan-view", "findings": "#findings-table",
                    "manifests": "#man-table"}
-        self.query_one(targets[tab]).focus()
+        # (at once, not after the keys already read: they go where the focus went)
+        self.screen.set_focus(self.query_one(targets[tab]))
 
     def action_show_tab(self, tab: str) -> None:
         """Switch to one of the six views."""
@@ -450,7 +460,11 @@ class MigrateApp(App[int]):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._refresh_view(event.pane.id)
-            self._focus_tab(event.pane.id)
+            focused = self.focused
+            # (a key switched the tab and focused its view already; a key typed since may
+            # have moved the focus within it, as / to the filter: it stays)
+            if focused is None or event.pane not in focused.ancestors_with_self:
+                self._focus_tab(event.pane.id)
 
     def plan_action(self, action: str) -> None:
         """Run a Plan view action (from the command palette)."""
@@ -534,4 +548,5 @@ class MigrateApp(App[int]):
 
 def make_app(options: LoadOptions | None = None, **kwargs: Any) -> MigrateApp:
     """Build the app, for the CLI and the tests alike."""
+    split_escape_bursts()
     return MigrateApp(options or LoadOptions(), **kwargs)

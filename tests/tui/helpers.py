@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,21 @@ def app_for(path: Path, **kwargs: Any) -> MigrateApp:
     return make_app(options, user="alice", **kwargs)
 
 
-async def until(pilot: Any, check: Callable[[], object], what: str, tries: int = 200) -> None:
-    """Wait until ``check()`` is true, or fail saying ``what`` never came."""
-    for _ in range(tries):
-        await pilot.pause(0.02)
+async def until(pilot: Any, check: Callable[[], object], what: str,
+                deadline: float = 120.0) -> None:
+    """Wait until ``check()`` is true, or fail saying ``what`` never came.
+
+    It waits on the condition: ``deadline`` (seconds) only turns a hang into a failure,
+    far beyond what a loaded machine takes (200 tries of 20 ms failed a save that took
+    longer than 4 s while other tests ran).
+    """
+    give_up = time.monotonic() + deadline
+    while True:
+        await pilot.pause(0.02)  # (first: what was just asked for has a turn to happen)
         if check():
             return
-    raise AssertionError(f"timed out waiting for {what}")
+        if time.monotonic() > give_up:
+            raise AssertionError(f"timed out waiting for {what}")
 
 
 async def loaded(app: MigrateApp, pilot: Any) -> None:

@@ -32,13 +32,20 @@ async def test_space_records_the_day_it_was_done(project: Path) -> None:
         await pilot.press("4")
         await pilot.pause()
         first = app.workspace.plan.phases[0].tasks[0].checklist[0].id
+
+        def status() -> str:  # (the item in the workspace the app holds)
+            ws = app.workspace
+            return "" if ws is None else next(i.status for i in ws.plan.items()
+                                              if i.id == first)
+
         await pilot.press("space")
-        await until(pilot, lambda: _items(project).get(first, {}).get("status") == "done",
-                    "the save")
+        await until(pilot, lambda: _items(project).get(first, {}).get("status") == "done"
+                    and status() == "done", "the save, shown")
         today = dt.datetime.now(dt.timezone.utc).date()
         assert _items(project)[first]["finished"] == today
         await pilot.press("space")  # back to todo: it has not finished, nor started
-        await until(pilot, lambda: "status" not in _items(project)[first], "the second save")
+        await until(pilot, lambda: "status" not in _items(project)[first]
+                    and status() == "todo", "the second save, shown")
         assert "finished" not in _items(project)[first]
 
 
@@ -59,14 +66,13 @@ async def test_the_form_back_fills_a_finish_and_refuses_a_bad_day(project: Path)
         day = form.query_one("#item-on", Input)
         assert day.disabled  # todo: no day to give
         form.query_one("#item-status", Select).value = "done"
-        await pilot.pause()
-        assert not day.disabled
+        await until(pilot, lambda: not day.disabled, "the day field to open")
         assert "Finished on" in str(form.query_one("#item-on-label", Label).render())
         day.value = "2099-01-01"
         await pilot.click("#item-save")
-        await pilot.pause()
         error = form.query_one("#item-form-error", Label)
-        assert error.display and "in the future" in str(error.render())
+        await until(pilot, lambda: error.display, "the form's error")
+        assert "in the future" in str(error.render())
         assert app.screen is form and not (project / "migration.toml").exists()
         day.value = "2025-03-04"
         await pilot.click("#item-save")
@@ -89,8 +95,9 @@ async def test_the_form_corrects_the_day_of_a_done_item(project: Path) -> None:
         assert "started 2025-03-03" in str(form.query_one("#item-on-label", Label).render())
         day.value = "2025-03-02"  # before the start
         await pilot.click("#item-save")
-        await pilot.pause()
-        assert "before the item started" in str(form.query_one("#item-form-error").render())
+        error = form.query_one("#item-form-error", Label)
+        await until(pilot, lambda: error.display, "the form's error")
+        assert "before the item started" in str(error.render())
         day.value = "2025-03-06"
         await pilot.click("#item-save")
         await until(pilot, lambda: _items(project)["project.inventory"]["finished"]

@@ -94,3 +94,33 @@ async def test_only_the_rows_in_sight_are_rendered() -> None:
         rendered = {key for key, _, _ in table._lines}
         assert rendered and len(rendered) <= 12
         assert rendered <= set(KEYS[:12])
+
+
+async def test_a_row_is_drawn_as_rich_draws_its_padded_cells() -> None:
+    """The cells' segments are made without rich's layout: the same segments, and the
+    same line, as rich makes of each cell padded to its column (cut where too wide)."""
+    from rich.segment import Segment
+    from rich.style import Style
+
+    from migrate_tui.tui.widgets.row_table import PADDING
+
+    app = TableApp()
+    async with app.run_test(size=(60, 10)):
+        table = app.query_one(RowTable)
+        table._widths = [6, 9, 3]
+        pre, post = Style(bgcolor="blue"), Style(color="red")
+        rows = [(Text("svc"), Text("stateful", style="magenta"), Text("12")),
+                (Text("a-very-long"), Text("日本語のサービス", style="bold"), Text("")),
+                (Text("web", style="bold"), Text("x", style="dim"), Text("1234")),
+                (Text("tab\there"), Text("spans").append("!", style="red"), Text("9"))]
+        for cells in rows:
+            expected: list[Segment] = []
+            for cell, width in zip(cells, table._widths, strict=True):
+                text = Text(" " * PADDING, end="")
+                text.append_text(cell)
+                text.truncate(width + PADDING, pad=True)
+                text.append(" " * PADDING)
+                expected.extend(text.render(app.console))
+            want = list(Segment.simplify(Segment.apply_style(expected, pre, post)))
+            got = list(Segment.simplify(table._strip(cells, pre, post)))
+            assert got == want, cells

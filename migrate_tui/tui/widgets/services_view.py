@@ -70,6 +70,8 @@ class ServicesView(Horizontal):
         self._shown: list[str] = []
         """The rows the table holds, in order."""
         self._detailed: tuple[Workspace | None, str | None] = (None, None)
+        self._detail_pending = False
+        """The detail waits for the frame that shows the rows (see :meth:`_fill`)."""
         self._index: _DetailIndex | None = None
         self._order: dict[int, list[str]] = {}
         """The rows sorted by a column (by its index), made when first asked for."""
@@ -151,7 +153,14 @@ class ServicesView(Horizontal):
             index = names.index(keep) if keep in names else 0
             if table.cursor_row != index:
                 table.move_cursor(row=index)
-            self._detail(names[index], force=bool(changed))
+            if changed is None and self._detailed != (self.workspace, names[index]):
+                # (a filter or an order moved the selection: the rows are painted first,
+                # the detail in the frame after, with a keystroke's frame half as long)
+                if not self._detail_pending:
+                    self._detail_pending = True
+                    self.call_after_refresh(self._pending_detail)
+            else:
+                self._detail(names[index], force=bool(changed))
         else:
             self._detailed = (None, None)
             self.query_one("#svc-detail-text", Static).update("No service matches the filter.")
@@ -165,7 +174,14 @@ class ServicesView(Horizontal):
         self._fill()
         self.query_one("#svc-table", RowTable).focus()
 
-    @on(Input.Changed, "#svc-filter")
+    def on_mount(self) -> None:
+        """Filter as the filter's value changes, in the same frame as the field.
+
+        ``Input.Changed`` comes as a message, after the field's frame: every keystroke drew
+        two frames, the first with the rows of the keystroke before.
+        """
+        self.watch(self.query_one("#svc-filter", Input), "value", self._filter, init=False)
+
     def _filter(self) -> None:
         self._fill()
 
@@ -173,10 +189,17 @@ class ServicesView(Horizontal):
     def _filter_done(self) -> None:
         self.query_one("#svc-table", RowTable).focus()
 
+    def _pending_detail(self) -> None:
+        self._detail_pending = False
+        key = self.query_one("#svc-table", RowTable).cursor_key
+        if key is not None:
+            self._detail(key)
+
     @on(RowTable.RowHighlighted, "#svc-table")
     def _highlighted(self, event: RowTable.RowHighlighted) -> None:
         self.selected = event.key
-        self._detail(self.selected)
+        if not self._detail_pending:  # (else shown after the rows' frame)
+            self._detail(self.selected)
 
     @on(RowTable.HeaderSelected, "#svc-table")
     def _header(self, event: RowTable.HeaderSelected) -> None:
@@ -185,8 +208,8 @@ class ServicesView(Horizontal):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape leaves the filter; elsewhere it is no key of this view (and not shown)."""
-        if action == "leave_filter":
-            return self.query_one("#svc-filter", Input).has_focus
+        if action == "leave_filter":  # (the focus as set: ``has_focus`` follows it later)
+            return self.screen.focused is self.query_one("#svc-filter", Input)
         return True
 
     def action_leave_filter(self) -> None:
@@ -194,8 +217,9 @@ class ServicesView(Horizontal):
         self.query_one("#svc-table", RowTable).focus()
 
     def action_filter(self) -> None:
-        """Focus the filter field (``/``)."""
-        self.query_one("#svc-filter", Input).focus()
+        """Focus the filter field (``/``), at once: the keys typed after ``/`` and read with
+        it go to the filter (:class:`~migrate_tui.tui.keys.TypeAhead`), not the table."""
+        self.screen.set_focus(self.query_one("#svc-filter", Input))
 
     def action_sort(self) -> None:
         """Sort by the next column, round the seven."""
