@@ -53,7 +53,8 @@ class PhaseTimeline(Widget):
         """The title, then a line a phase, cut to the columns this width has."""
         narrow = self.screen.has_class("-narrow")
         name_width = NAME_NARROW if narrow else NAME
-        text = Text("Phases", style="bold", no_wrap=True, overflow="crop")
+        text = Text(no_wrap=True, overflow="crop")
+        text.append("Phases", style="bold")
         if not self.lines:
             text.append("\n" * PHASES)
         for line in self.lines:
