@@ -55,8 +55,8 @@ class PhaseTimeline(Widget):
         name_width = NAME_NARROW if narrow else NAME
         text = Text(no_wrap=True, overflow="crop")
         text.append("Phases", style="bold")
-        if not self.lines:
-            text.append("\n" * PHASES)
+        if not self.lines:  # (a blank, not an empty line: a last empty line is not drawn)
+            text.append("\n " * PHASES)
         for line in self.lines:
             name = Text.assemble((line.name, "bold"), " ", line.weeks)
             name.truncate(name_width, pad=True)
