@@ -9,7 +9,9 @@ interpreter's start, the imports and every cache start cold. Issue 18's targets:
   process to the workspace being shown (the Overview painted with the loaded project, not
   the loading indicator). Measured by this script, from outside the process, when the
   process says the screen is up. Reported beside it: **frame**, when the Overview's frame
-  (the header, the tabs, the empty boxes the project fills in) is first painted.
+  (the header, the tabs, the empty boxes the project fills in) is first painted, and
+  **data**, the first frame that shows the loaded project (the Overview's figures; the
+  answer fields come in the frames after it, and "first screen" waits for those too).
 - **Toggle on disk** (big, < 50 ms): from pressing space on a plan item to the progress
   file holding it.
 - **Override** (big, < 200 ms): from pressing ``c`` on a service in the Services view to
@@ -84,15 +86,16 @@ async def shown(check) -> float:
     """When the first frame came that shows ``check()`` true."""
     return (await shown_cpu(check))[0]
 
-async def shown_cpu(check) -> tuple[float, float]:
-    """When the first frame came that shows ``check()`` true, and the CPU time then."""
+async def shown_cpu(check, poll: float = 0.0005) -> tuple[float, float]:
+    """When the first frame came that shows ``check()`` true, and the CPU time then (the
+    frame says when: ``poll`` only says how often to look, and what the looking costs)."""
     AWAITED[0] = check
     while True:
         for at, ok, used in FRAMES:
             if ok:
                 FRAMES.clear()
                 return at, used
-        await asyncio.sleep(0.0005)
+        await asyncio.sleep(poll)
 
 def cpu():
     """This process's CPU time (user + sys, every thread), from its start."""
@@ -107,8 +110,10 @@ async def run(project: Path, interactions: bool) -> None:
         at, used = await shown_cpu(lambda: True)
         print(f"frame-at {at}", flush=True)  # (perf_counter: the system's monotonic clock)
         print(f"frame-cpu {used}", flush=True)
-        while app.workspace is None:
-            await asyncio.sleep(0.02)  # a light poll: a real terminal does not wake the loop
+        # a light poll: a real terminal does not wake the loop
+        at, used = await shown_cpu(lambda: app.workspace is not None, poll=0.02)
+        print(f"data-at {at}", flush=True)
+        print(f"data-cpu {used}", flush=True)
         await pilot.pause()
         print("shown", flush=True)
         print(f"first-cpu {cpu()}", flush=True)
@@ -181,14 +186,14 @@ def one_run(project: Path, interactions: bool) -> dict[str, float]:
     assert child.stdout is not None
     out: dict[str, float] = {}
     for line in child.stdout:
-        if line.startswith("frame-at "):
-            out["frame"] = float(line.split()[1]) - started
+        if line.startswith(("frame-at ", "data-at ")):
+            out[line.split("-")[0]] = float(line.split()[1]) - started
         elif line.strip() == "shown":
             out["first"] = time.perf_counter() - started
         elif " " in line:
             name, value = line.split()
             out[name] = float(value)
-    start = {"frame", "frame-cpu", "first", "first-cpu"}
+    start = {"frame", "frame-cpu", "data", "data-cpu", "first", "first-cpu"}
     wanted = start | ({"toggle", "override-shown", "override", "override-cpu", "keystroke",
                        "keystroke-cpu"} if interactions else set())
     if child.wait() != 0 or set(out) != wanted:
@@ -219,21 +224,26 @@ def main() -> None:
     """Measure, then print a Markdown table and the targets met or missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=20)
-    parser.add_argument("--big", type=int, default=2000)
+    parser.add_argument("--big", type=int, default=2000,
+                        help="services of the big project (0: the small one's first screen only)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     small = measure(args.small, args.runs, False)
-    big = measure(args.big, args.runs, True)
+    big = measure(args.big, args.runs, True) if args.big else {}
     print("Wall time, then the process's CPU time (user + sys, all threads) in brackets: on")
     print("a machine shared with other work, the CPU time is what the TUI itself spends.")
     print(f"Load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}.")
     print()
-    print("| services | frame (s) [cpu] | first screen (s) [cpu] | toggle on disk (ms) | "
+    print("| services | frame (s) [cpu] | data (s) [cpu] | first screen (s) [cpu] | "
+          "toggle on disk (ms) | "
           "override shown (ms) | override re-planned (ms) [cpu] | "
           "filter keystroke shown (ms) [cpu] |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, r in ((args.small, small), (args.big, big)):
+        if not r:
+            continue
         row = (f"| {n} | {_cell(r['frame'], 1, '.2f')} [{_cell(r['frame-cpu'], 1, '.2f')}] | "
+               f"{_cell(r['data'], 1, '.2f')} [{_cell(r['data-cpu'], 1, '.2f')}] | "
                f"{_cell(r['first'], 1, '.2f')} [{_cell(r['first-cpu'], 1, '.2f')}] |")
         if "toggle" in r:
             row += (f" {_cell(r['toggle'], 1000, '.0f')} |"
@@ -247,13 +257,17 @@ def main() -> None:
         print(row)
     targets = [
         (f"frame at {args.small} < 0.5 s", statistics.median(small["frame"]), 0.5),
+        (f"data at {args.small} < 0.5 s", statistics.median(small["data"]), 0.5),
         (f"first screen at {args.small} < 0.5 s", statistics.median(small["first"]), 0.5),
-        (f"first screen at {args.big} < 1.5 s", statistics.median(big["first"]), 1.5),
-        ("toggle on disk < 50 ms", statistics.median(big["toggle"]), 0.05),
-        ("override shown < 200 ms", statistics.median(big["override-shown"]), 0.2),
-        ("override re-planned < 200 ms", statistics.median(big["override"]), 0.2),
-        ("filter keystroke shown < 50 ms", statistics.median(big["keystroke"]), 0.05),
     ]
+    if big:
+        targets += [
+            (f"first screen at {args.big} < 1.5 s", statistics.median(big["first"]), 1.5),
+            ("toggle on disk < 50 ms", statistics.median(big["toggle"]), 0.05),
+            ("override shown < 200 ms", statistics.median(big["override-shown"]), 0.2),
+            ("override re-planned < 200 ms", statistics.median(big["override"]), 0.2),
+            ("filter keystroke shown < 50 ms", statistics.median(big["keystroke"]), 0.05),
+        ]
     print()
     for what, value, limit in targets:
         print(f"- {'PASS' if value < limit else 'MISS'}: {what}: {value:.3f} s (wall)")

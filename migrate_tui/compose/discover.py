@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migrate_tui.compose.dotenv import read_env_file
 from migrate_tui.errors import DiscoveryError, Location
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -104,6 +103,10 @@ def discover(options: LoadOptions) -> Discovery:
     Raises:
         DiscoveryError: No compose file found, a named file or env file missing.
     """
+    # (imported here: it brings the YAML parser, and the TUI builds its LoadOptions, in this
+    # module, before its first paint; the worker that loads the project imports it after)
+    from migrate_tui.compose.dotenv import read_env_file
+
     environ = dict(os.environ if options.environ is None else options.environ)
     cwd = Path(options.cwd or os.getcwd()).absolute()
     warnings: list[str] = []

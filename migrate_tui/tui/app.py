@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,11 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.errors import MigrateError
+from migrate_tui.gc_pause import gc_pause
 from migrate_tui.tui.keys import TypeAhead, split_escape_bursts
 from migrate_tui.tui.loading import FileStamps, loaded_summary, warnings_summary
 from migrate_tui.tui.messages import (
@@ -43,19 +45,30 @@ from migrate_tui.tui.messages import (
 )
 from migrate_tui.tui.text import clean, markup
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
-from migrate_tui.tui.widgets.findings_view import FindingsView
-from migrate_tui.tui.widgets.graph_view import GraphView
-from migrate_tui.tui.widgets.manifests_view import ManifestsView
+from migrate_tui.tui.widgets.keys_footer import KeysFooter
 from migrate_tui.tui.widgets.overview import Overview
-from migrate_tui.tui.widgets.plan_pane import PlanPane
-from migrate_tui.tui.widgets.plan_view import PlanTree
 from migrate_tui.tui.widgets.save_state import SaveState
-from migrate_tui.tui.widgets.services_view import ServicesView
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount, Widget
+
+    from migrate_tui.tui.widgets.manifests_view import ManifestsView
     from migrate_tui.workspace import Workspace
 
 TABS = ("overview", "services", "graph", "plan", "findings", "manifests")
+VIEWS: dict[str, tuple[str, str]] = {
+    "services": ("migrate_tui.tui.widgets.services_view", "ServicesView"),
+    "graph": ("migrate_tui.tui.widgets.graph_view", "GraphView"),
+    "plan": ("migrate_tui.tui.widgets.plan_pane", "PlanPane"),
+    "findings": ("migrate_tui.tui.widgets.findings_view", "FindingsView"),
+    "manifests": ("migrate_tui.tui.widgets.manifests_view", "ManifestsView"),
+}
+"""The views behind the Overview: (module, class), imported and mounted into their tab the
+first time it is opened. The first screen shows only the Overview: composing and styling
+the five others (their tables, tree and option list, about 30 widgets) was a third of the
+time to its first paint."""
+VIEW_IDS = {"overview": "overview-view", "services": "services-view", "graph": "graph-view",
+            "plan": "plan-pane", "findings": "findings-view", "manifests": "manifests-view"}
 
 
 class MigrateApp(App[int]):
@@ -97,11 +110,20 @@ class MigrateApp(App[int]):
         self._manifests: tuple[object, object, Any] | None = None
         """(project, analysis, manifests): generated once per analysis, when first wanted."""
         self._type_ahead = TypeAhead()
+        self._mounting: dict[str, AwaitMount] = {}
+        """The views mounted, or being mounted, by tab (the Overview is composed)."""
+        self._starting = ExitStack()
+        """The collector's pause until the first workspace (or error) is on the screen."""
 
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        """The summary line, the error panel and the six tabs (the Overview at first)."""
+        """The summary line, the error panel and the six tabs (only the Overview's view)."""
+        # Until the first workspace is on the screen, the cyclic collector does not run:
+        # the frame and the load build objects that all stay, and it walked them, and
+        # everything the imports built, again and again (a tenth of the time to the first
+        # screen, 2026-12-02). It is frozen and resumes then (or when the app ends).
+        self._starting.enter_context(gc_pause())
         # The width's class before any widget mounts: Textual sets it on the first resize,
         # after the widgets mounted, and restyles them all once more for it (a tenth of the
         # first screen's time). The resize then finds it set and leaves the styles alone.
@@ -114,18 +136,10 @@ class MigrateApp(App[int]):
         with TabbedContent(id="tabs", initial="overview"):
             with TabPane("1 Overview", id="overview"):
                 yield Overview(id="overview-view")
-            with TabPane("2 Services", id="services"):
-                yield ServicesView(id="services-view")
-            with TabPane("3 Graph", id="graph"):
-                yield GraphView(id="graph-view")
-            with TabPane("4 Plan", id="plan"):
-                yield PlanPane(id="plan-pane")
-            with TabPane("5 Findings", id="findings"):
-                yield FindingsView(id="findings-view")
-            with TabPane("6 Manifests", id="manifests"):
-                yield ManifestsView(id="manifests-view")
+            for number, tab in enumerate(VIEWS, start=2):
+                yield TabPane(f"{number} {tab.title()}", id=tab)  # (its view: _open_view)
         yield SaveState("", id="save-state")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         """Start the first load, and the file watch when ``--watch`` asks for one."""
@@ -136,11 +150,17 @@ class MigrateApp(App[int]):
         if self.watch_interval > 0:
             self.set_interval(self.watch_interval, self._watch_files)
 
+    def on_unmount(self) -> None:
+        """The collector runs again, if the app ends before the first load did."""
+        self._starting.close()
+
     # -- loading ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load")
     def load_workspace(self) -> None:
         """Load the project, its analysis, plan and progress, off the interface thread."""
+        import importlib
+
         from migrate_tui.tui.loading import load_for_tui
 
         reloading = self.workspace is not None or self.load_error is not None
@@ -151,6 +171,8 @@ class MigrateApp(App[int]):
         except MigrateError as exc:
             self.post_message(WorkspaceFailed(exc, reloaded=reloading))
             return
+        for module in Overview.CORE_MODULES:
+            importlib.import_module(module)  # (here, not on the interface thread)
         self.post_message(WorkspaceReady(workspace, reloaded=reloading, warnings=warnings))
 
     @on(WorkspaceReady)
@@ -177,6 +199,7 @@ class MigrateApp(App[int]):
         self._show_save_state(saved=message.saved)
         if first:
             self._focus_tab(tabs.active)
+            self.call_after_refresh(self._starting.close)
         if message.reloaded:
             self.notify(markup(loaded_summary(ws)), title="Reloaded", timeout=3)
         if message.warnings:
@@ -191,6 +214,7 @@ class MigrateApp(App[int]):
         panel = self.query_one("#error", ErrorPanel)
         panel.error = message.error
         panel.display = True
+        self._starting.close()
         self.query_one("#summary", Static).update(
             "[b red]The project did not load.[/] Fix the file, then press [b]r[/b] to reload.")
         if message.reloaded:
@@ -201,17 +225,28 @@ class MigrateApp(App[int]):
                          saving: bool = False) -> None:
         self.query_one(SaveState).show(self.workspace, saved=saved, error=error, saving=saving)
 
-    _VIEWS: dict[str, type[Any]] = {
-        "overview": Overview, "services": ServicesView, "graph": GraphView,
-        "plan": PlanPane, "findings": FindingsView, "manifests": ManifestsView,
-    }
+    def _view(self, tab: str) -> Any | None:
+        """``tab``'s view, or None while it was never opened (see :data:`VIEWS`)."""
+        found = self.query(f"#{VIEW_IDS[tab]}")
+        return found.first() if found else None
+
+    async def _open_view(self, tab: str) -> None:
+        """Mount ``tab``'s view into its pane, the first time it is opened."""
+        if tab not in self._mounting:
+            import importlib
+
+            module, name = VIEWS[tab]
+            view: Widget = getattr(importlib.import_module(module), name)(id=VIEW_IDS[tab])
+            self._mounting[tab] = self.query_one(f"#{tab}", TabPane).mount(view)
+        await self._mounting[tab]  # (a second key press while it mounts waits for it too)
 
     def _refresh_view(self, tab: str) -> None:
         """Show the current workspace in one view; the others wait until they are opened."""
-        if self.workspace is None or tab not in self._stale:
+        view = self._view(tab)
+        if self.workspace is None or tab not in self._stale or view is None:
             return
         self._stale.discard(tab)
-        self.query_one(self._VIEWS[tab]).show(self.workspace)
+        view.show(self.workspace)
         if tab == "manifests":
             self._manifests_wanted(self.workspace)
 
@@ -334,7 +369,7 @@ class MigrateApp(App[int]):
             return
         manifests = self.cached_manifests(ws)
         if manifests is not None:
-            self.query_one(ManifestsView).show_manifests(ws, manifests)
+            self._manifests_view().show_manifests(ws, manifests)
         else:
             self._generate_manifests(ws)
 
@@ -368,7 +403,12 @@ class MigrateApp(App[int]):
         self._manifests = (ws.project, ws.analysis, message.manifests)
         current = self.workspace
         if current is not None and ws is current and "manifests" not in self._stale:
-            self.query_one(ManifestsView).show_manifests(current, message.manifests)
+            self._manifests_view().show_manifests(current, message.manifests)
+
+    def _manifests_view(self) -> ManifestsView:
+        from migrate_tui.tui.widgets.manifests_view import ManifestsView
+
+        return self.query_one(ManifestsView)
 
     @on(ManifestsFailed)
     def _manifests_failed(self, message: ManifestsFailed) -> None:
@@ -399,13 +439,15 @@ class MigrateApp(App[int]):
                     timeout=6)
 
     @on(OpenManifests)
-    def _open_manifests(self, message: OpenManifests) -> None:
-        self.action_show_tab("manifests")
-        self.query_one(ManifestsView).select_service(message.name)
+    async def _open_manifests(self, message: OpenManifests) -> None:
+        await self.action_show_tab("manifests")
+        self._manifests_view().select_service(message.name)
 
     @on(OpenService)
-    def _open_service(self, message: OpenService) -> None:
-        self.action_show_tab("services")
+    async def _open_service(self, message: OpenService) -> None:
+        from migrate_tui.tui.widgets.services_view import ServicesView
+
+        await self.action_show_tab("services")
         self.query_one(ServicesView).select(message.name)
 
     # -- watching the files ------------------------------------------------------------------
@@ -448,32 +490,41 @@ class MigrateApp(App[int]):
         # (at once, not after the keys already read: they go where the focus went)
         self.screen.set_focus(self.query_one(targets[tab]))
 
-    def action_show_tab(self, tab: str) -> None:
-        """Switch to one of the six views."""
+    async def action_show_tab(self, tab: str) -> None:
+        """Switch to one of the six views (mounting it, the first time)."""
         if self.workspace is None:
             return
+        if tab in VIEWS:
+            await self._open_view(tab)
         self.query_one("#tabs", TabbedContent).active = tab
         self._refresh_view(tab)
         self._focus_tab(tab)
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id:
-            self._refresh_view(event.pane.id)
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id
+        if tab:
+            if tab in VIEWS:
+                await self._open_view(tab)
+            self._refresh_view(tab)
             focused = self.focused
             # (a key switched the tab and focused its view already; a key typed since may
             # have moved the focus within it, as / to the filter: it stays)
             if focused is None or event.pane not in focused.ancestors_with_self:
-                self._focus_tab(event.pane.id)
+                self._focus_tab(tab)
 
-    def plan_action(self, action: str) -> None:
+    async def plan_action(self, action: str) -> None:
         """Run a Plan view action (from the command palette)."""
-        self.action_show_tab("plan")
+        from migrate_tui.tui.widgets.plan_view import PlanTree
+
+        await self.action_show_tab("plan")
         self.call_after_refresh(self.query_one(PlanTree).run_action, action)
 
-    def services_action(self, action: str) -> None:
+    async def services_action(self, action: str) -> None:
         """Run a Services view action (from the command palette)."""
-        self.action_show_tab("services")
+        from migrate_tui.tui.widgets.services_view import ServicesView
+
+        await self.action_show_tab("services")
         self.call_after_refresh(self.query_one(ServicesView).run_action, action)
 
     def action_reload(self) -> None:

@@ -52,9 +52,9 @@ async def test_the_view_is_drawn_only_when_opened_from_the_workspaces_manifests(
         # the workspace makes them once, with the analysis (the plan reads their ledger)
         assert len(calls) == 1
         await pilot.pause(0.1)
-        view = app.query_one(ManifestsView)
-        assert view.manifests is None  # not drawn before the view opens
+        assert not app.query(ManifestsView)  # not even mounted before the view opens
         await pilot.press("6")
+        view = app.query_one(ManifestsView)
         await until(pilot, lambda: view.manifests is not None, "the manifests")
         assert len(calls) == 1  # the view shows the workspace's, never makes them again
         table = app.query_one("#man-table", DataTable)

@@ -29,6 +29,7 @@ from migrate_tui.text import plural, week_range
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
 from migrate_tui.tui.widgets.burn_up import BurnUpChart
+from migrate_tui.tui.widgets.phase_timeline import PhaseLine, PhaseTimeline
 
 if TYPE_CHECKING:
     from migrate_tui.progress.settings import SettingField, SettingKind
@@ -94,23 +95,14 @@ def _track(start: float, end: float, total: float, done: float) -> Text:
     return text
 
 
-class PhaseRow(Horizontal):
-    """One phase on the timeline: name, weeks, a progress bar, done/total."""
-
-    def __init__(self, phase_id: str) -> None:
-        super().__init__(classes="phase-row", id=f"phase-{phase_id}")
-
-    def compose(self) -> ComposeResult:
-        """The phase name, its bar on the timeline and its done/total count."""
-        yield Label("", classes="phase-name")
-        yield Static("", classes="phase-track")
-        yield Label("", classes="phase-count")
-
-
 class Overview(VerticalScroll):
     """Everything on one screen a team lead wants to see first."""
 
     BINDINGS = [Binding("a", "answer", "Answer")]
+    CORE_MODULES = ("migrate_tui.analysis.model", "migrate_tui.progress.burnup",
+                    "migrate_tui.progress.forecast", "migrate_tui.progress.settings")
+    """The core modules :meth:`show` and the fields import: the worker that loads the
+    workspace imports them too, so that the interface thread does not when it shows it."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -121,6 +113,8 @@ class Overview(VerticalScroll):
         self._sent: dict[str, object] = {}
         """Answers sent up and not yet back in a workspace: not sent twice."""
         self._questions_mounted = False
+        self._questions_ready = False
+        """The fields are in (:meth:`_mount_questions`)."""
         self._shown: dict[str, str] = {}
         """What each typed field was last given by :meth:`show`: a field holding something
         else was typed in."""
@@ -137,9 +131,7 @@ class Overview(VerticalScroll):
                 yield Static("[b]Your team[/b]", id="ov-team-title")
                 # (the fields come with the first workspace: their table is the progress
                 # model's, which the first paint does not wait for)
-        yield Label("[b]Phases[/b]", id="ov-phases-title")
-        for phase_id in ("denial", "pain", "acceptance", "productivity"):
-            yield PhaseRow(phase_id)
+        yield PhaseTimeline(id="ov-phases")
         yield Static(id="ov-totals")
         yield BurnUpChart(id="ov-burn-up")
         yield Static(id="ov-warnings")
@@ -189,24 +181,23 @@ class Overview(VerticalScroll):
                     f"{c.kubernetes_total_first_six_months:,.0f} (first 6 months), "
                     f"{c.kubernetes_total_after:,.0f} after")
         self.query_one("#ov-decision", Static).update(text)
-        if self._questions_mounted:
+        if self._questions_ready:
             self._show_settings(workspace)
-        else:  # the first workspace: its values go in once the fields are in
-            self._mount_questions()
-            self.call_after_refresh(lambda: self._show_settings(self.workspace or workspace))
+        elif not self._questions_mounted:  # the first workspace: painted before the fields
+            self._questions_mounted = True
+            self.call_after_refresh(self._mount_questions)
 
+        lines = []
         for phase in plan.phases:
             items = [i for t in phase.tasks for i in t.checklist]
             done = sum(1 for i in items if i.status in ("done", "skipped"))
-            row = self.query_one(f"#phase-{phase.id}", PhaseRow)
-            row.query_one(".phase-name", Label).update(
-                f"[b]{phase.name}[/b] {week_range(phase.start_week, phase.end_week)}")
-            row.query_one(".phase-track", Static).update(
+            lines.append(PhaseLine(
+                clean(phase.name), week_range(phase.start_week, phase.end_week),
                 _track(phase.start_week, phase.end_week, plan.total_weeks,
-                       done / len(items) if items else 0.0))
-            left = phase.days_left
-            row.query_one(".phase-count", Label).update(
-                f"{done}/{len(items)} done, {left:.1f} of {phase.estimate_days:.1f} days left")
+                       done / len(items) if items else 0.0),
+                f"{done}/{len(items)} done, {phase.days_left:.1f} of "
+                f"{phase.estimate_days:.1f} days left"))
+        self.query_one(PhaseTimeline).show(lines)
         total_items = plan.items()
         done_all = sum(1 for i in total_items if i.status in ("done", "skipped"))
         totals = Text()
@@ -239,14 +230,23 @@ class Overview(VerticalScroll):
             risks.append("  none found\n")
         self.query_one("#ov-risks", Static).update(risks)
 
-    def _mount_questions(self) -> None:
-        """The questions' fields, once: answers under their title, the team's under its."""
+    async def _mount_questions(self) -> None:
+        """The questions' fields, once, with the workspace's values: answers under their
+        title, the team's under its own.
+
+        They come once the first workspace is painted: they are 40 widgets (a yes/no
+        choice is six), and the project's figures need not wait for them.
+        """
         from migrate_tui.progress.settings import ANSWER_FIELDS, PLAN_FIELDS
 
-        self._questions_mounted = True
-        self.query_one("#ov-questions").mount_all(
-            [_question(s) for s in ANSWER_FIELDS], before="#ov-team-title")
-        self.query_one("#ov-questions").mount_all([_question(s) for s in PLAN_FIELDS])
+        box = self.query_one("#ov-questions")
+        answers = box.mount_all([_question(s) for s in ANSWER_FIELDS], before="#ov-team-title")
+        team = box.mount_all([_question(s) for s in PLAN_FIELDS])
+        await answers
+        await team
+        self._questions_ready = True
+        if self.workspace is not None:
+            self._show_settings(self.workspace)
 
     def _show_settings(self, workspace: Workspace) -> None:
         """The saved answers and settings in their fields; the defaults as placeholders."""
