@@ -9,6 +9,7 @@ from typing import Any
 
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.tui.app import MigrateApp, make_app
+from migrate_tui.tui.widgets.overview import Overview
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
 
@@ -42,6 +43,9 @@ async def loaded(app: MigrateApp, pilot: Any) -> None:
     """Wait for the first load to end (in a workspace or an error)."""
     await until(pilot, lambda: app.workspace is not None or app.load_error is not None,
                 "the project to load")
+    if app.workspace is not None:  # (the Overview's fields mount after the data's frame)
+        await until(pilot, lambda: app.query_one(Overview)._questions_ready,
+                    "the Overview's fields")
     await pilot.pause()
 
 
