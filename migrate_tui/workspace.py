@@ -4,12 +4,32 @@ The CLI and the TUI both work through this: it loads the project, reads the prog
 applies the overrides and settings saved there to the analysis and the plan, and saves
 changes through the progress store. A progress file that does not validate leaves the
 workspace read-only with the problem kept, never overwritten.
+
+A class or kind override re-plans what it can change, no more (:func:`compute` with
+``previous``). What an override invalidates, stage by stage; everything else is reused:
+
+=============  ===================================  ========================================
+stage          reused as is                         made again
+=============  ===================================  ========================================
+analysis       the project's reading: edges,        a service's classification when its
+               waves, hints, found kinds, locator   override or shared mounts changed; the
+               (:class:`.analysis.pipeline.         findings when kinds, kind reasons,
+               ProjectReading`)                     ports or probes changed; data, routes,
+                                                    charts (cheap, whole-project)
+manifests      the project's reading: labels,       the facts; a service's objects and
+               owners, hints, secret values         ledger entries when a fact its builders
+               (:class:`.manifests.facts.           read changed (recorded as read); the
+               ProjectReading`)                     shared files and the kustomization
+plan           nothing                              all of it
+=============  ===================================  ========================================
+
+The guard: ``tests/test_replan.py`` checks that a re-plan equals a plan from scratch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +47,9 @@ from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
 
 if TYPE_CHECKING:
+    from migrate_tui.analysis.pipeline import AnalysisRun
     from migrate_tui.manifests.facts import SecretsMode
+    from migrate_tui.manifests.generate import Generation
     from migrate_tui.manifests.model import LedgerEntry, Manifests
 
 
@@ -50,6 +72,8 @@ class Workspace:
     """The generated manifests and their translation ledger (issue 14), computed once with
     the analysis: the plan's specific items, the Translation section, the Manifests view
     and the ``manifests`` command all read these."""
+    stages: Stages | None = field(default=None, compare=False, repr=False)
+    """What a re-plan after an override reuses (see the module's table)."""
 
     @property
     def ledger(self) -> tuple[LedgerEntry, ...]:
@@ -93,7 +117,8 @@ class Workspace:
         state = self.store.apply(changes)
         if state.settings == self.state.settings:
             return self.with_progress(state)
-        return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
+        return compute(self.project, self.store, state, self.playbooks, flags=self.flags,
+                       previous=self)
 
     def with_progress(self, state: ProgressState) -> Workspace:
         """The same analysis, the plan re-made with new statuses and owners (no re-analysis)."""
@@ -112,7 +137,16 @@ class Workspace:
             return replace(self, progress_error=exc)
         if state.settings == self.state.settings:
             return self.with_progress(state)
-        return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
+        return compute(self.project, self.store, state, self.playbooks, flags=self.flags,
+                       previous=self)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What :func:`compute` keeps of its stages for the next re-plan."""
+
+    analysis: AnalysisRun
+    manifests: Generation
 
 
 def _settings(state: ProgressState, flags: Settings | None) -> Settings:
@@ -158,19 +192,37 @@ def compute(
     *,
     progress_error: MigrateError | None = None,
     flags: Settings | None = None,
+    previous: Workspace | None = None,
 ) -> Workspace:
-    """Analyse and plan ``project`` with the saved ``state`` applied."""
-    from migrate_tui.analysis.pipeline import analyze
-    from migrate_tui.manifests import generate_manifests
+    """Analyse and plan ``project`` with the saved ``state`` applied.
+
+    Args:
+        project: The loaded project.
+        store: Its progress store.
+        state: The saved progress.
+        playbooks: The planning playbooks.
+        progress_error: Why the progress file could not be read, if it could not.
+        flags: Settings given on the command line.
+        previous: The workspace this one replaces (of the same project): what the new
+            overrides cannot change is reused (the module's table). The result equals a
+            workspace computed without it.
+    """
+    from migrate_tui.analysis.pipeline import run_analysis
+    from migrate_tui.manifests.generate import run_generation
     from migrate_tui.planning.build import make_plan
 
-    analysis = analyze(project, _overrides_in(project, state))
-    manifests = generate_manifests(project, analysis)
+    before = previous.stages if previous is not None else None
+    run = run_analysis(project, _overrides_in(project, state),
+                       previous=before.analysis if before is not None else None)
+    analysis = run.analysis
+    generation = run_generation(project, analysis,
+                                previous=before.manifests if before is not None else None)
+    manifests = generation.manifests
     plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks,
                      ledger_facts(manifests))
     return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
                      playbooks=playbooks, progress_error=progress_error, flags=flags,
-                     manifests=manifests)
+                     manifests=manifests, stages=Stages(run, generation))
 
 
 @gc_paused

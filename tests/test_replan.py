@@ -1,0 +1,112 @@
+"""The guard of the re-plan after an override: it equals a workspace computed from scratch.
+
+:func:`migrate_tui.workspace.compute` with ``previous`` reuses what a class or kind
+override cannot change (the table in :mod:`migrate_tui.workspace`). Whatever it reuses,
+the analysis, the manifests, the ledger and the plan must be exactly those of a compute
+without it, after each of a run of random overrides, set and taken back.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from migrate_tui.analysis.model import KINDS
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.progress.changes import SetOverride
+from migrate_tui.workspace import Workspace, compute, open_workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECTS = [
+    ROOT / "sample_projects" / "api-postgres-redis",
+    ROOT / "sample_projects" / "ml-inference",
+    ROOT / "sample_projects" / "saas",
+    ROOT / "sample_projects" / "webapp",
+    ROOT / "tests" / "fixtures" / "manifests" / "volumes_from",
+    ROOT / "tests" / "fixtures" / "analysis" / "shared_namespace.yaml",
+    ROOT / "tests" / "fixtures" / "analysis" / "routing.yaml",
+    ROOT / "tests" / "fixtures" / "analysis" / "data_inventory.yaml",
+    ROOT / "tests" / "fixtures" / "analysis" / "kinds_agents.yaml",
+]
+STEPS = 8
+
+
+def _open(path: Path, state: Path) -> Workspace:
+    cwd = path if path.is_dir() else path.parent
+    return open_workspace(LoadOptions(path=str(path), cwd=str(cwd),
+                                      environ={"PATH": "/usr/bin"}),
+                          state_file=str(state), warn=lambda _m: None)
+
+
+def _from_scratch(ws: Workspace) -> Workspace:
+    return compute(ws.project, ws.store, ws.state, ws.playbooks, flags=ws.flags)
+
+
+def _assert_same(replanned: Workspace, fresh: Workspace, what: str) -> None:
+    assert replanned.analysis == fresh.analysis, what
+    assert replanned.manifests == fresh.manifests, what
+    assert replanned.ledger == fresh.ledger, what
+    assert replanned.plan == fresh.plan, what
+
+
+def _random_overrides(ws: Workspace, seed: int) -> None:
+    """Apply ``STEPS`` random overrides (class or kind, set or taken back), comparing each
+    re-plan with a compute from scratch."""
+    rng = random.Random(seed)
+    names = sorted(ws.analysis.services)
+    for step in range(STEPS):
+        name = rng.choice(names)
+        field = rng.choice(["class", "kind"])
+        values = ["stateful", "stateless"] if field == "class" else list(KINDS)
+        value = rng.choice([*values, None])
+        ws = ws.apply([SetOverride(name, field, value, by="test")])  # type: ignore[arg-type]
+        assert ws.stages is not None
+        _assert_same(ws, _from_scratch(ws), f"step {step}: {name} {field}={value}")
+
+
+@pytest.mark.parametrize("path", PROJECTS, ids=lambda p: p.name)
+def test_a_replan_after_random_overrides_equals_a_plan_from_scratch(
+    path: Path, tmp_path: Path
+) -> None:
+    _random_overrides(_open(path, tmp_path / "migration.toml"), seed=len(path.name))
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "120",
+                    str(folder)], check=True, capture_output=True)
+    return folder
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_replan_of_a_generated_project_equals_a_plan_from_scratch(
+    generated: Path, tmp_path: Path, seed: int
+) -> None:
+    _random_overrides(_open(generated, tmp_path / "migration.toml"), seed=seed)
+
+
+def test_a_replan_reuses_what_the_override_cannot_change(tmp_path: Path) -> None:
+    """The reuse happens (else the guard above guards nothing): the project's readings are
+    the same objects, and so are the services' classifications and outputs the override
+    left alone."""
+    ws = _open(ROOT / "sample_projects" / "saas", tmp_path / "migration.toml")
+    name = sorted(ws.analysis.services)[0]
+    was = ws.analysis.services[name].service_class
+    other = "stateless" if was == "stateful" else "stateful"
+    again = ws.apply([SetOverride(name, "class", other, by="test")])
+    assert ws.stages is not None and again.stages is not None
+    before, after = ws.stages, again.stages
+    assert after.analysis.reading is before.analysis.reading
+    assert after.manifests.reading is before.manifests.reading
+    kept = [n for n in ws.analysis.services if n != name]
+    assert all(after.analysis.classified[n] is before.analysis.classified[n] for n in kept)
+    assert after.analysis.classified[name] is not before.analysis.classified[name]
+    assert after.analysis.findings is before.analysis.findings
+    reused = [n for n in after.manifests.outputs
+              if after.manifests.outputs[n] is before.manifests.outputs.get(n)]
+    assert reused and name not in reused
