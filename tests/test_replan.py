@@ -75,6 +75,20 @@ def test_a_replan_after_random_overrides_equals_a_plan_from_scratch(
     _random_overrides(_open(path, tmp_path / "migration.toml"), seed=len(path.name))
 
 
+@pytest.mark.parametrize("path", PROJECTS, ids=lambda p: p.name)
+def test_each_service_set_dev_only_then_back_replans_as_from_scratch(
+    path: Path, tmp_path: Path
+) -> None:
+    """Every service in turn leaves the cluster and comes back: what the others read of it
+    (a dependency's ports, a sidecar's owner, a proxy's upstreams, a shared volume's
+    users) changes under them while their own facts may not."""
+    ws = _open(path, tmp_path / "migration.toml")
+    for name in sorted(ws.analysis.services):
+        for value in ("dev-only", None):
+            ws = ws.apply([SetOverride(name, "kind", value, by="test")])
+            _assert_same(ws, _from_scratch(ws), f"{name} kind={value}")
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("generated")
