@@ -31,6 +31,7 @@ PROJECTS = [
     ROOT / "tests" / "fixtures" / "analysis" / "routing.yaml",
     ROOT / "tests" / "fixtures" / "analysis" / "data_inventory.yaml",
     ROOT / "tests" / "fixtures" / "analysis" / "kinds_agents.yaml",
+    ROOT / "tests" / "fixtures" / "replan" / "proxy_upstream.yaml",
 ]
 STEPS = 8
 
