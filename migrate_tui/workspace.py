@@ -20,7 +20,11 @@ manifests      the project's reading: labels,       the facts; a service's objec
                owners, hints, secret values         ledger entries when a fact its builders
                (:class:`.manifests.facts.           read changed (recorded as read); the
                ProjectReading`)                     shared files and the kustomization
-plan           nothing                              all of it
+plan           a service's task in a phase when     the project tasks, the sums, the
+               its facts, findings, ledger          schedule
+               entries, copy and learning factor
+               and its items' progress are the
+               same
 =============  ===================================  ========================================
 
 The guard: ``tests/test_replan.py`` checks that a re-plan equals a plan from scratch.
@@ -39,7 +43,7 @@ from migrate_tui.compose.model import Project
 from migrate_tui.errors import MigrateError, ProgressError
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import Answers
-from migrate_tui.planning.plan import ItemProgress, LedgerFacts, Plan, Settings
+from migrate_tui.planning.plan import ItemProgress, LedgerFacts, Plan, PlanRun, Settings
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 from migrate_tui.progress.changes import Change, future_times
 from migrate_tui.progress.model import ProgressState
@@ -122,12 +126,15 @@ class Workspace:
 
     def with_progress(self, state: ProgressState) -> Workspace:
         """The same analysis, the plan re-made with new statuses and owners (no re-analysis)."""
-        from migrate_tui.planning.build import make_plan
+        from migrate_tui.planning.build import make_plan_run
 
-        plan = make_plan(self.project, self.analysis, _settings(state, self.flags),
-                         _progress(state), self.playbooks,
-                         ledger_facts(self.manifests) if self.manifests else ())
-        return replace(self, plan=plan, state=state, progress_error=None)
+        stages = self.stages
+        run = make_plan_run(self.project, self.analysis, _settings(state, self.flags),
+                            _progress(state), self.playbooks,
+                            ledger_facts(self.manifests) if self.manifests else (),
+                            previous=stages.plan if stages is not None else None)
+        return replace(self, plan=run.plan, state=state, progress_error=None,
+                       stages=replace(stages, plan=run) if stages is not None else None)
 
     def reload_progress(self) -> Workspace:
         """Read the progress file again (a teammate's ``git pull``)."""
@@ -147,6 +154,7 @@ class Stages:
 
     analysis: AnalysisRun
     manifests: Generation
+    plan: PlanRun
 
 
 def _settings(state: ProgressState, flags: Settings | None) -> Settings:
@@ -209,7 +217,7 @@ def compute(
     """
     from migrate_tui.analysis.pipeline import run_analysis
     from migrate_tui.manifests.generate import run_generation
-    from migrate_tui.planning.build import make_plan
+    from migrate_tui.planning.build import make_plan_run
 
     before = previous.stages if previous is not None else None
     run = run_analysis(project, _overrides_in(project, state),
@@ -218,11 +226,13 @@ def compute(
     generation = run_generation(project, analysis,
                                 previous=before.manifests if before is not None else None)
     manifests = generation.manifests
-    plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks,
-                     ledger_facts(manifests))
-    return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
-                     playbooks=playbooks, progress_error=progress_error, flags=flags,
-                     manifests=manifests, stages=Stages(run, generation))
+    planned = make_plan_run(project, analysis, _settings(state, flags), _progress(state),
+                            playbooks, ledger_facts(manifests),
+                            previous=before.plan if before is not None else None)
+    return Workspace(project=project, analysis=analysis, plan=planned.plan, state=state,
+                     store=store, playbooks=playbooks, progress_error=progress_error,
+                     flags=flags, manifests=manifests,
+                     stages=Stages(run, generation, planned))
 
 
 @gc_paused

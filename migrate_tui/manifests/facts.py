@@ -14,7 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from migrate_tui.analysis.catalogue import Catalogue, image_repository, load_catalogue
+from migrate_tui.analysis.catalogue import (
+    Catalogue,
+    ImageEntry,
+    image_repository,
+    load_catalogue,
+)
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.model import Analysis, Route, ServiceAnalysis
 from migrate_tui.compose.model import Project, Service
@@ -248,6 +253,12 @@ class ProjectReading:
     leaks: re.Pattern[str] | None
     """Finds a secret value, or a password in a URL, in a text."""
     project_label: str
+    sources: dict[str, str]
+    """``file:line`` of each service."""
+    images: dict[str, ImageEntry | None]
+    """The catalogue's entry of each service's image, when it has one."""
+    repositories: dict[str, str]
+    """Each service's image repository path, or ``""``."""
 
 
 def read_project(project: Project, catalogue: Catalogue | None = None) -> ProjectReading:
@@ -294,6 +305,11 @@ def read_project(project: Project, catalogue: Catalogue | None = None) -> Projec
         labels=unique_labels(services), owners=owners, hints=hints, secret_env=secret_env,
         secret_values=values, secret_pattern=pattern, leaks=leaks,
         project_label=dns_label(project.name or "project"),
+        sources={name: locator.key(name).where for name in services},
+        images={name: catalogue.match_image(svc.image) if svc.image else None
+                for name, svc in services.items()},
+        repositories={name: image_repository(svc.image) if svc.image else ""
+                      for name, svc in services.items()},
     )
 
 
@@ -375,23 +391,21 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
         sa = analysis.services[name]
         label = labels[name]
         workload, why = workloads[name]
-        entry = catalogue.match_image(svc.image) if svc.image else None
+        entry = reading.images[name]
         if entry is None and sa.kind == "service":
             entry = catalogue.match_name(name)
         ports, _ = _ports(svc, sa, inferred[name],
                           [services[s] for s in sidecars.get(name, [])])
-        ev = locator.key(name)
         facts[name] = ServiceFacts(
             name=name, label=label, svc=svc, analysis=sa, workload=workload,
-            workload_why=why, file=f"{label}.yaml", source=ev.where,
+            workload_why=why, file=f"{label}.yaml", source=reading.sources[name],
             ports=ports if workload is not None else (), secret_env=secret_env[name],
             volumes=volume_uses(name, label, svc, workload or (
                 workloads[owners[name]][0] if name in owners else None),
                 entry, hints[name], inputs, sa) if name in deployed else (),
             sidecars=tuple(sidecars.get(name, [])), owner=owners.get(name),
             dependants={k: frozenset(v) for k, v in sorted(dependants[name].items())},
-            hint=hints[name], software_entry=entry,
-            repository=image_repository(svc.image) if svc.image else "",
+            hint=hints[name], software_entry=entry, repository=reading.repositories[name],
         )
     own = {name: f.volumes for name, f in facts.items()}
     for name in sorted(deployed):

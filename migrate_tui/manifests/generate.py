@@ -122,8 +122,13 @@ class ServiceOutput:
 
     def holds_for(self, ctx: Context) -> bool:
         """True when everything read to make this is the same in ``ctx``."""
-        return (all(ctx.facts.get(n) == f for n, f in self.facts_read)
-                and all(ctx.proxy_routes.get(n) == r for n, r in self.routes_read))
+        return (all(_same(ctx.facts.get(n), f) for n, f in self.facts_read)
+                and all(_same(ctx.proxy_routes.get(n), r) for n, r in self.routes_read))
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal; at once when the same object (a dataclass's ``==`` does not check that)."""
+    return a is b or a == b
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ class Generation:
     manifests: Manifests
     reading: ProjectReading
     secrets_mode: SecretsMode
+    facts: dict[str, ServiceFacts]
+    """Every service's facts."""
     outputs: dict[str, ServiceOutput]
     """Each deployed service's builders' output, by service."""
     ledgers: dict[str, tuple[ServiceFacts, tuple[LedgerEntry, ...], list[LedgerEntry]]]
@@ -202,6 +209,8 @@ def run_generation(project: Project, analysis: Analysis, *,
     reading = previous.reading if previous is not None else read_project(project, catalogue)
     ctx = project_facts(project, analysis, load_defaults(), load_key_table(),
                         secrets_mode=secrets_mode, catalogue=catalogue, reading=reading)
+    if previous is not None:
+        ctx = replace(ctx, facts=_kept(ctx.facts, previous.facts))
     before = previous.outputs if previous is not None else {}
     files: list[GeneratedFile] = []
     outputs: dict[str, ServiceOutput] = {}
@@ -256,7 +265,18 @@ def run_generation(project: Project, analysis: Analysis, *,
         + "".join(f"/{p}\n" for p in ignored))))
     manifests = Manifests(project=project.name, files=tuple(sorted(files, key=lambda g: g.path)),
                           ledger=ledger, secret_keys=tuple(keys))
-    return Generation(manifests, reading, secrets_mode, outputs, ledgers)
+    return Generation(manifests, reading, secrets_mode, dict(ctx.facts), outputs, ledgers)
+
+
+def _kept(facts: Mapping[str, ServiceFacts],
+          before: Mapping[str, ServiceFacts]) -> dict[str, ServiceFacts]:
+    """``facts``, each equal to the one before replaced by it: what was read of the one
+    before is then checked at once (:func:`_same`)."""
+    out = {}
+    for name, f in facts.items():
+        old = before.get(name)
+        out[name] = old if old is not None and old == f else f
+    return out
 
 
 def _ledger(
@@ -275,7 +295,7 @@ def _ledger(
     for name, f in ctx.facts.items():
         mine = tuple(by_service.get(name, ()))
         done = before.get(name)
-        if done is None or done[0] != f or done[1] != mine:
+        if done is None or not _same(done[0], f) or done[1] != mine:
             done = (f, mine, complete_service(ctx, f, list(mine)))
         made[name] = done
         ledger += done[2]
