@@ -125,3 +125,32 @@ def test_a_replan_reuses_what_the_override_cannot_change(tmp_path: Path) -> None
     reused = [n for n in after.manifests.outputs
               if after.manifests.outputs[n] is before.manifests.outputs.get(n)]
     assert reused and name not in reused
+
+
+def test_a_copy_whose_original_changes_is_replanned_as_from_scratch(
+    generated: Path, tmp_path: Path
+) -> None:
+    """The copies' own facts stay the same while the original they copy changes (the one
+    after it becomes the original; the others now copy that one): their tasks must not be
+    reused."""
+    from migrate_tui.planning.build import plan_input
+    from migrate_tui.planning.plan import copies_and_siblings
+    from migrate_tui.workspace import ledger_facts
+
+    ws = _open(generated, tmp_path / "migration.toml")
+    assert ws.manifests is not None
+    data = plan_input(ws.project, ws.analysis, ledger_facts(ws.manifests))
+    copies = copies_and_siblings(data, ws.playbooks.estimates)
+    followers: dict[str, int] = {}
+    for first, share in copies.values():
+        if share == ws.playbooks.estimates.copy_share.value:
+            followers[first] = followers.get(first, 0) + 1
+    # (a stateless one: a database's copies share its volumes' analysis, so their own
+    # facts change with it)
+    original = next(n for n in sorted(followers) if followers[n] >= 2
+                    and ws.analysis.services[n].service_class == "stateless")
+    for change in (SetOverride(original, "kind", "dev-only", by="test"),
+                   SetOverride(original, "kind", None, by="test"),
+                   SetOverride(original, "class", "stateful", by="test")):
+        ws = ws.apply([change])
+        _assert_same(ws, _from_scratch(ws), f"{original} {change.field}={change.value}")
