@@ -154,3 +154,19 @@ def test_a_copy_whose_original_changes_is_replanned_as_from_scratch(
                    SetOverride(original, "class", "stateful", by="test")):
         ws = ws.apply([change])
         _assert_same(ws, _from_scratch(ws), f"{original} {change.field}={change.value}")
+
+
+def test_a_status_change_replans_as_from_scratch(tmp_path: Path) -> None:
+    """A status or an owner saved (the plan re-made with the tasks of unchanged items
+    reused) gives the plan a compute from scratch gives."""
+    from migrate_tui.progress.changes import SetAssignee, SetStatus
+
+    ws = _open(ROOT / "sample_projects" / "saas", tmp_path / "migration.toml")
+    rng = random.Random(7)
+    ids = sorted(ws.item_ids())
+    for step in range(STEPS):
+        item = rng.choice(ids)
+        change = (SetStatus(item, rng.choice(["doing", "done", "todo"]), by="test")
+                  if step % 2 == 0 else SetAssignee(item, rng.choice(["ana", None]), by="t"))
+        ws = ws.apply([change])  # type: ignore[list-item]
+        assert ws.plan == _from_scratch(ws).plan, f"step {step}: {change}"
