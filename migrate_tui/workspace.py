@@ -129,9 +129,12 @@ class Workspace:
         from migrate_tui.planning.build import make_plan_run
 
         stages = self.stages
+        if stages is not None:
+            ledger = tuple(f for _, facts in stages.ledger_facts.values() for f in facts)
+        else:
+            ledger = ledger_facts(self.manifests) if self.manifests else ()
         run = make_plan_run(self.project, self.analysis, _settings(state, self.flags),
-                            _progress(state), self.playbooks,
-                            ledger_facts(self.manifests) if self.manifests else (),
+                            _progress(state), self.playbooks, ledger,
                             previous=stages.plan if stages is not None else None)
         return replace(self, plan=run.plan, state=state, progress_error=None,
                        stages=replace(stages, plan=run) if stages is not None else None)
@@ -154,6 +157,7 @@ class Stages:
 
     analysis: AnalysisRun
     manifests: Generation
+    ledger_facts: LedgerParts
     plan: PlanRun
 
 
@@ -226,13 +230,14 @@ def compute(
     generation = run_generation(project, analysis,
                                 previous=before.manifests if before is not None else None)
     manifests = generation.manifests
+    ledger, ledger_parts = _ledger_facts_again(generation, before)
     planned = make_plan_run(project, analysis, _settings(state, flags), _progress(state),
-                            playbooks, ledger_facts(manifests),
+                            playbooks, ledger,
                             previous=before.plan if before is not None else None)
     return Workspace(project=project, analysis=analysis, plan=planned.plan, state=state,
                      store=store, playbooks=playbooks, progress_error=progress_error,
                      flags=flags, manifests=manifests,
-                     stages=Stages(run, generation, planned))
+                     stages=Stages(run, generation, ledger_parts, planned))
 
 
 @gc_paused
@@ -242,10 +247,33 @@ def ledger_facts(manifests: Manifests) -> tuple[LedgerFacts, ...]:
     The manifest generator is the one source of the ledger; planning may not import it,
     so the hand-over happens here. ``mapped`` entries ask nothing and are left out.
     """
-    return tuple(
-        LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target, why=e.why)
-        for e in manifests.ledger if e.status != "mapped"
-    )
+    return tuple(_ledger_facts(manifests.ledger))
+
+
+def _ledger_facts(entries: Sequence[LedgerEntry]) -> list[LedgerFacts]:
+    return [LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target,
+                        why=e.why)
+            for e in entries if e.status != "mapped"]
+
+
+LedgerParts = dict[str, tuple[list["LedgerEntry"], list[LedgerFacts]]]
+"""Each service's ledger, and the plan's facts of it."""
+
+
+def _ledger_facts_again(generation: Generation,
+                        before: Stages | None) -> tuple[tuple[LedgerFacts, ...], LedgerParts]:
+    """:func:`ledger_facts`, each service's part reused when its ledger is the same list
+    as before (the generator reused it)."""
+    old = before.ledger_facts if before is not None else {}
+    made: LedgerParts = {}
+    out: list[LedgerFacts] = []
+    for name, (_, _, ledger) in generation.ledgers.items():
+        kept = old.get(name)
+        if kept is None or kept[0] is not ledger:
+            kept = (ledger, _ledger_facts(ledger))
+        made[name] = kept
+        out += kept[1]
+    return tuple(out), made
 
 
 @dataclass(frozen=True)

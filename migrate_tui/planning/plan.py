@@ -251,6 +251,7 @@ class PlanRun:
 
     plan: Plan
     playbooks: PlanPlaybooks
+    progress: Mapping[str, ItemProgress]
     services: dict[str, ServiceTasks]
 
 
@@ -299,8 +300,11 @@ def run_plan(
     for finding in data.findings:
         findings_of.setdefault(finding.service, []).append(finding)
     ledger_of = resolve_ledger(data.ledger, playbooks.ledger_rules)
-    before = previous.services if previous is not None and previous.playbooks is playbooks \
-        else {}
+    if previous is not None and previous.playbooks is not playbooks:
+        previous = None
+    before = previous.services if previous is not None else {}
+    # (the same progress as before: no task's items need their progress checked)
+    same_progress = previous is not None and previous.progress == progress
     made: dict[str, ServiceTasks] = {}
     for s in order:
         key: ServiceKey = (s, tuple(findings_of.get(s.name, ())),
@@ -333,7 +337,7 @@ def run_plan(
         for s in order:
             kept = made[s.name].tasks
             task, was = kept.get(phase.id, (None, None))
-            if was is None or _progress_of(task, progress) != was:
+            if was is None or (not same_progress and _progress_of(task, progress) != was):
                 task = _service_task(s, phase.id, here, playbooks, made[s.name].key, progress)
                 kept[phase.id] = (task, _progress_of(task, progress))
             if task is not None:
@@ -358,7 +362,7 @@ def run_plan(
         total_weeks=_round(week), total_weeks_low=_round(low), total_weeks_high=_round(high),
         phases=phases,
     )
-    return PlanRun(plan, playbooks, made)
+    return PlanRun(plan, playbooks, progress, made)
 
 
 def _service_task(s: ServiceFacts, phase: PhaseId, here: PhasePlaybook,
