@@ -51,7 +51,7 @@ from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
 
 if TYPE_CHECKING:
-    from migrate_tui.analysis.pipeline import AnalysisRun
+    from migrate_tui.analysis.pipeline import AnalysisRun, ProjectReading
     from migrate_tui.manifests.facts import SecretsMode
     from migrate_tui.manifests.generate import Generation
     from migrate_tui.manifests.model import LedgerEntry, Manifests
@@ -123,6 +123,13 @@ class Workspace:
             return self.with_progress(state)
         return compute(self.project, self.store, state, self.playbooks, flags=self.flags,
                        previous=self)
+
+    def detected(self) -> dict[str, dict[str, str]]:
+        """:func:`detected` for this workspace's overrides, from what its analysis read of
+        the project (only the overridden services are classified again)."""
+        stages = self.stages
+        return detected(self.project, self.state,
+                        reading=stages.analysis.reading if stages is not None else None)
 
     def with_progress(self, state: ProgressState) -> Workspace:
         """The same analysis, the plan re-made with new statuses and owners (no re-analysis)."""
@@ -340,23 +347,26 @@ def open_workspace(
                    progress_error=files.progress_error, flags=flags)
 
 
-def detected(project: Project, state: ProgressState) -> dict[str, dict[str, str]]:
+def detected(project: Project, state: ProgressState, *,
+             reading: ProjectReading | None = None) -> dict[str, dict[str, str]]:
     """What the analysis decides without the saved overrides, for each overridden service.
 
     ``{"db": {"class": "stateful", "kind": "service"}}``: what a "reset to detected" goes
     back to (an ``x-migrate`` hint in the compose file still counts: it is no override of
-    the progress file). It takes a whole analysis: ask only when there is an override to
-    show. Services that left the project are left out.
+    the progress file). Without ``reading`` (what a workspace's analysis read of this
+    project, :meth:`Workspace.detected`) it reads the whole project: ask only when there is
+    an override to show. Services that left the project are left out.
     """
-    from migrate_tui.analysis.pipeline import analyze
+    from migrate_tui.analysis.pipeline import read_project, without_overrides
 
     wanted = [name for name in state.settings.overrides
               if name in project.services or name in project.inactive_services]
     if not wanted:
         return {}
-    services = analyze(project).services
-    return {name: {"class": services[name].service_class, "kind": services[name].kind}
-            for name in sorted(wanted)}
+    if reading is None or reading.project is not project:
+        reading = read_project(project)
+    services = without_overrides(reading, sorted(wanted))
+    return {name: {"class": a.service_class, "kind": a.kind} for name, a in services.items()}
 
 
 @gc_paused

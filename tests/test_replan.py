@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from migrate_tui.analysis.model import KINDS
+from migrate_tui.analysis.pipeline import analyze
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.progress.changes import SetOverride
 from migrate_tui.workspace import Workspace, compute, open_workspace
@@ -52,6 +53,12 @@ def _assert_same(replanned: Workspace, fresh: Workspace, what: str) -> None:
     assert replanned.manifests == fresh.manifests, what
     assert replanned.ledger == fresh.ledger, what
     assert replanned.plan == fresh.plan, what
+    # What a reset goes back to: classified again from the reading, it is what a whole
+    # analysis without the overrides says.
+    services = analyze(replanned.project).services
+    assert replanned.detected() == {
+        name: {"class": services[name].service_class, "kind": services[name].kind}
+        for name in replanned.state.settings.overrides}, what
 
 
 def _random_overrides(ws: Workspace, seed: int) -> None:

@@ -25,7 +25,7 @@ dev-only tools to retire.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,6 +283,18 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
         charts=tuple(charts),
     )
     return AnalysisRun(analysis, reading, classified, rule_inputs, findings)
+
+
+def without_overrides(reading: ProjectReading,
+                      names: Iterable[str]) -> dict[str, ServiceAnalysis]:
+    """The analysis of each of ``names`` as it would be without any override (an
+    ``x-migrate`` hint still counts): what :func:`analyze` without overrides gives them,
+    classifying only them."""
+    kinds = {name: reading.hints[name].get("kind") or reading.found_kinds[name][0]
+             for name in reading.services}
+    shared_by = _shared_by(reading, kinds)
+    return {name: _classified(reading, name, (None, shared_by[name])).analysis
+            for name in names}
 
 
 def analyze(project: Project, overrides: Mapping[str, Mapping[str, Any]] | None = None,
