@@ -177,3 +177,17 @@ def test_a_status_change_replans_as_from_scratch(tmp_path: Path) -> None:
                   if step % 2 == 0 else SetAssignee(item, rng.choice(["ana", None]), by="t"))
         ws = ws.apply([change])  # type: ignore[list-item]
         assert ws.plan == _from_scratch(ws).plan, f"step {step}: {change}"
+
+
+def test_services_sharing_a_volume_replan_and_reset_as_from_scratch(tmp_path: Path) -> None:
+    """saas's api and worker-media write one volume: shared files, not the api's state.
+    Overriding one changes what the other shares (a job does not count), and what a reset
+    of the api goes back to depends on it sharing that volume."""
+    ws = _open(ROOT / "sample_projects" / "saas", tmp_path / "migration.toml")
+    shared = ws.stages.analysis.classified["api"].inputs[1] if ws.stages else {}
+    assert shared == {"volume uploads": ["worker-media"]}
+    for change in (SetOverride("api", "class", "stateful", by="test"),
+                   SetOverride("worker-media", "kind", "job", by="test"),
+                   SetOverride("worker-media", "kind", None, by="test")):
+        ws = ws.apply([change])
+        _assert_same(ws, _from_scratch(ws), f"{change.service} {change.field}={change.value}")
