@@ -33,6 +33,7 @@ PROJECTS = [
     ROOT / "tests" / "fixtures" / "analysis" / "data_inventory.yaml",
     ROOT / "tests" / "fixtures" / "analysis" / "kinds_agents.yaml",
     ROOT / "tests" / "fixtures" / "replan" / "proxy_upstream.yaml",
+    ROOT / "tests" / "fixtures" / "replan" / "shared_volume.yaml",
 ]
 STEPS = 8
 
@@ -191,3 +192,15 @@ def test_services_sharing_a_volume_replan_and_reset_as_from_scratch(tmp_path: Pa
                    SetOverride("worker-media", "kind", None, by="test")):
         ws = ws.apply([change])
         _assert_same(ws, _from_scratch(ws), f"{change.service} {change.field}={change.value}")
+
+
+def test_what_a_reset_goes_back_to_counts_the_volume_shared(tmp_path: Path) -> None:
+    """ingest and publish write one volume: each is detected stateless for it, whatever
+    either is overridden to (a reset goes back to what the compose files alone say)."""
+    ws = _open(ROOT / "tests" / "fixtures" / "replan" / "shared_volume.yaml",
+               tmp_path / "migration.toml")
+    ws = ws.apply([SetOverride("ingest", "class", "stateful", by="test")])
+    assert ws.detected() == {"ingest": {"class": "stateless", "kind": "service"}}
+    ws = ws.apply([SetOverride("publish", "kind", "job", by="test")])
+    assert ws.detected()["ingest"] == {"class": "stateless", "kind": "service"}
+    _assert_same(ws, _from_scratch(ws), "publish a job")
