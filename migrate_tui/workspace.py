@@ -4,12 +4,36 @@ The CLI and the TUI both work through this: it loads the project, reads the prog
 applies the overrides and settings saved there to the analysis and the plan, and saves
 changes through the progress store. A progress file that does not validate leaves the
 workspace read-only with the problem kept, never overwritten.
+
+A class or kind override re-plans what it can change, no more (:func:`compute` with
+``previous``). What an override invalidates, stage by stage; everything else is reused:
+
+=============  ===================================  ========================================
+stage          reused as is                         made again
+=============  ===================================  ========================================
+analysis       the project's reading: edges,        a service's classification when its
+               waves, hints, found kinds, locator   override or shared mounts changed; the
+               (:class:`.analysis.pipeline.         findings when kinds, kind reasons,
+               ProjectReading`)                     ports or probes changed; data, routes,
+                                                    charts (cheap, whole-project)
+manifests      the project's reading: labels,       the facts; a service's objects and
+               owners, hints, secret values         ledger entries when a fact its builders
+               (:class:`.manifests.facts.           read changed (recorded as read); the
+               ProjectReading`)                     shared files and the kustomization
+plan           a service's task in a phase when     the project tasks, the sums, the
+               its facts, findings, ledger          schedule
+               entries, copy and learning factor
+               and its items' progress are the
+               same
+=============  ===================================  ========================================
+
+The guard: ``tests/test_replan.py`` checks that a re-plan equals a plan from scratch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +43,7 @@ from migrate_tui.compose.model import Project
 from migrate_tui.errors import MigrateError, ProgressError
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import Answers
-from migrate_tui.planning.plan import ItemProgress, LedgerFacts, Plan, Settings
+from migrate_tui.planning.plan import ItemProgress, LedgerFacts, Plan, PlanRun, Settings
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 from migrate_tui.progress.changes import Change, future_times
 from migrate_tui.progress.model import ProgressState
@@ -27,7 +51,9 @@ from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
 
 if TYPE_CHECKING:
+    from migrate_tui.analysis.pipeline import AnalysisRun, ProjectReading
     from migrate_tui.manifests.facts import SecretsMode
+    from migrate_tui.manifests.generate import Generation
     from migrate_tui.manifests.model import LedgerEntry, Manifests
 
 
@@ -50,6 +76,8 @@ class Workspace:
     """The generated manifests and their translation ledger (issue 14), computed once with
     the analysis: the plan's specific items, the Translation section, the Manifests view
     and the ``manifests`` command all read these."""
+    stages: Stages | None = field(default=None, compare=False, repr=False)
+    """What a re-plan after an override reuses (see the module's table)."""
 
     @property
     def ledger(self) -> tuple[LedgerEntry, ...]:
@@ -93,16 +121,30 @@ class Workspace:
         state = self.store.apply(changes)
         if state.settings == self.state.settings:
             return self.with_progress(state)
-        return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
+        return compute(self.project, self.store, state, self.playbooks, flags=self.flags,
+                       previous=self)
+
+    def detected(self) -> dict[str, dict[str, str]]:
+        """:func:`detected` for this workspace's overrides, from what its analysis read of
+        the project (only the overridden services are classified again)."""
+        stages = self.stages
+        return detected(self.project, self.state,
+                        reading=stages.analysis.reading if stages is not None else None)
 
     def with_progress(self, state: ProgressState) -> Workspace:
         """The same analysis, the plan re-made with new statuses and owners (no re-analysis)."""
-        from migrate_tui.planning.build import make_plan
+        from migrate_tui.planning.build import make_plan_run
 
-        plan = make_plan(self.project, self.analysis, _settings(state, self.flags),
-                         _progress(state), self.playbooks,
-                         ledger_facts(self.manifests) if self.manifests else ())
-        return replace(self, plan=plan, state=state, progress_error=None)
+        stages = self.stages
+        if stages is not None:
+            ledger = tuple(f for _, facts in stages.ledger_facts.values() for f in facts)
+        else:
+            ledger = ledger_facts(self.manifests) if self.manifests else ()
+        run = make_plan_run(self.project, self.analysis, _settings(state, self.flags),
+                            _progress(state), self.playbooks, ledger,
+                            previous=stages.plan if stages is not None else None)
+        return replace(self, plan=run.plan, state=state, progress_error=None,
+                       stages=replace(stages, plan=run) if stages is not None else None)
 
     def reload_progress(self) -> Workspace:
         """Read the progress file again (a teammate's ``git pull``)."""
@@ -112,7 +154,18 @@ class Workspace:
             return replace(self, progress_error=exc)
         if state.settings == self.state.settings:
             return self.with_progress(state)
-        return compute(self.project, self.store, state, self.playbooks, flags=self.flags)
+        return compute(self.project, self.store, state, self.playbooks, flags=self.flags,
+                       previous=self)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What :func:`compute` keeps of its stages for the next re-plan."""
+
+    analysis: AnalysisRun
+    manifests: Generation
+    ledger_facts: LedgerParts
+    plan: PlanRun
 
 
 def _settings(state: ProgressState, flags: Settings | None) -> Settings:
@@ -158,19 +211,40 @@ def compute(
     *,
     progress_error: MigrateError | None = None,
     flags: Settings | None = None,
+    previous: Workspace | None = None,
 ) -> Workspace:
-    """Analyse and plan ``project`` with the saved ``state`` applied."""
-    from migrate_tui.analysis.pipeline import analyze
-    from migrate_tui.manifests import generate_manifests
-    from migrate_tui.planning.build import make_plan
+    """Analyse and plan ``project`` with the saved ``state`` applied.
 
-    analysis = analyze(project, _overrides_in(project, state))
-    manifests = generate_manifests(project, analysis)
-    plan = make_plan(project, analysis, _settings(state, flags), _progress(state), playbooks,
-                     ledger_facts(manifests))
-    return Workspace(project=project, analysis=analysis, plan=plan, state=state, store=store,
-                     playbooks=playbooks, progress_error=progress_error, flags=flags,
-                     manifests=manifests)
+    Args:
+        project: The loaded project.
+        store: Its progress store.
+        state: The saved progress.
+        playbooks: The planning playbooks.
+        progress_error: Why the progress file could not be read, if it could not.
+        flags: Settings given on the command line.
+        previous: The workspace this one replaces (of the same project): what the new
+            overrides cannot change is reused (the module's table). The result equals a
+            workspace computed without it.
+    """
+    from migrate_tui.analysis.pipeline import run_analysis
+    from migrate_tui.manifests.generate import run_generation
+    from migrate_tui.planning.build import make_plan_run
+
+    before = previous.stages if previous is not None else None
+    run = run_analysis(project, _overrides_in(project, state),
+                       previous=before.analysis if before is not None else None)
+    analysis = run.analysis
+    generation = run_generation(project, analysis,
+                                previous=before.manifests if before is not None else None)
+    manifests = generation.manifests
+    ledger, ledger_parts = _ledger_facts_again(generation, before)
+    planned = make_plan_run(project, analysis, _settings(state, flags), _progress(state),
+                            playbooks, ledger,
+                            previous=before.plan if before is not None else None)
+    return Workspace(project=project, analysis=analysis, plan=planned.plan, state=state,
+                     store=store, playbooks=playbooks, progress_error=progress_error,
+                     flags=flags, manifests=manifests,
+                     stages=Stages(run, generation, ledger_parts, planned))
 
 
 @gc_paused
@@ -180,10 +254,33 @@ def ledger_facts(manifests: Manifests) -> tuple[LedgerFacts, ...]:
     The manifest generator is the one source of the ledger; planning may not import it,
     so the hand-over happens here. ``mapped`` entries ask nothing and are left out.
     """
-    return tuple(
-        LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target, why=e.why)
-        for e in manifests.ledger if e.status != "mapped"
-    )
+    return tuple(_ledger_facts(manifests.ledger))
+
+
+def _ledger_facts(entries: Sequence[LedgerEntry]) -> list[LedgerFacts]:
+    return [LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target,
+                        why=e.why)
+            for e in entries if e.status != "mapped"]
+
+
+LedgerParts = dict[str, tuple[list["LedgerEntry"], list[LedgerFacts]]]
+"""Each service's ledger, and the plan's facts of it."""
+
+
+def _ledger_facts_again(generation: Generation,
+                        before: Stages | None) -> tuple[tuple[LedgerFacts, ...], LedgerParts]:
+    """:func:`ledger_facts`, each service's part reused when its ledger is the same list
+    as before (the generator reused it)."""
+    old = before.ledger_facts if before is not None else {}
+    made: LedgerParts = {}
+    out: list[LedgerFacts] = []
+    for name, (_, _, ledger) in generation.ledgers.items():
+        kept = old.get(name)
+        if kept is None or kept[0] is not ledger:
+            kept = (ledger, _ledger_facts(ledger))
+        made[name] = kept
+        out += kept[1]
+    return tuple(out), made
 
 
 @dataclass(frozen=True)
@@ -250,23 +347,26 @@ def open_workspace(
                    progress_error=files.progress_error, flags=flags)
 
 
-def detected(project: Project, state: ProgressState) -> dict[str, dict[str, str]]:
+def detected(project: Project, state: ProgressState, *,
+             reading: ProjectReading | None = None) -> dict[str, dict[str, str]]:
     """What the analysis decides without the saved overrides, for each overridden service.
 
     ``{"db": {"class": "stateful", "kind": "service"}}``: what a "reset to detected" goes
     back to (an ``x-migrate`` hint in the compose file still counts: it is no override of
-    the progress file). It takes a whole analysis: ask only when there is an override to
-    show. Services that left the project are left out.
+    the progress file). Without ``reading`` (what a workspace's analysis read of this
+    project, :meth:`Workspace.detected`) it reads the whole project: ask only when there is
+    an override to show. Services that left the project are left out.
     """
-    from migrate_tui.analysis.pipeline import analyze
+    from migrate_tui.analysis.pipeline import read_project, without_overrides
 
     wanted = [name for name in state.settings.overrides
               if name in project.services or name in project.inactive_services]
     if not wanted:
         return {}
-    services = analyze(project).services
-    return {name: {"class": services[name].service_class, "kind": services[name].kind}
-            for name in sorted(wanted)}
+    if reading is None or reading.project is not project:
+        reading = read_project(project)
+    services = without_overrides(reading, sorted(wanted))
+    return {name: {"class": a.service_class, "kind": a.kind} for name, a in services.items()}
 
 
 @gc_paused

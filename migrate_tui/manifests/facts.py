@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any, Literal
 
-from migrate_tui.analysis.catalogue import Catalogue, image_repository, load_catalogue
+from migrate_tui.analysis.catalogue import (
+    Catalogue,
+    ImageEntry,
+    image_repository,
+    load_catalogue,
+)
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.model import Analysis, Route, ServiceAnalysis
 from migrate_tui.compose.model import Project, Service
@@ -112,6 +116,9 @@ class Context:
     shows in a command or a probe, a reference to that variable replaces it."""
     secret_pattern: re.Pattern[str] | None = None
     """Finds any of ``secret_values`` in a text (None when the project has none)."""
+    proxy_routes: Mapping[str, tuple[Route, ...]] = field(default_factory=dict)
+    """Each service's routes read from a proxy's labels or variables (not its own
+    published ports), indexed once: the builders ask for them per service."""
 
     @property
     def env_secret_name(self) -> str:
@@ -122,15 +129,14 @@ class Context:
         """Services that run in the cluster, by name."""
         return [f for f in self.facts.values() if f.deployed]
 
-    @cached_property
-    def proxy_routes(self) -> Mapping[str, tuple[Route, ...]]:
-        """Each service's routes read from a proxy's labels or variables (not its own
-        published ports), indexed once: the builders ask for them per service."""
-        found: dict[str, list[Route]] = {}
-        for r in self.analysis.routes:
-            if r.source != "published":
-                found.setdefault(r.service, []).append(r)
-        return {name: tuple(routes) for name, routes in found.items()}
+
+def proxy_routes_of(analysis: Analysis) -> dict[str, tuple[Route, ...]]:
+    """Each service's routes read from a proxy's labels or variables, by service."""
+    found: dict[str, list[Route]] = {}
+    for r in analysis.routes:
+        if r.source != "published":
+            found.setdefault(r.service, []).append(r)
+    return {name: tuple(routes) for name, routes in found.items()}
 
 
 def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],
@@ -226,10 +232,37 @@ def _workload(name: str, svc: Service, sa: ServiceAnalysis, hint: Mapping[str, A
     return "Deployment", "stateless"
 
 
-def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
-                  keys: KeyTable, *, secrets_mode: SecretsMode = "generator",
-                  catalogue: Catalogue | None = None) -> Context:
-    """Work out every service's facts once.
+@dataclass(frozen=True)
+class ProjectReading:
+    """What the generator reads of the project alone: the same whatever the analysis says,
+    so a re-generation after a class or kind override reuses it."""
+
+    project: Project
+    catalogue: Catalogue
+    locator: Locator
+    services: dict[str, Service]
+    """Every service, active or not, by Compose name (sorted)."""
+    labels: dict[str, str]
+    owners: dict[str, str]
+    """The service whose pod each one joins (``network_mode: service:X``), chains followed;
+    a dev-only owner is dropped later, when the workloads are known."""
+    hints: dict[str, dict[str, Any]]
+    secret_env: dict[str, frozenset[str]]
+    secret_values: dict[str, tuple[str, str]]
+    secret_pattern: re.Pattern[str] | None
+    leaks: re.Pattern[str] | None
+    """Finds a secret value, or a password in a URL, in a text."""
+    project_label: str
+    sources: dict[str, str]
+    """``file:line`` of each service."""
+    images: dict[str, ImageEntry | None]
+    """The catalogue's entry of each service's image, when it has one."""
+    repositories: dict[str, str]
+    """Each service's image repository path, or ``""``."""
+
+
+def read_project(project: Project, catalogue: Catalogue | None = None) -> ProjectReading:
+    """What :func:`project_facts` reads of the project alone.
 
     Raises:
         ManifestError: An ``x-migrate`` hint the generator reads is malformed.
@@ -238,7 +271,6 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
     locator = Locator(project)
     services: dict[str, Service] = dict(sorted({**project.inactive_services,
                                                 **project.services}.items()))
-    labels = unique_labels(services)
     owners: dict[str, str] = {}
     for name, svc in services.items():
         mode = svc.network_mode or ""
@@ -252,11 +284,64 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
         while owners[name] in owners and owners[name] not in seen:
             seen.add(owners[name])
             owners[name] = owners[owners[name]]
+    hints = {name: _hint(svc, locator) for name, svc in services.items()}
+    secret_env = {name: frozenset(k for k, v in svc.environment.items()
+                                  if is_secret_variable(k, v))
+                  for name, svc in services.items()}
+    values = secret_values_of(services, secret_env)
+    pattern = secret_regex(values)
+    passwords = {m: None for name, svc in services.items() for k in secret_env[name]
+                 for m in URL_PASSWORD.findall(svc.environment.get(k) or "")
+                 if len(m) >= MIN_SCRUBBED}
+    leaks = secret_regex({**values, **passwords})
+    if leaks is not None:  # a plain variable that holds a secret value is a secret too
+        for name, svc in services.items():
+            held = {k for k, v in svc.environment.items()
+                    if v and k not in secret_env[name] and leaks.search(v)}
+            if held:
+                secret_env[name] = secret_env[name] | held
+    return ProjectReading(
+        project=project, catalogue=catalogue, locator=locator, services=services,
+        labels=unique_labels(services), owners=owners, hints=hints, secret_env=secret_env,
+        secret_values=values, secret_pattern=pattern, leaks=leaks,
+        project_label=dns_label(project.name or "project"),
+        sources={name: locator.key(name).where for name in services},
+        images={name: catalogue.match_image(svc.image) if svc.image else None
+                for name, svc in services.items()},
+        repositories={name: image_repository(svc.image) if svc.image else ""
+                      for name, svc in services.items()},
+    )
+
+
+def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
+                  keys: KeyTable, *, secrets_mode: SecretsMode = "generator",
+                  catalogue: Catalogue | None = None,
+                  reading: ProjectReading | None = None) -> Context:
+    """Work out every service's facts once.
+
+    Args:
+        project: The loaded project.
+        analysis: Its analysis.
+        defaults: The manifest defaults playbook.
+        keys: The table of Compose keys.
+        secrets_mode: How secret values reach the cluster.
+        catalogue: The catalogue; the playbooks' when None.
+        reading: What :func:`read_project` read of the same project (with the same
+            catalogue), when a caller has it: it is not read again.
+
+    Raises:
+        ManifestError: An ``x-migrate`` hint the generator reads is malformed.
+    """
+    catalogue = catalogue or load_catalogue()
+    if reading is None or reading.project is not project or reading.catalogue is not catalogue:
+        reading = read_project(project, catalogue)
+    locator, services, labels = reading.locator, reading.services, reading.labels
+    hints, secret_env = reading.hints, reading.secret_env
+    owners = dict(reading.owners)
     sidecars: dict[str, list[str]] = {}
     for name, owner in sorted(owners.items()):
         sidecars.setdefault(owner, []).append(name)
 
-    hints = {name: _hint(svc, locator) for name, svc in services.items()}
     workloads = {}
     for name, svc in services.items():
         workloads[name] = _workload(name, svc, analysis.services[name], hints[name],
@@ -285,21 +370,7 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
             if pod_of(name) not in pods:
                 pods.add(pod_of(name))
                 users.setdefault(vol, []).append(name)
-    secret_env = {name: frozenset(k for k, v in svc.environment.items()
-                                  if is_secret_variable(k, v))
-                  for name, svc in services.items()}
-    values = secret_values_of(services, secret_env)
-    pattern = secret_regex(values)
-    passwords = {m: None for name, svc in services.items() for k in secret_env[name]
-                 for m in URL_PASSWORD.findall(svc.environment.get(k) or "")
-                 if len(m) >= MIN_SCRUBBED}
-    leaks = secret_regex({**values, **passwords})
-    if leaks is not None:  # a plain variable that holds a secret value is a secret too
-        for name, svc in services.items():
-            held = {k for k, v in svc.environment.items()
-                    if v and k not in secret_env[name] and leaks.search(v)}
-            if held:
-                secret_env[name] = secret_env[name] | held
+    leaks = reading.leaks
     inputs = VolumeInputs(project, defaults, users, leaks)
 
     inferred: dict[str, set[int]] = {n: set() for n in services}
@@ -320,23 +391,21 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
         sa = analysis.services[name]
         label = labels[name]
         workload, why = workloads[name]
-        entry = catalogue.match_image(svc.image) if svc.image else None
+        entry = reading.images[name]
         if entry is None and sa.kind == "service":
             entry = catalogue.match_name(name)
         ports, _ = _ports(svc, sa, inferred[name],
                           [services[s] for s in sidecars.get(name, [])])
-        ev = locator.key(name)
         facts[name] = ServiceFacts(
             name=name, label=label, svc=svc, analysis=sa, workload=workload,
-            workload_why=why, file=f"{label}.yaml", source=ev.where,
+            workload_why=why, file=f"{label}.yaml", source=reading.sources[name],
             ports=ports if workload is not None else (), secret_env=secret_env[name],
             volumes=volume_uses(name, label, svc, workload or (
                 workloads[owners[name]][0] if name in owners else None),
                 entry, hints[name], inputs, sa) if name in deployed else (),
             sidecars=tuple(sidecars.get(name, [])), owner=owners.get(name),
             dependants={k: frozenset(v) for k, v in sorted(dependants[name].items())},
-            hint=hints[name], software_entry=entry,
-            repository=image_repository(svc.image) if svc.image else "",
+            hint=hints[name], software_entry=entry, repository=reading.repositories[name],
         )
     own = {name: f.volumes for name, f in facts.items()}
     for name in sorted(deployed):
@@ -349,6 +418,7 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
             ref.source in deployed and pod_of(ref.source) == pod_of(name), taken)]
         facts[name] = replace(facts[name], volumes=own[name] + tuple(extra))
     return Context(project=project, analysis=analysis, defaults=defaults, keys=keys,
-                   facts=facts, project_label=dns_label(project.name or "project"),
-                   secrets_mode=secrets_mode, locator=locator, secret_values=values,
-                   secret_pattern=pattern)
+                   facts=facts, project_label=reading.project_label,
+                   secrets_mode=secrets_mode, locator=locator,
+                   secret_values=reading.secret_values, secret_pattern=reading.secret_pattern,
+                   proxy_routes=proxy_routes_of(analysis))

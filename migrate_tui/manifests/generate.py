@@ -4,13 +4,24 @@
 :class:`~migrate_tui.manifests.model.Manifests`: one file per deployed service, the shared
 objects, the kustomization, ``secrets.env`` (keys only) and a ``.gitignore``, and the
 ledger. Nothing is written here (see :mod:`.writer`).
+
+A re-generation after a class or kind override (:func:`run_generation` with ``previous``)
+reuses what the generator read of the project alone (:class:`.facts.ProjectReading`), and
+each service's objects and ledger entries when everything its builders read is unchanged:
+its own facts and those of every service they looked up in ``ctx.facts``, and the proxy
+routes they looked up in ``ctx.proxy_routes`` (both recorded as they are read, so the key
+is what was read, not a list kept by hand). Builders read the project-wide rest of the
+context (labels, secret values, defaults, key table) from the project alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
-from migrate_tui.analysis.model import Analysis
+from migrate_tui.analysis.catalogue import load_catalogue
+from migrate_tui.analysis.model import Analysis, Route
 from migrate_tui.compose.model import Project
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.manifests.common import Obj, Part
@@ -22,9 +33,16 @@ from migrate_tui.manifests.config import (
     placeholders,
     secret_env_keys,
 )
-from migrate_tui.manifests.facts import Context, SecretsMode, ServiceFacts, project_facts
+from migrate_tui.manifests.facts import (
+    Context,
+    ProjectReading,
+    SecretsMode,
+    ServiceFacts,
+    project_facts,
+    read_project,
+)
 from migrate_tui.manifests.knowledge import load_defaults, load_key_table
-from migrate_tui.manifests.ledger import complete
+from migrate_tui.manifests.ledger import complete_service
 from migrate_tui.manifests.model import Document, GeneratedFile, LedgerEntry, Manifests
 from migrate_tui.manifests.network import (
     build_depends_on,
@@ -63,6 +81,86 @@ def _documents(objects: list[Obj]) -> tuple[Document, ...]:
     return tuple(Document(o) for o in objects)
 
 
+_V = TypeVar("_V")
+
+
+class _Recorded(Mapping[str, _V], Generic[_V]):
+    """A mapping that notes every key read from it, with the value read (None: absent)."""
+
+    def __init__(self, data: Mapping[str, _V]) -> None:
+        self._data = data
+        self.read: dict[str, _V | None] = {}
+
+    def __getitem__(self, key: str) -> _V:
+        value = self._data.get(key)
+        self.read[key] = value
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        self.read.update(self._data)  # (going through it reads every value)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self.read.update(self._data)
+        return len(self._data)
+
+
+@dataclass(frozen=True)
+class ServiceOutput:
+    """What the builders made of one service, and everything they read to make it."""
+
+    objects: tuple[Obj, ...]
+    """The objects of the service's file."""
+    entries: tuple[LedgerEntry, ...]
+    """The ledger entries the builders noted (for it and for its sidecars)."""
+    facts_read: tuple[tuple[str, ServiceFacts | None], ...]
+    """The facts of each service read: its own and those looked up in ``ctx.facts``."""
+    routes_read: tuple[tuple[str, tuple[Route, ...] | None], ...]
+    """The proxy routes looked up in ``ctx.proxy_routes``."""
+
+    def holds_for(self, ctx: Context) -> bool:
+        """True when everything read to make this is the same in ``ctx``."""
+        return (all(_same(ctx.facts.get(n), f) for n, f in self.facts_read)
+                and all(_same(ctx.proxy_routes.get(n), r) for n, r in self.routes_read))
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal; at once when the same object (a dataclass's ``==`` does not check that)."""
+    return a is b or a == b
+
+
+@dataclass(frozen=True)
+class Generation:
+    """Manifests, and what a re-generation after an override may reuse of their making."""
+
+    manifests: Manifests
+    reading: ProjectReading
+    secrets_mode: SecretsMode
+    facts: dict[str, ServiceFacts]
+    """Every service's facts."""
+    outputs: dict[str, ServiceOutput]
+    """Each deployed service's builders' output, by service."""
+    ledgers: dict[str, tuple[ServiceFacts, tuple[LedgerEntry, ...], list[LedgerEntry]]]
+    """Each service's completed ledger, with the facts and the builders' entries it came
+    from (:func:`~.ledger.complete_service` reads nothing else)."""
+
+
+def _build(ctx: Context, f: ServiceFacts) -> ServiceOutput:
+    """Run every builder on one service, noting what they read of the other services."""
+    facts, routes = _Recorded(ctx.facts), _Recorded(ctx.proxy_routes)
+    seen = replace(ctx, facts=facts, proxy_routes=routes)
+    objects: list[Obj] = []
+    entries: list[LedgerEntry] = []
+    for build in BUILDERS.values():
+        part = build(seen, f)
+        objects += part.objects
+        entries += part.entries
+    return ServiceOutput(tuple(objects), tuple(entries),
+                         ((f.name, f), *facts.read.items()), tuple(routes.read.items()))
+
+
 @gc_paused
 def generate_manifests(project: Project, analysis: Analysis, *,
                        secrets_mode: SecretsMode = "generator") -> Manifests:
@@ -81,21 +179,52 @@ def generate_manifests(project: Project, analysis: Analysis, *,
         ManifestError: An ``x-migrate`` hint the generator reads is malformed.
         PlaybookError: A playbook file is missing or invalid.
     """
+    return run_generation(project, analysis, secrets_mode=secrets_mode).manifests
+
+
+@gc_paused
+def run_generation(project: Project, analysis: Analysis, *,
+                   secrets_mode: SecretsMode = "generator",
+                   previous: Generation | None = None) -> Generation:
+    """:func:`generate_manifests`, keeping what a re-generation may reuse.
+
+    Args:
+        project: The loaded project.
+        analysis: Its analysis.
+        secrets_mode: As :func:`generate_manifests`.
+        previous: An earlier generation of the same project (the same object): its
+            reading of the project is reused, and a service's output when everything its
+            builders read is unchanged (:meth:`ServiceOutput.holds_for`). The result equals
+            a generation without it.
+
+    Raises:
+        ManifestError: An ``x-migrate`` hint the generator reads is malformed.
+        PlaybookError: A playbook file is missing or invalid.
+    """
+    catalogue = load_catalogue()
+    if previous is not None and (previous.reading.project is not project
+                                 or previous.reading.catalogue is not catalogue
+                                 or previous.secrets_mode != secrets_mode):
+        previous = None
+    reading = previous.reading if previous is not None else read_project(project, catalogue)
     ctx = project_facts(project, analysis, load_defaults(), load_key_table(),
-                        secrets_mode=secrets_mode)
+                        secrets_mode=secrets_mode, catalogue=catalogue, reading=reading)
+    if previous is not None:
+        ctx = replace(ctx, facts=_kept(ctx.facts, previous.facts))
+    before = previous.outputs if previous is not None else {}
     files: list[GeneratedFile] = []
-    entries: list[LedgerEntry] = []
+    outputs: dict[str, ServiceOutput] = {}
     resources: list[str] = []
     for f in ctx.facts.values():
         if f.workload is None:
             continue
-        objects: list[Obj] = []
-        for build in BUILDERS.values():
-            part = build(ctx, f)
-            objects += part.objects
-            entries += part.entries
-        files.append(GeneratedFile(path=f.file, documents=_documents(objects)))
+        out = before.get(f.name)
+        if out is None or not out.holds_for(ctx):
+            out = _build(ctx, f)
+        outputs[f.name] = out
+        files.append(GeneratedFile(path=f.file, documents=_documents(list(out.objects))))
         resources.append(f.file)
+    ledger, ledgers = _ledger(ctx, outputs, previous.ledgers if previous is not None else {})
     if ctx.deployed():
         files.append(GeneratedFile(path=NETWORK_POLICIES,
                                    documents=_documents([default_deny(ctx)])))
@@ -134,5 +263,40 @@ def generate_manifests(project: Project, analysis: Analysis, *,
     files.append(GeneratedFile(path=GITIGNORE, text=(
         "# Secret values never go in git: fill these in on the machine that applies the base.\n"
         + "".join(f"/{p}\n" for p in ignored))))
-    return Manifests(project=project.name, files=tuple(sorted(files, key=lambda g: g.path)),
-                     ledger=tuple(complete(ctx, entries)), secret_keys=tuple(keys))
+    manifests = Manifests(project=project.name, files=tuple(sorted(files, key=lambda g: g.path)),
+                          ledger=ledger, secret_keys=tuple(keys))
+    return Generation(manifests, reading, secrets_mode, dict(ctx.facts), outputs, ledgers)
+
+
+def _kept(facts: Mapping[str, ServiceFacts],
+          before: Mapping[str, ServiceFacts]) -> dict[str, ServiceFacts]:
+    """``facts``, each equal to the one before replaced by it: what was read of the one
+    before is then checked at once (:func:`_same`)."""
+    out = {}
+    for name, f in facts.items():
+        old = before.get(name)
+        out[name] = old if old is not None and old == f else f
+    return out
+
+
+def _ledger(
+    ctx: Context, outputs: Mapping[str, ServiceOutput],
+    before: Mapping[str, tuple[ServiceFacts, tuple[LedgerEntry, ...], list[LedgerEntry]]],
+) -> tuple[tuple[LedgerEntry, ...], dict[str, tuple[ServiceFacts, tuple[LedgerEntry, ...],
+                                                  list[LedgerEntry]]]]:
+    """The whole ledger (:func:`~.ledger.complete`), each service's part reused when its
+    facts and the builders' entries for it are unchanged."""
+    by_service: dict[str, list[LedgerEntry]] = {}
+    for out in outputs.values():
+        for e in out.entries:
+            by_service.setdefault(e.service, []).append(e)
+    ledger: list[LedgerEntry] = []
+    made = {}
+    for name, f in ctx.facts.items():
+        mine = tuple(by_service.get(name, ()))
+        done = before.get(name)
+        if done is None or not _same(done[0], f) or done[1] != mine:
+            done = (f, mine, complete_service(ctx, f, list(mine)))
+        made[name] = done
+        ledger += done[2]
+    return tuple(ledger), made

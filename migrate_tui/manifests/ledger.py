@@ -72,34 +72,41 @@ def complete(ctx: Context, entries: list[LedgerEntry]) -> list[LedgerEntry]:
         by_service.setdefault(e.service, []).append(e)
     out: list[LedgerEntry] = []
     for name, f in ctx.facts.items():
-        mine = by_service.get(name, [])
-        if not f.deployed:
-            if not f.analysis.active:
-                out.append(LedgerEntry(service=name, key="profiles", status="dropped",
-                                       target="", why=f.workload_why))
-                continue
-            for key in _printed_keys(f):
-                out.append(LedgerEntry(service=name, key=key, status="dropped", target="",
-                                       why=f.workload_why))
-            continue
-        covered = _covered(e.key for e in mine)
-        extra = []
-        for key in _printed_keys(f):
-            if key in covered:
-                continue
-            special = _special(ctx, f, key)
-            if special is not None:
-                extra.append(special)
-                continue
-            rule = ctx.keys.keys.get(key)
-            if rule is None:
-                extra.append(LedgerEntry(service=name, key=key, status="decide", target="",
-                                         why="no rule covers this key yet: check it by hand"))
-            else:
-                extra.append(LedgerEntry(service=name, key=key, status=rule.status,
-                                         target=rule.target, why=rule.why))
-        out += _dedupe(mine) + extra
+        out += complete_service(ctx, f, by_service.get(name, []))
     return out
+
+
+def complete_service(ctx: Context, f: ServiceFacts,
+                     mine: list[LedgerEntry]) -> list[LedgerEntry]:
+    """One service's entries (``mine``, from the builders) and one for every key they left.
+
+    It reads ``f``, ``mine`` and the key table, nothing else (what a re-generation that
+    reuses it keys on).
+    """
+    name = f.name
+    if not f.deployed:
+        if not f.analysis.active:
+            return [LedgerEntry(service=name, key="profiles", status="dropped",
+                                target="", why=f.workload_why)]
+        return [LedgerEntry(service=name, key=key, status="dropped", target="",
+                            why=f.workload_why) for key in _printed_keys(f)]
+    covered = _covered(e.key for e in mine)
+    extra = []
+    for key in _printed_keys(f):
+        if key in covered:
+            continue
+        special = _special(ctx, f, key)
+        if special is not None:
+            extra.append(special)
+            continue
+        rule = ctx.keys.keys.get(key)
+        if rule is None:
+            extra.append(LedgerEntry(service=name, key=key, status="decide", target="",
+                                     why="no rule covers this key yet: check it by hand"))
+        else:
+            extra.append(LedgerEntry(service=name, key=key, status=rule.status,
+                                     target=rule.target, why=rule.why))
+    return _dedupe(mine) + extra
 
 
 def _printed_keys(f: ServiceFacts) -> list[str]:

@@ -20,9 +20,10 @@ from migrate_tui.planning.plan import (
     LedgerFacts,
     Plan,
     PlanInput,
+    PlanRun,
     ServiceFacts,
     Settings,
-    build_plan,
+    run_plan,
 )
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
 
@@ -99,8 +100,23 @@ def make_plan(
         ledger: The manifests' translation ledger (the workspace passes it in: planning
             does not import the manifest generator); without it, the generic items stay.
     """
-    return build_plan(plan_input(project, analysis, ledger),
-                      playbooks or load_plan_playbooks(), settings, progress)
+    return make_plan_run(project, analysis, settings, progress, playbooks, ledger).plan
+
+
+@gc_paused
+def make_plan_run(
+    project: Project,
+    analysis: Analysis,
+    settings: Settings | None = None,
+    progress: Mapping[str, ItemProgress] | None = None,
+    playbooks: PlanPlaybooks | None = None,
+    ledger: Sequence[LedgerFacts] = (),
+    previous: PlanRun | None = None,
+) -> PlanRun:
+    """:func:`make_plan`, keeping what a re-plan may reuse (``previous``: see
+    :func:`~migrate_tui.planning.plan.run_plan`)."""
+    return run_plan(plan_input(project, analysis, ledger),
+                    playbooks or load_plan_playbooks(), settings, progress, previous)
 
 
 def plan_for_path(

@@ -26,6 +26,7 @@ from migrate_tui.planning import evidence_items
 from migrate_tui.planning.checklist import (
     ItemSpec,
     PhasePlaybook,
+    Resolved,
     grouped_items,
     resolve_ledger,
     service_task,
@@ -226,6 +227,59 @@ def build_plan(
         settings: Team size, focus, start date, decision answers.
         progress: Saved status and assignee by item id.
     """
+    return run_plan(data, playbooks, settings, progress).plan
+
+
+ServiceKey = tuple[ServiceFacts, tuple[FindingFacts, ...], tuple[Resolved, ...],
+                   tuple[str, float] | None, float]
+"""All a service's tasks are made from: its facts, findings and ledger entries, the
+service it copies (with the share it costs) and its learning-curve factor."""
+
+
+@dataclass(frozen=True)
+class ServiceTasks:
+    """A service's task in each phase (None: no task there), and what they were made of."""
+
+    key: ServiceKey
+    tasks: dict[PhaseId, tuple[Task | None, tuple[ItemProgress | None, ...]]]
+    """Per phase: the task, and the saved progress of each of its items it was made with."""
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """A plan, and the service tasks a re-plan may reuse."""
+
+    plan: Plan
+    playbooks: PlanPlaybooks
+    progress: Mapping[str, ItemProgress]
+    services: dict[str, ServiceTasks]
+
+
+def _progress_of(task: Task | None,
+                 progress: Mapping[str, ItemProgress]) -> tuple[ItemProgress | None, ...]:
+    return () if task is None else tuple(progress.get(i.id) for i in task.checklist)
+
+
+@gc_paused
+def run_plan(
+    data: PlanInput,
+    playbooks: PlanPlaybooks,
+    settings: Settings | None = None,
+    progress: Mapping[str, ItemProgress] | None = None,
+    previous: PlanRun | None = None,
+) -> PlanRun:
+    """:func:`build_plan`, keeping what a re-plan may reuse.
+
+    Args:
+        data: The services and findings, from the analysis.
+        playbooks: The checklists and factors.
+        settings: Team size, focus, start date, decision answers.
+        progress: Saved status and assignee by item id.
+        previous: An earlier run with the same playbooks (the same object): a service's
+            task in a phase is reused when its :data:`ServiceKey` is unchanged and so is
+            the saved progress of its items. The project tasks, the estimates' sums and
+            the schedule are made again. The plan equals one made without it.
+    """
     settings = settings or Settings()
     progress = progress or {}
     est = playbooks.estimates
@@ -246,6 +300,19 @@ def build_plan(
     for finding in data.findings:
         findings_of.setdefault(finding.service, []).append(finding)
     ledger_of = resolve_ledger(data.ledger, playbooks.ledger_rules)
+    if previous is not None and previous.playbooks is not playbooks:
+        previous = None
+    before = previous.services if previous is not None else {}
+    # (the same progress as before: no task's items need their progress checked)
+    same_progress = previous is not None and previous.progress == progress
+    made: dict[str, ServiceTasks] = {}
+    for s in order:
+        key: ServiceKey = (s, tuple(findings_of.get(s.name, ())),
+                           tuple(ledger_of.get(s.name, ())), copies.get(s.name),
+                           learning.get(s.name, 1.0))
+        prior = before.get(s.name)
+        made[s.name] = ServiceTasks(key, dict(prior.tasks) if prior is not None
+                                    and prior.key == key else {})
     phases: list[PhasePlan] = []
     week = low = high = 0.0
     for phase in playbooks.phases:
@@ -268,18 +335,13 @@ def build_plan(
                 "checklist": _checklist(unique, progress),
             }))
         for s in order:
-            built = service_task(s, here, playbooks, findings_of.get(s.name, []),
-                                 ledger_of.get(s.name, []), copies.get(s.name))
-            if built is None:
-                continue
-            items, work = built
-            work *= learning.get(s.name, 1.0)
-            tasks.append(Task.model_validate({
-                "id": f"{phase.id}.{s.name}",
-                "title": _service_title(s, phase.id),
-                "service": s.name, "class": s.service_class, "kind": s.kind, "wave": s.wave,
-                "estimate_days": _round(work), "checklist": _checklist(items, progress),
-            }))
+            kept = made[s.name].tasks
+            task, was = kept.get(phase.id, (None, None))
+            if was is None or (not same_progress and _progress_of(task, progress) != was):
+                task = _service_task(s, phase.id, here, playbooks, made[s.name].key, progress)
+                kept[phase.id] = (task, _progress_of(task, progress))
+            if task is not None:
+                tasks.append(task)
         work = sum(t.estimate_days for t in tasks)
         weeks = work / capacity
         start = week
@@ -293,13 +355,32 @@ def build_plan(
             start_date=_date(settings.start, start), end_date=_date(settings.start, week),
             estimate_days=_round(work), tasks=tasks,
         ))
-    return Plan(
+    plan = Plan(
         project=data.project, decision=decision, team_size=team, focus=focus,
         capacity_days_per_week=_round(capacity),
         start=settings.start.isoformat() if settings.start else None,
         total_weeks=_round(week), total_weeks_low=_round(low), total_weeks_high=_round(high),
         phases=phases,
     )
+    return PlanRun(plan, playbooks, progress, made)
+
+
+def _service_task(s: ServiceFacts, phase: PhaseId, here: PhasePlaybook,
+                  playbooks: PlanPlaybooks, key: ServiceKey,
+                  progress: Mapping[str, ItemProgress]) -> Task | None:
+    """A service's task in one phase, made from its :data:`ServiceKey` and the progress."""
+    _, findings, ledger, copy_of, learning = key
+    built = service_task(s, here, playbooks, list(findings), list(ledger), copy_of)
+    if built is None:
+        return None
+    items, work = built
+    work *= learning
+    return Task.model_validate({
+        "id": f"{phase}.{s.name}",
+        "title": _service_title(s, phase),
+        "service": s.name, "class": s.service_class, "kind": s.kind, "wave": s.wave,
+        "estimate_days": _round(work), "checklist": _checklist(items, progress),
+    })
 
 
 def _date(start: dt.date | None, weeks: float) -> str | None:
@@ -399,5 +480,6 @@ def _service_title(s: ServiceFacts, phase: str) -> str:
 
 __all__ = [
     "PHASE_IDS", "FindingFacts", "ItemProgress", "LedgerFacts", "Plan", "PlanInput",
-    "ServiceFacts", "Settings", "build_plan", "copies_and_siblings", "distinct_services",
+    "PlanRun", "ServiceFacts", "Settings", "build_plan", "copies_and_siblings",
+    "distinct_services", "run_plan",
 ]

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, RadioButton, Static
 
-from migrate_tui.manifests import generate_manifests
 from migrate_tui.tui.screens.overwrite_dialog import OverwriteDialog
 from migrate_tui.tui.widgets.manifests_view import ManifestsView
 from tests.tui.helpers import SAMPLES, app_for, loaded, screen_text, shown, until
@@ -37,15 +36,17 @@ def _notes(app: object) -> list[str]:
 
 async def test_the_view_is_drawn_only_when_opened_from_the_workspaces_manifests(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import migrate_tui.manifests as manifests
+    import migrate_tui.manifests.generate as generate
 
     calls: list[str] = []
+    run_generation = generate.run_generation
 
     def counted(*args: object, **kwargs: object) -> object:
         calls.append("generate")
-        return generate_manifests(*args, **kwargs)  # type: ignore[arg-type]
+        return run_generation(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(manifests, "generate_manifests", counted)
+    # (every generation goes through it: generate_manifests and the workspace's re-plan)
+    monkeypatch.setattr(generate, "run_generation", counted)
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(app, pilot)

@@ -292,7 +292,7 @@ class ServicesView(Horizontal):
         cached = self._detected
         if cached is None or cached[0] is not ws.project or cached[1] != overrides:
             self._detected = (ws.project, overrides, None)
-            self._find_detected(ws.project, ws.state)
+            self._find_detected(ws)
             found = None
         else:
             found = cached[2]
@@ -302,15 +302,14 @@ class ServicesView(Horizontal):
         return f" · overridden (detected: {said}) · d resets, c / k change"
 
     @work(thread=True, exclusive=True, group="detected")
-    def _find_detected(self, project: object, state: object) -> None:
-        """What the analysis detects without the saved overrides (a whole analysis)."""
+    def _find_detected(self, ws: Workspace) -> None:
+        """What the analysis detects without the saved overrides (the overridden services
+        classified again, from what the workspace's analysis read of the project)."""
         try:
-            from migrate_tui.workspace import detected
-
-            found = detected(project, state)  # type: ignore[arg-type]
+            found = ws.detected()
         except MigrateError:
             found = {}
-        self.post_message(DetectedFound(project, state, found))
+        self.post_message(DetectedFound(ws.project, ws.state, found))
 
     @on(DetectedFound)
     def _detected_found(self, message: DetectedFound) -> None:
