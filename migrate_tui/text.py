@@ -51,6 +51,10 @@ def visible(text: str, *, one_line: bool = False) -> str:
     """
     if text.isprintable():
         return text  # (nearly every text; isprintable() is false for every unsafe one)
+    if not one_line and UNSAFE.search(text) is None:
+        # A document: its newlines make isprintable() false, but the search finds nothing
+        # to write out (a 2,000-service plan's 300 KB: searched in 3 ms, translated in 35).
+        return text
     return text.translate(_VISIBLE_LINE if one_line else _VISIBLE)
 
 
@@ -63,7 +67,7 @@ def visible_json(text: str) -> str:
     stand inside a JSON string, where ``\u009b`` means the same character: the JSON is
     unchanged for a program and harmless for a terminal.
     """
-    if text.isprintable():
+    if text.isprintable() or UNSAFE.search(text) is None:
         return text
     return text.translate(_VISIBLE_JSON)
 
