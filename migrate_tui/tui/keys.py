@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._xterm_parser import XTermParser
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -111,3 +112,25 @@ class TypeAhead:
         focused.post_message(event.copy())
         return True
 
+
+
+class InOrderInput(Input):
+    """An ``Input`` that applies the keys it edits with in the order they were typed.
+
+    Textual inserts a printable key in the field's own key handler, but runs an editing
+    binding (Backspace, Delete, the arrows) only once the key has bubbled back up to the
+    app. Typed in one burst, Backspace then ``a`` in a field holding ``temp`` became
+    ``tempa``, then ``temp``: the ``a`` went in first and the Backspace took it out. Here
+    a key bound by the field itself runs its action at once, in the field's turn.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            bindings = self._bindings.key_to_bindings.get(event.key, [])
+            if bindings:
+                event.stop()
+                event.prevent_default()
+                self._restart_blink()
+                await self.run_action(bindings[0].action)
+                return
+        await super()._on_key(event)

@@ -33,7 +33,8 @@ def project(tmp_path: Path) -> Path:
 def burst(app: MigrateApp, keys: list[str]) -> None:
     """Post ``keys`` to the app in one go, as the driver does with one read of the terminal."""
     for key in keys:
-        character = {"slash": "/", "escape": "\x1b"}.get(key, key if len(key) == 1 else None)
+        character = {"slash": "/", "escape": "\x1b", "backspace": "\x7f"}.get(
+            key, key if len(key) == 1 else None)
         event = events.Key(key, character)
         event.set_sender(app)
         app.post_message(event)
@@ -75,6 +76,28 @@ async def test_no_letter_of_a_burst_is_taken_as_a_command(project: Path) -> None
         assert app.workspace is workspace  # no reload, no re-plan
         assert not (project / "migration.toml").exists()  # no override saved
         assert app.query_one("ServicesView").sort_column == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("keys", "wanted"), [
+    (["backspace", "a"], "tema"),
+    (["backspace", "backspace", "a"], "tea"),
+    (["left", "x", "backspace", "backspace"], "tep"),
+])
+async def test_editing_keys_in_a_burst_apply_in_the_order_typed(
+        project: Path, keys: list[str], wanted: str) -> None:
+    """Backspace then a letter typed at once: the letter went in first (the field's own key
+    handler) and the Backspace, run later as a binding, took it out again."""
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "slash", "t", "e", "m", "p")
+        filt = app.query_one("#svc-filter", Input)
+        await until(pilot, lambda: filt.value == "temp", "the filter to hold temp")
+        burst(app, keys)
+        await until(pilot, lambda: filt.value == wanted, f"the filter to hold {wanted}")
+        for _ in range(3):
+            await pilot.pause()
+        assert filt.value == wanted
 
 
 async def test_a_key_the_focused_widget_does_not_type_still_runs_its_binding(

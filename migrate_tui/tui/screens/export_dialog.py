@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
+from migrate_tui.tui.keys import InOrderInput
 from migrate_tui.workspace import Workspace
 
 Export = Literal["plan", "manifests"]
@@ -82,7 +83,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield RadioButton("the Kubernetes manifests, into a folder",
                                   id="export-manifests")
             yield Label(_SAYS["plan"], id="export-says")
-            yield Input(value=self._default("plan"), id="export-path")
+            yield InOrderInput(value=self._default("plan"), id="export-path")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")

@@ -18,6 +18,7 @@ from migrate_tui.planning.plan import PlanItem
 from migrate_tui.progress.changes import item_days
 from migrate_tui.progress.commands import DATED, parse_day
 from migrate_tui.progress.model import ItemState
+from migrate_tui.tui.keys import InOrderInput
 from migrate_tui.tui.text import clean, markup, plain
 
 _STATUSES = ["todo", "doing", "done", "skipped", "blocked"]
@@ -70,16 +71,16 @@ class ItemForm(ModalScreen[ItemEdit | None]):
                                  allow_blank=False, id="item-status", compact=True)
                 with Vertical():
                     yield Label(self._day_label(self.item.status), id="item-on-label")
-                    yield Input(value=self._recorded(self.item.status), placeholder="today",
+                    yield InOrderInput(value=self._recorded(self.item.status), placeholder="today",
                                 id="item-on", compact=True,
                                 disabled=self.item.status not in DATED)
             yield Label("", id="item-form-error")
             team = f" (team: {markup(', '.join(self.team))})" if self.team else ""
             yield Label("Assignee" + team)
-            yield Input(value=clean(self.item.assignee or ""), placeholder="nobody",
+            yield InOrderInput(value=clean(self.item.assignee or ""), placeholder="nobody",
                         id="item-assignee", compact=True)
             yield Label("Note")
-            yield Input(value=clean(self.note), placeholder="no note", id="item-note",
+            yield InOrderInput(value=clean(self.note), placeholder="no note", id="item-note",
                         compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="item-save")

@@ -26,6 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from migrate_tui.text import plural, week_range
+from migrate_tui.tui.keys import InOrderInput
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
 from migrate_tui.tui.widgets.burn_up import BurnUpChart
@@ -45,7 +46,7 @@ _TYPED: dict[SettingKind, str] = {
 """The characters a typed value of each kind is made of: they go to its field."""
 
 
-class AnswerField(Input):
+class AnswerField(InOrderInput):
     """A typed setting: the keys of its value go to it, any other key to the app."""
 
     BINDINGS = [Binding("escape", "leave", "Leave field")]

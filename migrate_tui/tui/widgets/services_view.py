@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 
 from migrate_tui.errors import MigrateError
 from migrate_tui.text import plural
+from migrate_tui.tui.keys import InOrderInput
 from migrate_tui.tui.messages import OpenManifests, OverrideRequested, OverrideResetRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
 from migrate_tui.tui.widgets.row_table import RowTable
@@ -82,7 +83,7 @@ class ServicesView(Horizontal):
     def compose(self) -> ComposeResult:
         """The filter field and the services table on the left, the detail on the right."""
         with Vertical(id="svc-left"):
-            yield Input(placeholder="/ to filter by name, class or kind", id="svc-filter",
+            yield InOrderInput(placeholder="/ to filter by name, class or kind", id="svc-filter",
                         compact=True)
             yield RowTable(_COLUMNS, id="svc-table")
         with VerticalScroll(id="svc-detail"):
