@@ -156,7 +156,7 @@ class MigrateApp(App[int]):
 
     # -- loading ------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", description="load the project")
     def load_workspace(self) -> None:
         """Load the project, its analysis, plan and progress, off the interface thread."""
         import importlib
@@ -287,7 +287,7 @@ class MigrateApp(App[int]):
         else:
             self._save_worker(changes)
 
-    @work(thread=True, group="save")
+    @work(thread=True, group="save", description="save changes")
     def _save_worker(self, changes: list[Any]) -> None:
         with self._save_lock:
             workspace = self.workspace
@@ -373,7 +373,7 @@ class MigrateApp(App[int]):
         else:
             self._generate_manifests(ws)
 
-    @work(thread=True, exclusive=True, group="manifests")
+    @work(thread=True, exclusive=True, group="manifests", description="generate manifests")
     def _generate_manifests(self, ws: Workspace, write_to: str | None = None,
                             force: bool = False) -> None:
         """Generate ``ws``'s manifests off the interface thread; write them if asked."""
@@ -464,7 +464,7 @@ class MigrateApp(App[int]):
             self.notify("The compose files changed on disk; reloading.", timeout=3)
             self.load_workspace()
 
-    @work(thread=True, group="save")
+    @work(thread=True, group="save", description="reload the progress file")
     def _reload_progress(self) -> None:
         with self._save_lock:
             ws = self.workspace

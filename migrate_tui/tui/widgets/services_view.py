@@ -302,7 +302,8 @@ class ServicesView(Horizontal):
                                                    for f in fields)
         return f" · overridden (detected: {said}) · d resets, c / k change"
 
-    @work(thread=True, exclusive=True, group="detected")
+    @work(thread=True, exclusive=True, group="detected",
+          description="classify overridden services without their overrides")
     def _find_detected(self, ws: Workspace) -> None:
         """What the analysis detects without the saved overrides (the overridden services
         classified again, from what the workspace's analysis read of the project)."""
