@@ -135,6 +135,20 @@ def test_a_replan_reuses_what_the_override_cannot_change(tmp_path: Path) -> None
     assert reused and name not in reused
 
 
+def test_a_kind_override_runs_again_only_the_rules_that_read_it(tmp_path: Path) -> None:
+    """A kind override changes the rules' inputs: the rules that read nothing of what
+    changed keep their run (the same objects); those that read the kinds run again."""
+    ws = _open(ROOT / "sample_projects" / "saas", tmp_path / "migration.toml")
+    name = next(n for n, a in sorted(ws.analysis.services.items()) if a.kind == "service")
+    again = ws.apply([SetOverride(name, "kind", "job", by="test")])
+    assert ws.stages is not None and again.stages is not None
+    before, after = ws.stages.analysis.rules.runs, again.stages.analysis.rules.runs
+    kept = {r for r in after if after[r] is before[r]}
+    assert "runs-as-root" in kept  # reads no kind
+    assert "one-shot" not in kept  # reads every kind
+    _assert_same(again, _from_scratch(again), f"{name} kind=job")
+
+
 def test_a_copy_whose_original_changes_is_replanned_as_from_scratch(
     generated: Path, tmp_path: Path
 ) -> None:

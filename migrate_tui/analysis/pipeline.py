@@ -42,7 +42,7 @@ from migrate_tui.analysis.classify import (
 from migrate_tui.analysis.data import data_inventory
 from migrate_tui.analysis.dev import only_in_dev_files
 from migrate_tui.analysis.evidence import Locator
-from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
+from migrate_tui.analysis.findings import Findings, RuleContext, find, load_findings_playbook
 from migrate_tui.analysis.graph import Edges, build_edges, start_order
 from migrate_tui.analysis.model import (
     Analysis,
@@ -168,6 +168,8 @@ class AnalysisRun:
     classified: dict[str, Classified]
     rule_inputs: RuleInputs
     findings: tuple[Finding, ...]
+    rules: Findings
+    """Each rule's run: a rule whose reads of :data:`RuleInputs` are unchanged is reused."""
 
 
 def _shared_by(reading: ProjectReading,
@@ -260,7 +262,7 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
 
     rule_inputs: RuleInputs = (kinds, kind_reasons, ports, probes)
     if previous is not None and previous.rule_inputs == rule_inputs:
-        findings = previous.findings
+        findings, rules = previous.findings, previous.rules
     else:
         dependencies = reading.dependencies
         ctx = RuleContext(
@@ -268,7 +270,9 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
             ports=ports, probes=probes, edges=tuple(dependencies.edges),
             edge_rows=dependencies.rows, locator=reading.locator, catalogue=catalogue,
         )
-        findings = tuple(run_rules(ctx, load_findings_playbook()))
+        rules = find(ctx, load_findings_playbook(),
+                     previous.rules if previous is not None else None)
+        findings = tuple(rules.findings)
     edges = tuple(reading.dependencies.edges)
     data = data_inventory(services, analysed, catalogue, reading.locator, project.working_dir)
     routes, proxies = routes_of(services, analysed, edges, catalogue, reading.locator)
@@ -279,7 +283,7 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
         findings=findings, data=tuple(data), routes=tuple(routes), proxies=tuple(proxies),
         charts=tuple(charts),
     )
-    return AnalysisRun(analysis, reading, classified, rule_inputs, findings)
+    return AnalysisRun(analysis, reading, classified, rule_inputs, findings, rules)
 
 
 def without_overrides(reading: ProjectReading,

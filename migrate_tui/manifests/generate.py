@@ -16,12 +16,12 @@ context (labels, secret values, defaults, key table) from the project alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Generic, TypeVar
 
 from migrate_tui.analysis.catalogue import load_catalogue
 from migrate_tui.analysis.model import Analysis, Route
+from migrate_tui.analysis.recorded import Recorded, same
 from migrate_tui.compose.model import Project
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.manifests.common import Obj, Part
@@ -81,32 +81,6 @@ def _documents(objects: list[Obj]) -> tuple[Document, ...]:
     return tuple(Document(o) for o in objects)
 
 
-_V = TypeVar("_V")
-
-
-class _Recorded(Mapping[str, _V], Generic[_V]):
-    """A mapping that notes every key read from it, with the value read (None: absent)."""
-
-    def __init__(self, data: Mapping[str, _V]) -> None:
-        self._data = data
-        self.read: dict[str, _V | None] = {}
-
-    def __getitem__(self, key: str) -> _V:
-        value = self._data.get(key)
-        self.read[key] = value
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        self.read.update(self._data)  # (going through it reads every value)
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        self.read.update(self._data)
-        return len(self._data)
-
-
 @dataclass(frozen=True)
 class ServiceOutput:
     """What the builders made of one service, and everything they read to make it."""
@@ -122,13 +96,8 @@ class ServiceOutput:
 
     def holds_for(self, ctx: Context) -> bool:
         """True when everything read to make this is the same in ``ctx``."""
-        return (all(_same(ctx.facts.get(n), f) for n, f in self.facts_read)
-                and all(_same(ctx.proxy_routes.get(n), r) for n, r in self.routes_read))
-
-
-def _same(a: object, b: object) -> bool:
-    """Equal; at once when the same object (a dataclass's ``==`` does not check that)."""
-    return a is b or a == b
+        return (all(same(ctx.facts.get(n), f) for n, f in self.facts_read)
+                and all(same(ctx.proxy_routes.get(n), r) for n, r in self.routes_read))
 
 
 @dataclass(frozen=True)
@@ -149,7 +118,7 @@ class Generation:
 
 def _build(ctx: Context, f: ServiceFacts) -> ServiceOutput:
     """Run every builder on one service, noting what they read of the other services."""
-    facts, routes = _Recorded(ctx.facts), _Recorded(ctx.proxy_routes)
+    facts, routes = Recorded(ctx.facts), Recorded(ctx.proxy_routes)
     seen = replace(ctx, facts=facts, proxy_routes=routes)
     objects: list[Obj] = []
     entries: list[LedgerEntry] = []
@@ -271,7 +240,7 @@ def run_generation(project: Project, analysis: Analysis, *,
 def _kept(facts: Mapping[str, ServiceFacts],
           before: Mapping[str, ServiceFacts]) -> dict[str, ServiceFacts]:
     """``facts``, each equal to the one before replaced by it: what was read of the one
-    before is then checked at once (:func:`_same`)."""
+    before is then checked at once (:func:`~migrate_tui.analysis.recorded.same`)."""
     out = {}
     for name, f in facts.items():
         old = before.get(name)
@@ -295,7 +264,7 @@ def _ledger(
     for name, f in ctx.facts.items():
         mine = tuple(by_service.get(name, ()))
         done = before.get(name)
-        if done is None or not _same(done[0], f) or done[1] != mine:
+        if done is None or not same(done[0], f) or done[1] != mine:
             done = (f, mine, complete_service(ctx, f, list(mine)))
         made[name] = done
         ledger += done[2]
