@@ -22,6 +22,7 @@ from migrate_tui.analysis.catalogue import (
 )
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.model import Analysis, Route, ServiceAnalysis
+from migrate_tui.analysis.recorded import Recorded, holds_in
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, ManifestError
 from migrate_tui.manifests.knowledge import KeyTable, ManifestDefaults
@@ -332,11 +333,42 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
     Raises:
         ManifestError: An ``x-migrate`` hint the generator reads is malformed.
     """
+    return make_facts(project, analysis, defaults, keys, secrets_mode=secrets_mode,
+                      catalogue=catalogue, reading=reading)[0]
+
+
+FactsKey = tuple[Any, ...]
+"""All one service's facts are made from beyond the project's reading: its analysis, its
+workload, its pod, the ports others reach it on, its dependants, and (when deployed) the
+workload its volumes are read for."""
+
+
+@dataclass(frozen=True)
+class MadeFacts:
+    """One service's facts, before the volumes it takes from others, and what they were
+    made from."""
+
+    key: FactsKey
+    users_read: Mapping[str, list[str] | None]
+    """The users of each named volume its volumes looked up (recorded as read)."""
+    facts: ServiceFacts
+
+
+def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
+               keys: KeyTable, *, secrets_mode: SecretsMode = "generator",
+               catalogue: Catalogue | None = None, reading: ProjectReading | None = None,
+               previous: Mapping[str, MadeFacts] | None = None,
+               ) -> tuple[Context, dict[str, MadeFacts]]:
+    """:func:`project_facts`, keeping what a re-generation may reuse.
+
+    ``previous``: what an earlier call made of the same ``reading`` and ``defaults``; a
+    service's facts are reused (the same object) when its :data:`FactsKey` is equal and
+    the volumes' users it read are the same. The result equals a call without it.
+    """
     catalogue = catalogue or load_catalogue()
     if reading is None or reading.project is not project or reading.catalogue is not catalogue:
         reading = read_project(project, catalogue)
-    locator, services, labels = reading.locator, reading.services, reading.labels
-    hints, secret_env = reading.hints, reading.secret_env
+    locator, services, hints = reading.locator, reading.services, reading.hints
     owners = dict(reading.owners)
     sidecars: dict[str, list[str]] = {}
     for name, owner in sorted(owners.items()):
@@ -387,26 +419,21 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
                 named.add(edge.port)
 
     facts: dict[str, ServiceFacts] = {}
+    made: dict[str, MadeFacts] = {}
+    before = previous or {}
     for name, svc in services.items():
         sa = analysis.services[name]
-        label = labels[name]
         workload, why = workloads[name]
-        entry = reading.images[name]
-        if entry is None and sa.kind == "service":
-            entry = catalogue.match_name(name)
-        ports, _ = _ports(svc, sa, inferred[name],
-                          [services[s] for s in sidecars.get(name, [])])
-        facts[name] = ServiceFacts(
-            name=name, label=label, svc=svc, analysis=sa, workload=workload,
-            workload_why=why, file=f"{label}.yaml", source=reading.sources[name],
-            ports=ports if workload is not None else (), secret_env=secret_env[name],
-            volumes=volume_uses(name, label, svc, workload or (
-                workloads[owners[name]][0] if name in owners else None),
-                entry, hints[name], inputs, sa) if name in deployed else (),
-            sidecars=tuple(sidecars.get(name, [])), owner=owners.get(name),
-            dependants={k: frozenset(v) for k, v in sorted(dependants[name].items())},
-            hint=hints[name], software_entry=entry, repository=reading.repositories[name],
-        )
+        # (a deployed service has a workload, or its pod's owner has: None, not deployed)
+        volumes_for = (workload or (workloads[owners[name]][0] if name in owners else None)
+                       if name in deployed else None)
+        key: FactsKey = (sa, workload, why, owners.get(name), tuple(sidecars.get(name, ())),
+                         inferred[name], dependants[name], volumes_for, defaults, leaks)
+        done = before.get(name)
+        if done is None or done.key != key or not holds_in(done.users_read, users):
+            done = _service_facts(reading, name, svc, sa, key, inputs, catalogue)
+        made[name] = done
+        facts[name] = done.facts
     own = {name: f.volumes for name, f in facts.items()}
     for name in sorted(deployed):
         refs = volumes_from_refs(services[name])
@@ -421,4 +448,28 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
                    facts=facts, project_label=reading.project_label,
                    secrets_mode=secrets_mode, locator=locator,
                    secret_values=reading.secret_values, secret_pattern=reading.secret_pattern,
-                   proxy_routes=proxy_routes_of(analysis))
+                   proxy_routes=proxy_routes_of(analysis)), made
+
+
+def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: ServiceAnalysis,
+                   key: FactsKey, inputs: VolumeInputs, catalogue: Catalogue) -> MadeFacts:
+    """One service's facts, made from its :data:`FactsKey`."""
+    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _ = key
+    entry = reading.images[name]
+    if entry is None and sa.kind == "service":
+        entry = catalogue.match_name(name)
+    ports, _ = _ports(svc, sa, inferred, [reading.services[s] for s in pod])
+    users = Recorded(inputs.users)
+    volumes = () if volumes_for is None else volume_uses(
+        name, reading.labels[name], svc, volumes_for, entry, reading.hints[name],
+        replace(inputs, users=users), sa)
+    label = reading.labels[name]
+    facts = ServiceFacts(
+        name=name, label=label, svc=svc, analysis=sa, workload=workload,
+        workload_why=why, file=f"{label}.yaml", source=reading.sources[name],
+        ports=ports if workload is not None else (), secret_env=reading.secret_env[name],
+        volumes=volumes, sidecars=pod, owner=owner,
+        dependants={k: frozenset(v) for k, v in sorted(dependants.items())},
+        hint=reading.hints[name], software_entry=entry, repository=reading.repositories[name],
+    )
+    return MadeFacts(key, users.read, facts)

@@ -35,10 +35,11 @@ from migrate_tui.manifests.config import (
 )
 from migrate_tui.manifests.facts import (
     Context,
+    MadeFacts,
     ProjectReading,
     SecretsMode,
     ServiceFacts,
-    project_facts,
+    make_facts,
     read_project,
 )
 from migrate_tui.manifests.knowledge import load_defaults, load_key_table
@@ -109,6 +110,8 @@ class Generation:
     secrets_mode: SecretsMode
     facts: dict[str, ServiceFacts]
     """Every service's facts."""
+    made_facts: dict[str, MadeFacts]
+    """What each service's facts were made from (:func:`~.facts.make_facts` reuses them)."""
     outputs: dict[str, ServiceOutput]
     """Each deployed service's builders' output, by service."""
     ledgers: dict[str, tuple[ServiceFacts, tuple[LedgerEntry, ...], list[LedgerEntry]]]
@@ -176,8 +179,10 @@ def run_generation(project: Project, analysis: Analysis, *,
                                  or previous.secrets_mode != secrets_mode):
         previous = None
     reading = previous.reading if previous is not None else read_project(project, catalogue)
-    ctx = project_facts(project, analysis, load_defaults(), load_key_table(),
-                        secrets_mode=secrets_mode, catalogue=catalogue, reading=reading)
+    ctx, made_facts = make_facts(project, analysis, load_defaults(), load_key_table(),
+                                 secrets_mode=secrets_mode, catalogue=catalogue,
+                                 reading=reading,
+                                 previous=previous.made_facts if previous is not None else None)
     if previous is not None:
         ctx = replace(ctx, facts=_kept(ctx.facts, previous.facts))
     before = previous.outputs if previous is not None else {}
@@ -234,7 +239,8 @@ def run_generation(project: Project, analysis: Analysis, *,
         + "".join(f"/{p}\n" for p in ignored))))
     manifests = Manifests(project=project.name, files=tuple(sorted(files, key=lambda g: g.path)),
                           ledger=ledger, secret_keys=tuple(keys))
-    return Generation(manifests, reading, secrets_mode, dict(ctx.facts), outputs, ledgers)
+    return Generation(manifests, reading, secrets_mode, dict(ctx.facts), made_facts, outputs,
+                      ledgers)
 
 
 def _kept(facts: Mapping[str, ServiceFacts],
@@ -244,7 +250,7 @@ def _kept(facts: Mapping[str, ServiceFacts],
     out = {}
     for name, f in facts.items():
         old = before.get(name)
-        out[name] = old if old is not None and old == f else f
+        out[name] = old if old is not None and same(old, f) else f
     return out
 
 

@@ -253,6 +253,9 @@ class PlanRun:
     playbooks: PlanPlaybooks
     progress: Mapping[str, ItemProgress]
     services: dict[str, ServiceTasks]
+    input_parts: Any = None
+    """What :func:`~migrate_tui.planning.build.make_plan_run` made the plan's input from,
+    for a re-plan to reuse (its own business: None here)."""
 
 
 def _progress_of(task: Task | None,
