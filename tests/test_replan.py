@@ -149,6 +149,23 @@ def test_a_kind_override_runs_again_only_the_rules_that_read_it(tmp_path: Path) 
     _assert_same(again, _from_scratch(again), f"{name} kind=job")
 
 
+def test_a_route_is_read_again_when_its_service_is_classified_again(tmp_path: Path) -> None:
+    """A published database is kept internal (its catalogue category); as a daemon it has
+    no catalogue entry, and its published port becomes a LoadBalancer: the routes of a
+    service classified again are read again, not reused."""
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  db:\n    image: postgres:16\n    ports: ['5432:5432']\n"
+                       "  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n",
+                       encoding="utf-8")
+    ws = _open(compose, tmp_path / "migration.toml")
+    targets = {r.service: r.target for r in ws.analysis.routes}
+    ws = ws.apply([SetOverride("db", "kind", "daemon", by="test")])
+    assert {r.service: r.target for r in ws.analysis.routes} != targets
+    _assert_same(ws, _from_scratch(ws), "db kind=daemon")
+    ws = ws.apply([SetOverride("db", "kind", None, by="test")])
+    _assert_same(ws, _from_scratch(ws), "db kind=None")
+
+
 def test_a_copy_whose_original_changes_is_replanned_as_from_scratch(
     generated: Path, tmp_path: Path
 ) -> None:

@@ -50,7 +50,7 @@ from migrate_tui.analysis.model import (
     ServiceAnalysis,
     ServiceKind,
 )
-from migrate_tui.analysis.routing import routes_of
+from migrate_tui.analysis.routing import Routing, read_routes
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
 from migrate_tui.gc_pause import gc_paused
@@ -170,6 +170,8 @@ class AnalysisRun:
     findings: tuple[Finding, ...]
     rules: Findings
     """Each rule's run: a rule whose reads of :data:`RuleInputs` are unchanged is reused."""
+    routing: Routing
+    """Each service's routes: read again only for a service classified again."""
 
 
 def _shared_by(reading: ProjectReading,
@@ -275,15 +277,17 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
         findings = tuple(rules.findings)
     edges = tuple(reading.dependencies.edges)
     data = data_inventory(services, analysed, catalogue, reading.locator, project.working_dir)
-    routes, proxies = routes_of(services, analysed, edges, catalogue, reading.locator)
+    routing = read_routes(services, analysed, edges, catalogue, reading.locator,
+                          previous=previous.routing if previous is not None else None)
     charts = matching_charts(analysed, catalogue)
     analysis = Analysis(
         project=project.name, services=analysed, edges=edges,
         waves=tuple(tuple(w) for w in reading.waves), cycles=tuple(reading.cycles),
-        findings=findings, data=tuple(data), routes=tuple(routes), proxies=tuple(proxies),
+        findings=findings, data=tuple(data), routes=tuple(routing.routes),
+        proxies=tuple(routing.proxies),
         charts=tuple(charts),
     )
-    return AnalysisRun(analysis, reading, classified, rule_inputs, findings, rules)
+    return AnalysisRun(analysis, reading, classified, rule_inputs, findings, rules, routing)
 
 
 def without_overrides(reading: ProjectReading,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -263,28 +264,68 @@ def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAna
         locator: Finds the line of each label, variable and port.
         knowledge: The routing playbook; the installed one when None.
     """
+    found = read_routes(services, analysed, edges, catalogue, locator, knowledge)
+    return found.routes, found.proxies
+
+
+@dataclass(frozen=True)
+class ServiceRoutes:
+    """What one service's labels, variables and ports say, and the analysis read."""
+
+    info: ServiceAnalysis
+    labelled: list[Route]
+    """Its routes from a proxy's labels or variables."""
+    published: list[Route] | None
+    """Its routes from its published ports (None: not asked for yet)."""
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The routes and proxies of a project, and each service's, for a re-read to reuse."""
+
+    routes: list[Route]
+    proxies: list[ProxyReplacement]
+    services: dict[str, ServiceRoutes]
+    knowledge: RoutingKnowledge
+
+
+def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceAnalysis],
+                edges: tuple[Edge, ...], catalogue: Catalogue, locator: Locator,
+                knowledge: RoutingKnowledge | None = None,
+                previous: Routing | None = None) -> Routing:
+    """:func:`routes_of`, keeping each service's routes for a re-read to reuse.
+
+    ``previous``: an earlier read of the same services, locator and catalogue; a
+    service's routes are read again only when its analysis is another object (a re-plan
+    after an override classifies again only the services it changes). The result equals
+    a read without it.
+    """
     k = knowledge or load_routing()
+    before = previous.services if previous is not None and previous.knowledge is k else {}
     routes: list[Route] = []
     proxies: list[ProxyReplacement] = []
-    labelled: dict[str, list[Route]] = {}
-    readers: dict[str, _Reader] = {}
+    read: dict[str, ServiceRoutes] = {}
     for name, svc in services.items():
         info = analysed[name]
         if not info.active or info.kind in ("dev-only", "job", "tool"):
             continue
-        reader = readers[name] = _Reader(name, svc, info, locator, k)
-        labelled[name] = reader.traefik() or reader.nginx_proxy() or reader.caddy()
+        done = before.get(name)
+        if done is None or done.info is not info:
+            reader = _Reader(name, svc, info, locator, k)
+            done = ServiceRoutes(info, reader.traefik() or reader.nginx_proxy() or
+                                 reader.caddy(), None)
+        read[name] = done
     needs: dict[str, set[str]] = {}
     for edge in edges:
         needs.setdefault(edge.source, set()).add(edge.target)
     for name, svc in services.items():
-        if name not in labelled:
+        if name not in read:
             continue
         info = analysed[name]
-        behind = sorted(t for t in needs.get(name, ()) if t in labelled)
+        behind = sorted(t for t in needs.get(name, ()) if t in read)
         software = _proxy_software(svc, info, catalogue, k, behind)
         if software is not None:
-            carried = sum(len(r) for r in labelled.values()) if catalogue.is_proxy_image(
+            carried = sum(len(r.labelled) for r in read.values()) if catalogue.is_proxy_image(
                 svc.image) else len(behind)
             why = ("reads the Docker socket and the other services' labels for its routes"
                    if catalogue.is_proxy_image(svc.image) else
@@ -293,5 +334,9 @@ def routes_of(services: Mapping[str, Service], analysed: Mapping[str, ServiceAna
                 service=name, software=software, routes=carried,
                 reason=why))
             continue
-        routes += labelled[name] or readers[name].published()
-    return routes, proxies
+        done = read[name]
+        if not done.labelled and done.published is None:
+            done = read[name] = replace(done, published=_Reader(
+                name, svc, info, locator, k).published())
+        routes += done.labelled or done.published or []
+    return Routing(routes, proxies, read, k)
