@@ -86,8 +86,9 @@ def _documents(objects: list[Obj]) -> tuple[Document, ...]:
 class ServiceOutput:
     """What the builders made of one service, and everything they read to make it."""
 
-    objects: tuple[Obj, ...]
-    """The objects of the service's file."""
+    file: GeneratedFile
+    """The service's file, its objects made documents (reused with the output: making
+    them again for 2,000 services took 4 ms of a re-plan)."""
     entries: tuple[LedgerEntry, ...]
     """The ledger entries the builders noted (for it and for its sidecars)."""
     facts_read: tuple[tuple[str, ServiceFacts | None], ...]
@@ -129,7 +130,8 @@ def _build(ctx: Context, f: ServiceFacts) -> ServiceOutput:
         part = build(seen, f)
         objects += part.objects
         entries += part.entries
-    return ServiceOutput(tuple(objects), tuple(entries),
+    return ServiceOutput(GeneratedFile(path=f.file, documents=_documents(objects)),
+                         tuple(entries),
                          ((f.name, f), *facts.read.items()), tuple(routes.read.items()))
 
 
@@ -196,7 +198,7 @@ def run_generation(project: Project, analysis: Analysis, *,
         if out is None or not out.holds_for(ctx):
             out = _build(ctx, f)
         outputs[f.name] = out
-        files.append(GeneratedFile(path=f.file, documents=_documents(list(out.objects))))
+        files.append(out.file)
         resources.append(f.file)
     ledger, ledgers = _ledger(ctx, outputs, previous.ledgers if previous is not None else {})
     if ctx.deployed():

@@ -88,11 +88,18 @@ def _plan_input(project: Project, analysis: Analysis, ledger: Sequence[LedgerFac
     if before is not None and before.findings[0] is analysis.findings:
         findings = before.findings[1]
     else:
-        findings = [
-            FindingFacts(rule=f.rule, severity=f.severity, service=f.service,
-                         message=f.message, fix=f.fix, variant=f.variant)
-            for f in analysis.findings
-        ]
+        # A finding reused by the analysis (the same object) keeps its facts: after a kind
+        # override, 5,800 of 5,811 at 2,000 services (4 ms made again, 1 ms looked up).
+        # By id: the findings before are alive (``before`` holds them), so no new one
+        # has the id of one of them.
+        known = ({id(f): (f, facts) for f, facts in zip(*before.findings, strict=True)}
+                if before is not None else {})
+        findings = []
+        for f in analysis.findings:
+            was = known.get(id(f))
+            findings.append(was[1] if was is not None and was[0] is f else FindingFacts(
+                rule=f.rule, severity=f.severity, service=f.service, message=f.message,
+                fix=f.fix, variant=f.variant))
     data = PlanInput(
         project=project.name, services=services, findings=findings,
         waves=[list(w) for w in analysis.waves],
