@@ -239,9 +239,11 @@ def _next_published(before: str | None, after: str | None) -> bool:
 
 
 def _proxy_software(svc: Service, info: ServiceAnalysis, catalogue: Catalogue,
-                    knowledge: RoutingKnowledge, behind: list[str]) -> str | None:
-    """What a reverse proxy with no upstreams of its own runs, or None for anything else."""
-    if catalogue.is_proxy_image(svc.image):
+                    knowledge: RoutingKnowledge, behind: list[str],
+                    proxy_image: bool) -> str | None:
+    """What a reverse proxy with no upstreams of its own runs, or None for anything else
+    (``proxy_image``: :meth:`~.catalogue.Catalogue.is_proxy_image` of its image)."""
+    if proxy_image:
         return catalogue.repository(svc.image or "").rsplit("/", 1)[-1]
     if info.engine not in knowledge.proxy_servers or not behind:
         return None
@@ -275,6 +277,8 @@ class ServiceRoutes:
     info: ServiceAnalysis
     labelled: list[Route]
     """Its routes from a proxy's labels or variables."""
+    proxy_image: bool
+    """It runs a reverse proxy's image that reads the Docker socket (catalogue)."""
     published: list[Route] | None
     """Its routes from its published ports (None: not asked for yet)."""
 
@@ -313,7 +317,7 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
         if done is None or done.info is not info:
             reader = _Reader(name, svc, info, locator, k)
             done = ServiceRoutes(info, reader.traefik() or reader.nginx_proxy() or
-                                 reader.caddy(), None)
+                                 reader.caddy(), catalogue.is_proxy_image(svc.image), None)
         read[name] = done
     needs: dict[str, set[str]] = {}
     for edge in edges:
@@ -321,20 +325,19 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
     for name, svc in services.items():
         if name not in read:
             continue
-        info = analysed[name]
+        info, done = analysed[name], read[name]
         behind = sorted(t for t in needs.get(name, ()) if t in read)
-        software = _proxy_software(svc, info, catalogue, k, behind)
+        software = _proxy_software(svc, info, catalogue, k, behind, done.proxy_image)
         if software is not None:
-            carried = sum(len(r.labelled) for r in read.values()) if catalogue.is_proxy_image(
-                svc.image) else len(behind)
+            carried = sum(len(r.labelled) for r in read.values()) if done.proxy_image \
+                else len(behind)
             why = ("reads the Docker socket and the other services' labels for its routes"
-                   if catalogue.is_proxy_image(svc.image) else
+                   if done.proxy_image else
                    f"has only configuration mounted, and {', '.join(behind)} behind it")
             proxies.append(ProxyReplacement(
                 service=name, software=software, routes=carried,
                 reason=why))
             continue
-        done = read[name]
         if not done.labelled and done.published is None:
             done = read[name] = replace(done, published=_Reader(
                 name, svc, info, locator, k).published())
