@@ -37,6 +37,7 @@ from migrate_tui.manifests.sensitive import (
 )
 from migrate_tui.manifests.volumes import (
     VolumeInputs,
+    VolumesFrom,
     VolumeUse,
     inherited_uses,
     shared_named_volumes,
@@ -260,6 +261,10 @@ class ProjectReading:
     """The catalogue's entry of each service's image, when it has one."""
     repositories: dict[str, str]
     """Each service's image repository path, or ``""``."""
+    named_volumes: dict[str, list[str]]
+    """Each service's named volumes (:func:`~.volumes.shared_named_volumes`)."""
+    volumes_from: dict[str, list[VolumesFrom]]
+    """Each service's ``volumes_from`` entries (:func:`~.volumes.volumes_from_refs`)."""
 
 
 def read_project(project: Project, catalogue: Catalogue | None = None) -> ProjectReading:
@@ -311,6 +316,8 @@ def read_project(project: Project, catalogue: Catalogue | None = None) -> Projec
                 for name, svc in services.items()},
         repositories={name: image_repository(svc.image) if svc.image else ""
                       for name, svc in services.items()},
+        named_volumes={name: shared_named_volumes(svc) for name, svc in services.items()},
+        volumes_from={name: volumes_from_refs(svc) for name, svc in services.items()},
     )
 
 
@@ -393,10 +400,10 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
     users: dict[str, list[str]] = {}
     pods_of: dict[str, set[str]] = {}  # (volume -> the pods of its users: one user a pod)
     for name in sorted(deployed):
-        mounted = shared_named_volumes(services[name])
-        for ref in volumes_from_refs(services[name]):  # (from another pod: the same claim)
+        mounted = list(reading.named_volumes[name])
+        for ref in reading.volumes_from[name]:  # (from another pod: the same claim)
             if ref.source in deployed and pod_of(ref.source) != pod_of(name):
-                mounted += shared_named_volumes(services[ref.source])
+                mounted += reading.named_volumes[ref.source]
         for vol in mounted:
             pods = pods_of.setdefault(vol, set())
             if pod_of(name) not in pods:
@@ -410,13 +417,15 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
     for edge in analysis.edges:
         if edge.kind == "shared_volume" or edge.target not in services:
             continue
+        target = pod_of(edge.target)
         if edge.port is not None:
-            inferred[pod_of(edge.target)].add(edge.port)
-        if edge.source in deployed and edge.target in deployed and \
-                pod_of(edge.source) != pod_of(edge.target):
-            named = dependants[pod_of(edge.target)].setdefault(pod_of(edge.source), set())
-            if edge.port is not None:
-                named.add(edge.port)
+            inferred[target].add(edge.port)
+        if edge.source in deployed and edge.target in deployed:
+            source = pod_of(edge.source)
+            if source != target:
+                named = dependants[target].setdefault(source, set())
+                if edge.port is not None:
+                    named.add(edge.port)
 
     facts: dict[str, ServiceFacts] = {}
     made: dict[str, MadeFacts] = {}
@@ -436,7 +445,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
         facts[name] = done.facts
     own = {name: f.volumes for name, f in facts.items()}
     for name in sorted(deployed):
-        refs = volumes_from_refs(services[name])
+        refs = reading.volumes_from[name]
         if not refs:
             continue
         taken = {v.volume for v in own[name] if v.volume}
