@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -279,8 +279,8 @@ class ServiceRoutes:
     """Its routes from a proxy's labels or variables."""
     proxy_image: bool
     """It runs a reverse proxy's image that reads the Docker socket (catalogue)."""
-    published: list[Route] | None
-    """Its routes from its published ports (None: not asked for yet)."""
+    published: list[Route]
+    """Its routes from its published ports, when it has no labelled ones."""
 
 
 @dataclass(frozen=True)
@@ -316,8 +316,9 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
         done = before.get(name)
         if done is None or done.info is not info:
             reader = _Reader(name, svc, info, locator, k)
-            done = ServiceRoutes(info, reader.traefik() or reader.nginx_proxy() or
-                                 reader.caddy(), catalogue.is_proxy_image(svc.image), None)
+            labelled = reader.traefik() or reader.nginx_proxy() or reader.caddy()
+            done = ServiceRoutes(info, labelled, catalogue.is_proxy_image(svc.image),
+                                 [] if labelled else reader.published())
         read[name] = done
     needs: dict[str, set[str]] = {}
     for edge in edges:
@@ -338,8 +339,5 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
                 service=name, software=software, routes=carried,
                 reason=why))
             continue
-        if not done.labelled and done.published is None:
-            done = read[name] = replace(done, published=_Reader(
-                name, svc, info, locator, k).published())
-        routes += done.labelled or done.published or []
+        routes += done.labelled or done.published
     return Routing(routes, proxies, read, k)

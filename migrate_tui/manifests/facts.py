@@ -477,7 +477,7 @@ def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: Service
     users = Recorded(inputs.users)
     volumes = () if volumes_for is None else volume_uses(
         name, reading.labels[name], svc, volumes_for, entry, reading.hints[name],
-        replace(inputs, users=users), sa)
+        VolumeInputs(inputs.project, inputs.defaults, users, inputs.secret_pattern), sa)
     label = reading.labels[name]
     facts = ServiceFacts(
         name=name, label=label, svc=svc, analysis=sa, workload=workload,
