@@ -345,8 +345,8 @@ CLASSIFICATION = ("kinds", "kind_reasons", "ports", "probes")
 """The fields of :class:`RuleContext` that the classification decides (an override changes
 them); the rest is read of the project alone."""
 
-Found = tuple[str | None, tuple[Any, ...], tuple[Any, ...], Finding]
-"""(service, place in the order, key of repeats, finding) of one hit of a rule."""
+Found = tuple[str | None, int, Finding]
+"""(service, severity rank, finding) of one hit of a rule."""
 
 
 @dataclass(frozen=True)
@@ -356,8 +356,10 @@ class RuleRun:
     read: tuple[Mapping[str, Any], ...]
     """What it read of each field of :data:`CLASSIFICATION`, by service (None: absent)."""
     found: tuple[Found, ...]
-    """Each hit, before the hits of services of kinds the rule does not apply to are left
-    out (that is read of the kinds in :func:`find`, every time)."""
+    """Its findings in their order (:func:`finding_order`), a repeat replacing the first
+    in its place, before the hits of services of kinds the rule does not apply to are
+    left out (that is read of the kinds in :func:`find`, every time; a repeat is of the
+    same service, so of the same kind)."""
 
     def holds_for(self, ctx: RuleContext) -> bool:
         """True when ``ctx`` (of the same project) has what the rule read."""
@@ -380,16 +382,20 @@ def _run_rule(ctx: RuleContext, rule_id: str, text: RuleText) -> RuleRun:
     ports, probes = Recorded(ctx.ports), Recorded(ctx.probes)
     seen = replace(ctx, kinds=kinds, kind_reasons=reasons, ports=ports, probes=probes)
     cases: dict[str | None, _Case] = {}
-    found: list[Found] = []
+    # A finding whose service, key path and message repeat another's replaces it, in the
+    # first one's place; each is kept with its place in the order (:func:`finding_order`).
+    unique: dict[tuple[Any, ...], tuple[tuple[Any, ...], str | None, Finding]] = {}
     for hit in RULES[rule_id](seen, text.params):
         case = cases.get(hit.variant)
         if case is None:
             case = cases[hit.variant] = _case(rule_id, text, hit.variant)
         finding = _finding(case, hit)
-        found.append((hit.service, _hit_order(case, hit),
-                      (rule_id, hit.service, hit.evidence.path, finding.message), finding))
+        unique[hit.service, hit.evidence.path, finding.message] = (
+            _hit_order(case, hit), hit.service, finding)
+    found = tuple((service, order[0], finding)
+                  for order, service, finding in sorted(unique.values(), key=itemgetter(0)))
     # (in the order of CLASSIFICATION)
-    return RuleRun((kinds.read, reasons.read, ports.read, probes.read), tuple(found))
+    return RuleRun((kinds.read, reasons.read, ports.read, probes.read), found)
 
 
 def find(ctx: RuleContext, playbook: FindingsPlaybook,
@@ -411,9 +417,9 @@ def find(ctx: RuleContext, playbook: FindingsPlaybook,
     if previous is not None and previous.playbook is not playbook:
         previous = None
     before = previous.runs if previous is not None else {}
-    # A finding whose rule, service, key path and message repeat another's replaces it, in
-    # the first one's place; each is kept with its place in the order (:func:`finding_order`).
-    unique: dict[tuple[Any, ...], tuple[tuple[Any, ...], Finding]] = {}
+    # Most severe first, then by rule: each rule's findings are in order, so each severity
+    # takes them rule after rule, no sort of them all needed.
+    by_rank: dict[int, list[Finding]] = {}
     kinds = ctx.kinds
     runs: dict[str, RuleRun] = {}
     for rule_id in sorted(RULES):
@@ -423,11 +429,11 @@ def find(ctx: RuleContext, playbook: FindingsPlaybook,
             run = _run_rule(ctx, rule_id, text)
         runs[rule_id] = run
         applies_to = text.applies_to
-        for service, order, key, finding in run.found:
+        for service, rank, finding in run.found:
             kind = kinds.get(service) if service else None
             if kind is None or kind in applies_to:
-                unique[key] = (order, finding)
-    findings = [found for _, found in sorted(unique.values(), key=itemgetter(0))]
+                by_rank.setdefault(rank, []).append(finding)
+    findings = [f for rank in sorted(by_rank) for f in by_rank[rank]]
     return Findings(findings, runs, playbook)
 
 
