@@ -15,8 +15,9 @@
 Steps 1 and 2, the ``x-migrate`` hints and the kinds the classifier finds read the project
 alone: :func:`read_project` does them once, and a re-analysis after a class or kind
 override (:func:`run_analysis` with ``previous``) reuses them. It classifies again only the
-services whose override or shared mounts changed, and runs the rules again only when what
-they read of the classification changed (kinds, their reasons, ports, probes).
+services whose override or shared mounts changed, runs a rule again only when what it read
+of the classification changed (kinds, their reasons, ports, probes: noted as it reads
+them), and reads again the routes of the services classified again.
 
 Inactive services (their profiles not enabled) are analysed too, marked ``active: false``:
 a migration plan covers the whole project, and profile-only services are often the

@@ -6,7 +6,8 @@ objects, the kustomization, ``secrets.env`` (keys only) and a ``.gitignore``, an
 ledger. Nothing is written here (see :mod:`.writer`).
 
 A re-generation after a class or kind override (:func:`run_generation` with ``previous``)
-reuses what the generator read of the project alone (:class:`.facts.ProjectReading`), and
+reuses what the generator read of the project alone (:class:`.facts.ProjectReading`), each
+service's facts when what they are made from is unchanged (:func:`.facts.make_facts`), and
 each service's objects and ledger entries when everything its builders read is unchanged:
 its own facts and those of every service they looked up in ``ctx.facts``, and the proxy
 routes they looked up in ``ctx.proxy_routes`` (both recorded as they are read, so the key
