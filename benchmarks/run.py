@@ -168,18 +168,28 @@ def measure(sizes: list[int], runs: int, ours_argv: list[str], workroot: Path,
 STAGES = {
     "load": ("migrate_tui.workspace", "_project_and_store"),
     "playbooks": ("migrate_tui.workspace", "load_plan_playbooks"),
-    "analyze": ("migrate_tui.analysis.pipeline", "analyze"),
-    "manifests": ("migrate_tui.manifests", "generate_manifests"),
-    "ledger facts": ("migrate_tui.workspace", "ledger_facts"),
-    "plan": ("migrate_tui.planning.build", "make_plan"),
+    "analyze": ("migrate_tui.analysis.pipeline", "run_analysis"),
+    "manifests": ("migrate_tui.manifests.generate", "run_generation"),
+    "ledger facts": ("migrate_tui.workspace", "_ledger_facts_again"),
+    "plan": ("migrate_tui.planning.build", "make_plan_run"),
     "markdown": ("migrate_tui.export.assemble", "render_markdown"),
 }
 """The stages of ``plan``: each the function, looked up by its caller when it is called,
-that is timed in its module (a stage renamed makes ``--stages`` fail, not lie)."""
+that is timed in its module (``workspace.compute`` calls the middle four). A stage renamed
+makes ``--stages`` fail, not lie: the child fails when a stage is missing, never called
+(the pipeline went round it) or called inside another, and the table when the rest is
+more than :data:`MAX_REST_SHARE` of the total (a stage left out)."""
+
+MAX_REST_SHARE = 0.15
+"""The share of ``plan``'s CPU the stages may leave to the rest (argument parsing, reading
+the progress file, writing the output): more means a stage is not measured."""
 
 
 def stage_child() -> None:
-    """In a project's folder: run ``plan`` once with each stage timed; print them as JSON."""
+    """In a project's folder: run ``plan`` once with each stage timed; print them as JSON.
+
+    Exits non-zero when a stage never ran or ran inside another (its time counted twice).
+    """
     import importlib
     import json
 
@@ -188,19 +198,33 @@ def stage_child() -> None:
 
     modules = {name: importlib.import_module(module) for name, (module, _) in STAGES.items()}
     times = {"imports": time.process_time() - start}
+    calls = dict.fromkeys(STAGES, 0)
+    running: list[str] = []
 
     def timed(name: str, func: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if running:
+                sys.exit(f"stage {name} ran inside stage {running[-1]}: its time would "
+                         "count twice; time the outer one only")
+            running.append(name)
+            calls[name] += 1
             before = time.process_time()
             try:
                 return func(*args, **kwargs)
             finally:
                 times[name] = times.get(name, 0.0) + time.process_time() - before
+                running.pop()
         return wrapper
 
-    for name, (_, attribute) in STAGES.items():
+    for name, (module, attribute) in STAGES.items():
+        if not callable(getattr(modules[name], attribute, None)):
+            sys.exit(f"stage {name}: {module}.{attribute} is gone; update STAGES")
         setattr(modules[name], attribute, timed(name, getattr(modules[name], attribute)))
     code = cli.main(["plan", ".", "--format", "markdown", "-o", os.devnull])
+    never = [name for name, n in calls.items() if n == 0]
+    if code == 0 and never:
+        sys.exit(f"stages never called: {', '.join(never)}: plan no longer goes through "
+                 "them (times would read 0.000); update STAGES")
     times["rest"] = time.process_time() - start - sum(times.values())
     print(json.dumps({"code": code, **times}))
 
@@ -231,8 +255,13 @@ def measure_stages(sizes: list[int], runs: int, workroot: Path) -> str:
                 samples.setdefault(name, []).append(seconds)
         medians = {name: statistics.median(values) for name, values in samples.items()}
         names = ["imports", *STAGES, "rest"]
+        total = sum(medians.get(k, 0.0) for k in names)
         lines.append(f"| {n:,} | " + " | ".join(f"{medians.get(k, 0.0):.3f}" for k in names)
-                     + f" | {sum(medians.get(k, 0.0) for k in names):.3f} |")
+                     + f" | {total:.3f} |")
+        if medians.get("rest", 0.0) > MAX_REST_SHARE * total:
+            sys.exit("\n".join([*lines, "", f"--stages failed on N={n}: the rest is "
+                                 f"{medians['rest']:.3f} s of {total:.3f} s, more than "
+                                 f"{MAX_REST_SHARE:.0%}: a stage of plan is not in STAGES"]))
     return "\n".join([*lines, "", *machine()]) + "\n"
 
 

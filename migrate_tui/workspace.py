@@ -12,19 +12,26 @@ A class or kind override re-plans what it can change, no more (:func:`compute` w
 stage          reused as is                         made again
 =============  ===================================  ========================================
 analysis       the project's reading: edges,        a service's classification when its
-               waves, hints, found kinds, locator   override or shared mounts changed; the
-               (:class:`.analysis.pipeline.         findings when kinds, kind reasons,
-               ProjectReading`)                     ports or probes changed; data, routes,
-                                                    charts (cheap, whole-project)
-manifests      the project's reading: labels,       the facts; a service's objects and
-               owners, hints, secret values         ledger entries when a fact its builders
-               (:class:`.manifests.facts.           read changed (recorded as read); the
-               ProjectReading`)                     shared files and the kustomization
-plan           a service's task in a phase when     the project tasks, the sums, the
-               its facts, findings, ledger          schedule
-               entries, copy and learning factor
-               and its items' progress are the
-               same
+               waves, hints, found kinds, locator   override or shared mounts changed; a
+               (:class:`.analysis.pipeline.         rule's findings when what it read of the
+               ProjectReading`); a rule's run when  kinds, kind reasons, ports or probes
+               what it read of the classification   changed; a service's routes when it was
+               is unchanged; a service's routes     classified again; data, charts and the
+               when its analysis is the same        proxy decisions (whole-project)
+manifests      the project's reading: labels,       a service's facts when their key (its
+               owners, hints, secret values,        analysis, workload, pod, ports reached,
+               named volumes (:class:`.manifests.   dependants) or the volume users they read
+               facts.ProjectReading`); a service's  changed; a service's objects and ledger
+               facts, objects and ledger entries    entries when a fact its builders read
+               when what they read is unchanged     changed (recorded as read); the shared
+                                                    files and the kustomization
+plan           a service's facts when its analysis  the project tasks, the sums, the
+               is the same object and its evidence  schedule
+               equal; the findings' facts; a
+               service's task in a phase when its
+               facts, findings, ledger entries,
+               copy and learning factor and its
+               items' progress are the same
 =============  ===================================  ========================================
 
 The guard: ``tests/test_replan.py`` checks that a re-plan equals a plan from scratch.

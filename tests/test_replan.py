@@ -135,6 +135,37 @@ def test_a_replan_reuses_what_the_override_cannot_change(tmp_path: Path) -> None
     assert reused and name not in reused
 
 
+def test_a_kind_override_runs_again_only_the_rules_that_read_it(tmp_path: Path) -> None:
+    """A kind override changes the rules' inputs: the rules that read nothing of what
+    changed keep their run (the same objects); those that read the kinds run again."""
+    ws = _open(ROOT / "sample_projects" / "saas", tmp_path / "migration.toml")
+    name = next(n for n, a in sorted(ws.analysis.services.items()) if a.kind == "service")
+    again = ws.apply([SetOverride(name, "kind", "job", by="test")])
+    assert ws.stages is not None and again.stages is not None
+    before, after = ws.stages.analysis.rules.runs, again.stages.analysis.rules.runs
+    kept = {r for r in after if after[r] is before[r]}
+    assert "runs-as-root" in kept  # reads no kind
+    assert "one-shot" not in kept  # reads every kind
+    _assert_same(again, _from_scratch(again), f"{name} kind=job")
+
+
+def test_a_route_is_read_again_when_its_service_is_classified_again(tmp_path: Path) -> None:
+    """A published database is kept internal (its catalogue category); as a daemon it has
+    no catalogue entry, and its published port becomes a LoadBalancer: the routes of a
+    service classified again are read again, not reused."""
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  db:\n    image: postgres:16\n    ports: ['5432:5432']\n"
+                       "  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n",
+                       encoding="utf-8")
+    ws = _open(compose, tmp_path / "migration.toml")
+    targets = {r.service: r.target for r in ws.analysis.routes}
+    ws = ws.apply([SetOverride("db", "kind", "daemon", by="test")])
+    assert {r.service: r.target for r in ws.analysis.routes} != targets
+    _assert_same(ws, _from_scratch(ws), "db kind=daemon")
+    ws = ws.apply([SetOverride("db", "kind", None, by="test")])
+    _assert_same(ws, _from_scratch(ws), "db kind=None")
+
+
 def test_a_copy_whose_original_changes_is_replanned_as_from_scratch(
     generated: Path, tmp_path: Path
 ) -> None:

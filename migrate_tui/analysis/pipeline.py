@@ -15,8 +15,9 @@
 Steps 1 and 2, the ``x-migrate`` hints and the kinds the classifier finds read the project
 alone: :func:`read_project` does them once, and a re-analysis after a class or kind
 override (:func:`run_analysis` with ``previous``) reuses them. It classifies again only the
-services whose override or shared mounts changed, and runs the rules again only when what
-they read of the classification changed (kinds, their reasons, ports, probes).
+services whose override or shared mounts changed, runs a rule again only when what it read
+of the classification changed (kinds, their reasons, ports, probes: noted as it reads
+them), and reads again the routes of the services classified again.
 
 Inactive services (their profiles not enabled) are analysed too, marked ``active: false``:
 a migration plan covers the whole project, and profile-only services are often the
@@ -42,7 +43,7 @@ from migrate_tui.analysis.classify import (
 from migrate_tui.analysis.data import data_inventory
 from migrate_tui.analysis.dev import only_in_dev_files
 from migrate_tui.analysis.evidence import Locator
-from migrate_tui.analysis.findings import RuleContext, load_findings_playbook, run_rules
+from migrate_tui.analysis.findings import Findings, RuleContext, find, load_findings_playbook
 from migrate_tui.analysis.graph import Edges, build_edges, start_order
 from migrate_tui.analysis.model import (
     Analysis,
@@ -50,7 +51,7 @@ from migrate_tui.analysis.model import (
     ServiceAnalysis,
     ServiceKind,
 )
-from migrate_tui.analysis.routing import routes_of
+from migrate_tui.analysis.routing import Routing, read_routes
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
 from migrate_tui.gc_pause import gc_paused
@@ -168,6 +169,10 @@ class AnalysisRun:
     classified: dict[str, Classified]
     rule_inputs: RuleInputs
     findings: tuple[Finding, ...]
+    rules: Findings
+    """Each rule's run: a rule whose reads of :data:`RuleInputs` are unchanged is reused."""
+    routing: Routing
+    """Each service's routes: read again only for a service classified again."""
 
 
 def _shared_by(reading: ProjectReading,
@@ -260,7 +265,7 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
 
     rule_inputs: RuleInputs = (kinds, kind_reasons, ports, probes)
     if previous is not None and previous.rule_inputs == rule_inputs:
-        findings = previous.findings
+        findings, rules = previous.findings, previous.rules
     else:
         dependencies = reading.dependencies
         ctx = RuleContext(
@@ -268,18 +273,22 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
             ports=ports, probes=probes, edges=tuple(dependencies.edges),
             edge_rows=dependencies.rows, locator=reading.locator, catalogue=catalogue,
         )
-        findings = tuple(run_rules(ctx, load_findings_playbook()))
+        rules = find(ctx, load_findings_playbook(),
+                     previous.rules if previous is not None else None)
+        findings = tuple(rules.findings)
     edges = tuple(reading.dependencies.edges)
     data = data_inventory(services, analysed, catalogue, reading.locator, project.working_dir)
-    routes, proxies = routes_of(services, analysed, edges, catalogue, reading.locator)
+    routing = read_routes(services, analysed, edges, catalogue, reading.locator,
+                          previous=previous.routing if previous is not None else None)
     charts = matching_charts(analysed, catalogue)
     analysis = Analysis(
         project=project.name, services=analysed, edges=edges,
         waves=tuple(tuple(w) for w in reading.waves), cycles=tuple(reading.cycles),
-        findings=findings, data=tuple(data), routes=tuple(routes), proxies=tuple(proxies),
+        findings=findings, data=tuple(data), routes=tuple(routing.routes),
+        proxies=tuple(routing.proxies),
         charts=tuple(charts),
     )
-    return AnalysisRun(analysis, reading, classified, rule_inputs, findings)
+    return AnalysisRun(analysis, reading, classified, rule_inputs, findings, rules, routing)
 
 
 def without_overrides(reading: ProjectReading,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from migrate_tui.analysis.catalogue import (
@@ -22,6 +23,7 @@ from migrate_tui.analysis.catalogue import (
 )
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.model import Analysis, Route, ServiceAnalysis
+from migrate_tui.analysis.recorded import Recorded, holds_in
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, ManifestError
 from migrate_tui.manifests.knowledge import KeyTable, ManifestDefaults
@@ -36,6 +38,7 @@ from migrate_tui.manifests.sensitive import (
 )
 from migrate_tui.manifests.volumes import (
     VolumeInputs,
+    VolumesFrom,
     VolumeUse,
     inherited_uses,
     shared_named_volumes,
@@ -125,9 +128,14 @@ class Context:
         """The Secret holding every secret variable (from ``secrets.env``)."""
         return f"{self.project_label}-env-secrets"
 
-    def deployed(self) -> list[ServiceFacts]:
+    def deployed(self) -> tuple[ServiceFacts, ...]:
         """Services that run in the cluster, by name."""
-        return [f for f in self.facts.values() if f.deployed]
+        return self._deployed
+
+    @cached_property
+    def _deployed(self) -> tuple[ServiceFacts, ...]:
+        # Found once: four of the project-wide steps ask (2 ms at 2,000 services each time).
+        return tuple(f for f in self.facts.values() if f.deployed)
 
 
 def proxy_routes_of(analysis: Analysis) -> dict[str, tuple[Route, ...]]:
@@ -259,6 +267,10 @@ class ProjectReading:
     """The catalogue's entry of each service's image, when it has one."""
     repositories: dict[str, str]
     """Each service's image repository path, or ``""``."""
+    named_volumes: dict[str, list[str]]
+    """Each service's named volumes (:func:`~.volumes.shared_named_volumes`)."""
+    volumes_from: dict[str, list[VolumesFrom]]
+    """Each service's ``volumes_from`` entries (:func:`~.volumes.volumes_from_refs`)."""
 
 
 def read_project(project: Project, catalogue: Catalogue | None = None) -> ProjectReading:
@@ -310,6 +322,8 @@ def read_project(project: Project, catalogue: Catalogue | None = None) -> Projec
                 for name, svc in services.items()},
         repositories={name: image_repository(svc.image) if svc.image else ""
                       for name, svc in services.items()},
+        named_volumes={name: shared_named_volumes(svc) for name, svc in services.items()},
+        volumes_from={name: volumes_from_refs(svc) for name, svc in services.items()},
     )
 
 
@@ -332,11 +346,42 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
     Raises:
         ManifestError: An ``x-migrate`` hint the generator reads is malformed.
     """
+    return make_facts(project, analysis, defaults, keys, secrets_mode=secrets_mode,
+                      catalogue=catalogue, reading=reading)[0]
+
+
+FactsKey = tuple[Any, ...]
+"""All one service's facts are made from beyond the project's reading: its analysis, its
+workload, its pod, the ports others reach it on, its dependants, and (when deployed) the
+workload its volumes are read for."""
+
+
+@dataclass(frozen=True)
+class MadeFacts:
+    """One service's facts, before the volumes it takes from others, and what they were
+    made from."""
+
+    key: FactsKey
+    users_read: Mapping[str, list[str] | None]
+    """The users of each named volume its volumes looked up (recorded as read)."""
+    facts: ServiceFacts
+
+
+def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
+               keys: KeyTable, *, secrets_mode: SecretsMode = "generator",
+               catalogue: Catalogue | None = None, reading: ProjectReading | None = None,
+               previous: Mapping[str, MadeFacts] | None = None,
+               ) -> tuple[Context, dict[str, MadeFacts]]:
+    """:func:`project_facts`, keeping what a re-generation may reuse.
+
+    ``previous``: what an earlier call made of the same ``reading`` and ``defaults``; a
+    service's facts are reused (the same object) when its :data:`FactsKey` is equal and
+    the volumes' users it read are the same. The result equals a call without it.
+    """
     catalogue = catalogue or load_catalogue()
     if reading is None or reading.project is not project or reading.catalogue is not catalogue:
         reading = read_project(project, catalogue)
-    locator, services, labels = reading.locator, reading.services, reading.labels
-    hints, secret_env = reading.hints, reading.secret_env
+    locator, services, hints = reading.locator, reading.services, reading.hints
     owners = dict(reading.owners)
     sidecars: dict[str, list[str]] = {}
     for name, owner in sorted(owners.items()):
@@ -361,10 +406,10 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
     users: dict[str, list[str]] = {}
     pods_of: dict[str, set[str]] = {}  # (volume -> the pods of its users: one user a pod)
     for name in sorted(deployed):
-        mounted = shared_named_volumes(services[name])
-        for ref in volumes_from_refs(services[name]):  # (from another pod: the same claim)
+        mounted = list(reading.named_volumes[name])
+        for ref in reading.volumes_from[name]:  # (from another pod: the same claim)
             if ref.source in deployed and pod_of(ref.source) != pod_of(name):
-                mounted += shared_named_volumes(services[ref.source])
+                mounted += reading.named_volumes[ref.source]
         for vol in mounted:
             pods = pods_of.setdefault(vol, set())
             if pod_of(name) not in pods:
@@ -378,38 +423,35 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
     for edge in analysis.edges:
         if edge.kind == "shared_volume" or edge.target not in services:
             continue
+        target = pod_of(edge.target)
         if edge.port is not None:
-            inferred[pod_of(edge.target)].add(edge.port)
-        if edge.source in deployed and edge.target in deployed and \
-                pod_of(edge.source) != pod_of(edge.target):
-            named = dependants[pod_of(edge.target)].setdefault(pod_of(edge.source), set())
-            if edge.port is not None:
-                named.add(edge.port)
+            inferred[target].add(edge.port)
+        if edge.source in deployed and edge.target in deployed:
+            source = pod_of(edge.source)
+            if source != target:
+                named = dependants[target].setdefault(source, set())
+                if edge.port is not None:
+                    named.add(edge.port)
 
     facts: dict[str, ServiceFacts] = {}
+    made: dict[str, MadeFacts] = {}
+    before = previous or {}
     for name, svc in services.items():
         sa = analysis.services[name]
-        label = labels[name]
         workload, why = workloads[name]
-        entry = reading.images[name]
-        if entry is None and sa.kind == "service":
-            entry = catalogue.match_name(name)
-        ports, _ = _ports(svc, sa, inferred[name],
-                          [services[s] for s in sidecars.get(name, [])])
-        facts[name] = ServiceFacts(
-            name=name, label=label, svc=svc, analysis=sa, workload=workload,
-            workload_why=why, file=f"{label}.yaml", source=reading.sources[name],
-            ports=ports if workload is not None else (), secret_env=secret_env[name],
-            volumes=volume_uses(name, label, svc, workload or (
-                workloads[owners[name]][0] if name in owners else None),
-                entry, hints[name], inputs, sa) if name in deployed else (),
-            sidecars=tuple(sidecars.get(name, [])), owner=owners.get(name),
-            dependants={k: frozenset(v) for k, v in sorted(dependants[name].items())},
-            hint=hints[name], software_entry=entry, repository=reading.repositories[name],
-        )
+        # (a deployed service has a workload, or its pod's owner has: None, not deployed)
+        volumes_for = (workload or (workloads[owners[name]][0] if name in owners else None)
+                       if name in deployed else None)
+        key: FactsKey = (sa, workload, why, owners.get(name), tuple(sidecars.get(name, ())),
+                         inferred[name], dependants[name], volumes_for, defaults, leaks)
+        done = before.get(name)
+        if done is None or done.key != key or not holds_in(done.users_read, users):
+            done = _service_facts(reading, name, svc, sa, key, inputs, catalogue)
+        made[name] = done
+        facts[name] = done.facts
     own = {name: f.volumes for name, f in facts.items()}
     for name in sorted(deployed):
-        refs = volumes_from_refs(services[name])
+        refs = reading.volumes_from[name]
         if not refs:
             continue
         taken = {v.volume for v in own[name] if v.volume}
@@ -421,4 +463,28 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
                    facts=facts, project_label=reading.project_label,
                    secrets_mode=secrets_mode, locator=locator,
                    secret_values=reading.secret_values, secret_pattern=reading.secret_pattern,
-                   proxy_routes=proxy_routes_of(analysis))
+                   proxy_routes=proxy_routes_of(analysis)), made
+
+
+def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: ServiceAnalysis,
+                   key: FactsKey, inputs: VolumeInputs, catalogue: Catalogue) -> MadeFacts:
+    """One service's facts, made from its :data:`FactsKey`."""
+    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _ = key
+    entry = reading.images[name]
+    if entry is None and sa.kind == "service":
+        entry = catalogue.match_name(name)
+    ports, _ = _ports(svc, sa, inferred, [reading.services[s] for s in pod])
+    users = Recorded(inputs.users)
+    volumes = () if volumes_for is None else volume_uses(
+        name, reading.labels[name], svc, volumes_for, entry, reading.hints[name],
+        VolumeInputs(inputs.project, inputs.defaults, users, inputs.secret_pattern), sa)
+    label = reading.labels[name]
+    facts = ServiceFacts(
+        name=name, label=label, svc=svc, analysis=sa, workload=workload,
+        workload_why=why, file=f"{label}.yaml", source=reading.sources[name],
+        ports=ports if workload is not None else (), secret_env=reading.secret_env[name],
+        volumes=volumes, sidecars=pod, owner=owner,
+        dependants={k: frozenset(v) for k, v in sorted(dependants.items())},
+        hint=reading.hints[name], software_entry=entry, repository=reading.repositories[name],
+    )
+    return MadeFacts(key, users.read, facts)

@@ -6,10 +6,12 @@ This is the one place the stages meet, for the CLI, the TUI and the tests alike.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from migrate_tui.analysis.gpu import needs_gpu
-from migrate_tui.analysis.model import Analysis
+from migrate_tui.analysis.model import Analysis, Finding, ServiceAnalysis
 from migrate_tui.analysis.routing import port_runs
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.gc_pause import gc_paused
@@ -48,35 +50,79 @@ def plan_input(
     project: Project, analysis: Analysis, ledger: Sequence[LedgerFacts] = ()
 ) -> PlanInput:
     """The facts the planner needs, from the project, its analysis and its ledger."""
+    return _plan_input(project, analysis, ledger, None)[0]
+
+
+@dataclass(frozen=True)
+class InputParts:
+    """What :func:`plan_input` made the plan's input from, for a re-plan to reuse."""
+
+    services: dict[str, tuple[ServiceAnalysis, dict[str, Any], ServiceFacts]]
+    """Each active service's facts, with its analysis and evidence fields they came from
+    (the rest is read of the project alone)."""
+    findings: tuple[tuple[Finding, ...], list[FindingFacts]]
+    """The analysis's findings, and the plan's facts of them."""
+
+
+def _plan_input(project: Project, analysis: Analysis, ledger: Sequence[LedgerFacts],
+                before: InputParts | None) -> tuple[PlanInput, InputParts]:
+    """:func:`plan_input`, reusing a service's facts when its analysis is the same object
+    and its evidence fields are equal (a re-plan after an override leaves most alone), and
+    the findings' facts when the findings are the same tuple."""
     needs = {e.source for e in analysis.edges}
     services = []
+    made: dict[str, tuple[ServiceAnalysis, dict[str, Any], ServiceFacts]] = {}
+    kept = before.services if before is not None else {}
     evidence = service_evidence(analysis)
     for name, info in analysis.services.items():
         if not info.active:
             continue
-        svc = project.services[name]
-        services.append(ServiceFacts(
-            name=name, service_class=info.service_class, kind=info.kind, wave=info.wave,
-            engine=info.engine, software=info.software,
-            ports=len(port_runs(svc.ports)), volumes=len(svc.volumes),
-            builds=svc.build is not None, gpu=needs_gpu(svc),
-            public_ports=any(p.published for p in svc.ports),
-            template=template_of(svc), image=image_of(svc), depends=name in needs,
-            config=bool(svc.environment or svc.raw.get("env_file") or svc.raw.get("configs")
-                        or svc.raw.get("secrets")),
-            **evidence.get(name, {}),
-        ))
-    findings = [
-        FindingFacts(rule=f.rule, severity=f.severity, service=f.service, message=f.message,
-                     fix=f.fix, variant=f.variant)
-        for f in analysis.findings
-    ]
-    return PlanInput(
+        extra = evidence.get(name, {})
+        old = kept.get(name)
+        if old is not None and old[0] is info and old[1] == extra:
+            facts = old[2]
+        else:
+            facts = _service_facts(name, project.services[name], info, name in needs, extra)
+        made[name] = (info, extra, facts)
+        services.append(facts)
+    if before is not None and before.findings[0] is analysis.findings:
+        findings = before.findings[1]
+    else:
+        # A finding reused by the analysis (the same object) keeps its facts: after a kind
+        # override, 5,800 of 5,811 at 2,000 services (4 ms made again, 1 ms looked up).
+        # By id: the findings before are alive (``before`` holds them), so no new one
+        # has the id of one of them.
+        known = ({id(f): (f, facts) for f, facts in zip(*before.findings, strict=True)}
+                if before is not None else {})
+        findings = []
+        for f in analysis.findings:
+            was = known.get(id(f))
+            findings.append(was[1] if was is not None and was[0] is f else FindingFacts(
+                rule=f.rule, severity=f.severity, service=f.service, message=f.message,
+                fix=f.fix, variant=f.variant))
+    data = PlanInput(
         project=project.name, services=services, findings=findings,
         waves=[list(w) for w in analysis.waves],
         has_secrets=bool(project.compose.get("secrets")),
         ledger=[e for e in ledger if e.status != "mapped"],
         stores=analysis.data, charts=analysis.charts,
+    )
+    return data, InputParts(made, (analysis.findings, findings))
+
+
+def _service_facts(name: str, svc: Service, info: ServiceAnalysis, depends: bool,
+                   evidence: Mapping[str, Any]) -> ServiceFacts:
+    """One active service's facts for the planner."""
+    return ServiceFacts(
+        name=name, service_class=info.service_class, kind=info.kind, wave=info.wave,
+        engine=info.engine, software=info.software,
+        ports=len(port_runs(svc.ports)), volumes=len(svc.volumes),
+        builds=svc.build is not None, gpu=needs_gpu(svc),
+        public_ports=any(p.published for p in svc.ports),
+        template=template_of(svc), image=image_of(svc), depends=depends,
+        config=bool(svc.environment or svc.raw.get("env_file") or svc.raw.get("configs")
+                    or svc.raw.get("secrets")),
+        **evidence,
     )
 
 
@@ -114,9 +160,11 @@ def make_plan_run(
     previous: PlanRun | None = None,
 ) -> PlanRun:
     """:func:`make_plan`, keeping what a re-plan may reuse (``previous``: see
-    :func:`~migrate_tui.planning.plan.run_plan`)."""
-    return run_plan(plan_input(project, analysis, ledger),
-                    playbooks or load_plan_playbooks(), settings, progress, previous)
+    :func:`~migrate_tui.planning.plan.run_plan`, and :func:`_plan_input` for its input)."""
+    data, parts = _plan_input(project, analysis, ledger,
+                              previous.input_parts if previous is not None else None)
+    run = run_plan(data, playbooks or load_plan_playbooks(), settings, progress, previous)
+    return replace(run, input_parts=parts)
 
 
 def plan_for_path(

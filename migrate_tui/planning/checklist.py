@@ -285,49 +285,56 @@ def _finding_text(found: list[FindingFacts]) -> str:
 
 
 def grouped_items(
-    phase: PhaseId,
     services: list[ServiceFacts],
     findings_of: dict[str | None, list[FindingFacts]],
     ledger_of: dict[str, list[Resolved]],
     playbooks: PlanPlaybooks,
-) -> list[ItemSpec]:
-    """The project items of this phase that group one fix over several services.
+) -> dict[PhaseId, list[ItemSpec]]:
+    """The project items of each phase that group one fix over several services.
 
     A finding rule with a ``grouped`` title, or a ledger key whose rule is ``grouped``,
-    makes one item listing every service (and finding) it concerns; its estimate is the
-    rule's plus ``group_share`` of it for each one after the first.
+    makes one item listing every service (and finding) it concerns, in the phase of its
+    fix; its estimate is the rule's plus ``group_share`` of it for each one after the
+    first. One pass over the services for every phase (at 2,000 services, one pass each
+    took 13 ms of a re-plan's 105, this one 6).
     """
     share = playbooks.estimates.group_share.value
-    out: list[ItemSpec] = []
-    fixes = {r: t for r, t in playbooks.finding_tasks.items() if t.phase == phase and t.grouped}
+    out: dict[PhaseId, list[ItemSpec]] = {}
+    fixes = {r: t for r, t in playbooks.finding_tasks.items() if t.grouped}
     migrating = [s for s in services if s.kind != "dev-only"]
     by_rule: dict[str, list[tuple[str, FindingFacts]]] = {}
     for s in migrating:  # one pass over the findings, not one per rule
         for f in findings_of.get(s.name, []):
             if f.rule in fixes:
                 by_rule.setdefault(f.rule, []).append((s.name, f))
+    made: dict[PhaseId, set[str]] = {}
     for rule_id in sorted(by_rule):
         task = fixes[rule_id]
         found = by_rule[rule_id]
         listed = "; ".join(f"{name}: {f.message}" if f.message else name for name, f in found)
         how = " ".join(dict.fromkeys(f.fix for _, f in found))
         title = task.grouped.format(n=len(found)) if task.grouped else rule_id
-        out.append((f"project.fix-{rule_id}", f"{title}: {listed}. Fix: {how}",
-                    task.estimate_days * (1 + share * (len(found) - 1))))
-    made = {item_id.removeprefix("project.fix-") for item_id, _, _ in out}
-    groups: dict[str, dict[str, dict[str, None]]] = {}  # root -> why -> names, in order
+        out.setdefault(task.phase, []).append(
+            (f"project.fix-{rule_id}", f"{title}: {listed}. Fix: {how}",
+             task.estimate_days * (1 + share * (len(found) - 1))))
+        made.setdefault(task.phase, set()).add(rule_id)
+    # phase -> root -> why -> names, in order
+    groups: dict[PhaseId, dict[str, dict[str, dict[str, None]]]] = {}
     rule_of: dict[str, LedgerRule] = {}
     for s in migrating:
         for root, rule, entry in ledger_of.get(s.name, ()):
-            if rule.phase != phase or not rule.grouped or rule.finding in made:
+            if not rule.grouped or rule.finding in made.get(rule.phase, ()):
                 continue
             rule_of[root] = rule
-            groups.setdefault(root, {}).setdefault(entry.why, {})[s.name] = None
-    for root in sorted(groups):
-        rule = rule_of[root]
-        by_why = groups[root]
-        count = len({n for names in by_why.values() for n in names})
-        listed = " / ".join(f"{why} ({', '.join(names)})" for why, names in by_why.items())
-        out.append((f"project.ledger.{root}", f"{rule.title}: {listed}",
-                    rule.estimate_days * (1 + share * (count - 1))))
+            groups.setdefault(rule.phase, {}).setdefault(root, {}).setdefault(
+                entry.why, {})[s.name] = None
+    for phase, roots in groups.items():
+        for root in sorted(roots):
+            rule = rule_of[root]
+            by_why = roots[root]
+            count = len({n for names in by_why.values() for n in names})
+            listed = " / ".join(f"{why} ({', '.join(names)})" for why, names in by_why.items())
+            out.setdefault(phase, []).append(
+                (f"project.ledger.{root}", f"{rule.title}: {listed}",
+                 rule.estimate_days * (1 + share * (count - 1))))
     return out

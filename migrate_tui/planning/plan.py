@@ -253,6 +253,9 @@ class PlanRun:
     playbooks: PlanPlaybooks
     progress: Mapping[str, ItemProgress]
     services: dict[str, ServiceTasks]
+    input_parts: Any = None
+    """What :func:`~migrate_tui.planning.build.make_plan_run` made the plan's input from,
+    for a re-plan to reuse (its own business: None here)."""
 
 
 def _progress_of(task: Task | None,
@@ -313,6 +316,7 @@ def run_plan(
         prior = before.get(s.name)
         made[s.name] = ServiceTasks(key, dict(prior.tasks) if prior is not None
                                     and prior.key == key else {})
+    grouped = grouped_items(order, findings_of, ledger_of, playbooks)
     phases: list[PhasePlan] = []
     week = low = high = 0.0
     for phase in playbooks.phases:
@@ -325,7 +329,7 @@ def run_plan(
         ]
         project_items += [(f"project.fix-{f.rule}", f.fix, here.fixes[f.rule].estimate_days)
                           for f in findings_of.get(None, []) if f.rule in here.fixes]
-        project_items += grouped_items(phase.id, order, findings_of, ledger_of, playbooks)
+        project_items += grouped.get(phase.id, [])
         project_items += evidence_items.project_items(data, phase.id)
         if project_items:
             unique = list({i[0]: i for i in project_items}.values())

@@ -20,16 +20,19 @@ from migrate_tui.analysis.findings import (
 )
 from migrate_tui.analysis.findings.base import (
     RULES,
+    Findings,
     FindingsPlaybook,
     Hit,
     RuleContext,
+    find,
     load_findings_playbook,
     rule,
     run_rules,
 )
 
 __all__ = [
-    "RULES", "FindingsPlaybook", "Hit", "RuleContext", "commands", "config", "dev", "images",
+    "RULES", "Findings", "FindingsPlaybook", "Hit", "RuleContext", "commands", "config", "dev",
+    "find", "images",
     "lifecycle",
     "load_findings_playbook", "network", "paths", "rule", "run_rules", "security", "storage",
 ]

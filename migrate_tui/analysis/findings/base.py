@@ -12,8 +12,8 @@ from __future__ import annotations
 import string
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
@@ -33,6 +33,7 @@ from migrate_tui.analysis.model import (
     ServiceKind,
     Severity,
 )
+from migrate_tui.analysis.recorded import Recorded, holds_in
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, PlaybookError
 from migrate_tui.playbooks import load_playbook, playbooks_dir
@@ -146,6 +147,9 @@ class RuleContext:
     rule that goes through every edge reads (:class:`~migrate_tui.analysis.graph.Edges`)."""
     locator: Locator
     catalogue: Catalogue
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What is worked out once of the project alone (:meth:`setting`, :meth:`edges_of`),
+    shared by the copies of the context each rule runs with (:func:`find`)."""
 
     def setting(self, key: str) -> list[str]:
         """The services whose definition sets ``key`` (``cap_add``, ``sysctls``), sorted.
@@ -154,32 +158,24 @@ class RuleContext:
         key asked for, with one membership test a service: cheaper than listing every key
         of every service, most of which no rule asks about.
         """
-        found = self._setting.get(key)
+        settings: dict[str, list[str]] = self.shared.setdefault("setting", {})
+        found = settings.get(key)
         if found is None:
-            found = self._setting[key] = [name for name, raw in self._raw_by_name
-                                          if key in raw]
+            raw_by_name = self.shared.get("raw_by_name")
+            if raw_by_name is None:  # (name, definition as written) of every service
+                raw_by_name = self.shared["raw_by_name"] = [
+                    (name, self.services[name].raw) for name in sorted(self.services)]
+            found = settings[key] = [name for name, raw in raw_by_name if key in raw]
         return found
 
     def edges_of(self, kind: EdgeKind) -> list[Edge]:
         """The edges of one kind, in the order of :attr:`edges`."""
-        return self._edges_by_kind.get(kind, [])
-
-    @cached_property
-    def _setting(self) -> dict[str, list[str]]:
-        """:meth:`setting`'s answers, by key."""
-        return {}
-
-    @cached_property
-    def _raw_by_name(self) -> list[tuple[str, Mapping[str, Any]]]:
-        """(name, definition as written) of every service, by name."""
-        return [(name, self.services[name].raw) for name in sorted(self.services)]
-
-    @cached_property
-    def _edges_by_kind(self) -> dict[str, list[Edge]]:
-        edges: defaultdict[str, list[Edge]] = defaultdict(list)
-        for edge, (_, _, kind, _) in zip(self.edges, self.edge_rows, strict=True):
-            edges[kind].append(edge)
-        return edges
+        by_kind: dict[str, list[Edge]] | None = self.shared.get("edges_by_kind")
+        if by_kind is None:
+            by_kind = self.shared["edges_by_kind"] = defaultdict(list)
+            for edge, (_, _, kind_, _) in zip(self.edges, self.edge_rows, strict=True):
+                by_kind[kind_].append(edge)
+        return by_kind.get(kind, [])
 
 
 RuleFunc = Callable[[RuleContext, Mapping[str, Any]], Iterable[Hit]]
@@ -329,13 +325,8 @@ def _hit_order(case: _Case, hit: Hit) -> tuple[Any, ...]:
             evidence.path)
 
 
-def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
-    """Run every registered rule; the findings, most severe first.
-
-    Raises:
-        PlaybookError: A rule has no texts in the playbook, or the playbook has texts for
-            a rule that does not exist.
-    """
+def _check_rules(playbook: FindingsPlaybook) -> None:
+    """Raise when the playbook's texts and the registered rules disagree."""
     missing = sorted(set(RULES) - set(playbook.rules))
     extra = sorted(set(playbook.rules) - set(RULES))
     if missing or extra:
@@ -348,23 +339,109 @@ def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
             location=Location(str(playbooks_dir() / FINDINGS_FILE)), path="rules",
             hint="add an entry per rule of migrate_tui/analysis/findings/ (and none other)",
         )
-    # A finding whose rule, service, key path and message repeat another's replaces it, in
-    # the first one's place; each is kept with its place in the order (:func:`finding_order`).
-    unique: dict[tuple[Any, ...], tuple[tuple[Any, ...], Finding]] = {}
+
+
+CLASSIFICATION = ("kinds", "kind_reasons", "ports", "probes")
+"""The fields of :class:`RuleContext` that the classification decides (an override changes
+them); the rest is read of the project alone."""
+
+Found = tuple[str | None, int, Finding]
+"""(service, severity rank, finding) of one hit of a rule."""
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """One rule's hits as findings, and what the rule read of the classification."""
+
+    read: tuple[Mapping[str, Any], ...]
+    """What it read of each field of :data:`CLASSIFICATION`, by service (None: absent)."""
+    found: tuple[Found, ...]
+    """Its findings in their order (:func:`finding_order`), a repeat replacing the first
+    in its place, before the hits of services of kinds the rule does not apply to are
+    left out (that is read of the kinds in :func:`find`, every time; a repeat is of the
+    same service, so of the same kind)."""
+
+    def holds_for(self, ctx: RuleContext) -> bool:
+        """True when ``ctx`` (of the same project) has what the rule read."""
+        return all(holds_in(read, getattr(ctx, name))
+                   for name, read in zip(CLASSIFICATION, self.read, strict=True))
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The findings of every rule, and each rule's run, for a re-run to reuse."""
+
+    findings: list[Finding]
+    runs: dict[str, RuleRun]
+    playbook: FindingsPlaybook
+
+
+def _run_rule(ctx: RuleContext, rule_id: str, text: RuleText) -> RuleRun:
+    """Run one rule, noting what it reads of the classification."""
+    kinds, reasons = Recorded(ctx.kinds), Recorded(ctx.kind_reasons)
+    ports, probes = Recorded(ctx.ports), Recorded(ctx.probes)
+    seen = replace(ctx, kinds=kinds, kind_reasons=reasons, ports=ports, probes=probes)
+    cases: dict[str | None, _Case] = {}
+    # A finding whose service, key path and message repeat another's replaces it, in the
+    # first one's place; each is kept with its place in the order (:func:`finding_order`).
+    unique: dict[tuple[Any, ...], tuple[tuple[Any, ...], str | None, Finding]] = {}
+    for hit in RULES[rule_id](seen, text.params):
+        case = cases.get(hit.variant)
+        if case is None:
+            case = cases[hit.variant] = _case(rule_id, text, hit.variant)
+        finding = _finding(case, hit)
+        unique[hit.service, hit.evidence.path, finding.message] = (
+            _hit_order(case, hit), hit.service, finding)
+    found = tuple((service, order[0], finding)
+                  for order, service, finding in sorted(unique.values(), key=itemgetter(0)))
+    # (in the order of CLASSIFICATION)
+    return RuleRun((kinds.read, reasons.read, ports.read, probes.read), found)
+
+
+def find(ctx: RuleContext, playbook: FindingsPlaybook,
+         previous: Findings | None = None) -> Findings:
+    """:func:`run_rules`, keeping each rule's run for a re-run to reuse.
+
+    Args:
+        ctx: What the rules read.
+        playbook: The rule texts.
+        previous: An earlier run on a context of the same project (only the
+            classification may differ): a rule whose reads of the classification are the
+            same in ``ctx`` (:meth:`RuleRun.holds_for`) is not run again. The findings
+            equal those of a run without it.
+
+    Raises:
+        PlaybookError: As :func:`run_rules`.
+    """
+    _check_rules(playbook)
+    if previous is not None and previous.playbook is not playbook:
+        previous = None
+    before = previous.runs if previous is not None else {}
+    # Most severe first, then by rule: each rule's findings are in order, so each severity
+    # takes them rule after rule, no sort of them all needed.
+    by_rank: dict[int, list[Finding]] = {}
     kinds = ctx.kinds
+    runs: dict[str, RuleRun] = {}
     for rule_id in sorted(RULES):
         text = playbook.rules[rule_id]
+        run = before.get(rule_id)
+        if run is None or not run.holds_for(ctx):
+            run = _run_rule(ctx, rule_id, text)
+        runs[rule_id] = run
         applies_to = text.applies_to
-        cases: dict[str | None, _Case] = {}
-        for hit in RULES[rule_id](ctx, text.params):
-            kind = kinds.get(hit.service) if hit.service else None
-            if kind is not None and kind not in applies_to:
-                continue
-            case = cases.get(hit.variant)
-            if case is None:
-                case = cases[hit.variant] = _case(rule_id, text, hit.variant)
-            found = _finding(case, hit)
-            unique[rule_id, hit.service, hit.evidence.path, found.message] = (
-                _hit_order(case, hit), found)
-    return [found for _, found in sorted(unique.values(), key=itemgetter(0))]
+        for service, rank, finding in run.found:
+            kind = kinds.get(service) if service else None
+            if kind is None or kind in applies_to:
+                by_rank.setdefault(rank, []).append(finding)
+    findings = [f for rank in sorted(by_rank) for f in by_rank[rank]]
+    return Findings(findings, runs, playbook)
 
+
+def run_rules(ctx: RuleContext, playbook: FindingsPlaybook) -> list[Finding]:
+    """Run every registered rule; the findings, most severe first.
+
+    Raises:
+        PlaybookError: A rule has no texts in the playbook, or the playbook has texts for
+            a rule that does not exist.
+    """
+    return find(ctx, playbook).findings

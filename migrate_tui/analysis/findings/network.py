@@ -259,10 +259,13 @@ def privileged_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit
 def unexposed_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Services others reach that declare no port for their Service."""
     # Only a long-running service that declares no port can be the target of a finding:
-    # picked first, so that the edges to the others are passed over at once.
+    # picked first, so that the edges to the others are passed over at once. Its kind is
+    # asked last: a re-run after a kind override is then needed only when a service with
+    # no port changes kind (:func:`~.base.find` notes the kinds read; 7 of a re-plan's
+    # 112 ms at 2,000 services).
     quiet = {name for name, svc in ctx.services.items()
-             if ctx.kinds.get(name) == "service" and
-             not (svc.ports or svc.expose or svc.network_mode)}
+             if not (svc.ports or svc.expose or svc.network_mode)
+             and ctx.kinds.get(name) == "service"}
     active = ctx.project.services
     clients: defaultdict[str, set[str]] = defaultdict(set)
     ports: defaultdict[str, Counter[int]] = defaultdict(Counter)
