@@ -124,3 +124,24 @@ async def test_a_row_is_drawn_as_rich_draws_its_padded_cells() -> None:
             want = list(Segment.simplify(Segment.apply_style(expected, pre, post)))
             got = list(Segment.simplify(table._strip(cells, pre, post)))
             assert got == want, cells
+
+
+async def test_new_cells_redraw_only_their_rows_and_refit_the_columns() -> None:
+    """Rows given the same cell objects keep their drawn lines (a re-plan changes a few
+    rows of 2,000); a row given new cells is drawn again and measured again."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        drawn = {key: line[0] for key, line in table._lines.items()}
+        cells = dict(CELLS)
+        cells["svc-0002"] = (Text("svc-0002"), Text("stateful*"), Text("2"))
+        table.show_rows(KEYS, cells, widths_from=KEYS)
+        await pilot.pause()
+        assert table._widths == [8, 9, 4]
+        again = {key: line[0] for key, line in table._lines.items()}
+        assert [k for k in drawn if again[k] is not drawn[k]] == [("svc-0002", False, 0)]
+        assert "stateful*" in again[("svc-0002", False, 0)].text
+        cells["svc-0003"] = (Text("svc-0003"), Text("a much wider class"), Text("3"))
+        table.show_rows(KEYS, cells, widths_from=KEYS)
+        assert table._widths == [8, 18, 4]

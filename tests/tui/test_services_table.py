@@ -115,3 +115,29 @@ async def test_the_override_is_in_the_row_before_the_re_plan(project: Path,
         assert str(table.get_cell("api", "Class")) == "stateful*"
         assert str(table.get_cell("api", "Kind")) == "job"
         assert "overridden" in shown(app, "#svc-detail-text")
+
+
+async def test_a_reset_override_unmarks_its_row(project: Path) -> None:
+    """An override set back to the detected class, then reset: the row reads as before,
+    and is no longer marked overridden (its cells are not those of the overridden row)."""
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        view = app.query_one(ServicesView)
+        table = app.query_one("#svc-table", RowTable)
+        view.select("api")
+        await pilot.pause()
+        for want in ("stateful*", "stateless*"):
+            await pilot.press("c")
+            await until(pilot, lambda w=want: app.workspace.analysis.services["api"].overridden  # type: ignore[union-attr]
+                        and view.workspace is app.workspace
+                        and str(table.get_cell("api", "Class")) == w
+                        and not app.workers, f"the override to {want}")
+        await pilot.press("d")
+        await until(pilot, lambda: not app.workspace.analysis.services["api"].overridden  # type: ignore[union-attr]
+                    and view.workspace is app.workspace, "the reset")
+        await pilot.pause()
+        assert str(table.get_cell("api", "Class")) == "stateless"
+        assert table.get_cell("api", "Service").style == ""

@@ -189,9 +189,12 @@ class Overview(VerticalScroll):
             self.call_after_refresh(self._mount_questions)
 
         lines = []
+        done_all = total_items = 0
         for phase in plan.phases:
             items = [i for t in phase.tasks for i in t.checklist]
             done = sum(1 for i in items if i.status in ("done", "skipped"))
+            done_all += done
+            total_items += len(items)
             lines.append(PhaseLine(
                 clean(phase.name), week_range(phase.start_week, phase.end_week),
                 _track(phase.start_week, phase.end_week, plan.total_weeks,
@@ -199,13 +202,11 @@ class Overview(VerticalScroll):
                 f"{done}/{len(items)} done, {phase.days_left:.1f} of "
                 f"{phase.estimate_days:.1f} days left"))
         self.query_one(PhaseTimeline).show(lines)
-        total_items = plan.items()
-        done_all = sum(1 for i in total_items if i.status in ("done", "skipped"))
         totals = Text()
         totals.append(f"About {plan.total_weeks:.1f} weeks", style="bold")
         totals.append(f" (range {plan.total_weeks_low:.1f} to {plan.total_weeks_high:.1f}) "
                       f"with {plural(plan.team_size, 'engineer')} at {plan.focus:.0%}; "
-                      f"{done_all}/{len(total_items)} items done")
+                      f"{done_all}/{total_items} items done")
         orphaned = workspace.orphaned()
         if orphaned:
             totals.append(f"\n{plural(len(orphaned), 'saved item')} no longer in the plan "
