@@ -28,6 +28,7 @@ from migrate_tui.gc_pause import gc_paused
 from migrate_tui.text import plural, visible
 
 WIDTH = 100
+_MIN_TEXT = 30  # columns left for wrapped text however deep the indent
 """Width the text report wraps to."""
 
 
@@ -98,8 +99,12 @@ class _Paint:
 
 
 def _wrap(text: str, indent: int, first: str = "") -> list[str]:
-    """``first`` then ``text`` wrapped, continuation lines indented by ``indent``."""
-    lines = textwrap.wrap(text, width=WIDTH - indent, break_long_words=False,
+    """``first`` then ``text`` wrapped, continuation lines indented by ``indent``.
+
+    A long service name can push ``indent`` past the page; the text then still gets
+    ``_MIN_TEXT`` columns (the line runs past ``WIDTH`` rather than failing).
+    """
+    lines = textwrap.wrap(text, width=max(WIDTH - indent, _MIN_TEXT), break_long_words=False,
                           break_on_hyphens=False) or [""]
     pad = " " * indent
     return [first + lines[0]] + [pad + line for line in lines[1:]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +111,16 @@ def test_overrides_pass_through_the_cli_function() -> None:
                                   overrides={"lonely": {"class": "stateful"}}))
     assert data["services"]["lonely"]["class"] == "stateful"
     assert data["services"]["lonely"]["overridden"] is True
+
+
+def test_text_report_survives_a_service_name_wider_than_the_page(tmp_path: Path) -> None:
+    """A 63-character name (the longest DNS label) pushed the wrap width to 0: a crash."""
+    name = "a" * 63
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  {name}:\n    image: postgres:16\n"
+        "    volumes: [db:/var/lib/postgresql/data]\nvolumes:\n  db: {}\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ=clean_env(tmp_path),
+                                       cwd=str(tmp_path)), warn=lambda _m: None)
+    text = render_text(analyze(project))
+    row = next(line for line in text.splitlines() if line.startswith(f"  {name}"))
+    assert "stateful" in row and len(row.split("  ")[-1]) > 0
