@@ -313,7 +313,8 @@ def grouped_items(
         found = by_rule[rule_id]
         listed = "; ".join(f"{name}: {f.message}" if f.message else name for name, f in found)
         how = " ".join(dict.fromkeys(f.fix for _, f in found))
-        title = task.grouped.format(n=len(found)) if task.grouped else rule_id
+        grouped = (task.grouped_one if len(found) == 1 else None) or task.grouped
+        title = grouped.format(n=len(found)) if grouped else rule_id
         out.setdefault(task.phase, []).append(
             (f"project.fix-{rule_id}", f"{title}: {listed}. Fix: {how}",
              task.estimate_days * (1 + share * (len(found) - 1))))

@@ -119,6 +119,8 @@ class FindingTask(BaseModel):
     grouped: str | None = None
     """The same fix on several services is one project item with this title (``{n}``: how
     many findings); each finding after the first adds ``group_share`` of the estimate."""
+    grouped_one: str | None = None
+    """The title when there is one finding ("Pin this image", not "Pin these 1 images")."""
 
 
 class LedgerRule(BaseModel):

@@ -134,6 +134,15 @@ def test_the_same_fix_on_many_services_is_one_grouped_item() -> None:
     single = build_plan(_input(services[0], findings=findings[:1], secrets=True), PLAYBOOKS)
     one = next(i for i in single.items() if i.id == "project.fix-plain-secret")
     assert one.estimate_days < grouped[0].estimate_days < 12 * one.estimate_days
+    assert one.text.startswith("Move this credential into a Secret and rotate it: ")
+
+
+def test_every_grouped_title_has_its_form_for_one() -> None:
+    """Not "Make these 1 start-ups wait": each grouped rule says its one-finding title."""
+    for rule, task in PLAYBOOKS.finding_tasks.items():
+        if task.grouped:
+            assert "{n}" in task.grouped, rule
+            assert task.grouped_one and "{n}" not in task.grouped_one, rule
 
 
 @pytest.mark.parametrize(("fact", "item"), [
