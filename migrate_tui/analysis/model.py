@@ -200,6 +200,11 @@ class ProxyReplacement:
     """How many routes of the other services it carried."""
     reason: str
     """Why it has no upstreams of its own (``reads the Docker socket...``)."""
+    label_driven: bool = False
+    """It finds its routes in the other services' labels through the Docker socket, which
+    a cluster does not have: it is not deployed, its routes become those services' own
+    Ingresses. A proxy with its own configuration (nginx.conf) runs as it is, behind an
+    Ingress, until its rules are carried over."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -178,10 +178,10 @@ class _Reader:
 
     def published(self) -> list[Route]:
         out = []
-        internal = self.info.category in self.k.internal_categories
         for index, first, last in port_runs(self.svc.ports):
             if not first.published:
                 continue
+            internal = self.info.category in self.k.internal_categories
             http = first.target in self.k.http_ports and first.protocol == "tcp"
             ports = (f"{first.target}" if last is first
                      else f"{first.target}-{last.target}")
@@ -192,6 +192,10 @@ class _Reader:
                 notes = [f"{self.info.software} published for a person at the host: keep it "
                          "internal (ClusterIP) and use kubectl port-forward, unless clients "
                          "outside the cluster need it"]
+            if is_loopback(first.host_ip):
+                internal = True
+                notes = [f"published on {first.host_ip} only, for a person at the host: keep "
+                         "it internal (ClusterIP) and use kubectl port-forward"]
             if self.websocket and http:
                 notes.append("WebSockets: the Ingress controller must keep long connections "
                              "open (ingress-nginx: raise proxy-read-timeout)")
@@ -208,6 +212,15 @@ class _Reader:
                                           text=shorten(shown)),
             ))
         return out
+
+
+def is_loopback(host_ip: str | None) -> bool:
+    """Whether a port is published on the host's loopback address only (``127.0.0.1:5432:5432``):
+    reachable from the host itself, never from outside; the one test of it."""
+    if not host_ip:
+        return False
+    address = host_ip.strip("[]").lower()
+    return address.startswith("127.") or address in ("::1", "localhost")
 
 
 def port_runs(ports: Sequence[Port]) -> list[tuple[int, Port, Port]]:
@@ -341,7 +354,7 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
                    f"has only configuration mounted, and {', '.join(behind)} behind it")
             proxies.append(ProxyReplacement(
                 service=name, software=software, routes=carried,
-                reason=why))
+                reason=why, label_driven=done.proxy_image))
             continue
         routes += done.labelled or done.published
     return Routing(routes, proxies, read, k)

@@ -76,7 +76,7 @@ def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str,
     if svc.get("working_dir"):
         c["workingDir"] = unescaped(str(svc.get("working_dir")))
         part.note(svc.name, "working_dir", "mapped", where, "workingDir")
-    env, env_from = _env(ctx, ctx.facts[svc.name], svc, part, where)
+    env, env_from = _env(ctx, f, ctx.facts[svc.name], svc, part, where)
     if env_from:
         c["envFrom"] = env_from
     if env:
@@ -84,11 +84,13 @@ def image_part(ctx: Context, f: ServiceFacts, svc: Service, name: str,
     return c, part
 
 
-def _env(ctx: Context, f: ServiceFacts, svc: Service, part: Part,
+def _env(ctx: Context, pod: ServiceFacts, f: ServiceFacts, svc: Service, part: Part,
          where: str) -> tuple[list[Obj], list[Obj]]:
+    """``svc``'s variables (``f`` its facts) in the pod of ``pod``: a sidecar's ConfigMap is
+    named and filed by the pod's service, as ``build_env_config`` makes it."""
     env: list[Obj] = []
     plain = config_env(svc, f)
-    cm = env_config_name(f, svc)
+    cm = env_config_name(pod, svc)
     for key, value in svc.environment.items():
         path = f"environment.{key}"
         if value is None:
@@ -108,7 +110,7 @@ def _env(ctx: Context, f: ServiceFacts, svc: Service, part: Part,
             part.note(svc.name, path, "mapped", f"{where} Secret/{ctx.env_secret_name}",
                       f"a secret: key {ref} of the Secret, its value to be put in {store}")
         elif key in plain:
-            part.note(svc.name, path, "mapped", f"{f.file} ConfigMap/{cm}",
+            part.note(svc.name, path, "mapped", f"{pod.file} ConfigMap/{cm}",
                       "a plain variable, through envFrom")
         elif ENV_NAME.fullmatch(key):
             env.append({"name": key, "value": value})  # ($$ is $ to the kubelet too)

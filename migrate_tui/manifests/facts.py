@@ -22,8 +22,9 @@ from migrate_tui.analysis.catalogue import (
     load_catalogue,
 )
 from migrate_tui.analysis.evidence import Locator
-from migrate_tui.analysis.model import Analysis, Route, ServiceAnalysis
+from migrate_tui.analysis.model import Analysis, ProxyReplacement, Route, ServiceAnalysis
 from migrate_tui.analysis.recorded import Recorded, holds_in
+from migrate_tui.analysis.routing import is_loopback
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, ManifestError
 from migrate_tui.manifests.knowledge import KeyTable, ManifestDefaults
@@ -159,7 +160,9 @@ def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],
 
     for owner in [svc, *sidecar_services]:
         for p in owner.ports:
-            add(p.target, p.protocol or "tcp", p.published is not None)
+            # on the host's loopback only: nobody outside reaches it, nor will in the cluster
+            add(p.target, p.protocol or "tcp",
+                p.published is not None and not is_loopback(p.host_ip))
         for i, entry in enumerate(owner.expose):
             text, _, proto = str(entry).partition("/")
             low, _, high = text.partition("-")
@@ -210,12 +213,17 @@ def _hint(svc: Service, locator: Locator | None) -> dict[str, Any]:
 
 
 def _workload(name: str, svc: Service, sa: ServiceAnalysis, hint: Mapping[str, Any],
-              owner: str | None, defaults: ManifestDefaults) -> tuple[WorkloadKind | None, str]:
+              owner: str | None, defaults: ManifestDefaults,
+              replaced: ProxyReplacement | None) -> tuple[WorkloadKind | None, str]:
     if not sa.active:
         return None, "its profiles are not enabled: no workload"
     if sa.kind == "dev-only":
         why = sa.kind_reasons[0] if sa.kind_reasons else "a development tool"
         return None, f"dev-only ({why}): not deployed"
+    if replaced is not None:
+        return None, (f"{replaced.software} is replaced by the cluster's Ingress controller "
+                      "(the routes in the other services' labels are their own Ingresses): "
+                      "not deployed")
     if owner is not None:
         return None, f"network_mode: service:{owner} puts it in {owner}'s pod"
     if sa.kind == "job":
@@ -387,17 +395,20 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
     for name, owner in sorted(owners.items()):
         sidecars.setdefault(owner, []).append(name)
 
+    # The analysis' decision (analysis/routing.py): a reverse proxy driven by the other
+    # services' labels is replaced by the Ingress controller, so it gets no workload.
+    replaced = {p.service: p for p in analysis.proxies if p.label_driven}
     workloads = {}
     for name, svc in services.items():
         workloads[name] = _workload(name, svc, analysis.services[name], hints[name],
-                                    owners.get(name), defaults)
+                                    owners.get(name), defaults, replaced.get(name))
     # Owners whose own workload is missing (a dev-only owner) leave the sidecar alone.
     for name, owner in list(owners.items()):
         if workloads[owner][0] is None:
             del owners[name]
             sidecars[owner].remove(name)
             workloads[name] = _workload(name, services[name], analysis.services[name],
-                                        hints[name], None, defaults)
+                                        hints[name], None, defaults, replaced.get(name))
     deployed = {n for n, (w, _) in workloads.items() if w is not None} | set(owners)
 
     def pod_of(name: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from migrate_tui.analysis.model import Route
-from migrate_tui.analysis.routing import load_routing
+from migrate_tui.analysis.routing import is_loopback, load_routing
 from migrate_tui.manifests.common import Obj, Part, metadata, selector, target
-from migrate_tui.manifests.facts import Context, ServiceFacts
+from migrate_tui.manifests.facts import Context, PortUse, ServiceFacts
 from migrate_tui.manifests.names import LABEL_NAME, LABEL_PART_OF, dns_label
 from migrate_tui.manifests.workload import _replicas, headless_name
 
@@ -41,10 +41,13 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
         svc = ctx.facts[name].svc
         for i, p in enumerate(svc.ports):
             why = f"Service port {p.target}"
-            if p.published is not None:
+            if p.published is not None and not is_loopback(p.host_ip):
                 why += (f"; published on the host as {p.published}: reached from outside "
                         "through the Ingress or a LoadBalancer instead")
-            if p.host_ip:
+            if is_loopback(p.host_ip):
+                why += (f"; published on {p.host_ip} for the host alone, so it stays inside "
+                        "the cluster: reach it with kubectl port-forward")
+            elif p.host_ip:
                 why += "; the host address it bound to has no meaning in a cluster"
             part.note(name, f"ports[{i}]", "mapped", where, why)
         for i, _ in enumerate(svc.expose):
@@ -73,11 +76,11 @@ def _routed_port(ctx: Context, f: ServiceFacts) -> int | None:
     return next((r.port for r in _proxy_routes(ctx, f) if r.port), None)
 
 
-def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
-    """An Ingress for published HTTP ports (or a proxy's routing labels)."""
-    part = Part()
+def _web_ports(ctx: Context, f: ServiceFacts) -> tuple[list[PortUse], list[PortUse]]:
+    """(the ports an Ingress sends to, the published TCP ports): published HTTP ports and
+    the port a proxy's labels route to by host name."""
     if f.workload not in ("Deployment", "StatefulSet", "DaemonSet"):
-        return part
+        return [], []
     http = set(load_routing().http_ports)  # the analysis' list: one source
     routed = _routed_port(ctx, f)
     published = [p for p in f.ports if p.published and p.protocol == "TCP"]
@@ -85,6 +88,21 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
     routed_by_host = routed is not None and bool(ingress_hosts(ctx, f)[0])
     if routed_by_host and not any(p.port == routed for p in web):
         web += [p for p in f.ports if p.port == routed]
+    if web:  # the Ingress's one backend port first
+        first = next((p for p in web if p.port == routed), web[0])
+        web = [first] + [p for p in web if p is not first]
+    return web, published
+
+
+def ingress_port(ctx: Context, f: ServiceFacts) -> PortUse | None:
+    """The port this service's Ingress sends to, or None when it has no Ingress."""
+    return next(iter(_web_ports(ctx, f)[0]), None)
+
+
+def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
+    """An Ingress for published HTTP ports (or a proxy's routing labels)."""
+    part = Part()
+    web, published = _web_ports(ctx, f)
     for p in published:
         if p not in web:
             part.note(f.name, "ports", "decide", target(f, "Service", f.label),
@@ -92,7 +110,7 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
                       "with a LoadBalancer Service or the ingress controller's TCP routes")
     if not web:
         return part
-    port = next((p.port for p in web if p.port == routed), web[0].port)
+    port = web[0].port
     hosts, source = ingress_hosts(ctx, f)
     valid = [(h.lower(), path) for h, path in hosts if _HOSTNAME.fullmatch(h.lower())]
     where = target(f, "Ingress", f.label)
@@ -138,9 +156,14 @@ def build_network_policy(ctx: Context, f: ServiceFacts) -> Part:
                                                          if q.port == p)} for p in ports]
                          if ports else all_ports)
         rules.append(rule)
-    published = [{"port": p.port, "protocol": p.protocol} for p in f.ports if p.published]
+    # Any source: the ingress controller (its namespace and labels are the cluster's), a
+    # LoadBalancer. The port an Ingress routes to by a proxy's labels was never published
+    # in Compose, and without it here the default deny would drop every request.
+    routed = ingress_port(ctx, f)
+    published = [{"port": p.port, "protocol": p.protocol} for p in f.ports
+                 if p.published or p is routed]
     if published:
-        rules.append({"ports": published})  # any source: the ingress controller, a LB
+        rules.append({"ports": published})
     spec: Obj = {"podSelector": {"matchLabels": selector(ctx, f)}, "policyTypes": ["Ingress"]}
     if rules:
         spec["ingress"] = rules

@@ -100,11 +100,16 @@ def _plan_input(project: Project, analysis: Analysis, ledger: Sequence[LedgerFac
             findings.append(was[1] if was is not None and was[0] is f else FindingFacts(
                 rule=f.rule, severity=f.severity, service=f.service, message=f.message,
                 fix=f.fix, variant=f.variant))
+    # A label-driven proxy is not deployed (the manifests' decision, from the analysis): its
+    # own items (replace it, carry its rules over, retire it) are the work, not fixes to a
+    # container that will not run (its findings, its keys' ledger entries "not deployed").
+    replaced = {p.service for p in analysis.proxies if p.label_driven}
     data = PlanInput(
-        project=project.name, services=services, findings=findings,
+        project=project.name, services=services,
+        findings=[f for f in findings if f.service not in replaced] if replaced else findings,
         waves=[list(w) for w in analysis.waves],
         has_secrets=bool(project.compose.get("secrets")),
-        ledger=[e for e in ledger if e.status != "mapped"],
+        ledger=[e for e in ledger if e.status != "mapped" and e.service not in replaced],
         stores=analysis.data, charts=analysis.charts,
     )
     return data, InputParts(made, (analysis.findings, findings))

@@ -432,6 +432,21 @@ def _admitted(s: Subject) -> tuple[set[str], bool, str]:
     return names, everyone, where
 
 
+def _open_to_all(s: Subject) -> set[Any] | None:
+    """The ports the policies admit from any source (a rule with no ``from``); None when
+    such a rule lists no ports (every port)."""
+    found: set[Any] = set()
+    for policy in s.policies:
+        for rule in policy.get("spec", "ingress") or []:
+            if not isinstance(rule, dict) or rule.get("from"):
+                continue
+            ports = rule.get("ports")
+            if not ports:
+                return None
+            found |= {p.get("port") for p in ports if isinstance(p, dict)}
+    return found
+
+
 def judge_network_policy(s: Subject) -> Judgement:
     """The NetworkPolicies on its pods admit exactly its dependants."""
     if s.workload is None:
@@ -443,9 +458,16 @@ def judge_network_policy(s: Subject) -> Judgement:
     if not s.policies:
         return _x(s.workload.where("kind"), f"no NetworkPolicy selects the pods of {s.service}")
     names, everyone, where = _admitted(s)
+    routed = s.routed_ports()
+    open_ports = _open_to_all(s)
+    for port, ingress in routed:
+        if open_ports is not None and port not in open_ports:
+            return _x(where, f"Ingress {ingress.name} sends to port {port} of {s.service}, "
+                      "but no NetworkPolicy admits it from outside its dependants: the "
+                      "default deny drops every request")
     extra = sorted(names - s.dependants)
     missing = sorted(s.dependants - names)
-    if everyone and not s.published:
+    if everyone and not s.published and not routed:
         return _x(where, f"a rule of {s.policies[0].name} admits every pod, but only "
                   f"{', '.join(sorted(s.dependants)) or 'nobody'} needs {s.service}")
     if extra or (missing and not everyone):
@@ -455,8 +477,10 @@ def judge_network_policy(s: Subject) -> Judgement:
         if missing and not everyone:
             said.append("shuts out " + ", ".join(missing) + " that need it")
         return _x(where, f"NetworkPolicy {s.policies[0].name} " + "; ".join(said))
+    admitted = sorted(names) + [f"the Ingress on port {p}"
+                                for p in dict.fromkeys(p for p, _ in routed)]
     return _v(where, f"NetworkPolicy {s.policies[0].name} admits "
-              f"{', '.join(sorted(names)) or 'nobody'}")
+              f"{', '.join(admitted) or 'nobody'}")
 
 
 def judge_all_policies(subjects: Sequence[Subject]) -> Judgement:

@@ -122,6 +122,22 @@ class Subject:
         """The service whose pods a policy's ``podSelector.matchLabels`` picks."""
         return self.index.peer_name(labels) if self.index is not None else None
 
+    def routed_ports(self) -> list[tuple[int | str, ManifestDoc]]:
+        """The pod ports an Ingress sends to (through a Service selecting its pods), each
+        with the Ingress: a Service port mapped to its ``targetPort``."""
+        if self.index is None:
+            return []
+        out: list[tuple[int | str, ManifestDoc]] = []
+        for service in self.services:
+            ports = service.get("spec", "ports")
+            ports = [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
+            for wanted, ingress in self.index.ingress_backends.get(service.name, []):
+                port = next((p for p in ports if wanted in (p.get("port"), p.get("name"))),
+                            None)
+                if port is not None:
+                    out.append((port.get("targetPort", port.get("port")), ingress))
+        return out
+
 
 def service_of(doc: ManifestDoc) -> str:
     """The Compose service a workload runs: its name label, else its name."""
@@ -169,6 +185,15 @@ class DocIndex:
             if d.kind == "NetworkPolicy" and self.default_deny is None \
                     and d.get("spec", "podSelector") == {} and not d.get("spec", "ingress"):
                 self.default_deny = d
+        self.ingress_backends: dict[str, list[tuple[Any, ManifestDoc]]] = {}
+        """Each Kubernetes Service an Ingress sends to: its ports (a number or a name)."""
+        for d in docs:
+            if d.kind == "Ingress":
+                for backend in _ingress_backends(d):
+                    name, port = backend.get("name"), backend.get("port")
+                    if isinstance(name, str) and isinstance(port, dict):
+                        self.ingress_backends.setdefault(name, []).append(
+                            (port.get("number", port.get("name")), d))
         self.peers = [(pod_labels(d), service_of(d)) for d in self.workloads]
         self._peers_by_label: dict[str, list[tuple[dict[str, Any], str]]] = {}
         for labels, name in self.peers:
@@ -200,6 +225,22 @@ class DocIndex:
         label = selector.get(NAME_LABEL)
         pool = self._peers_by_label.get(label, []) if isinstance(label, str) else self.peers
         return next((name for pod, name in pool if selects(selector, pod)), None)
+
+
+def _ingress_backends(ingress: ManifestDoc) -> Iterator[dict[str, Any]]:
+    """The ``service`` backends of an Ingress: its default one and its rules' paths."""
+    default = ingress.get("spec", "defaultBackend", "service")
+    if isinstance(default, dict):
+        yield default
+    rules = ingress.get("spec", "rules")
+    for rule in rules if isinstance(rules, list) else []:
+        paths = rule.get("http", {}).get("paths") if isinstance(rule, dict) and isinstance(
+            rule.get("http"), dict) else None
+        for path in paths if isinstance(paths, list) else []:
+            backend = path.get("backend") if isinstance(path, dict) else None
+            service = backend.get("service") if isinstance(backend, dict) else None
+            if isinstance(service, dict):
+                yield service
 
 
 def _claim_names(workload: ManifestDoc) -> Iterator[str]:

@@ -180,4 +180,31 @@ def semantic_problems(manifests: Manifests) -> list[str]:
                 if p["targetPort"] not in ports:
                     problems.append(f"Service/{d.name}: targetPort {p['targetPort']} is on "
                                     "no container")
+    problems += _ingress_blocked(docs)
+    return problems
+
+
+def _ingress_blocked(docs: list[Any]) -> list[str]:
+    """Each Ingress backend's port is admitted from any source (the ingress controller) by
+    the NetworkPolicies of the pods its Service selects: under the default deny, a port no
+    policy admits drops every request the Ingress sends."""
+    problems: list[str] = []
+    services = {d.name: d.body for d in docs if d.kind == "Service"}
+    policies = [d.body["spec"] for d in docs if d.kind == "NetworkPolicy"]
+    for d in docs:
+        if d.kind != "Ingress":
+            continue
+        for rule in d.body["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                backend = path["backend"]["service"]
+                port = backend["port"]["number"]
+                selected = services[backend["name"]]["spec"]["selector"]
+                applying = [p for p in policies if all(
+                    selected.get(k) == v for k, v in p["podSelector"].get(
+                        "matchLabels", {}).items())]
+                open_ports = {q["port"] for p in applying for r in p.get("ingress") or []
+                              if "from" not in r for q in r.get("ports") or []}
+                if port not in open_ports:
+                    problems.append(f"Ingress/{d.name}: port {port} of {backend['name']} is "
+                                    "admitted by no NetworkPolicy")
     return problems

@@ -62,6 +62,11 @@ def test_sidecar_joins_the_pod_of_its_network_mode_service() -> None:
     pod = obj("Deployment", "shop")["spec"]["template"]["spec"]
     assert [c["name"] for c in pod["containers"]] == ["shop", "metrics"]
     assert "metrics" not in kinds()
+    # the sidecar's variables: its envFrom names the ConfigMap made for it (in shop's file)
+    env_from = pod["containers"][1]["envFrom"][0]["configMapRef"]["name"]
+    assert obj("ConfigMap", env_from)["data"] == {"SCRAPE_INTERVAL": "15s"}
+    assert entry("metrics", "environment.SCRAPE_INTERVAL").target.endswith(
+        f"ConfigMap/{env_from}")
 
 
 def test_hardening() -> None:
@@ -187,3 +192,43 @@ def test_catalogue_probe_where_compose_has_none() -> None:
         probe = "exec: pg_isready -U $POSTGRES_USER"
 
     assert catalogue_probe(Entry(), {}) is None  # the variable it needs is not set
+
+
+def test_a_port_published_on_loopback_stays_inside_the_cluster(tmp_path: Path) -> None:
+    """``127.0.0.1:8080:80`` is reachable from the host alone: no public Ingress, no
+    any-source NetworkPolicy rule, and the analysis routes it ClusterIP, like the plan says."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  admin:\n    image: nginx:1.27\n    ports: ['127.0.0.1:8080:80']\n"
+        "  site:\n    image: nginx:1.27\n    ports: ['8081:80']\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    analysis = analyze(project)
+    docs = generate_manifests(project, analysis).documents()
+    ingresses = {d.name for d in docs if d.kind == "Ingress"}
+    assert ingresses == {"site"}
+    policy = next(d.body for d in docs if d.kind == "NetworkPolicy" and d.name == "admin")
+    assert all("from" in rule for rule in policy["spec"].get("ingress") or [])
+    route = next(r for r in analysis.routes if r.service == "admin")
+    assert route.target == "ClusterIP" and "port-forward" in route.notes[0]
+    site = next(r for r in analysis.routes if r.service == "site")
+    assert site.target == "Ingress"
+
+
+def test_a_label_driven_proxy_is_not_deployed_a_configured_one_runs_behind_an_ingress() -> None:
+    """Traefik reading the Docker socket (saas) cannot run in a cluster: no workload, its
+    routes are the services' own Ingresses. The nginx with its own nginx.conf (webapp) runs
+    as it is behind an Ingress until its rules are carried over (the plan's items)."""
+    samples = FIXTURE.parents[3] / "sample_projects"
+    made = {}
+    for name in ("saas", "webapp"):
+        project = load_project(LoadOptions(path=str(samples / name), environ={}))
+        analysis = analyze(project)
+        assert [p.service for p in analysis.proxies] == ["proxy"], name
+        made[name] = generate_manifests(project, analysis)
+    saas, webapp = made["saas"], made["webapp"]
+    assert not [d for d in saas.documents() if d.name == "proxy"]
+    assert {e.status for e in saas.entries_for("proxy")} == {"dropped"}
+    assert "Ingress controller" in saas.entries_for("proxy")[0].why
+    assert {"api", "web", "realtime"} <= {d.name for d in saas.documents() if d.kind == "Ingress"}
+    assert {(d.kind, d.name) for d in webapp.documents() if d.name == "proxy"} >= {
+        ("Deployment", "proxy"), ("Ingress", "proxy")}

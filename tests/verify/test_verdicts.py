@@ -21,7 +21,7 @@ BASE_VERIFIED = [
     "api.workload", "api.probes", "api.resources", "api.config", "api.image",
     "api.availability", "project.fix-plain-secret", "api.fix-unexposed-port",
     "postgres.workload", "postgres.data-storage", "postgres.probes", "migrate.job-manifest",
-    "migrate.job-retries", "proxy.fix-docker-socket", "project.network-policies",
+    "migrate.job-retries", "project.network-policies",
     "prometheus.security-context", "prometheus.fix-bind-mount",
 ]
 BASE_CONTRADICTED = [
@@ -88,7 +88,8 @@ def test_a_network_policy_admitting_a_stranger(saas_ws: Workspace, tmp_path: Pat
     api.write_text(text)
     verdict, evidence = verdicts(saas_ws, folder)["project.network-policies"]
     assert verdict == "contradicted"
-    assert "admits worker-email" in evidence and "shuts out web" in evidence
+    # (web still reaches api: the rule for the Ingress admits any source on port 8000)
+    assert "admits worker-email that do not need it" in evidence
 
 
 def test_an_unpinned_image_and_a_probe_on_a_wrong_port(saas_ws: Workspace,
@@ -111,3 +112,17 @@ def test_no_workload_contradicts_the_workload_and_leaves_the_rest_unknown(
     found = verdicts(saas_ws, folder)
     assert found["api.workload"][0] == "contradicted"
     assert found["api.probes"][0] == "unknown"
+
+
+def test_an_ingress_whose_port_no_policy_admits(saas_ws: Workspace, tmp_path: Path) -> None:
+    """The routed web service admits only the Ingress (no dependant): take that rule away
+    and the default deny drops every request, which verify must say."""
+    folder = manifests_with(tmp_path)
+    web = folder / "web.yaml"
+    text = web.read_text()
+    rule = "  ingress:\n  - ports:\n    - port: 3000\n      protocol: TCP\n"
+    assert rule in text
+    web.write_text(text.replace(rule, ""))
+    verdict, evidence = verdicts(saas_ws, folder)["project.network-policies"]
+    assert verdict == "contradicted"
+    assert "Ingress web sends to port 3000 of web" in evidence
