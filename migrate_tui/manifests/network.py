@@ -30,6 +30,13 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
                              "metadata": metadata(ctx, f, f.label),
                              "spec": {"type": "ClusterIP", "selector": selector(ctx, f),
                                       "ports": _service_ports(f)}})
+    if f.ports and f.label != f.name:
+        clients = sorted(f.dependants)
+        part.note(f.name, "name", "decide", where,
+                  f"{f.name} is no valid Kubernetes name, so its Service is {f.label}: "
+                  + (f"{', '.join(clients)} must call it {f.label}" if clients else
+                     f"clients must call it {f.label}")
+                  + " (or rename the service in Compose)")
     if f.workload == "StatefulSet":
         spec: Obj = {"clusterIP": "None", "selector": selector(ctx, f),
                      "publishNotReadyAddresses": True}

@@ -232,3 +232,22 @@ def test_a_label_driven_proxy_is_not_deployed_a_configured_one_runs_behind_an_in
     assert {"api", "web", "realtime"} <= {d.name for d in saas.documents() if d.kind == "Ingress"}
     assert {(d.kind, d.name) for d in webapp.documents() if d.name == "proxy"} >= {
         ("Deployment", "proxy"), ("Ingress", "proxy")}
+
+
+def test_a_service_renamed_for_kubernetes_tells_its_clients(tmp_path: Path) -> None:
+    """``My_API`` cannot be a Service name: the Service is another name, and the clients
+    that call it My_API must be told (a ledger decision, and so a plan item)."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  My_API:\n    image: nginx:1.27\n    expose: ['80']\n"
+        "  worker:\n    image: busybox:1.36\n    environment: {API_URL: 'http://My_API/'}\n"
+        "    depends_on: [My_API]\n"
+        "  api:\n    image: nginx:1.27\n    expose: ['80']\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+    service = next(d for d in made.documents() if d.kind == "Service"
+                   and d.name.startswith("my-api-"))
+    told = [e for e in made.entries_for("My_API") if e.key == "name"]
+    assert [e.status for e in told] == ["decide"]
+    assert f"worker must call it {service.name}" in told[0].why
+    assert not [e for e in made.entries_for("api") if e.key == "name"]
