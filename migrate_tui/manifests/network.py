@@ -49,8 +49,10 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
         for i, p in enumerate(svc.ports):
             why = f"Service port {p.target}"
             if p.published is not None and not is_loopback(p.host_ip):
+                via = ("a LoadBalancer Service" if (p.protocol or "tcp") != "tcp"
+                       else "the Ingress or a LoadBalancer")  # an Ingress carries HTTP only
                 why += (f"; published on the host as {p.published}: reached from outside "
-                        "through the Ingress or a LoadBalancer instead")
+                        f"through {via} instead")
             if is_loopback(p.host_ip):
                 why += (f"; published on {p.host_ip} for the host alone, so it stays inside "
                         "the cluster: reach it with kubectl port-forward")
@@ -115,6 +117,12 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
             part.note(f.name, "ports", "decide", target(f, "Service", f.label),
                       f"port {p.port} is published but does not look like HTTP: expose it "
                       "with a LoadBalancer Service or the ingress controller's TCP routes")
+    if f.workload in ("Deployment", "StatefulSet", "DaemonSet"):
+        for p in f.ports:
+            if p.published and p.protocol != "TCP":
+                part.note(f.name, "ports", "decide", target(f, "Service", f.label),
+                          f"port {p.port}/{p.protocol.lower()} is published: expose it with a "
+                          "LoadBalancer Service (an Ingress carries HTTP only)")
     if not web:
         return part
     port = web[0].port

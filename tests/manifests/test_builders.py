@@ -251,3 +251,18 @@ def test_a_service_renamed_for_kubernetes_tells_its_clients(tmp_path: Path) -> N
     assert [e.status for e in told] == ["decide"]
     assert f"worker must call it {service.name}" in told[0].why
     assert not [e for e in made.entries_for("api") if e.key == "name"]
+
+
+def test_a_published_udp_port_asks_for_a_load_balancer(tmp_path: Path) -> None:
+    """The analysis routes 514/udp to a LoadBalancer; the ledger says the same (an Ingress
+    cannot carry it), not "through the Ingress"."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  syslog:\n    image: balabit/syslog-ng:4.8.0\n    ports: ['514:514/udp']\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    analysis = analyze(project)
+    assert [r.target for r in analysis.routes] == ["LoadBalancer"]
+    entries = generate_manifests(project, analysis).entries_for("syslog")
+    decided = [e.why for e in entries if e.key == "ports" and e.status == "decide"]
+    assert decided == ["port 514/udp is published: expose it with a LoadBalancer Service "
+                       "(an Ingress carries HTTP only)"]
+    assert "Ingress" not in next(e.why for e in entries if e.key == "ports[0]")
