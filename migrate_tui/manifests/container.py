@@ -109,6 +109,9 @@ def _env(ctx: Context, pod: ServiceFacts, f: ServiceFacts, svc: Service, part: P
                      else "secrets.env (not committed)")
             part.note(svc.name, path, "mapped", f"{where} Secret/{ctx.env_secret_name}",
                       f"a secret: key {ref} of the Secret, its value to be put in {store}")
+        elif key in plain and key in f.env_review:
+            status, why = f.env_review[key]
+            part.note(svc.name, path, status, f"{pod.file} ConfigMap/{cm}", why)
         elif key in plain:
             part.note(svc.name, path, "mapped", f"{pod.file} ConfigMap/{cm}",
                       "a plain variable, through envFrom")

@@ -28,7 +28,7 @@ from migrate_tui.analysis.routing import is_loopback
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import Location, ManifestError
 from migrate_tui.manifests.knowledge import KeyTable, ManifestDefaults
-from migrate_tui.manifests.model import WorkloadKind
+from migrate_tui.manifests.model import Status, WorkloadKind
 from migrate_tui.manifests.names import dns_label, unique_labels
 from migrate_tui.manifests.sensitive import (
     MIN_SCRUBBED,
@@ -95,6 +95,12 @@ class ServiceFacts:
     """The catalogue entry of what it runs, when known."""
     repository: str = ""
     """The image's repository path (``bitnami/redis``), or ``""``."""
+    env_review: Mapping[str, tuple[Status, str]] = field(default_factory=dict)
+    """Variables the base keeps as they are but whose value is not the cluster's, each with
+    its ledger status and why: a name of a service that is not deployed
+    (``SMTP_HOST=mailpit``, a dev-only tool: ``decide``), a development setting (the
+    analysis' ``dev-setting``: ``mapped``, as the plan's ``project.dev-settings`` item
+    already asks for the production values)."""
 
     @property
     def deployed(self) -> bool:
@@ -431,6 +437,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
 
     inferred: dict[str, set[int]] = {n: set() for n in services}
     dependants: dict[str, dict[str, set[int]]] = {n: {} for n in services}
+    review = _env_review(analysis, services, deployed, workloads)
     for edge in analysis.edges:
         if edge.kind == "shared_volume" or edge.target not in services:
             continue
@@ -454,7 +461,8 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
         volumes_for = (workload or (workloads[owners[name]][0] if name in owners else None)
                        if name in deployed else None)
         key: FactsKey = (sa, workload, why, owners.get(name), tuple(sidecars.get(name, ())),
-                         inferred[name], dependants[name], volumes_for, defaults, leaks)
+                         inferred[name], dependants[name], volumes_for, defaults, leaks,
+                         review.get(name, {}))
         done = before.get(name)
         if done is None or done.key != key or not holds_in(done.users_read, users):
             done = _service_facts(reading, name, svc, sa, key, inputs, catalogue)
@@ -480,7 +488,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
 def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: ServiceAnalysis,
                    key: FactsKey, inputs: VolumeInputs, catalogue: Catalogue) -> MadeFacts:
     """One service's facts, made from its :data:`FactsKey`."""
-    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _ = key
+    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review = key
     entry = reading.images[name]
     if entry is None and sa.kind == "service":
         entry = catalogue.match_name(name)
@@ -497,5 +505,34 @@ def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: Service
         volumes=volumes, sidecars=pod, owner=owner,
         dependants={k: frozenset(v) for k, v in sorted(dependants.items())},
         hint=reading.hints[name], software_entry=entry, repository=reading.repositories[name],
+        env_review=review,
     )
     return MadeFacts(key, users.read, facts)
+
+
+def _env_review(analysis: Analysis, services: Mapping[str, Service], deployed: set[str],
+                workloads: Mapping[str, tuple[WorkloadKind | None, str]],
+                ) -> dict[str, dict[str, tuple[Status, str]]]:
+    """Each service's variables whose value is not the cluster's (``env_review``).
+
+    From the analysis (one source): its inferred edges from a variable
+    (``SMTP_HOST=mailpit``) to a service not deployed, and its ``dev-setting`` findings.
+    """
+    found: dict[str, dict[str, tuple[Status, str]]] = {}
+    for edge in analysis.edges:
+        if edge.kind != "inferred" or edge.target in deployed or edge.source not in deployed:
+            continue
+        key = edge.evidence.text.partition("=")[0]
+        if key and key in services[edge.source].environment:
+            found.setdefault(edge.source, {}).setdefault(key, ("decide", (
+                f"{key} names {edge.target}, which is not deployed "
+                f"({workloads[edge.target][1]}): "
+                "set the cluster's value in an overlay")))
+    for f in analysis.findings:
+        if f.rule == "dev-setting" and f.service is not None and f.service in services:
+            _, _, key = f.evidence.path.partition(f"services.{f.service}.environment.")
+            if key:
+                found.setdefault(f.service, {}).setdefault(key, ("mapped", (
+                    f"a plain variable, through envFrom; {f.message}: set the production "
+                    "value in an overlay")))
+    return found

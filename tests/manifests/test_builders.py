@@ -266,3 +266,19 @@ def test_a_published_udp_port_asks_for_a_load_balancer(tmp_path: Path) -> None:
     assert decided == ["port 514/udp is published: expose it with a LoadBalancer Service "
                        "(an Ingress carries HTTP only)"]
     assert "Ingress" not in next(e.why for e in entries if e.key == "ports[0]")
+
+
+def test_a_variable_naming_a_service_not_deployed_is_a_decision() -> None:
+    """saas' override sends mail to mailpit, a dev-profile tool the cluster will not run:
+    the base keeps the value, the ledger asks for the cluster's; the debug switch of the
+    override is flagged beside its entry (the plan's dev-settings item asks for it)."""
+    folder = FIXTURE.parents[3] / "sample_projects" / "saas"
+    project = load_project(LoadOptions(path=str(folder), environ={}))
+    made = generate_manifests(project, analyze(project))
+    smtp = {s: e for s in ("api", "worker-billing") for e in made.entries_for(s)
+            if e.key == "environment.SMTP_HOST"}
+    assert smtp["api"].status == "decide"
+    assert smtp["api"].why.startswith("SMTP_HOST names mailpit, which is not deployed")
+    assert smtp["worker-billing"].status == "mapped"  # its own relay, no mailpit
+    debug = next(e for e in made.entries_for("api") if e.key == "environment.DJANGO_DEBUG")
+    assert debug.status == "mapped" and "debug mode" in debug.why
