@@ -42,3 +42,25 @@ def gpu_devices(svc: Service) -> list[Mapping[str, Any]]:
 def needs_gpu(svc: Service) -> bool:
     """Whether a service asks for a GPU: a GPU device request, or the ``gpus`` key."""
     return bool(gpu_devices(svc)) or bool(svc.get("gpus"))
+
+
+GPU_RESOURCES = {"nvidia": "nvidia.com/gpu", "amd": "amd.com/gpu"}
+"""The extended resource each vendor's device plugin offers, by Compose driver."""
+
+
+def gpu_resource(device: Mapping[str, Any]) -> tuple[str, int] | None:
+    """The extended resource and count a GPU device request becomes in Kubernetes.
+
+    ``count: 2`` or two ``device_ids`` are a count; the driver names the vendor (none: the
+    Docker default, NVIDIA's). None when Kubernetes has no form for it: ``count: all`` (or
+    no count, which Docker reads as all), or another vendor.
+    """
+    driver = str(device.get("driver") or "nvidia").lower()
+    name = GPU_RESOURCES.get(driver)
+    count = device.get("count")
+    ids = device.get("device_ids")
+    if isinstance(ids, list) and ids and count is None:
+        count = len(ids)
+    if name is None or isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        return None
+    return name, count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrate_tui.analysis.gpu import gpu_devices, gpu_resource
 from migrate_tui.compose.model import Service
 from migrate_tui.manifests.common import Obj, Part, target
 from migrate_tui.manifests.facts import Context, ServiceFacts
@@ -29,9 +30,8 @@ def resources_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Pa
         for leaf in (leaves or {}) if isinstance(leaves, dict) else []:
             key = f"deploy.resources.{section}.{leaf}"
             if leaf == "devices":
-                part.note(svc.name, key, "decide", where,
-                          "devices (GPUs) need the vendor's device plugin: set the "
-                          "extended resource limit in an overlay")
+                gpus, why = _gpu_limits(svc)
+                part.note(svc.name, key, "approximated" if gpus else "decide", where, why)
             elif leaf == "pids":
                 part.note(svc.name, key, "dropped", where, "the kubelet's podPidsLimit")
             else:
@@ -50,12 +50,31 @@ def resources_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Pa
         part.note(svc.name, "deploy.resources", "approximated", where,
                   f"none set: requests and limits of the catalogue's "
                   f"{f.analysis.category or 'default'} profile; measure and adjust")
+    limits.update(_gpu_limits(svc)[0])  # (after the defaults: a GPU is not a measured size)
     out: Obj = {}
     if requests:
         out["requests"] = requests
     if limits:
         out["limits"] = limits
     return out, part
+
+
+def _gpu_limits(svc: Service) -> tuple[dict[str, str], str]:
+    """The extended-resource limits of the service's GPU requests (all or none), and the
+    ledger's reason."""
+    devices = gpu_devices(svc)
+    made = [gpu_resource(d) for d in devices]
+    if not devices or None in made:
+        return {}, ("devices: Kubernetes has no form for this request (count: all, or no "
+                    "count, or another vendor): set the vendor's extended resource, like "
+                    "nvidia.com/gpu: 1, in an overlay; the nodes need its device plugin")
+    limits: dict[str, int] = {}
+    for name, count in (m for m in made if m is not None):
+        limits[name] = limits.get(name, 0) + count
+    shown = ", ".join(f"{n}: {c}" for n, c in sorted(limits.items()))
+    return {n: str(c) for n, c in limits.items()}, (
+        f"resources.limits {shown}: the GPU nodes need the vendor's device plugin (NVIDIA: "
+        "the GPU operator), and the capabilities and options of the request are theirs")
 
 
 def _bigger(a: str, b: str) -> bool:

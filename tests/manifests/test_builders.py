@@ -282,3 +282,28 @@ def test_a_variable_naming_a_service_not_deployed_is_a_decision() -> None:
     assert smtp["worker-billing"].status == "mapped"  # its own relay, no mailpit
     debug = next(e for e in made.entries_for("api") if e.key == "environment.DJANGO_DEBUG")
     assert debug.status == "mapped" and "debug mode" in debug.why
+
+
+def test_gpu_requests_become_extended_resources(tmp_path: Path) -> None:
+    """``count: 2`` of NVIDIA GPUs is ``nvidia.com/gpu: 2``; ``count: all`` has no form in
+    Kubernetes and stays a decision, with no limit made up."""
+    gpu = ("    deploy:\n      resources:\n        reservations:\n          devices:\n"
+           "            - driver: nvidia\n              count: {}\n"
+           "              capabilities: [gpu]\n")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  infer:\n    image: vllm/vllm-openai:v0.6.3\n" + gpu.format(2)
+        + "  all:\n    image: vllm/vllm-openai:v0.6.3\n" + gpu.format("all"))
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+
+    def limits(name: str) -> dict[str, str]:
+        pod = next(d.body for d in made.documents() if d.kind == "Deployment"
+                   and d.name == name)["spec"]["template"]["spec"]
+        return dict(pod["containers"][0]["resources"].get("limits", {}))
+
+    def status(name: str) -> str:
+        return next(e.status for e in made.entries_for(name)
+                    if e.key == "deploy.resources.reservations.devices")
+
+    assert limits("infer")["nvidia.com/gpu"] == "2" and status("infer") == "approximated"
+    assert "nvidia.com/gpu" not in limits("all") and status("all") == "decide"
