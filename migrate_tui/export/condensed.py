@@ -25,6 +25,7 @@ from migrate_tui.export.markdown_text import (
     code,
     days,
     md,
+    md_with_code,
     plural,
     size,
 )
@@ -346,7 +347,7 @@ def _services_line(names: str) -> str:
 
 def _common_line(entry: _Common) -> str:
     box = "[x]" if entry.done else "[ ]"
-    return f"- {box} {md(entry.text)} {code(f'{SERVICE}.{entry.suffix}')}"
+    return f"- {box} {md_with_code(entry.text)} {code(f'{SERVICE}.{entry.suffix}')}"
 
 
 def _estimate(tasks: list[Task]) -> str:

@@ -6,7 +6,7 @@ rows each, with a line saying how many more there are."""
 from __future__ import annotations
 
 from migrate_tui.analysis.model import Analysis
-from migrate_tui.export.markdown_text import md
+from migrate_tui.export.markdown_text import md, md_with_code
 
 MAX_ROWS = 100
 """Rows a table shows before it says how many more there are."""
@@ -52,7 +52,7 @@ def evidence_section(analysis: Analysis) -> list[str]:
     if analysis.charts:
         out += ["Upstream charts and operators that fit:", ""]
         out += [f"- **{md(c.name)}** ({c.kind}, {md(c.url)}) for {md(', '.join(c.services))}: "
-                f"{md(c.saves)}, about {c.saves_days:g} person-days saved"
+                f"{md_with_code(c.saves)}, about {c.saves_days:g} person-days saved"
                 for c in analysis.charts]
         out.append("")
     return out

@@ -57,6 +57,7 @@ from migrate_tui.export.markdown_text import (
     checklist_line,
     lines_within,
     md,
+    md_with_code,
     redact,
     size,
 )
@@ -414,7 +415,7 @@ def _task(task: Task) -> list[str]:
         status, owner = item.status, item.assignee
         code = f"`{item.id}`" if plain_ids else _code(item.id)
         if status == "todo" and not owner and item.verdict is None:
-            checklist.append(f"- [ ] {md(item.text)} {code}")
+            checklist.append(f"- [ ] {md_with_code(item.text)} {code}")
             continue
         done += status in DONE
         checklist.append(checklist_line(item, code))

@@ -69,6 +69,22 @@ def md(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
+def md_with_code(text: str) -> str:
+    """:func:`md`, but a pair of backticks in the playbooks' own words stays a code span
+    (``mc mirror``, not a literal backquote); what is inside is shown as it is, masked.
+
+    For prose and list items only: in a table cell a ``|`` inside a span would still end
+    the cell.
+    """
+    parts = text.split("`")
+    if len(parts) < 3 or len(parts) % 2 == 0 or not all(parts[1::2]):
+        return md(text)  # no pair, one left open, or an empty span: all escaped
+    return "".join(md(part) if i % 2 == 0 else
+                   f"`{visible(mask_secrets(part).replace(chr(10), ' '))}`"
+                   for i, part in enumerate(parts))
+
+
 def _escaped(text: str) -> str:
     """``text`` with Markdown's special characters escaped.
 
@@ -181,7 +197,7 @@ def checklist_line(item: PlanItem, item_code: str) -> str:
         notes.append("verified in the manifests")
     suffix = f" ({', '.join(notes)})" if notes else ""
     box = "[x]" if status in DONE else "[ ]"
-    return f"- {box} {md(item.text)} {item_code}{suffix}"
+    return f"- {box} {md_with_code(item.text)} {item_code}{suffix}"
 
 
 def line_size(line: str) -> int:

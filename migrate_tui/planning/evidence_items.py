@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from migrate_tui.analysis.model import Analysis, DataStore, Route
 from migrate_tui.playbooks import load_playbook
@@ -55,8 +55,19 @@ class Runbook(BaseModel):
     title: str
     estimate_days: float = Field(ge=0, le=10)
     copy_steps: list[str] = Field(alias="copy", min_length=1)
+    """A command, shown as code; or prose, shown as it is: a ``check: ...`` step, or a step
+    with its commands in backticks."""
     cutover: list[str] = Field(min_length=1)
     rollback: list[str] = Field(min_length=1)
+
+    @field_validator("copy_steps", "cutover", "rollback")
+    @classmethod
+    def _spans_are_closed(cls, steps: list[str]) -> list[str]:
+        for step in steps:
+            if step.count("`") % 2:
+                raise ValueError(f"a backtick is left open: {step!r} (the plan shows the "
+                                 "text between two backticks as code)")
+        return steps
 
 
 class Runbooks(BaseModel):
@@ -109,8 +120,8 @@ def store_item(service: str, store: DataStore, runbooks: Runbooks) -> ItemSpec:
               "claim": _slug(store.id.split(" ", 2)[-1])}
     what = store.software or store.data
     text = (f"Copy {store.id} ({what}) with {book.title}: "
-            + "; ".join(f"`{_fill(c, values)}`" if not c.startswith("check:") else
-                        _fill(c, values) for c in book.copy_steps)
+            + "; ".join(_fill(c, values) if "`" in c or c.startswith("check:")
+                        else f"`{_fill(c, values)}`" for c in book.copy_steps)
             + ". Cut-over: " + "; ".join(_fill(c, values) for c in book.cutover)
             + ". Rollback: " + "; ".join(_fill(c, values) for c in book.rollback))
     return (f"{service}.data-copy-{_slug(store.id)}", text, book.estimate_days)

@@ -153,3 +153,14 @@ def test_an_export_without_a_ledger_says_no_key_is_translated(tmp_path: Path) ->
     ws = _workspace(tmp_path)
     text = render_export(ExportParts(ws.project, ws.analysis, ws.plan), "markdown")
     assert "No service is deployed, so no key is translated." in _section(text)
+
+
+def test_playbook_words_keep_their_code_spans() -> None:
+    """The catalogue's "`mc mirror` copies the Compose data in" is code on GitHub, not a
+    literal backquote; an unpaired one and the text around are escaped as ever."""
+    from migrate_tui.export.markdown_text import md_with_code
+
+    assert md_with_code("`mc mirror` copies *all*") == "`mc mirror` copies \\*all\\*"
+    assert md_with_code("one ` left open") == md("one ` left open")
+    assert md_with_code("empty `` span") == md("empty `` span")
+    assert md_with_code("a `x\ny` b") == "a `x y` b"

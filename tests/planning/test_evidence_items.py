@@ -64,3 +64,20 @@ def test_chart_items() -> None:
     project = items(plan, None)
     assert "Temporal" in project["project.chart-temporal"]
     assert "CloudNativePG" in items(plan, "postgresql")["postgresql.chart-cloudnative-pg"]
+
+
+def test_copy_steps_are_code_or_prose_with_closed_spans() -> None:
+    """A command becomes a code span; a step with its own spans is prose shown as it is;
+    an unclosed backtick would garble the plan on GitHub, so the runbook is refused."""
+    import pytest
+    from pydantic import ValidationError
+
+    from migrate_tui.planning.evidence_items import Runbook
+
+    fields = {"title": "t", "estimate_days": 0, "cutover": ["c"], "rollback": ["r"]}
+    with pytest.raises(ValidationError, match="backtick is left open"):
+        Runbook.model_validate({**fields, "copy": ["a (then `b until c)"]})
+    text = plan_of("data_inventory").items()  # (a fixture with copy items)
+    copies = [i.text for i in text if ".data-copy-" in i.id]
+    assert copies and all(i.count("`") % 2 == 0 for i in copies)
+    assert not any("``" in i for i in copies)  # no span inside another
