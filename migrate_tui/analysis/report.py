@@ -300,6 +300,11 @@ def _findings(a: Analysis, paint: _Paint) -> list[str]:
     out = [paint("FINDINGS", "heading") + "  most severe first; evidence is file:line"]
     if not a.findings:
         return out + ["  none"]
+    inactive = {name for name, s in a.services.items() if not s.active}
+    aside = sum(1 for f in a.findings if f.service in inactive)
+    if aside:  # (the plan, its Markdown and the TUI count the active services' alone)
+        out.append(paint(f"  {plural(len(a.findings), 'finding')}, {aside} of them on "
+                         "inactive services: the plan and the TUI leave those out", "dim"))
     titles = {rule: text.title for rule, text in load_findings_playbook().rules.items()}
     for severity in SEVERITIES:
         of_severity = [f for f in a.findings if f.severity == severity]

@@ -124,3 +124,14 @@ def test_text_report_survives_a_service_name_wider_than_the_page(tmp_path: Path)
     text = render_text(analyze(project))
     row = next(line for line in text.splitlines() if line.startswith(f"  {name}"))
     assert "stateful" in row and len(row.split("  ")[-1]) > 0
+
+
+def test_text_report_says_which_findings_the_plan_leaves_out(saas: Project) -> None:
+    """The TUI and the plan count 77 findings, analyze lists 80: it says why."""
+    analysis = analyze(saas)
+    inactive = {n for n, s in analysis.services.items() if not s.active}
+    aside = sum(1 for f in analysis.findings if f.service in inactive)
+    assert aside > 0
+    text = render_text(analysis)
+    assert (f"{len(analysis.findings)} findings, {aside} of them on inactive services: "
+            "the plan and the TUI leave those out") in text
