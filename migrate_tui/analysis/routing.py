@@ -354,7 +354,7 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
                    f"has only configuration mounted, and {', '.join(behind)} behind it")
             proxies.append(ProxyReplacement(
                 service=name, software=software, routes=carried,
-                reason=why, label_driven=done.proxy_image))
+                reason=why, label_driven=done.proxy_image and carried > 0))
             continue
         routes += done.labelled or done.published
     return Routing(routes, proxies, read, k)

@@ -155,7 +155,11 @@ def proxy_routes_of(analysis: Analysis) -> dict[str, tuple[Route, ...]]:
 
 
 def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],
-           sidecar_services: list[Service]) -> tuple[tuple[PortUse, ...], list[str]]:
+           sidecar_services: list[Service], routed: frozenset[int] = frozenset(),
+           ) -> tuple[tuple[PortUse, ...], list[str]]:
+    """The ports of its pod: published, exposed, those others reach it on (``inferred``),
+    those a proxy's labels or variables route to (``routed``: Traefik's service port,
+    nginx-proxy's VIRTUAL_PORT), those its image is known to listen on."""
     found: dict[tuple[int, str], bool] = {}
     too_wide: list[str] = []
 
@@ -180,11 +184,7 @@ def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],
                 last = first
             for port in range(first, last + 1):
                 add(port, proto or "tcp", False)
-    for key, value in sorted(svc.labels.items()):  # the port a Traefik router sends to
-        if key.startswith("traefik.http.services.") and key.endswith(
-                ".loadbalancer.server.port") and str(value).isdigit():
-            add(int(value), "tcp", False)
-    for port in sorted(inferred | set(analysis.ports)):
+    for port in sorted(inferred | set(analysis.ports) | routed):
         if not any(k[0] == port for k in found):
             add(port, "tcp", False)
     out = tuple(PortUse(port, proto, pub, f"{proto.lower()}-{port}")
@@ -438,6 +438,9 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
     inferred: dict[str, set[int]] = {n: set() for n in services}
     dependants: dict[str, dict[str, set[int]]] = {n: {} for n in services}
     review = _env_review(analysis, services, deployed, workloads)
+    proxy_routes = proxy_routes_of(analysis)
+    routed_ports = {name: frozenset(r.port for r in routes if r.port)
+                    for name, routes in proxy_routes.items()}
     for edge in analysis.edges:
         if edge.kind == "shared_volume" or edge.target not in services:
             continue
@@ -462,7 +465,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                        if name in deployed else None)
         key: FactsKey = (sa, workload, why, owners.get(name), tuple(sidecars.get(name, ())),
                          inferred[name], dependants[name], volumes_for, defaults, leaks,
-                         review.get(name, {}))
+                         review.get(name, {}), routed_ports.get(name, frozenset()))
         done = before.get(name)
         if done is None or done.key != key or not holds_in(done.users_read, users):
             done = _service_facts(reading, name, svc, sa, key, inputs, catalogue)
@@ -482,17 +485,17 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                    facts=facts, project_label=reading.project_label,
                    secrets_mode=secrets_mode, locator=locator,
                    secret_values=reading.secret_values, secret_pattern=reading.secret_pattern,
-                   proxy_routes=proxy_routes_of(analysis)), made
+                   proxy_routes=proxy_routes), made
 
 
 def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: ServiceAnalysis,
                    key: FactsKey, inputs: VolumeInputs, catalogue: Catalogue) -> MadeFacts:
     """One service's facts, made from its :data:`FactsKey`."""
-    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review = key
+    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review, routed = key
     entry = reading.images[name]
     if entry is None and sa.kind == "service":
         entry = catalogue.match_name(name)
-    ports, _ = _ports(svc, sa, inferred, [reading.services[s] for s in pod])
+    ports, _ = _ports(svc, sa, inferred, [reading.services[s] for s in pod], routed)
     users = Recorded(inputs.users)
     volumes = () if volumes_for is None else volume_uses(
         name, reading.labels[name], svc, volumes_for, entry, reading.hints[name],

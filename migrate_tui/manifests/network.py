@@ -94,8 +94,8 @@ def _web_ports(ctx: Context, f: ServiceFacts) -> tuple[list[PortUse], list[PortU
     routed = _routed_port(ctx, f)
     published = [p for p in f.ports if p.published and p.protocol == "TCP"]
     web = [p for p in published if p.port in http or p.port == routed]
-    routed_by_host = routed is not None and bool(ingress_hosts(ctx, f)[0])
-    if routed_by_host and not any(p.port == routed for p in web):
+    # A proxy's labels route here (by host, by path, or both): the Ingress replaces them.
+    if routed is not None and not any(p.port == routed for p in web):
         web += [p for p in f.ports if p.port == routed]
     if web:  # the Ingress's one backend port first
         first = next((p for p in web if p.port == routed), web[0])
@@ -127,11 +127,18 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
         return part
     port = web[0].port
     hosts, source = ingress_hosts(ctx, f)
-    valid = [(h.lower(), path) for h, path in hosts if _HOSTNAME.fullmatch(h.lower())]
+    valid: list[tuple[str | None, str]] = [
+        (h.lower(), path) for h, path in hosts if _HOSTNAME.fullmatch(h.lower())]
+    anyhost = [r for r in _proxy_routes(ctx, f) if not r.hosts and r.port == port]
     where = target(f, "Ingress", f.label)
     if valid:
         part.note(f.name, "labels" if source != "VIRTUAL_HOST" else "environment.VIRTUAL_HOST",
                   "mapped", where, f"the Ingress host comes from {source}")
+    elif anyhost:  # Traefik's Path(`/api`) alone: a rule of any host, as Traefik had it
+        valid = [(None, r.path or "/") for r in anyhost]
+        part.note(f.name, "labels", "mapped", where,
+                  f"the Ingress rule comes from {_ROUTE_SOURCES[anyhost[0].source]}: "
+                  "any host, as the proxy had it; add the host (and TLS) in an overlay")
     else:
         valid = [(f"{f.label}.example.com", "/")]
         part.note(f.name, "ports", "decide", where,
@@ -139,14 +146,15 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
                   "set the real one (and TLS) in an overlay")
     rules: dict[str, list[Obj]] = {}
     for host, path in valid:
-        paths = rules.setdefault(host, [])
+        paths = rules.setdefault(host or "", [])
         if path not in [x["path"] for x in paths]:
             paths.append({"path": path, "pathType": "Prefix", "backend": {
                 "service": {"name": f.label, "port": {"number": port}}}})
     part.objects.append({
         "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
         "metadata": metadata(ctx, f, f.label),
-        "spec": {"rules": [{"host": h, "http": {"paths": paths}}
+        "spec": {"rules": [{"host": h, "http": {"paths": paths}} if h else
+                           {"http": {"paths": paths}}
                            for h, paths in sorted(rules.items())]}})
     return part
 

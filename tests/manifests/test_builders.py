@@ -307,3 +307,36 @@ def test_gpu_requests_become_extended_resources(tmp_path: Path) -> None:
 
     assert limits("infer")["nvidia.com/gpu"] == "2" and status("infer") == "approximated"
     assert "nvidia.com/gpu" not in limits("all") and status("all") == "decide"
+
+
+@pytest.mark.parametrize(("labels", "env", "rule"), [
+    (["traefik.enable=true", "traefik.http.routers.go.rule=Path(`/`)",
+      "traefik.http.services.go.loadbalancer.server.port=8080"], {}, {"path": "/"}),
+    ([], {"VIRTUAL_HOST": "erp.example.com", "VIRTUAL_PORT": "8080"},
+     {"host": "erp.example.com", "path": "/"}),
+])
+def test_a_route_in_labels_or_variables_becomes_the_services_ingress(
+        tmp_path: Path, labels: list[str], env: dict[str, str], rule: dict[str, str]) -> None:
+    """The proxy reading them is not deployed, so the service's own Ingress must carry the
+    route: by path alone (any host, as Traefik's Path rule), or by VIRTUAL_HOST, to the port
+    the proxy sent to (never published, declared nowhere else), which its policy admits."""
+    import yaml
+
+    proxy = ({"image": "traefik:v3.1", "command": "--providers.docker"} if labels else
+             {"image": "nginxproxy/nginx-proxy:1.6"})
+    proxy |= {"ports": ["80:80"], "volumes": ["/var/run/docker.sock:/var/run/docker.sock:ro"]}
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "proxy": proxy,
+        "app": {"image": "example/app:1.0", "labels": labels, "environment": env}}}))
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    docs = generate_manifests(project, analyze(project)).documents()
+    assert not [d for d in docs if d.name == "proxy"]
+    ingress = next(d.body for d in docs if d.kind == "Ingress" and d.name == "app")
+    (made,) = ingress["spec"]["rules"]
+    assert {k: v for k, v in made.items() if k == "host"} == {
+        k: v for k, v in rule.items() if k == "host"}
+    path = made["http"]["paths"][0]
+    assert path["path"] == rule["path"]
+    assert path["backend"]["service"]["port"]["number"] == 8080
+    policy = next(d.body for d in docs if d.kind == "NetworkPolicy" and d.name == "app")
+    assert {"ports": [{"port": 8080, "protocol": "TCP"}]} in policy["spec"]["ingress"]
