@@ -299,8 +299,8 @@ _COMMANDS = {
 
 
 _TAKES_VALUE = frozenset({"-f", "--file", "-p", "--project-name", "--project-directory",
-                          "--env-file", "--profile", "--state", "-o", "--output",
-                          "--manifests"})
+                          "--env-file", "--profile", "--state", "--playbooks", "-o",
+                          "--output", "--manifests"})
 """The flags typed before a subcommand's name that take the next word as their value."""
 
 
@@ -323,11 +323,16 @@ def _first_word(argv: list[str]) -> int | None:
 
 
 def _split_default_command(argv: list[str]) -> list[str]:
-    """``migrate-tui [flags] [PATH]`` means ``migrate-tui [flags] tui [PATH]``."""
+    """``migrate-tui [flags] [PATH]`` means ``migrate-tui tui [flags] [PATH]``.
+
+    ``tui`` goes first, not just before PATH: its flags (``--state``, ``--playbooks``)
+    are the subcommand's, which the top-level parser would refuse, and the top-level
+    flags (``-f``, ``--profile``) are the subcommand's too.
+    """
     i = _first_word(argv)
     if i is None or (i < len(argv) and argv[i] in _COMMANDS):
         return argv
-    return [*argv[:i], "tui", *argv[i:]]
+    return ["tui", *argv]
 
 
 def main(argv: Sequence[str] | None = None, *, exit_at_once: bool = False) -> int:

@@ -33,6 +33,7 @@ nothing long-running after it), else ``service``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -497,7 +498,29 @@ def hint_of(svc: Service, locator: Locator) -> tuple[dict[str, Any], list[Analys
         else:
             problem("kind", f"x-migrate.kind must be one of {', '.join(KINDS)}, not "
                     f"{raw['kind']!r}", "write kind: " + ", ".join(KINDS))
+    # A key nobody reads is a hint that silently does nothing (a typo, `clas:`): the
+    # worst outcome for an override, so it is an error like a wrong value.
+    for key in raw:
+        if key not in X_MIGRATE_KEYS:
+            problem(str(key), f"x-migrate of {svc.name} has an unknown key {str(key)!r}",
+                    _did_you_mean(str(key)) + " keys are: " + ", ".join(X_MIGRATE_KEYS))
     return out, problems
+
+
+X_MIGRATE_KEYS = ("kind", "schedule", "stateful", "storage")
+"""The keys of a service's ``x-migrate`` hint: ``stateful`` and ``kind`` read here,
+``storage`` and ``schedule`` by the manifests (``manifests/facts.py``)."""
+
+_X_MIGRATE_GUESSES = {"class": "stateful: true or false", "type": "kind"}
+"""Keys a user may reach for that have another name here (``class`` is the progress
+file's override, ``stateful`` in a hint)."""
+
+
+def _did_you_mean(key: str) -> str:
+    """``did you mean storage? The `` for ``storag``, ``the`` when no key is close."""
+    candidates = {k: k for k in X_MIGRATE_KEYS} | _X_MIGRATE_GUESSES
+    close = difflib.get_close_matches(key.lower(), list(candidates), n=1, cutoff=0.6)
+    return f"did you mean {candidates[close[0]]}? The" if close else "the"
 
 
 def check_overrides(overrides: Mapping[str, Override] | None) -> dict[str, dict[str, Any]]:

@@ -480,6 +480,15 @@ _HEALTHCHECK_DURATIONS = ("interval", "timeout", "start_period", "start_interval
 _DEPLOY_DURATIONS = ("delay", "window", "monitor")
 """The keys Compose reads as durations (``time.Duration``) and prints in Go's form."""
 
+SERVICE_DURATIONS: tuple[KeyPath, ...] = (
+    ("stop_grace_period",),
+    *(("healthcheck", key) for key in _HEALTHCHECK_DURATIONS),
+    *(("deploy", section, key) for section in ("restart_policy", "update_config",
+                                               "rollback_config")
+      for key in _DEPLOY_DURATIONS),
+)
+"""Where a service holds durations: each is checked once the files are merged."""
+
 _SIZES = ("mem_limit", "mem_reservation", "memswap_limit", "mem_swappiness", "shm_size")
 """A service's keys Compose reads as sizes, even mem_swappiness (a percentage), printing
 their bytes."""

@@ -5,6 +5,8 @@
 - **normalize**: the implicit ``default`` network, implicit dependencies (``links``,
   ``network_mode: service:x``, ``volumes_from``, ``ipc``/``pid``), the default Dockerfile,
   resource names (``project_volume``).
+- **durations**: every duration of every service, active or not, reads as one (a later
+  file may have replaced an unreadable one, so this waits for the merge).
 - **consistency**: every reference names something that exists and is active; no
   ``depends_on`` cycle. All problems are collected and reported together.
 - **environment**: ``env_file`` contents merged under ``environment``, unset entries taken
@@ -19,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from migrate_tui.compose.budget import LoadBudget
+from migrate_tui.compose.canonical import SERVICE_DURATIONS
 from migrate_tui.compose.dotenv import read_env_file
+from migrate_tui.compose.go_values import duration_problem
 from migrate_tui.compose.parse import KeyPath, format_path
 from migrate_tui.compose.sources import SourceIndex
-from migrate_tui.errors import ConsistencyError, MigrateError, ProblemList
+from migrate_tui.errors import ConsistencyError, MigrateError, ProblemList, SchemaError
 
 SERVICE_PREFIX = "service:"
 CONTAINER_PREFIX = "container:"
@@ -164,6 +168,32 @@ def _drop_empty(svc: dict[str, Any]) -> None:
     for key in _ZERO_OMITTED:
         if key in svc and not isinstance(svc[key], bool) and svc[key] == 0:
             del svc[key]
+
+
+def check_durations(services: dict[str, Any], sources: SourceIndex) -> None:
+    """Every duration reads as Compose reads it (``10`` without a unit does not).
+
+    Raises:
+        SchemaError: One problem.
+        ProblemList: Several.
+    """
+    problems: list[MigrateError] = []
+    for name, svc in services.items():
+        for key in SERVICE_DURATIONS:
+            node: Any = svc
+            for part in key:
+                node = node.get(part) if isinstance(node, dict) else None
+            reason = duration_problem(node)
+            if reason is not None:
+                kp = ("services", name, *key)
+                problems.append(SchemaError(
+                    reason, location=sources.locate(kp), path=format_path(kp),
+                    hint="write a number with a unit, such as 30s, 1m30s or 500ms "
+                         "(units: ns, us, ms, s, m, h, d, w)"))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ProblemList(problems)
 
 
 def check_consistency(

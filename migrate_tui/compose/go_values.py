@@ -52,31 +52,79 @@ def go_file_mode(value: Any) -> Any:
     return value
 
 
-_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h|d|w)")
+_DURATION_PART = re.compile(r"([0-9]*)(?:\.([0-9]*))?([^0-9.]*)")
+"""One part of a duration as Go reads it: whole digits, a fraction, then the unit (every
+character up to the next digit or dot)."""
 _NANOSECONDS = {"ns": 1, "us": 1000, "µs": 1000, "μs": 1000, "ms": 10**6, "s": 10**9,
                 "m": 60 * 10**9, "h": 3600 * 10**9, "d": 86400 * 10**9,
                 "w": 7 * 86400 * 10**9}
+_MAX_DURATION = 2**63 - 1
+"""Go's ``time.Duration`` is an int64 of nanoseconds."""
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_duration(text: str) -> int:
+    """The nanoseconds of a duration (``90s``, ``1.5h``, ``2d``, ``0``) as Compose reads it
+    (Go's ``time.ParseDuration`` with days and weeks, as compose-go's str2duration).
+
+    Raises:
+        ValueError: Compose refuses it; the message is Go's reason (``missing unit``).
+    """
+    sign = -1 if text[:1] == "-" else 1
+    body = text[1:] if text[:1] in "+-" else text
+    if body == "0":
+        return 0
+    if not body:
+        raise ValueError("invalid duration")
+    total = Fraction(0)
+    pos = 0
+    while pos < len(body):
+        match = _DURATION_PART.match(body, pos)
+        assert match is not None  # every group may be empty
+        whole, fraction, unit = match.groups()
+        if not whole and not fraction:
+            raise ValueError("invalid duration")
+        if not unit:
+            raise ValueError("missing unit in duration")
+        if unit not in _NANOSECONDS:
+            raise ValueError(f"unknown unit {_go_quote(unit)} in duration")
+        total += Fraction(f"{whole or 0}.{fraction or 0}") * _NANOSECONDS[unit]
+        pos = match.end()
+    if int(total) > _MAX_DURATION + (sign < 0):
+        raise ValueError("invalid duration")
+    return int(total) * sign
 
 
 @functools.lru_cache(maxsize=1024)
 def go_duration(text: str) -> str:
     """A duration (``90s``, ``1.5h``, ``2d``) as Compose prints it, Go's
     ``time.Duration.String()``: ``1m30s``, ``1h30m0s``, ``48h0m0s``, ``100ms``.
-    Text that is not a duration is returned unchanged (the schema reports it). Memoized:
-    the same few durations (an anchor's healthcheck) come back in every service."""
-    body = text[1:] if text[:1] in "+-" else text
-    total = Fraction(0)
-    pos = 0
-    while pos < len(body):
-        match = _DURATION_PART.match(body, pos)
-        if not match or match.group(1) in ("", "."):
-            return text if body != "0" else "0s"
-        total += Fraction(match.group(1)) * _NANOSECONDS[match.group(2)]
-        pos = match.end()
-    if not body:
+    Text that is not a duration is returned unchanged (:func:`duration_problem` finds it
+    after the merge, where a later file may still replace it). Memoized: the same few
+    durations (an anchor's healthcheck) come back in every service."""
+    try:
+        return _duration_string(parse_duration(text))
+    except ValueError:
         return text
-    nanoseconds = int(total) * (-1 if text.startswith("-") else 1)
-    return _duration_string(nanoseconds)
+
+
+def duration_problem(value: object) -> str | None:
+    """Why Compose refuses ``value`` as a duration (Go's words), or None if it reads it.
+
+    Only text is checked here: the schema has refused every other type already.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        parse_duration(value)
+    except ValueError as exc:
+        return f"{exc} {_go_quote(value)}"
+    return None
+
+
+def _go_quote(text: str) -> str:
+    """Text quoted as Go's ``%q`` quotes plain text."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _duration_string(nanoseconds: int) -> str:

@@ -12,7 +12,8 @@
  5b     include         :mod:`.include`: other projects pulled in
  6      merge           :mod:`.merge`: each file over the previous ones (``!reset``,
                         ``!override`` first)
- 7-10   finalize        :mod:`.finalize`: profiles, normalize, consistency, environment
+ 7-10   finalize        :mod:`.finalize`: durations, profiles, normalize, consistency,
+                        environment
  11     render          :mod:`.render`: the JSON form of ``config`` (on demand)
 ======  ==============  ==============================================================
 
@@ -32,6 +33,7 @@ from migrate_tui.compose.discover import LoadOptions, discover, normalize_projec
 from migrate_tui.compose.extends import ExtendsResolver
 from migrate_tui.compose.finalize import (
     check_consistency,
+    check_durations,
     normalize,
     resolve_environment,
     select_profiles,
@@ -183,6 +185,7 @@ def load_project(options: LoadOptions, warn: Warn | None = None) -> Project:
             hint="add a `services:` section",
         )
     all_services: dict[str, Any] = merged.get("services") or {}
+    check_durations(all_services, sources)
     active, inactive = select_profiles(all_services, found.profiles)
     merged["services"] = active
     normalize(merged, name)

@@ -119,6 +119,21 @@ def test_invalid_x_migrate_names_file_line_and_key() -> None:
     assert "sidecar" in text
 
 
+def test_an_unknown_x_migrate_key_is_an_error_not_a_silent_no_op() -> None:
+    """``clas: stateless`` would otherwise leave db stateful without a word."""
+    with pytest.raises(AnalysisError) as caught:
+        analyse("typo_hints")
+    text = caught.value.render()
+    assert "2 problems" in text
+    assert f"typo_hints.yaml:{line_of('typo_hints', 'clas:')}" in text
+    assert "services.db.x-migrate.clas" in text
+    assert "did you mean stateful: true or false?" in text
+    assert f"typo_hints.yaml:{line_of('typo_hints', 'schedul:')}" in text
+    assert "did you mean schedule?" in text
+    assert "keys are: kind, schedule, stateful, storage" in text
+    assert "services.cache" not in text  # its keys are all known
+
+
 def test_inactive_services_are_analysed_and_marked(classified: Analysis) -> None:
     assert not classified.services["debugger"].active
     assert classified.services["debugger"].profiles == ("debug",)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate_tui.cli import build_parser, main
+from migrate_tui.cli import _options, _split_default_command, build_parser, main
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
 
@@ -69,3 +69,27 @@ def test_no_parser_accepts_abbreviations() -> None:
             parsers += choices.values()
     assert len(parsers) > 5
     assert all(not p.allow_abbrev for p in parsers)
+
+
+@pytest.mark.parametrize(("argv", "state", "path", "files"), [
+    (["--state", "s.toml"], "s.toml", None, []),
+    (["--state=s.toml"], "s.toml", None, []),
+    (["--state", "s.toml", "."], "s.toml", ".", []),
+    (["--playbooks", "mine", "shop"], None, "shop", []),
+    (["-f", "a.yaml", "--state", "s.toml"], "s.toml", None, ["a.yaml"]),
+    (["shop", "--state", "s.toml"], "s.toml", "shop", []),
+    ([], None, None, []),
+])
+def test_the_default_command_takes_its_options_with_or_without_a_path(
+        argv: list[str], state: str | None, path: str | None, files: list[str]) -> None:
+    """``migrate-tui --state FILE`` opens the TUI, as ``migrate-tui --state FILE .`` does
+    (the parser alone: no TUI is started)."""
+    args = build_parser().parse_args(_split_default_command(argv))
+    assert (args.command, args.state, args.path) == ("tui", state, path)
+    assert _options(args).files == tuple(files)
+
+
+def test_a_subcommand_after_flags_is_still_the_subcommand() -> None:
+    args = build_parser().parse_args(_split_default_command(["-f", "a.yaml", "status"]))
+    assert args.command == "status"
+    assert _options(args).files == ("a.yaml",)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate_tui.errors import ConsistencyError, EnvFileError, MigrateError
+from migrate_tui.errors import ConsistencyError, EnvFileError, MigrateError, ProblemList
 from tests.compose.conftest import HOME, LoadText, load, service, write_files
 
 
@@ -329,3 +329,75 @@ def test_a_size_compose_refuses_is_an_error_not_a_crash(load_yaml: LoadText, wri
                                                          ) -> None:
     with pytest.raises(MigrateError, match="invalid size"):
         load_yaml(f"services:\n  web:\n    image: nginx\n    shm_size: {written}\n")
+
+
+@pytest.mark.parametrize(("written", "printed"), [
+    ("90s", "1m30s"), ("'1.5h'", "1h30m0s"), ("1d", "24h0m0s"), ("'0'", "0s"), ("'-0'", "0s"),
+    ("'+3s'", "3s"), ("'-5s'", "-5s"), ("'1.s'", "1s"), ("'1h5.m'", "1h5m0s"),
+    ("'2562047h'", "2562047h0m0s"), ("1µs", "1µs"),
+])
+def test_a_duration_reads_as_in_compose(load_yaml: LoadText, written: str, printed: str
+                                        ) -> None:
+    """What ``docker compose config`` printed for each."""
+    web = service(load_yaml(f"services:\n  web:\n    image: nginx\n"
+                            f"    healthcheck:\n      interval: {written}\n"), "web")
+    assert web["healthcheck"]["interval"] == printed
+
+
+DURATION_KEYS = [
+    ("stop_grace_period", "    stop_grace_period: {}\n"),
+    ("healthcheck.interval", "    healthcheck:\n      interval: {}\n"),
+    ("healthcheck.timeout", "    healthcheck:\n      timeout: {}\n"),
+    ("healthcheck.start_period", "    healthcheck:\n      start_period: {}\n"),
+    ("healthcheck.start_interval", "    healthcheck:\n      start_interval: {}\n"),
+    ("deploy.restart_policy.delay", "    deploy:\n      restart_policy:\n        delay: {}\n"),
+    ("deploy.restart_policy.window", "    deploy:\n      restart_policy:\n        window: {}\n"),
+    ("deploy.update_config.delay", "    deploy:\n      update_config:\n        delay: {}\n"),
+    ("deploy.update_config.monitor", "    deploy:\n      update_config:\n        monitor: {}\n"),
+    ("deploy.rollback_config.delay", "    deploy:\n      rollback_config:\n        delay: {}\n"),
+    ("deploy.rollback_config.monitor",
+     "    deploy:\n      rollback_config:\n        monitor: {}\n"),
+]
+
+
+@pytest.mark.parametrize(("written", "says"), [
+    ("abc", 'invalid duration "abc"'), ("'10'", 'missing unit in duration "10"'),
+    ("'1h2x'", 'unknown unit "x" in duration "1h2x"'), ("''", 'invalid duration ""'),
+    ("'5 s'", 'unknown unit " s" in duration "5 s"'), ("'.'", 'invalid duration "."'),
+    ("'1.5.3s'", 'missing unit in duration "1.5.3s"'), ("10S", 'unknown unit "S"'),
+    ("'1h-5m'", 'unknown unit "h-"'), ("'2562048h'", 'invalid duration "2562048h"'),
+])
+@pytest.mark.parametrize(("key", "block"), DURATION_KEYS, ids=[k for k, _ in DURATION_KEYS])
+def test_a_duration_compose_refuses_is_an_error_at_its_key(
+    load_yaml: LoadText, written: str, says: str, key: str, block: str
+) -> None:
+    """Docker Compose refuses each of these (``time: missing unit in duration "10"``)."""
+    with pytest.raises(MigrateError) as caught:
+        load_yaml("services:\n  web:\n    image: nginx\n" + block.format(written))
+    assert caught.value.path == f"services.web.{key}"
+    assert caught.value.line == 3 + block.count("\n")
+    assert says in caught.value.message
+    assert caught.value.hint is not None and "30s" in caught.value.hint
+
+
+def test_a_later_file_may_replace_an_unreadable_duration(load_yaml: LoadText) -> None:
+    """As in Compose, which reads durations once the files are merged."""
+    project = load_yaml("services:\n  web:\n    image: nginx\n    stop_grace_period: abc\n",
+                        files={"compose.override.yaml":
+                               "services:\n  web:\n    stop_grace_period: 5s\n"})
+    assert service(project, "web")["stop_grace_period"] == "5s"
+
+
+def test_durations_of_an_inactive_service_are_checked(load_yaml: LoadText) -> None:
+    """As in Compose: a service whose profile is off is read all the same."""
+    with pytest.raises(MigrateError, match='missing unit in duration "10"'):
+        load_yaml("services:\n  web:\n    image: nginx\n    profiles: [debug]\n"
+                  "    stop_grace_period: '10'\n  db:\n    image: postgres\n")
+
+
+def test_every_unreadable_duration_is_reported_at_once(load_yaml: LoadText) -> None:
+    with pytest.raises(ProblemList) as caught:
+        load_yaml("services:\n  web:\n    image: nginx\n    stop_grace_period: '10'\n"
+                  "    healthcheck:\n      interval: abc\n")
+    assert [p.path for p in caught.value.problems] == [
+        "services.web.stop_grace_period", "services.web.healthcheck.interval"]

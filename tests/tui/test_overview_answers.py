@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from migrate_tui.tui.widgets import overview
 from migrate_tui.tui.widgets.overview import PAUSE
+from migrate_tui.tui.widgets.row_table import RowTable
 from tests.tui.helpers import SAMPLES, app_for, loaded, shown, until
 
 
@@ -137,12 +138,23 @@ async def test_quit_with_the_item_form_changed_asks_first(project: Path) -> None
     assert app.return_code == 0
 
 
-async def test_escape_leaves_the_services_filter(project: Path) -> None:
+async def test_escape_clears_the_services_filter_and_goes_back_to_the_table(
+        project: Path) -> None:
+    """The text and the rows it hid do not stay behind (``enter`` keeps the filter)."""
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "slash", "d", "b", "escape")
+        await pilot.press("2")
         await pilot.pause()
-        assert app.query_one("#svc-table").has_focus
+        table = app.query_one("#svc-table", RowTable)
+        everyone = list(table.row_keys)
+        await pilot.press("slash", "d", "b")
+        await pilot.pause()
+        assert table.row_keys != everyone
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.has_focus
+        assert app.query_one("#svc-filter", Input).value == ""
+        assert table.row_keys == everyone
         await pilot.press("4")
         assert app.query_one("#tabs").active == "plan"

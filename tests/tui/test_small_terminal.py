@@ -115,7 +115,7 @@ async def test_the_services_footer_says_how_to_leave_the_filter(saas: Path) -> N
         await pilot.press("2", "slash")
         await pilot.pause(0.2)
         footer = screen_text(app).splitlines()[-1]
-        assert "esc To the table" in footer, footer  # (q types into the filter here)
+        assert "esc Clear filter" in footer, footer  # (q types into the filter here)
 
 
 async def test_a_brings_the_questions_into_view_at_80x24(saas: Path) -> None:

@@ -102,21 +102,28 @@ async def test_editing_keys_in_a_burst_apply_in_the_order_typed(
 
 async def test_a_key_the_focused_widget_does_not_type_still_runs_its_binding(
         project: Path) -> None:
-    """Only what the newly focused widget would type is redirected: Escape after the
-    letters still leaves the filter for the table, keeping the filter."""
+    """Only what the newly focused widget would type is redirected: Enter after the
+    letters still leaves the filter for the table, keeping the filter; Escape after them
+    still clears it."""
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(app, pilot)
         await pilot.press("2")
         await pilot.pause()
-        burst(app, ["slash", "a", "p", "i", "escape"])
         table = app.query_one("#svc-table", RowTable)
+        everyone = list(table.row_keys)
+        burst(app, ["slash", "a", "p", "i", "enter"])
         filt = app.query_one("#svc-filter", Input)
         await until(pilot, lambda: filt.value == "api" and app.focused is table,
                     "api in the filter, the focus back on the table")
         await pilot.pause()
         assert app.focused is table
         assert table.row_keys == ["api"]
+        burst(app, ["slash", "d", "b", "escape"])
+        await until(pilot, lambda: filt.value == "" and app.focused is table,
+                    "the filter cleared, the focus back on the table")
+        await pilot.pause()
+        assert table.row_keys == everyone
 
 
 def _parsed(data: str) -> list[tuple[str, str | None]]:

@@ -23,7 +23,7 @@ HELP = """\
 | `q` | anywhere | quit |
 | `space` | Plan | toggle the selected item done / todo |
 | `s` `a` `n` | Plan | the item's status, assignee, note |
-| `/` | Services | filter |
+| `/` | Services | filter; `enter` goes back to the table keeping it, `escape` clears it |
 | `o` | Services | sort by the next column (or click a header) |
 | `c` | Services | override: stateful / stateless (saved, re-plans) |
 | `k` | Services | override: kind (service, job, dev-only, daemon, tool) |

@@ -55,7 +55,7 @@ class ServicesView(Horizontal):
         # (in the help and the palette: at 80 columns the footer has no room left)
         Binding("m", "manifests", "Manifests", show=False),
         Binding("d", "reset_override", "Reset to detected", show=False),
-        Binding("escape", "leave_filter", "To the table"),
+        Binding("escape", "leave_filter", "Clear filter"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -223,13 +223,17 @@ class ServicesView(Horizontal):
         self._fill()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape leaves the filter; elsewhere it is no key of this view (and not shown)."""
+        """Escape clears the filter; elsewhere it is no key of this view (and not shown)."""
         if action == "leave_filter":  # (the focus as set: ``has_focus`` follows it later)
             return self.screen.focused is self.query_one("#svc-filter", Input)
         return True
 
     def action_leave_filter(self) -> None:
-        """Leave the filter field for the table, keeping the filter."""
+        """Clear the filter and go back to the table (``enter`` goes back keeping it)."""
+        filt = self.query_one("#svc-filter", Input)
+        # In the field's turn: letters typed just before Escape, in the same read, may
+        # still wait there (sent on by TypeAhead), and would fill it again after a clear.
+        filt.call_later(filt.clear)
         self.query_one("#svc-table", RowTable).focus()
 
     def action_filter(self) -> None:
