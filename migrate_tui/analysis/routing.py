@@ -349,12 +349,15 @@ def read_routes(services: Mapping[str, Service], analysed: Mapping[str, ServiceA
         if software is not None:
             carried = sum(len(r.labelled) for r in read.values()) if done.proxy_image \
                 else len(behind)
+            label_driven = done.proxy_image and carried > 0
             why = ("reads the Docker socket and the other services' labels for its routes"
-                   if done.proxy_image else
+                   if label_driven else
+                   "keeps its routes in its own configuration (no service has routing "
+                   "labels for it)" if done.proxy_image else
                    f"has only configuration mounted, and {', '.join(behind)} behind it")
             proxies.append(ProxyReplacement(
                 service=name, software=software, routes=carried,
-                reason=why, label_driven=done.proxy_image and carried > 0))
+                reason=why, label_driven=label_driven))
             continue
         routes += done.labelled or done.published
     return Routing(routes, proxies, read, k)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from migrate_tui.analysis import Analysis
+from migrate_tui.analysis import Analysis, analyze
 from migrate_tui.analysis.model import Route
 from migrate_tui.analysis.report import to_json
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
 from tests.analysis.helpers import analyse
 
 
@@ -66,3 +70,17 @@ def test_json_has_routes_and_proxies(routed: Analysis) -> None:
     data = to_json(routed)
     assert {r["service"] for r in data["routes"]} >= {"api", "shop", "blog"}
     assert {p["service"] for p in data["proxies"]} == {"traefik", "gateway"}
+
+
+def test_a_proxy_image_without_labelled_services_keeps_its_own_routes(tmp_path: Path) -> None:
+    """Traefik on its file provider: no service has labels for it, so it is not said to read
+    them, and it is not label-driven (the manifests keep deploying it)."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  traefik:\n    image: traefik:v2.4\n"
+        "    command: [--providers.file.directory=/etc/traefik]\n    ports: ['80:80']\n"
+        "    volumes: ['./traefik:/etc/traefik']\n"
+        "  app:\n    image: example/app:1.0\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    (proxy,) = analyze(project).proxies
+    assert not proxy.label_driven
+    assert proxy.reason.startswith("keeps its routes in its own configuration")
