@@ -52,7 +52,7 @@ from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.decision import Answers
 from migrate_tui.planning.plan import ItemProgress, LedgerFacts, Plan, PlanRun, Settings
 from migrate_tui.planning.playbooks import PlanPlaybooks, load_plan_playbooks
-from migrate_tui.progress.changes import Change, future_times
+from migrate_tui.progress.changes import Change, SetOverride, future_times
 from migrate_tui.progress.model import ProgressState
 from migrate_tui.progress.status import PlanRow
 from migrate_tui.progress.store import ProgressStore, default_path
@@ -125,11 +125,25 @@ class Workspace:
                 path=self.progress_error.path,
                 hint=self.progress_error.hint or "fix the file, then reload",
             )
-        state = self.store.apply(changes)
+        state = self.store.apply([self._unless_detected(c) for c in changes])
         if state.settings == self.state.settings:
             return self.with_progress(state)
         return compute(self.project, self.store, state, self.playbooks, flags=self.flags,
                        previous=self)
+
+    def _unless_detected(self, change: Change) -> Change:
+        """An override to what the analysis detects anyway is no override: it is removed
+        (cycling ``k`` round to the detected kind left a saved no-op and a stale ``*``)."""
+        if not isinstance(change, SetOverride) or change.value is None:
+            return change
+        name, found = change.service, self.analysis.services.get(change.service)
+        if found is None:
+            return change
+        if name in self.state.settings.overrides:
+            wanted = self.detected().get(name, {}).get(change.field)
+        else:
+            wanted = found.service_class if change.field == "class" else found.kind
+        return replace(change, value=None) if change.value == wanted else change
 
     def detected(self) -> dict[str, dict[str, str]]:
         """:func:`detected` for this workspace's overrides, from what its analysis read of

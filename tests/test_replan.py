@@ -235,3 +235,20 @@ def test_what_a_reset_goes_back_to_counts_the_volume_shared(tmp_path: Path) -> N
     ws = ws.apply([SetOverride("publish", "kind", "job", by="test")])
     assert ws.detected()["ingest"] == {"class": "stateless", "kind": "service"}
     _assert_same(ws, _from_scratch(ws), "publish a job")
+
+
+def test_an_override_to_the_detected_value_is_no_override(tmp_path: Path) -> None:
+    """Cycling ``k`` round to the detected kind, or ``c`` back to the detected class, leaves
+    nothing saved: the service is no longer marked overridden."""
+    ws = _open(ROOT / "sample_projects" / "webapp", tmp_path / "m.toml")
+    name = "api"
+    kind = ws.analysis.services[name].kind
+    other = next(k for k in KINDS if k != kind)
+    ws = ws.apply([SetOverride(name, "kind", other, by="t")])
+    assert ws.analysis.services[name].overridden
+    ws = ws.apply([SetOverride(name, "kind", kind, by="t")])  # back round to the detected
+    assert name not in ws.state.settings.overrides
+    assert not ws.analysis.services[name].overridden
+    detected_class = ws.analysis.services[name].service_class
+    ws = ws.apply([SetOverride(name, "class", detected_class, by="t")])  # a no-op at once
+    assert name not in ws.state.settings.overrides

@@ -118,8 +118,9 @@ async def test_the_override_is_in_the_row_before_the_re_plan(project: Path,
 
 
 async def test_a_reset_override_unmarks_its_row(project: Path) -> None:
-    """An override set back to the detected class, then reset: the row reads as before,
-    and is no longer marked overridden (its cells are not those of the overridden row)."""
+    """An override set, then ``c`` again back to the detected class (no override is kept),
+    then ``d`` (nothing to reset): the row reads as before, no longer marked overridden
+    (its cells are not those of the overridden row)."""
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(app, pilot)
@@ -129,12 +130,16 @@ async def test_a_reset_override_unmarks_its_row(project: Path) -> None:
         table = app.query_one("#svc-table", RowTable)
         view.select("api")
         await pilot.pause()
-        for want in ("stateful*", "stateless*"):
-            await pilot.press("c")
-            await until(pilot, lambda w=want: app.workspace.analysis.services["api"].overridden  # type: ignore[union-attr]
-                        and view.workspace is app.workspace
-                        and str(table.get_cell("api", "Class")) == w
-                        and not app.workers, f"the override to {want}")
+        await pilot.press("c")
+        await until(pilot, lambda: app.workspace.analysis.services["api"].overridden  # type: ignore[union-attr]
+                    and view.workspace is app.workspace
+                    and str(table.get_cell("api", "Class")) == "stateful*"
+                    and not app.workers, "the override to stateful")
+        await pilot.press("c")
+        await until(pilot, lambda: not app.workspace.analysis.services["api"].overridden  # type: ignore[union-attr]
+                    and view.workspace is app.workspace
+                    and str(table.get_cell("api", "Class")) == "stateless"
+                    and not app.workers, "back to the detected class")
         await pilot.press("d")
         await until(pilot, lambda: not app.workspace.analysis.services["api"].overridden  # type: ignore[union-attr]
                     and view.workspace is app.workspace, "the reset")
