@@ -77,10 +77,6 @@ class MigrateApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "migrate-tui"
-    AUTO_FOCUS = "#overview-view"
-    """The first focus, where the first tab's focus goes: Textual's default, the tabs, then
-    moved to the Overview as its tab was activated, and the footer was rebuilt for each
-    (11 ms of the interface thread, and a frame, while the worker loads the project)."""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     """Below 100 columns the views stack what sits side by side (see ``app.tcss``)."""
     # The tabs show their keys (1-6), so the footer leaves them out: at 80 columns it then
