@@ -27,6 +27,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.errors import MigrateError
 from migrate_tui.gc_pause import gc_pause
+from migrate_tui.tui.counts import TaskCounts
 from migrate_tui.tui.keys import TypeAhead, split_escape_bursts
 from migrate_tui.tui.loading import FileStamps, loaded_summary, warnings_summary
 from migrate_tui.tui.messages import (
@@ -110,6 +111,8 @@ class MigrateApp(App[int]):
         self._manifests: tuple[object, object, Any] | None = None
         """(project, analysis, manifests): generated once per analysis, when first wanted."""
         self._type_ahead = TypeAhead()
+        self._counts = TaskCounts()
+        """The summary line's counts of items done, kept across re-plans."""
         self._mounting: dict[str, AwaitMount] = {}
         """The views mounted, or being mounted, by tab (the Overview is composed)."""
         self._starting = ExitStack()
@@ -191,11 +194,11 @@ class MigrateApp(App[int]):
         self._stale = set(TABS)
         self._refresh_view(tabs.active)
         plan = ws.plan
-        items = plan.items()
-        done = sum(1 for i in items if i.status in ("done", "skipped"))
+        counted = self._counts.count(plan).values()
+        done, items = sum(c[0] for c in counted), sum(c[1] for c in counted)
         self.query_one("#summary", Static).update(
             f"[b]{markup(ws.project.name)}[/b]: {plan.decision.title}; about "
-            f"{plan.total_weeks:.1f} weeks; {done}/{len(items)} items done")
+            f"{plan.total_weeks:.1f} weeks; {done}/{items} items done")
         self._show_save_state(saved=message.saved)
         if first:
             self._focus_tab(tabs.active)
@@ -269,9 +272,8 @@ class MigrateApp(App[int]):
         self.user = git_user_name(directory) or os.environ.get("USER") or "someone"
         return self.user
 
-    def _save(self, changes: list[Any], *, after_paint: bool = False) -> None:
-        """Save ``changes`` and re-plan in a worker; ``after_paint``: once the next frame
-        is painted (a view showed the change at once: the worker would hold it back)."""
+    def _save(self, changes: list[Any]) -> None:
+        """Save ``changes`` and re-plan in a worker."""
         if self.workspace is None or not changes:
             return
         if self.workspace.read_only:
@@ -282,10 +284,7 @@ class MigrateApp(App[int]):
                         severity="error")
             return
         self._show_save_state(saving=True)
-        if after_paint:
-            self.call_after_refresh(self._save_worker, changes)
-        else:
-            self._save_worker(changes)
+        self._save_worker(changes)
 
     @work(thread=True, group="save", description="save changes")
     def _save_worker(self, changes: list[Any]) -> None:
@@ -329,7 +328,7 @@ class MigrateApp(App[int]):
         self.notify(markup(f"{message.service}: {message.field} set to {message.value}; "
                            "re-planning"), timeout=2)
         self._save([SetOverride(message.service, message.field, message.value,  # type: ignore[arg-type]
-                                by=self._by())], after_paint=True)
+                                by=self._by())])
 
     @on(OverrideResetRequested)
     def _reset_override(self, message: OverrideResetRequested) -> None:

@@ -80,6 +80,8 @@ async def test_plan_opens_on_the_first_item_and_space_lands_in_the_toml(project:
         assert item["changed_at"]
         await _until(pilot, lambda: "saved" in str(app.query_one("#save-state").render()),
                      "the saved state")
+        items = len(app.workspace.plan.items())
+        assert f"; 1/{items} items done" in str(app.query_one("#summary").render())
 
 
 async def test_item_form_sets_assignee_and_note(project: Path) -> None:

@@ -84,3 +84,26 @@ async def test_the_overview_frame_is_up_while_the_project_loads(
         release.set()
         await loaded(app, pilot)
         assert "Decision" in shown(app, "#ov-decision")
+
+
+async def test_the_footer_is_built_once_while_the_project_loads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its keys are rebuilt when the keys to show change, not each time Textual says the
+    bindings changed (twice at start-up, with the same keys: a rebuild and a frame each)."""
+    from textual.widgets._footer import FooterKey
+
+    from migrate_tui.tui.widgets.keys_footer import KeysFooter
+
+    built: list[str] = []
+    real = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        built.append(type(self.screen.focused).__name__)
+        await real(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    app = app_for(SAMPLES / "api-postgres-redis")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        assert built == ["Overview"]
+        assert "a" in [key.key for key in app.query(FooterKey)]  # (the Overview's keys)

@@ -26,6 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from migrate_tui.text import plural, week_range
+from migrate_tui.tui.counts import TaskCounts
 from migrate_tui.tui.keys import InOrderInput
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
@@ -116,6 +117,7 @@ class Overview(VerticalScroll):
         self._questions_mounted = False
         self._questions_ready = False
         """The fields are in (:meth:`_mount_questions`)."""
+        self._counts = TaskCounts()
         self._shown: dict[str, str] = {}
         """What each typed field was last given by :meth:`show`: a field holding something
         else was typed in."""
@@ -190,16 +192,17 @@ class Overview(VerticalScroll):
 
         lines = []
         done_all = total_items = 0
+        counted = self._counts.count(plan)
         for phase in plan.phases:
-            items = [i for t in phase.tasks for i in t.checklist]
-            done = sum(1 for i in items if i.status in ("done", "skipped"))
+            done = sum(counted[id(t)][0] for t in phase.tasks)
+            items = sum(counted[id(t)][1] for t in phase.tasks)
             done_all += done
-            total_items += len(items)
+            total_items += items
             lines.append(PhaseLine(
                 clean(phase.name), week_range(phase.start_week, phase.end_week),
                 _track(phase.start_week, phase.end_week, plan.total_weeks,
-                       done / len(items) if items else 0.0),
-                f"{done}/{len(items)} done, {phase.days_left:.1f} of "
+                       done / items if items else 0.0),
+                f"{done}/{items} done, {phase.days_left:.1f} of "
                 f"{phase.estimate_days:.1f} days left"))
         self.query_one(PhaseTimeline).show(lines)
         totals = Text()
