@@ -7,11 +7,10 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from migrate_tui.compose.go_values import parse_duration
+
 _NOT_DNS = re.compile(r"[^a-z0-9-]+")
 MAX_NAME = 63
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
-                 "h": 3600.0}
 
 ANNOTATION_SOURCE = "migrate-tui/source"
 """The annotation naming the Compose file and line an object came from."""
@@ -54,10 +53,14 @@ def unique_labels(names: Iterable[str]) -> dict[str, str]:
 
 @lru_cache(maxsize=4096)
 def seconds(duration: str | None, default: int) -> int:
-    """A Go duration (``1m30s``, ``500ms``) in whole seconds, at least 1."""
+    """A Go duration (``1m30s``, ``500ms``) in whole seconds, at least 1; ``default`` when
+    there is none, or none Compose reads (``parse_duration``: the one reader)."""
     if not duration:
         return default
-    total = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(str(duration)))
+    try:
+        total = parse_duration(str(duration)) / 1e9
+    except ValueError:
+        return default
     if total <= 0:
         return default
     return max(1, round(total))

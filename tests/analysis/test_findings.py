@@ -126,7 +126,8 @@ def test_playbook_has_texts_for_every_rule_and_no_other() -> None:
 
 
 @pytest.mark.parametrize("text,seconds", [("30s", 30), ("1m30s", 90), ("500ms", 1),
-                                          ("20", 20), ("1h", 3600), ("soon", None)])
+                                          ("1h", 3600), ("2d", 172800), ("soon", None),
+                                          ("20", None)])  # (Compose wants a unit)
 def test_stop_grace_period_durations(text: str, seconds: int | None) -> None:
     assert duration_seconds(text) == seconds
 

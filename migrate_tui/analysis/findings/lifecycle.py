@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
-
-_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(us|µs|ms|s|m|h)")
-_UNITS = {"us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+from migrate_tui.compose.go_values import parse_duration
 
 
 def duration_seconds(text: str) -> int | None:
-    """Seconds in a Compose duration (``1m30s``, ``500ms``, ``20``), rounded up."""
-    text = str(text).strip()
-    if text.isdigit():
-        return int(text)
-    parts = _DURATION.findall(text)
-    if not parts or "".join(n + u for n, u in parts) != text:
+    """Seconds in a Compose duration (``1m30s``, ``500ms``, ``2d``), rounded up; None when
+    Compose would not read it (:func:`~migrate_tui.compose.go_values.parse_duration`, the
+    one reader of durations)."""
+    try:
+        nanoseconds = parse_duration(str(text).strip())
+    except ValueError:
         return None
-    total = sum(float(n) * _UNITS[u] for n, u in parts)
-    return max(1, int(-(-total // 1)))
+    return max(1, -(-nanoseconds // 1_000_000_000))
 
 
 @rule("no-healthcheck")
