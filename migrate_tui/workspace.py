@@ -137,9 +137,13 @@ class Workspace:
         if not isinstance(change, SetOverride) or change.value is None:
             return change
         name, found = change.service, self.analysis.services.get(change.service)
+        saved = self.state.settings.overrides.get(name)
         if found is None:
             return change
-        if name in self.state.settings.overrides:
+        if saved is not None:
+            other = saved.kind if change.field == "class" else saved.service_class
+            if other is not None:
+                return change  # (the class follows the kind: detected without both differs)
             wanted = self.detected().get(name, {}).get(change.field)
         else:
             wanted = found.service_class if change.field == "class" else found.kind

@@ -252,3 +252,17 @@ def test_an_override_to_the_detected_value_is_no_override(tmp_path: Path) -> Non
     detected_class = ws.analysis.services[name].service_class
     ws = ws.apply([SetOverride(name, "class", detected_class, by="t")])  # a no-op at once
     assert name not in ws.state.settings.overrides
+
+
+def test_a_class_override_beside_a_kind_override_is_kept(tmp_path: Path) -> None:
+    """The class follows the kind: with the kind overridden, a class equal to what the
+    analysis detects without any override is still a choice, and stays saved."""
+    (tmp_path / "compose.yaml").write_text("services:\n  db:\n    image: postgres:16\n")
+    ws = _open(tmp_path, tmp_path / "m.toml")
+    name = "db"
+    assert ws.analysis.services[name].service_class == "stateful"
+    ws = ws.apply([SetOverride(name, "kind", "job", by="t")])
+    assert ws.analysis.services[name].service_class == "stateless"  # a job keeps nothing
+    ws = ws.apply([SetOverride(name, "class", "stateful", by="t")])
+    assert ws.analysis.services[name].service_class == "stateful"
+    assert ws.state.settings.overrides[name].service_class == "stateful"

@@ -439,6 +439,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
     dependants: dict[str, dict[str, set[int]]] = {n: {} for n in services}
     review = _env_review(analysis, services, deployed, workloads)
     proxy_routes = proxy_routes_of(analysis)
+    # (a sidecar's routes are its pod's: its owner's ports)
     routed_ports = {name: frozenset(r.port for r in routes if r.port)
                     for name, routes in proxy_routes.items()}
     for edge in analysis.edges:
@@ -465,7 +466,9 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                        if name in deployed else None)
         key: FactsKey = (sa, workload, why, owners.get(name), tuple(sidecars.get(name, ())),
                          inferred[name], dependants[name], volumes_for, defaults, leaks,
-                         review.get(name, {}), routed_ports.get(name, frozenset()))
+                         review.get(name, {}),
+                         frozenset().union(*(routed_ports.get(s, frozenset())
+                                             for s in (name, *sidecars.get(name, ())))))
         done = before.get(name)
         if done is None or done.key != key or not holds_in(done.users_read, users):
             done = _service_facts(reading, name, svc, sa, key, inputs, catalogue)

@@ -7,7 +7,7 @@ import re
 from migrate_tui.analysis.model import Route
 from migrate_tui.analysis.routing import is_loopback, load_routing
 from migrate_tui.manifests.common import Obj, Part, metadata, selector, target
-from migrate_tui.manifests.facts import Context, PortUse, ServiceFacts
+from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.names import LABEL_NAME, LABEL_PART_OF, dns_label
 from migrate_tui.manifests.workload import _replicas, headless_name
 
@@ -64,88 +64,118 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
     return part
 
 
-_ROUTE_SOURCES = {"traefik": "the Traefik Host rule", "nginx-proxy": "VIRTUAL_HOST",
+_ROUTE_SOURCES = {"traefik": "the Traefik rule", "nginx-proxy": "VIRTUAL_HOST",
                   "caddy": "the caddy label"}
+_SERVED = ("Deployment", "StatefulSet", "DaemonSet")
 
 
 def _proxy_routes(ctx: Context, f: ServiceFacts) -> tuple[Route, ...]:
-    """The routes the analysis read from a proxy's labels or variables for this service
-    (analysis/routing.py: the one reader of Traefik, nginx-proxy and Caddy)."""
-    return ctx.proxy_routes.get(f.name, ())
+    """The routes the analysis read from a proxy's labels or variables for this pod: the
+    service's and its sidecars' (analysis/routing.py: the one reader of Traefik,
+    nginx-proxy and Caddy)."""
+    return tuple(r for name in (f.name, *f.sidecars) for r in ctx.proxy_routes.get(name, ()))
 
 
-def ingress_hosts(ctx: Context, f: ServiceFacts) -> tuple[list[tuple[str, str]], str]:
-    """(host, path) pairs from Traefik rules, VIRTUAL_HOST or Caddy labels, and where."""
-    routes = [r for r in _proxy_routes(ctx, f) if r.hosts]
-    found = [(h, r.path or "/") for r in routes for h in r.hosts]
-    return found, _ROUTE_SOURCES[routes[0].source] if routes else ""
+def _route_port(f: ServiceFacts, route: Route) -> int | None:
+    """The pod port a route sends to: the one its labels name, else the pod's only port."""
+    if route.port is not None:
+        return route.port
+    tcp = [p.port for p in f.ports if p.protocol == "TCP"]
+    return tcp[0] if len(tcp) == 1 else None
 
 
-def _routed_port(ctx: Context, f: ServiceFacts) -> int | None:
-    return next((r.port for r in _proxy_routes(ctx, f) if r.port), None)
+Backend = tuple[str | None, str, int]
+"""One Ingress path: (host, or None for any host; path; the pod port it sends to)."""
 
 
-def _web_ports(ctx: Context, f: ServiceFacts) -> tuple[list[PortUse], list[PortUse]]:
-    """(the ports an Ingress sends to, the published TCP ports): published HTTP ports and
-    the port a proxy's labels route to by host name."""
-    if f.workload not in ("Deployment", "StatefulSet", "DaemonSet"):
-        return [], []
+def _backends(ctx: Context, f: ServiceFacts) -> list[Backend]:
+    """Each path of the service's Ingress: the HTTP routes of a proxy's labels or variables,
+    each to its own port; else its published HTTP ports, on a placeholder host."""
+    if f.workload not in _SERVED:
+        return []
+    found: list[Backend] = []
+    for r in _proxy_routes(ctx, f):
+        port = _route_port(f, r)
+        if r.target != "Ingress" or port is None:
+            continue  # (said in the ledger by build_ingress)
+        hosts: list[str | None] = [h.lower() for h in r.hosts if _HOSTNAME.fullmatch(h.lower())]
+        if r.hosts and not hosts:
+            hosts = [f"{f.label}.example.com"]  # none valid: a placeholder, not every host
+        for host in hosts or [None]:
+            backend = (host, r.path or "/", port)
+            if backend not in found:
+                found.append(backend)
+    if found:
+        return found
     http = set(load_routing().http_ports)  # the analysis' list: one source
-    routed = _routed_port(ctx, f)
-    published = [p for p in f.ports if p.published and p.protocol == "TCP"]
-    web = [p for p in published if p.port in http or p.port == routed]
-    # A proxy's labels route here (by host, by path, or both): the Ingress replaces them.
-    if routed is not None and not any(p.port == routed for p in web):
-        web += [p for p in f.ports if p.port == routed]
-    if web:  # the Ingress's one backend port first
-        first = next((p for p in web if p.port == routed), web[0])
-        web = [first] + [p for p in web if p is not first]
-    return web, published
+    web = [p for p in f.ports if p.published and p.protocol == "TCP" and p.port in http]
+    return [(f"{f.label}.example.com", "/", web[0].port)] if web else []
 
 
-def ingress_port(ctx: Context, f: ServiceFacts) -> PortUse | None:
-    """The port this service's Ingress sends to, or None when it has no Ingress."""
-    return next(iter(_web_ports(ctx, f)[0]), None)
+def _route_key(route: Route) -> str:
+    """The Compose key a route was read from: nginx-proxy's variable, or the labels."""
+    return "environment.VIRTUAL_HOST" if route.source == "nginx-proxy" else "labels"
+
+
+def ingress_ports(ctx: Context, f: ServiceFacts) -> set[int]:
+    """The pod ports this service's Ingress sends to (none: it has no Ingress)."""
+    return {port for _, _, port in _backends(ctx, f)}
 
 
 def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
-    """An Ingress for published HTTP ports (or a proxy's routing labels)."""
+    """An Ingress for a proxy's routing labels or variables, else for published HTTP ports;
+    a ledger decision for what an Ingress cannot carry."""
     part = Part()
-    web, published = _web_ports(ctx, f)
-    for p in published:
-        if p not in web:
-            part.note(f.name, "ports", "decide", target(f, "Service", f.label),
+    if f.workload not in _SERVED:
+        return part
+    backends = _backends(ctx, f)
+    routed = {port for _, _, port in backends}
+    http = set(load_routing().http_ports)
+    service = target(f, "Service", f.label)
+    for p in f.ports:
+        if p.published and p.protocol != "TCP":
+            part.note(f.name, "ports", "decide", service,
+                      f"port {p.port}/{p.protocol.lower()} is published: expose it with a "
+                      "LoadBalancer Service (an Ingress carries HTTP only)")
+        elif p.published and p.port not in routed and p.port in http:
+            part.note(f.name, "ports", "decide", service,
+                      f"port {p.port} is published too, but the Ingress carries the proxy's "
+                      "routes: add a rule for it in an overlay if clients outside use it")
+        elif p.published and p.port not in routed:
+            part.note(f.name, "ports", "decide", service,
                       f"port {p.port} is published but does not look like HTTP: expose it "
                       "with a LoadBalancer Service or the ingress controller's TCP routes")
-    if f.workload in ("Deployment", "StatefulSet", "DaemonSet"):
-        for p in f.ports:
-            if p.published and p.protocol != "TCP":
-                part.note(f.name, "ports", "decide", target(f, "Service", f.label),
-                          f"port {p.port}/{p.protocol.lower()} is published: expose it with a "
-                          "LoadBalancer Service (an Ingress carries HTTP only)")
-    if not web:
+    routes = _proxy_routes(ctx, f)
+    for r in routes:
+        said = ", ".join(r.hosts) or r.path or "/"
+        source, key = _ROUTE_SOURCES[r.source], _route_key(r)
+        if r.target != "Ingress":
+            part.note(r.service, key, "decide", service,
+                      f"{source} sends {r.protocol.upper()} traffic to port {r.port}: expose it "
+                      "with a LoadBalancer Service or the ingress controller's TCP routes "
+                      "(an Ingress carries HTTP only)")
+        elif _route_port(f, r) is None:
+            part.note(r.service, key, "decide", service,
+                      f"{source} routes {said} here but names no port, and the pod has "
+                      f"{len(f.ports) or 'no'} ports: no Ingress is made for it; write one "
+                      "in an overlay with the port the service listens on")
+    if not backends:
         return part
-    port = web[0].port
-    hosts, source = ingress_hosts(ctx, f)
-    valid: list[tuple[str | None, str]] = [
-        (h.lower(), path) for h, path in hosts if _HOSTNAME.fullmatch(h.lower())]
-    anyhost = [r for r in _proxy_routes(ctx, f) if not r.hosts and r.port == port]
     where = target(f, "Ingress", f.label)
-    if valid:
-        part.note(f.name, "labels" if source != "VIRTUAL_HOST" else "environment.VIRTUAL_HOST",
-                  "mapped", where, f"the Ingress host comes from {source}")
-    elif anyhost:  # Traefik's Path(`/api`) alone: a rule of any host, as Traefik had it
-        valid = [(None, r.path or "/") for r in anyhost]
-        part.note(f.name, "labels", "mapped", where,
-                  f"the Ingress rule comes from {_ROUTE_SOURCES[anyhost[0].source]}: "
-                  "any host, as the proxy had it; add the host (and TLS) in an overlay")
-    else:
-        valid = [(f"{f.label}.example.com", "/")]
+    from_routes = [r for r in routes if r.target == "Ingress" and _route_port(f, r)]
+    if from_routes:
+        anyhost = any(h is None for h, _, _ in backends)
+        part.note(from_routes[0].service, _route_key(from_routes[0]), "mapped", where,
+                  f"the Ingress rules come from {_ROUTE_SOURCES[from_routes[0].source]}"
+                  + ("; a rule without a host is for any host, as the proxy had it: add the "
+                     "host (and TLS) in an overlay" if anyhost else ""))
+    if any(h is not None and h.endswith(".example.com") and h.startswith(f"{f.label}.")
+           for h, _, _ in backends):
         part.note(f.name, "ports", "decide", where,
                   "no host name in the Compose files: the Ingress uses a placeholder host; "
                   "set the real one (and TLS) in an overlay")
     rules: dict[str, list[Obj]] = {}
-    for host, path in valid:
+    for host, path, port in backends:
         paths = rules.setdefault(host or "", [])
         if path not in [x["path"] for x in paths]:
             paths.append({"path": path, "pathType": "Prefix", "backend": {
@@ -182,9 +212,9 @@ def build_network_policy(ctx: Context, f: ServiceFacts) -> Part:
     # Any source: the ingress controller (its namespace and labels are the cluster's), a
     # LoadBalancer. The port an Ingress routes to by a proxy's labels was never published
     # in Compose, and without it here the default deny would drop every request.
-    routed = ingress_port(ctx, f)
+    routed = ingress_ports(ctx, f)
     published = [{"port": p.port, "protocol": p.protocol} for p in f.ports
-                 if p.published or p is routed]
+                 if p.published or (p.port in routed and p.protocol == "TCP")]
     if published:
         rules.append({"ports": published})
     spec: Obj = {"podSelector": {"matchLabels": selector(ctx, f)}, "policyTypes": ["Ingress"]}

@@ -12,7 +12,7 @@ from typing import Any
 
 from migrate_tui.analysis.gpu import needs_gpu
 from migrate_tui.analysis.model import Analysis, Finding, ServiceAnalysis
-from migrate_tui.analysis.routing import port_runs
+from migrate_tui.analysis.routing import is_loopback, port_runs
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.gc_pause import gc_paused
 from migrate_tui.planning.evidence_items import service_evidence
@@ -123,7 +123,7 @@ def _service_facts(name: str, svc: Service, info: ServiceAnalysis, depends: bool
         engine=info.engine, software=info.software,
         ports=len(port_runs(svc.ports)), volumes=len(svc.volumes),
         builds=svc.build is not None, gpu=needs_gpu(svc),
-        public_ports=any(p.published for p in svc.ports),
+        public_ports=any(p.published and not is_loopback(p.host_ip) for p in svc.ports),
         template=template_of(svc), image=image_of(svc), depends=depends,
         config=bool(svc.environment or svc.raw.get("env_file") or svc.raw.get("configs")
                     or svc.raw.get("secrets")),

@@ -424,6 +424,9 @@ def _admitted(s: Subject) -> tuple[set[str], bool, str]:
                 everyone = True
                 continue
             for peer in peers if isinstance(peers, list) else []:
+                if isinstance(peer, dict) and peer and "podSelector" not in peer:
+                    everyone = True  # namespaces or addresses: from outside the project
+                    continue
                 labels = peer.get("podSelector", {}).get("matchLabels") \
                     if isinstance(peer, dict) and isinstance(peer.get("podSelector"), dict) \
                     else None
@@ -433,12 +436,17 @@ def _admitted(s: Subject) -> tuple[set[str], bool, str]:
 
 
 def _open_to_all(s: Subject) -> set[Any] | None:
-    """The ports the policies admit from any source (a rule with no ``from``); None when
-    such a rule lists no ports (every port)."""
+    """The ports the policies admit from outside the project's pods (a rule with no
+    ``from``, or whose peers name namespaces or addresses but no pods: how a team narrows
+    the base's rule to its ingress controller); None when such a rule lists no ports."""
     found: set[Any] = set()
     for policy in s.policies:
         for rule in policy.get("spec", "ingress") or []:
-            if not isinstance(rule, dict) or rule.get("from"):
+            if not isinstance(rule, dict):
+                continue
+            peers = rule.get("from")
+            if peers and (not isinstance(peers, list) or any(
+                    not isinstance(p, dict) or "podSelector" in p for p in peers)):
                 continue
             ports = rule.get("ports")
             if not ports:

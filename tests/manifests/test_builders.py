@@ -340,3 +340,71 @@ def test_a_route_in_labels_or_variables_becomes_the_services_ingress(
     assert path["backend"]["service"]["port"]["number"] == 8080
     policy = next(d.body for d in docs if d.kind == "NetworkPolicy" and d.name == "app")
     assert {"ports": [{"port": 8080, "protocol": "TCP"}]} in policy["spec"]["ingress"]
+
+
+def test_proxy_routes_each_get_their_port_and_what_no_ingress_carries_is_a_decision(
+        tmp_path: Path) -> None:
+    """Two Traefik routers of one service to two ports; a TCP router (no Ingress, no open
+    policy rule); a sidecar's labels (its pod's Ingress); a route naming no port (the pod's
+    only port, or a decision when there is none to take)."""
+    import yaml
+
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "traefik": {"image": "traefik:v3.1", "command": "--providers.docker",
+                    "ports": ["80:80"],
+                    "volumes": ["/var/run/docker.sock:/var/run/docker.sock:ro"]},
+        "minio": {"image": "minio/minio:RELEASE.2024-10-13T13-34-11Z", "labels": {
+            "traefik.http.routers.s3.rule": "Host(`s3.example.org`)",
+            "traefik.http.routers.s3.service": "s3",
+            "traefik.http.services.s3.loadbalancer.server.port": "9000",
+            "traefik.http.routers.console.rule": "Host(`console.example.org`)",
+            "traefik.http.routers.console.service": "console",
+            "traefik.http.services.console.loadbalancer.server.port": "9001"}},
+        "db": {"image": "postgres:16", "labels": {
+            "traefik.tcp.routers.pg.rule": "HostSNI(`*`)",
+            "traefik.tcp.services.pg.loadbalancer.server.port": "5432"}},
+        "vpn": {"image": "qmcgaw/gluetun:v3"},
+        "torrent": {"image": "example/torrent:1.0", "network_mode": "service:vpn", "labels": {
+            "traefik.http.routers.qb.rule": "Host(`qb.example.org`)",
+            "traefik.http.services.qb.loadbalancer.server.port": "8085"}},
+        "one": {"image": "example/one:1.0", "expose": ["7000"],
+                "labels": {"traefik.http.routers.one.rule": "Host(`one.example.org`)"}},
+        "whoami": {"image": "example/whoami:1.0",
+                   "labels": {"traefik.http.routers.w.rule": "Host(`w.example.org`)"}},
+    }}))
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+    docs = made.documents()
+
+    def paths(name: str) -> set[tuple[str | None, str, int]]:
+        ingress = next((d.body for d in docs if d.kind == "Ingress" and d.name == name), None)
+        return set() if ingress is None else {
+            (rule.get("host"), p["path"], p["backend"]["service"]["port"]["number"])
+            for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
+
+    def open_ports(name: str) -> set[int]:
+        policy = next(d.body for d in docs if d.kind == "NetworkPolicy" and d.name == name)
+        return {p["port"] for r in policy["spec"].get("ingress", []) if "from" not in r
+                for p in r["ports"]}
+
+    assert paths("minio") == {("s3.example.org", "/", 9000),
+                              ("console.example.org", "/", 9001)}
+    assert open_ports("minio") == {9000, 9001}
+    assert paths("db") == set() and 5432 not in open_ports("db")
+    assert [e.status for e in made.entries_for("db") if e.key == "labels"] == ["decide"]
+    assert paths("vpn") == {("qb.example.org", "/", 8085)}
+    assert paths("one") == {("one.example.org", "/", 7000)}
+    assert paths("whoami") == set()
+    told = [e.why for e in made.entries_for("whoami") if e.key == "labels"]
+    assert told and "names no port" in told[0]
+
+
+def test_ports_published_on_loopback_alone_ask_for_no_public_entry(tmp_path: Path) -> None:
+    """No ingress controller, TLS or DNS items when nothing is published beyond the host."""
+    from migrate_tui.planning.build import make_plan
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    ports: ['127.0.0.1:5432:5432']\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    ids = {i.id for i in make_plan(project, analyze(project)).items()}
+    assert "project.ingress-tls" not in ids

@@ -126,3 +126,20 @@ def test_an_ingress_whose_port_no_policy_admits(saas_ws: Workspace, tmp_path: Pa
     verdict, evidence = verdicts(saas_ws, folder)["project.network-policies"]
     assert verdict == "contradicted"
     assert "Ingress web sends to port 3000 of web" in evidence
+
+
+def test_a_policy_narrowed_to_the_ingress_controller_still_admits_the_ingress(
+        saas_ws: Workspace, tmp_path: Path) -> None:
+    """The hardening the plan asks for (web's open rule limited to the controller's
+    namespace) is no contradiction."""
+    folder = manifests_with(tmp_path)
+    web = folder / "web.yaml"
+    text = web.read_text()
+    rule = "  ingress:\n  - ports:\n    - port: 3000\n      protocol: TCP\n"
+    narrowed = ("  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n"
+                "          kubernetes.io/metadata.name: ingress-nginx\n"
+                "    ports:\n    - port: 3000\n      protocol: TCP\n")
+    assert rule in text
+    web.write_text(text.replace(rule, narrowed))
+    verdict, evidence = verdicts(saas_ws, folder)["project.network-policies"]
+    assert verdict == "verified", evidence
