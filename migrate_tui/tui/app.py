@@ -27,7 +27,6 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.errors import MigrateError
 from migrate_tui.gc_pause import gc_pause
-from migrate_tui.tui.counts import TaskCounts
 from migrate_tui.tui.keys import TypeAhead, split_escape_bursts
 from migrate_tui.tui.loading import FileStamps, loaded_summary, warnings_summary
 from migrate_tui.tui.messages import (
@@ -111,7 +110,6 @@ class MigrateApp(App[int]):
         self._manifests: tuple[object, object, Any] | None = None
         """(project, analysis, manifests): generated once per analysis, when first wanted."""
         self._type_ahead = TypeAhead()
-        self._counts = TaskCounts()
         """The summary line's counts of items done, kept across re-plans."""
         self._mounting: dict[str, AwaitMount] = {}
         """The views mounted, or being mounted, by tab (the Overview is composed)."""
@@ -194,8 +192,8 @@ class MigrateApp(App[int]):
         self._stale = set(TABS)
         self._refresh_view(tabs.active)
         plan = ws.plan
-        counted = self._counts.count(plan).values()
-        done, items = sum(c[0] for c in counted), sum(c[1] for c in counted)
+        tasks = [t for phase in plan.phases for t in phase.tasks]
+        done, items = sum(t.done for t in tasks), sum(len(t.checklist) for t in tasks)
         self.query_one("#summary", Static).update(
             f"[b]{markup(ws.project.name)}[/b]: {plan.decision.title}; about "
             f"{plan.total_weeks:.1f} weeks; {done}/{items} items done")

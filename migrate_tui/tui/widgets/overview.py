@@ -26,7 +26,6 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from migrate_tui.text import plural, week_range
-from migrate_tui.tui.counts import TaskCounts
 from migrate_tui.tui.keys import InOrderInput
 from migrate_tui.tui.messages import SettingRequested
 from migrate_tui.tui.text import SEVERITY_STYLE, clean, plain
@@ -117,7 +116,6 @@ class Overview(VerticalScroll):
         self._questions_mounted = False
         self._questions_ready = False
         """The fields are in (:meth:`_mount_questions`)."""
-        self._counts = TaskCounts()
         self._shown: dict[str, str] = {}
         """What each typed field was last given by :meth:`show`: a field holding something
         else was typed in."""
@@ -192,10 +190,9 @@ class Overview(VerticalScroll):
 
         lines = []
         done_all = total_items = 0
-        counted = self._counts.count(plan)
         for phase in plan.phases:
-            done = sum(counted[id(t)][0] for t in phase.tasks)
-            items = sum(counted[id(t)][1] for t in phase.tasks)
+            done = sum(t.done for t in phase.tasks)
+            items = sum(len(t.checklist) for t in phase.tasks)
             done_all += done
             total_items += items
             lines.append(PhaseLine(

@@ -22,7 +22,6 @@ from textual.widgets import Input, Static
 
 from migrate_tui.errors import MigrateError
 from migrate_tui.text import plural
-from migrate_tui.tui.counts import TaskCounts
 from migrate_tui.tui.keys import InOrderInput
 from migrate_tui.tui.messages import OpenManifests, OverrideRequested, OverrideResetRequested
 from migrate_tui.tui.text import CLASS_STYLE, SEVERITY_STYLE, STATUS_MARK, STATUS_STYLE, plain
@@ -78,7 +77,6 @@ class ServicesView(Horizontal):
         self._index: _DetailIndex | None = None
         self._overridden: set[str] = set()
         """The services overridden in the workspace shown: their cells are marked so."""
-        self._counts = TaskCounts()
         self._order: dict[int, list[str]] = {}
         """The rows sorted by a column (by its index), made when first asked for."""
         self._detected: tuple[object, object, dict[str, dict[str, str]] | None] | None = None
@@ -100,13 +98,12 @@ class ServicesView(Horizontal):
         plan = workspace.plan
         days: dict[str, float] = {}
         progress: dict[str, list[int]] = {}
-        counted = self._counts.count(plan)
         for phase in plan.phases:
             for task in phase.tasks:
                 if task.service is None:
                     continue
                 days[task.service] = days.get(task.service, 0) + task.estimate_days
-                done, items = counted[id(task)]
+                done, items = task.done, len(task.checklist)
                 counts = progress.setdefault(task.service, [0, 0])
                 counts[0] += done
                 counts[1] += items
