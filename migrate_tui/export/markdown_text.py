@@ -56,7 +56,7 @@ def md(text: str) -> str:
     Returns:
         The text masked, control characters written out, Markdown's specials escaped.
     """
-    clean = visible(mask_secrets(text).replace("\n", " "))
+    clean = _shown(text)
     if "://" not in clean:
         return _escaped(clean)
     out: list[str] = []
@@ -81,8 +81,14 @@ def md_with_code(text: str) -> str:
     if len(parts) < 3 or len(parts) % 2 == 0 or not all(parts[1::2]):
         return md(text)  # no pair, one left open, or an empty span: all escaped
     return "".join(md(part) if i % 2 == 0 else
-                   f"`{visible(mask_secrets(part).replace(chr(10), ' '))}`"
+                   f"`{_shown(part)}`"
                    for i, part in enumerate(parts))
+
+
+def _shown(text: str) -> str:
+    """Text as a document may show it: secrets masked, control characters written out,
+    on one line."""
+    return visible(mask_secrets(text).replace("\n", " "))
 
 
 def _escaped(text: str) -> str:

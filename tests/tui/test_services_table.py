@@ -21,16 +21,21 @@ def project(tmp_path: Path) -> Path:
     return target
 
 
+async def _services_on_api(app: Any, pilot: Any) -> tuple[ServicesView, RowTable]:
+    """The project loaded, the Services view open, ``api`` selected."""
+    await loaded(app, pilot)
+    await pilot.press("2")
+    await pilot.pause()
+    view = app.query_one(ServicesView)
+    view.select("api")
+    await pilot.pause()
+    return view, app.query_one("#svc-table", RowTable)
+
+
 async def test_an_override_shows_in_the_table_and_the_filter_keeps_up(project: Path) -> None:
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        view = app.query_one(ServicesView)
-        table = app.query_one("#svc-table", RowTable)
-        view.select("api")
-        await pilot.pause()
+        view, table = await _services_on_api(app, pilot)
         assert str(table.get_cell("api", "Class")) == "stateless"
         await pilot.press("c")
         await until(pilot, lambda: str(table.get_cell("api", "Class")) == "stateful*",
@@ -61,13 +66,7 @@ async def test_an_override_whose_save_fails_leaves_the_row_as_it_was(
     monkeypatch.setattr(Workspace, "apply", failing_apply)
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        view = app.query_one(ServicesView)
-        table = app.query_one("#svc-table", RowTable)
-        view.select("api")
-        await pilot.pause()
+        view, table = await _services_on_api(app, pilot)
         await pilot.press("c")
         await until(pilot, lambda: "not saved" in shown(app, "#save-state"), "the failed save")
         await pilot.pause()
@@ -92,13 +91,7 @@ async def test_the_override_is_in_the_row_before_the_re_plan(project: Path,
     monkeypatch.setattr(Workspace, "apply", slow_apply)
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        view = app.query_one(ServicesView)
-        table = app.query_one("#svc-table", RowTable)
-        view.select("api")
-        await pilot.pause()
+        view, table = await _services_on_api(app, pilot)
         before = app.workspace
         await pilot.press("c")
         await pilot.pause()
@@ -123,13 +116,7 @@ async def test_a_reset_override_unmarks_its_row(project: Path) -> None:
     (its cells are not those of the overridden row)."""
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        view = app.query_one(ServicesView)
-        table = app.query_one("#svc-table", RowTable)
-        view.select("api")
-        await pilot.pause()
+        view, table = await _services_on_api(app, pilot)
         await pilot.press("c")
         await until(pilot, lambda: app.workspace.analysis.services["api"].overridden  # type: ignore[union-attr]
                     and view.workspace is app.workspace
