@@ -26,7 +26,15 @@ each command's median CPU at most 2x the oracle's::
     python benchmarks/startup.py --write --importtime   # and benchmarks/startup_results.md
 
 ``--importtime`` prints, for ``plan`` on the first project, the slowest imports
-(``python -X importtime``), to see where the time goes.
+(``python -X importtime``), to see where the time goes. ``--budget`` splits the CPU of
+``plan`` on the first project into what it is spent on, each part as a multiple of the
+oracle's CPU (medians of ``--runs`` fresh processes): the interpreter starting; pydantic
+imported and one model built (the floor); building our classes (dataclasses and pydantic
+models, counted and timed as they are made); the rest of the imports; the command's work
+(a second run in the same process, everything imported and cached); and what only the
+first run pays (imports made on first use, caches filled)::
+
+    python benchmarks/startup.py --runs 7 --projects saas --budget
 """
 
 from __future__ import annotations
@@ -155,6 +163,117 @@ def importtime(project: Path, work: Path, top: int = 25) -> str:
     return "\n".join(lines)
 
 
+BUDGET_CHILD = r"""
+import resource, sys, time
+
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+start = cpu()  # the interpreter started: site, .pth files
+from pydantic import BaseModel
+class Model(BaseModel):
+    x: int
+floor = cpu()
+import dataclasses
+from pydantic._internal._model_construction import ModelMetaclass
+made = {"dataclasses": [0, 0.0], "pydantic models": [0, 0.0]}
+def counted(kind, make, module):
+    def wrapper(*args, **kwargs):
+        before = time.process_time()
+        result = make(*args, **kwargs)
+        if module(args).startswith("migrate_tui"):
+            made[kind][0] += 1
+            made[kind][1] += time.process_time() - before
+        return result
+    return wrapper
+dataclasses._process_class = counted("dataclasses", dataclasses._process_class,
+                                     lambda a: a[0].__module__)
+ModelMetaclass.__new__ = counted("pydantic models", ModelMetaclass.__new__,
+                                 lambda a: a[3].get("__module__", ""))
+import importlib._bootstrap as bootstrap
+importing = {"depth": 0, "seconds": 0.0}
+find_and_load = bootstrap._find_and_load
+def timed_import(*args, **kwargs):  # (an import statement's module not yet loaded)
+    importing["depth"] += 1
+    before = time.process_time()
+    try:
+        return find_and_load(*args, **kwargs)
+    finally:
+        importing["depth"] -= 1
+        if not importing["depth"]:
+            importing["seconds"] += time.process_time() - before
+bootstrap._find_and_load = timed_import
+import contextlib, io
+from migrate_tui import cli
+def run():
+    with contextlib.redirect_stdout(io.StringIO()):
+        if cli.main(sys.argv[1:]) != 0:
+            sys.exit("the command failed")
+run()
+first = cpu()
+imports = importing["seconds"]
+run()
+second = cpu()
+if importing["seconds"] != imports:
+    sys.exit("the second run imported modules: its time is no longer the work alone")
+print({"start": start, "floor": floor - start, "imports": imports,
+       "first": first - floor - imports, "work": second - first,
+       **{kind: seconds for kind, (_, seconds) in made.items()},
+       **{kind + " made": count for kind, (count, _) in made.items()}})
+"""
+"""A child that runs ``plan`` twice in one process and reports where its CPU went (see
+``--budget``). Classes are timed where they are made: ``dataclasses._process_class`` and
+pydantic's model metaclass, for classes of ``migrate_tui`` only."""
+
+
+def budget(project: Path, runs: int, work: Path) -> str:
+    """Where the CPU of ``plan`` on ``project`` goes, each part against the oracle's."""
+    import ast
+
+    env = clean_env(work / "cache")
+    argv = [*(a.format(state=str(work / "budget.toml")) for a in COMMANDS["plan"])]
+    oracle = [str(oracle_binary()), "config", "--format", "json"]
+    whole = [str(ours_binary()), *argv]
+    parts: list[dict[str, float]] = []
+    oracle_cpu: list[float] = []
+    whole_cpu: list[float] = []
+    for round_ in range(runs + 1):  # (the first round warms .pyc files and the cache)
+        out = subprocess.run([sys.executable, "-c", BUDGET_CHILD, *argv], cwd=project,
+                             env=env, capture_output=True, text=True, check=True)
+        oracle_run, _ = run_once(oracle, project, env)
+        whole_run, _ = run_once(whole, project, env)
+        if round_:
+            parts.append(ast.literal_eval(out.stdout.strip().splitlines()[-1]))
+            oracle_cpu.append(oracle_run)
+            whole_cpu.append(whole_run)
+    base = statistics.median(oracle_cpu)
+
+    def median(key: str) -> float:
+        return statistics.median(p[key] for p in parts)
+
+    classes = median("dataclasses") + median("pydantic models")
+    rows = [
+        ("the interpreter started (site and .pth files)", median("start")),
+        ("pydantic imported, one model built (the floor's own part)", median("floor")),
+        (f"our {median('dataclasses made'):.0f} dataclasses made", median("dataclasses")),
+        (f"our {median('pydantic models made'):.0f} pydantic models made",
+         median("pydantic models")),
+        ("the rest of the imports (module code, yaml, regular expressions)",
+         median("imports") - classes),
+        ("what the first run alone pays besides imports (caches read, patterns compiled)",
+         median("first") - median("work")),
+        ("the command's work (a second run in the same process)", median("work")),
+    ]
+    total = sum(seconds for _, seconds in rows)
+    lines = [f"Where the CPU of `plan` on {project.name} goes (medians of {runs} runs; the "
+             f"oracle's CPU {base:.3f} s, `plan` alone {statistics.median(whole_cpu):.3f} s):",
+             "", "| part | CPU s | x the oracle's |", "|---|---:|---:|"]
+    lines += [f"| {what} | {seconds:.3f} | {seconds / base:.2f} |" for what, seconds in rows]
+    lines.append(f"| total | {total:.3f} | {total / base:.2f} |")
+    return "\n".join(lines)
+
+
 def table(results: dict[str, dict[str, Sample]]) -> tuple[str, list[str]]:
     """The Markdown table of medians, and one PASS/FAIL line per command and project."""
     head = ("| project | command | CPU s (min-max) | wall s | CPU / oracle's |\n"
@@ -186,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also write the report to benchmarks/startup_results.md")
     parser.add_argument("--importtime", action="store_true",
                         help="also print the slowest imports of plan on the first project")
+    parser.add_argument("--budget", action="store_true",
+                        help="also split the CPU of plan on the first project by what it "
+                             "is spent on")
     args = parser.parse_args(argv)
     results: dict[str, dict[str, Sample]] = {}
     with tempfile.TemporaryDirectory(prefix="migrate-tui-startup-") as tmp:
@@ -205,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.importtime:
             report += ["", f"Slowest imports of plan on {projects[0]}:", "", "```",
                        importtime(SAMPLES / projects[0], work), "```"]
+        if args.budget:
+            report += ["", budget(SAMPLES / projects[0], args.runs, work)]
     print("\n".join(report))
     if args.write:
         (HERE / "startup_results.md").write_text(
