@@ -34,9 +34,15 @@ def is_gpu_device(device: Mapping[str, Any]) -> bool:
 
 
 def gpu_devices(svc: Service) -> list[Mapping[str, Any]]:
-    """The device requests of a service that ask for a GPU, in the order written."""
+    """The device requests of a service that ask for a GPU, in the order written: those of
+    ``deploy`` that name a GPU, then every request of the ``gpus`` key (a GPU request
+    whatever it lists; ``gpus: all`` reads as one request of every GPU)."""
     requests = svc.reservations.devices if svc.reservations else None
-    return [d for d in requests if is_gpu_device(d)] if requests else []
+    found: list[Mapping[str, Any]] = [d for d in requests or () if is_gpu_device(d)]
+    gpus = svc.get("gpus")
+    if isinstance(gpus, list):
+        found += [d for d in gpus if isinstance(d, Mapping)]
+    return found
 
 
 def needs_gpu(svc: Service) -> bool:

@@ -370,7 +370,9 @@ class Canonicalizer:
                                 "write a number such as 0.5 or 2",
                             ) from None
                     if isinstance(section.get("devices"), list):
-                        section["devices"] = [self._device(d) for d in section["devices"]]
+                        section["devices"] = [
+                            self._device(d, (*kp, "resources", part, "devices", i))
+                            for i, d in enumerate(section["devices"])]
                     resources[part] = section
             deploy["resources"] = resources
         return deploy
@@ -387,14 +389,40 @@ class Canonicalizer:
                              "write a size such as 512m or 2g, or a number of bytes")
         return str(size) if size else None
 
-    def _device(self, device: Any) -> Any:
-        if not isinstance(device, dict) or "count" not in device:
+    def _device(self, device: Any, kp: KeyPath) -> Any:
+        """A device request as Compose reads it: ``count`` a number, ``all`` being -1 and
+        the default when neither it nor ``device_ids`` is given (0 is left out, as Compose
+        prints it); the values of ``options`` strings."""
+        if not isinstance(device, dict):
             return device
         device = dict(device)
-        count = device["count"]
+        if "count" in device and "device_ids" in device:
+            raise self.error("count and device_ids are exclusive", kp,
+                             "keep one: count for any N devices, device_ids for those ones")
+        count = device.get("count", None if "device_ids" in device else -1)
         if isinstance(count, str):
-            device["count"] = -1 if count.lower() == "all" else int(count)
+            if count.lower() == "all":
+                count = -1
+            elif _GO_INT.fullmatch(count):
+                count = int(count)
+            else:
+                raise self.error(f"invalid count {count!r}", (*kp, "count"),
+                                 "write a number of devices, or all")
+        if count:
+            device["count"] = count
+        else:
+            device.pop("count", None)
+        if isinstance(device.get("options"), dict):
+            device["options"] = {k: go_string(v) for k, v in device["options"].items()}
         return device
+
+    def _gpus(self, value: Any, kp: KeyPath) -> Any:
+        """``gpus: all`` as the one request it is; each request as :meth:`_device` reads it."""
+        if value == "all":
+            return [{"count": -1}]
+        if isinstance(value, list):
+            return [self._device(d, (*kp, i)) for i, d in enumerate(value)]
+        return value
 
     def _ports(self, value: Any, kp: KeyPath) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -468,6 +496,7 @@ class Canonicalizer:
         "stop_grace_period": lambda self, v, kp: go_duration(v) if isinstance(v, str) else v,
         "extends": _extends,
         "deploy": _deploy,
+        "gpus": _gpus,
         "dns": _list_of_strings,
         "dns_search": _list_of_strings,
         "tmpfs": _list_of_strings,
@@ -475,6 +504,9 @@ class Canonicalizer:
         "sysctls": lambda self, v, kp: self._key_values(v, kp, keep_none=False),
     }
 
+
+_GO_INT = re.compile(r"[+-]?[0-9]+")
+"""A number as Go's ``strconv.ParseInt`` reads it (no spaces, no ``_``, unlike ``int``)."""
 
 _HEALTHCHECK_DURATIONS = ("interval", "timeout", "start_period", "start_interval")
 _DEPLOY_DURATIONS = ("delay", "window", "monitor")

@@ -37,6 +37,10 @@ def resources_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Pa
             else:
                 part.note(svc.name, key, "mapped", where,
                           f"resources.{'limits' if section == 'limits' else 'requests'}")
+    if svc.get("gpus"):  # (the key table's "decide" stands when no request translates)
+        gpus, why = _gpu_limits(svc)
+        if gpus:
+            part.note(svc.name, "gpus", "approximated", where, why)
     for key in ("mem_limit", "mem_reservation", "cpus"):
         if svc.get(key) is not None:
             part.note(svc.name, key, "mapped", where, "container resources")

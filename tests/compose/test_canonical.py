@@ -236,6 +236,37 @@ def test_deploy_memory_in_bytes_and_gpu_count_all(load_yaml: LoadText) -> None:
     assert web.limits is not None and web.limits.memory == 512 * 1024**2
 
 
+
+@pytest.mark.parametrize(("written", "printed"), [
+    ("all", [{"count": -1}]), ("[{count: '2'}]", [{"count": 2}]),
+    ("[{count: All}]", [{"count": -1}]), ("[{count: '+2'}]", [{"count": 2}]),
+    ("[{count: 0}]", [{}]), ("[{driver: nvidia}]", [{"driver": "nvidia", "count": -1}]),
+    ("[{device_ids: ['0', '1']}]", [{"device_ids": ["0", "1"]}]),
+    ("[{options: {a: 1, b: true}}]", [{"options": {"a": "1", "b": "true"}, "count": -1}]),
+])
+def test_gpus_read_as_in_compose(load_yaml: LoadText, written: str,
+                                 printed: list[dict[str, object]]) -> None:
+    """What ``docker compose config`` printed for each: ``all`` and a request with neither
+    a count nor device ids are every GPU (-1), a count is a number, 0 is left out."""
+    web = service(load_yaml(f"services:\n  web:\n    image: nginx\n    gpus: {written}\n"),
+                  "web")
+    assert web["gpus"] == printed
+
+
+@pytest.mark.parametrize(("request_", "message"), [
+    ("{count: abc}", "invalid count 'abc'"), ("{count: ' 2'}", "invalid count ' 2'"),
+    ("{count: 1, device_ids: ['0']}", "count and device_ids are exclusive"),
+])
+@pytest.mark.parametrize("where", ["gpus", "deploy"])
+def test_a_device_request_compose_refuses_is_an_error_not_a_crash(
+        load_yaml: LoadText, request_: str, message: str, where: str) -> None:
+    """Compose refuses these; ``count: abc`` under ``deploy`` was a traceback."""
+    block = (f"    gpus: [{request_}]\n" if where == "gpus" else
+             "    deploy:\n      resources:\n        reservations:\n"
+             f"          devices: [{request_[:-1]}, capabilities: [gpu]}}]\n")
+    with pytest.raises(MigrateError, match=message):
+        load_yaml(f"services:\n  web:\n    image: nginx\n{block}")
+
 SIZED = """services:
   web:
     image: nginx

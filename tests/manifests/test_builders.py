@@ -309,6 +309,32 @@ def test_gpu_requests_become_extended_resources(tmp_path: Path) -> None:
     assert "nvidia.com/gpu" not in limits("all") and status("all") == "decide"
 
 
+def test_the_gpus_key_becomes_extended_resources_too(tmp_path: Path) -> None:
+    """The service-level ``gpus`` key is a GPU request like ``deploy``'s: a count (or
+    device ids) is a limit; ``gpus: all`` has no form and stays the key table's decision."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  infer:\n    image: vllm/vllm-openai:v0.6.3\n"
+        "    gpus:\n      - driver: nvidia\n        count: 2\n"
+        "  pinned:\n    image: vllm/vllm-openai:v0.6.3\n"
+        "    gpus:\n      - device_ids: ['0']\n"
+        "  all:\n    image: vllm/vllm-openai:v0.6.3\n    gpus: all\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+
+    def limits(name: str) -> dict[str, str]:
+        pod = next(d.body for d in made.documents() if d.kind == "Deployment"
+                   and d.name == name)["spec"]["template"]["spec"]
+        return dict(pod["containers"][0]["resources"].get("limits", {}))
+
+    def status(name: str) -> str:
+        return next(e.status for e in made.entries_for(name) if e.key == "gpus")
+
+    assert limits("infer")["nvidia.com/gpu"] == "2" and status("infer") == "approximated"
+    assert limits("pinned")["nvidia.com/gpu"] == "1" and status("pinned") == "approximated"
+    assert "nvidia.com/gpu" not in limits("all") and status("all") == "decide"
+
+
 @pytest.mark.parametrize(("labels", "env", "rule"), [
     (["traefik.enable=true", "traefik.http.routers.go.rule=Path(`/`)",
       "traefik.http.services.go.loadbalancer.server.port=8080"], {}, {"path": "/"}),
