@@ -25,6 +25,7 @@ from migrate_tui.compose.go_values import (
     go_duration,
     go_file_mode,
     go_float,
+    go_int,
     go_string,
     parse_bytes,
 )
@@ -338,7 +339,12 @@ class Canonicalizer:
             if isinstance(item, str):
                 item = {"source": item}
             elif isinstance(item, dict) and "mode" in item:
-                item = {**item, "mode": go_file_mode(item["mode"])}
+                try:
+                    item = {**item, "mode": go_file_mode(item["mode"])}
+                except ValueError:
+                    raise self.error(f"invalid file mode {item['mode']!r}",
+                                     (*kp, len(out), "mode"),
+                                     "write the mode in octal, such as 0440") from None
             out.append(item)
         return out
 
@@ -401,13 +407,11 @@ class Canonicalizer:
                              "keep one: count for any N devices, device_ids for those ones")
         count = device.get("count", None if "device_ids" in device else -1)
         if isinstance(count, str):
-            if count.lower() == "all":
-                count = -1
-            elif _GO_INT.fullmatch(count):
-                count = int(count)
-            else:
+            try:
+                count = -1 if count.lower() == "all" else go_int(count)
+            except ValueError:
                 raise self.error(f"invalid count {count!r}", (*kp, "count"),
-                                 "write a number of devices, or all")
+                                 "write a number of devices, or all") from None
         if count:
             device["count"] = count
         else:
@@ -504,9 +508,6 @@ class Canonicalizer:
         "sysctls": lambda self, v, kp: self._key_values(v, kp, keep_none=False),
     }
 
-
-_GO_INT = re.compile(r"[+-]?[0-9]+")
-"""A number as Go's ``strconv.ParseInt`` reads it (no spaces, no ``_``, unlike ``int``)."""
 
 _HEALTHCHECK_DURATIONS = ("interval", "timeout", "start_period", "start_interval")
 _DEPLOY_DURATIONS = ("delay", "window", "monitor")

@@ -39,14 +39,31 @@ def go_float(value: float) -> float | int:
     return int(value) if value.is_integer() and abs(value) < 1e21 else value
 
 
+_GO_DIGITS = {10: re.compile(r"[+-]?[0-9]+"), 8: re.compile(r"[+-]?[0-7]+")}
+"""A whole number as Go's ``strconv.ParseInt`` reads it in base 10 or 8: a sign, digits,
+nothing else (Python's ``int`` also takes spaces around, ``_`` between digits and ``0o``)."""
+
+
+def go_int(text: str, base: int = 10) -> int:
+    """``text`` as Go's ``strconv.ParseInt(text, base, 64)`` reads it.
+
+    Raises:
+        ValueError: Go would refuse it.
+    """
+    if not _GO_DIGITS[base].fullmatch(text):
+        raise ValueError(f"invalid syntax: {text!r}")
+    return int(text, base)
+
+
 def go_file_mode(value: Any) -> Any:
     """A file mode (``0440`` read as 288, or the text ``"0440"``) as Compose prints it:
-    octal text with a leading 0. Left as it is when it is not a mode."""
+    octal text with a leading 0. Left as it is when it is no number nor text.
+
+    Raises:
+        ValueError: Text that is no octal number (Compose refuses it).
+    """
     if isinstance(value, str):
-        try:
-            value = int(value, 8)
-        except ValueError:
-            return value
+        value = go_int(value, 8)
     if isinstance(value, int) and not isinstance(value, bool):
         return f"0{value:o}"
     return value

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from migrate_tui.compose.go_values import go_int
 from migrate_tui.compose.parse import MAX_TEXT, KeyPath, ParsedFile, format_path
 from migrate_tui.compose.substitute import SubstitutionTooLarge, substitute
 from migrate_tui.errors import InterpolationError, Location
@@ -39,20 +40,22 @@ def _to_bool(value: str) -> bool:
 
 def _to_int(value: str) -> int:
     try:
-        return int(value, 10)
+        return go_int(value)
     except ValueError:
         raise ValueError(f"invalid integer: {value}") from None
 
 
 def _to_file_mode(value: str) -> int:
     try:  # octal, as Compose reads a mode written as text ("0440")
-        return int(value, 8)
+        return go_int(value, 8)
     except ValueError:
         raise ValueError(f"invalid file mode: {value}") from None
 
 
 def _to_float(value: str) -> float:
     try:
+        if value != value.strip():  # (Go's ParseFloat takes no spaces; Python's float does)
+            raise ValueError(value)
         number = float(value)
     except ValueError:
         raise ValueError(f"invalid number: {value}") from None

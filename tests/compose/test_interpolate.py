@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from migrate_tui.compose.substitute import substitute
-from migrate_tui.errors import InterpolationError
+from migrate_tui.errors import InterpolationError, MigrateError
 from tests.compose.conftest import LoadText, service
 
 ENV = {"SET": "value", "EMPTY": ""}
@@ -181,6 +181,40 @@ def test_cast_failure_names_the_key(load_yaml: LoadText) -> None:
         )
     assert caught.value.path == "services.web.privileged"
     assert caught.value.line == 4
+
+
+@pytest.mark.parametrize(("key", "written", "read"), [
+    ("cpu_count", "+2", 2), ("cpu_percent", "5_0", 50.0), ("cpu_percent", "5e1", 50.0),
+    ("cpu_count", " 2", None), ("cpu_count", "2_0", None), ("cpu_percent", " 50", None),
+])
+def test_numbers_cast_as_go_parses_them(load_yaml: LoadText, key: str, written: str,
+                                        read: float | None) -> None:
+    """What ``docker compose config`` read, or refused (None): Go's ParseInt takes a sign
+    but no spaces and no ``_``; its ParseFloat takes ``_`` but no spaces. Python's own
+    ``int`` and ``float`` took all of them."""
+    text = f"services:\n  web:\n    image: nginx\n    {key}: {written!r}\n"
+    if read is None:
+        with pytest.raises(InterpolationError, match="failed to cast"):
+            load_yaml(text)
+    else:
+        assert service(load_yaml(text), "web")[key] == read
+
+
+@pytest.mark.parametrize(("written", "printed"), [
+    ("'0440'", "0440"), ("'+0440'", "0440"), ("'440'", "0440"), ("288", "0440"),
+    ("' 0440'", None), ("'0_440'", None), ("'0o440'", None), ("'abc'", None),
+])
+def test_a_file_mode_reads_as_in_compose(load_yaml: LoadText, written: str,
+                                         printed: str | None) -> None:
+    """Octal text as Go reads it in base 8, printed with its leading 0; Compose refuses the
+    rest (None), which Python's ``int(text, 8)`` took or left as it was."""
+    text = ("services:\n  web:\n    image: nginx\n    configs:\n      - source: c\n"
+            f"        mode: {written}\nconfigs:\n  c:\n    environment: HOME\n")
+    if printed is None:
+        with pytest.raises(MigrateError, match="file mode"):
+            load_yaml(text)
+    else:
+        assert service(load_yaml(text), "web")["configs"][0]["mode"] == printed
 
 
 # -- properties ---------------------------------------------------------------------------
