@@ -242,6 +242,14 @@ class Canonicalizer:
         if not isinstance(value, dict):
             return value
         out = dict(value)
+        weights = [((*kp, "weight"), out.get("weight"))]
+        if isinstance(out.get("weight_device"), list):
+            weights += [((*kp, "weight_device", i, "weight"), d.get("weight"))
+                        for i, d in enumerate(out["weight_device"]) if isinstance(d, dict)]
+        for at, weight in weights:
+            if isinstance(weight, str):  # (Compose decodes it as a number, and no text)
+                raise self.error(f"invalid weight {weight!r}: text, not a number", at,
+                                 "write the weight as a number from 10 to 1000, unquoted")
         for key in ("device_read_bps", "device_read_iops", "device_write_bps",
                     "device_write_iops"):
             if isinstance(out.get(key), list):
@@ -375,6 +383,14 @@ class Canonicalizer:
                                 (*kp, "resources", part, "cpus"),
                                 "write a number such as 0.5 or 2",
                             ) from None
+                    if isinstance(section.get("pids"), str):
+                        try:
+                            section["pids"] = go_int(section["pids"])
+                        except ValueError:
+                            raise self.error(
+                                f"invalid number of processes {section['pids']!r}",
+                                (*kp, "resources", part, "pids"),
+                                "write a whole number such as 100") from None
                     if isinstance(section.get("devices"), list):
                         section["devices"] = [
                             self._device(d, (*kp, "resources", part, "devices", i))

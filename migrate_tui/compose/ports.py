@@ -7,6 +7,7 @@ counted against the load's budget so that a few ranges cannot take gigabytes.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -120,9 +121,14 @@ def count_ports(
             "`network_mode: host`)",
         )
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def _range(text: str, spec: str, kp: KeyPath, problem: Problem) -> tuple[int, int]:
     first, sep, last = text.partition("-")
     try:
+        if not _DIGITS.fullmatch(first) or (sep and not _DIGITS.fullmatch(last)):
+            raise ValueError  # (Go's ParseUint: no sign, no spaces, no _, as int allows)
         start = int(first)
         end = int(last) if sep else start
         if not (0 <= start <= 65535 and 0 <= end <= 65535) or end < start:

@@ -267,6 +267,32 @@ def test_a_device_request_compose_refuses_is_an_error_not_a_crash(
     with pytest.raises(MigrateError, match=message):
         load_yaml(f"services:\n  web:\n    image: nginx\n{block}")
 
+
+@pytest.mark.parametrize("spec", ["80 ", " 80", "8_0", "+80", "127.0.0.1:+80:80",
+                                  "8000-+8001:80"])
+def test_a_port_compose_refuses_is_an_error(load_yaml: LoadText, spec: str) -> None:
+    """Go reads a port with ParseUint: no sign, no spaces, no ``_`` (Python's int took
+    them); ``080`` it reads as 80."""
+    with pytest.raises(MigrateError, match="is not a port"):
+        ports_of(load_yaml, spec)
+    assert ports_of(load_yaml, "080:0080") == [
+        {"mode": "ingress", "target": 80, "published": "80", "protocol": "tcp"}]
+
+
+def test_blkio_weights_and_pids_decode_as_in_compose(load_yaml: LoadText) -> None:
+    """A weight written as text Compose cannot decode (uint16); a text ``pids`` it reads
+    as Go's ParseInt does."""
+    for block in ("    blkio_config: {weight: '300'}\n",
+                  "    blkio_config:\n      weight_device: [{path: /dev/sda, weight: '3'}]\n"):
+        with pytest.raises(MigrateError, match="invalid weight"):
+            load_yaml(f"services:\n  web:\n    image: nginx\n{block}")
+    deploy = "    deploy: {{resources: {{limits: {{pids: '{}'}}}}}}\n"
+    web = service(load_yaml("services:\n  web:\n    image: nginx\n" + deploy.format(5)),
+                  "web")
+    assert web["deploy"]["resources"]["limits"]["pids"] == 5
+    with pytest.raises(MigrateError, match="invalid number of processes"):
+        load_yaml("services:\n  web:\n    image: nginx\n" + deploy.format("5_0"))
+
 SIZED = """services:
   web:
     image: nginx
