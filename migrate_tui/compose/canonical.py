@@ -22,6 +22,7 @@ from typing import Any
 
 from migrate_tui.compose.budget import LoadBudget
 from migrate_tui.compose.go_values import (
+    go_bool,
     go_duration,
     go_file_mode,
     go_float,
@@ -177,12 +178,56 @@ class Canonicalizer:
                 for key, path in pairs]
 
     def _hooks(self, value: Any, kp: KeyPath) -> Any:
-        """``post_start``/``pre_stop``: each hook's ``command`` as a list of words."""
+        """``post_start``/``pre_stop``: each hook's ``command`` as a list of words, its
+        ``privileged`` written as text a boolean (as Compose decodes it)."""
         if not isinstance(value, list):
             return value
-        return [{**hook, "command": self._command(hook["command"], (*kp, i, "command"))}
-                if isinstance(hook, dict) and hook.get("command") is not None else hook
-                for i, hook in enumerate(value)]
+        hooks = []
+        for i, hook in enumerate(value):
+            if isinstance(hook, dict):
+                hook = dict(hook)
+                if hook.get("command") is not None:
+                    hook["command"] = self._command(hook["command"], (*kp, i, "command"))
+                if isinstance(hook.get("privileged"), str):
+                    try:
+                        hook["privileged"] = go_bool(hook["privileged"])
+                    except ValueError as exc:
+                        raise self.error(str(exc), (*kp, i, "privileged"),
+                                         "write true or false") from None
+            hooks.append(hook)
+        return hooks
+
+    def _devices(self, value: Any, kp: KeyPath) -> Any:
+        """``devices`` in long syntax: ``/dev/sda:/dev/xvda:r`` is its source, target (the
+        source when left out) and permissions (``rwm`` when left out)."""
+        if not isinstance(value, list):
+            return value
+        out: list[Any] = []
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                parts = item.split(":")
+                if len(parts) > 3:
+                    raise self.error(f"confusing device mapping {item!r}", (*kp, i),
+                                     "write it in the long syntax: source, target, "
+                                     "permissions")
+                source, target, permissions = (*parts, "", "")[:3]
+                item = {k: v for k, v in (("source", source), ("target", target or source),
+                                          ("permissions", permissions or "rwm")) if v}
+            elif isinstance(item, dict) and not item.get("target"):
+                raise self.error("the device has no target", (*kp, i),
+                                 "add target: the path of the device in the container")
+            out.append(item)
+        return out
+
+    def _group_add(self, value: Any, kp: KeyPath) -> Any:
+        """``group_add``: each group as text (a number too), as Compose prints it."""
+        if not isinstance(value, list):
+            return value
+        for i, group in enumerate(value):
+            if isinstance(group, float):
+                raise self.error(f"invalid group {group!r}", (*kp, i),
+                                 "write a group name or a whole number")
+        return [go_string(g) for g in value]
 
     def _develop(self, value: Any, kp: KeyPath) -> Any:
         """``develop.watch``: paths absolute, ``include``/``ignore`` lists, ``exec.command``
@@ -517,6 +562,8 @@ class Canonicalizer:
         "extends": _extends,
         "deploy": _deploy,
         "gpus": _gpus,
+        "devices": _devices,
+        "group_add": _group_add,
         "dns": _list_of_strings,
         "dns_search": _list_of_strings,
         "tmpfs": _list_of_strings,

@@ -55,6 +55,25 @@ def go_int(text: str, base: int = 10) -> int:
     return int(text, base)
 
 
+_TRUE = frozenset({"y", "yes", "true", "on"})
+_FALSE = frozenset({"n", "no", "false", "off"})
+
+
+def go_bool(text: str) -> bool:
+    """``text`` as Compose's ``toBoolean`` reads it: true/false, or YAML 1.1's y/yes/on and
+    n/no/off, in any case.
+
+    Raises:
+        ValueError: Compose would refuse it.
+    """
+    low = text.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ValueError(f"invalid boolean: {text}")
+
+
 def go_file_mode(value: Any) -> Any:
     """A file mode (``0440`` read as 288, or the text ``"0440"``) as Compose prints it:
     octal text with a leading 0. Left as it is when it is no number nor text.

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from migrate_tui.compose.go_values import go_int
+from migrate_tui.compose.go_values import go_bool, go_int
 from migrate_tui.compose.parse import MAX_TEXT, KeyPath, ParsedFile, format_path
 from migrate_tui.compose.substitute import SubstitutionTooLarge, substitute
 from migrate_tui.errors import InterpolationError, Location
@@ -25,17 +25,8 @@ Warn = Callable[[str], None]
 
 # -- casts --------------------------------------------------------------------------------
 
-_TRUE = {"y", "yes", "true", "on"}
-_FALSE = {"n", "no", "false", "off"}
-
-
 def _to_bool(value: str) -> bool:
-    low = value.lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise ValueError(f"invalid boolean: {value}")
+    return go_bool(value)
 
 
 def _to_int(value: str) -> int:
@@ -104,7 +95,6 @@ _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
     (*_S, "ulimits", "*", "soft"): _to_int,
     (*_S, "volumes", "[]", "read_only"): _to_bool,
     (*_S, "volumes", "[]", "volume", "nocopy"): _to_bool,
-    (*_S, "depends_on", "*", "required"): _to_bool,
     (*_S, "depends_on", "*", "restart"): _to_bool,
     ("networks", "*", "external"): _to_bool,
     ("networks", "*", "internal"): _to_bool,

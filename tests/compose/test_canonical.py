@@ -293,6 +293,41 @@ def test_blkio_weights_and_pids_decode_as_in_compose(load_yaml: LoadText) -> Non
     with pytest.raises(MigrateError, match="invalid number of processes"):
         load_yaml("services:\n  web:\n    image: nginx\n" + deploy.format("5_0"))
 
+
+def test_devices_group_add_and_hooks_in_the_long_form_compose_prints(
+        load_yaml: LoadText) -> None:
+    """What ``docker compose config`` printed: devices as source, target and permissions,
+    groups as text, a hook's ``privileged`` written as text a boolean."""
+    web = service(load_yaml(
+        "services:\n  web:\n    image: nginx\n"
+        "    devices: ['/dev/sda:/dev/xvda:r', '/dev/sdb', '/dev/sdc::rw', {source: /dev/d, "
+        "target: /dev/e}]\n"
+        "    group_add: [1000, mail]\n"
+        "    post_start: [{command: [a], privileged: 'TRUE'}]\n"), "web")
+    assert web["devices"] == [
+        {"source": "/dev/sda", "target": "/dev/xvda", "permissions": "r"},
+        {"source": "/dev/sdb", "target": "/dev/sdb", "permissions": "rwm"},
+        {"source": "/dev/sdc", "target": "/dev/sdc", "permissions": "rw"},
+        {"source": "/dev/d", "target": "/dev/e"}]
+    assert web["group_add"] == ["1000", "mail"]
+    assert web["post_start"] == [{"command": ["a"], "privileged": True}]
+
+
+@pytest.mark.parametrize(("block", "message"), [
+    ("    devices: ['a:b:c:d']\n", "confusing device mapping"),
+    ("    devices: [{source: /dev/sda}]\n", "no target"),
+    ("    group_add: [1.5]\n", "invalid group"),
+    ("    post_start: [{command: [a], privileged: 'maybe'}]\n", "invalid boolean"),
+    ("    depends_on: {db: {condition: service_started, required: 'true'}}\n"
+     "  db:\n    image: postgres\n", "required must be a boolean"),
+])
+def test_what_compose_refuses_in_these_keys_is_an_error(load_yaml: LoadText, block: str,
+                                                        message: str) -> None:
+    """Each refused by ``docker compose config`` (``required`` is no cast field there: the
+    schema sees the text)."""
+    with pytest.raises(MigrateError, match=message):
+        load_yaml(f"services:\n  web:\n    image: nginx\n{block}")
+
 SIZED = """services:
   web:
     image: nginx
