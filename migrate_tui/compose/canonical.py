@@ -156,6 +156,15 @@ class Canonicalizer:
                 else abs_path(self.base_dir, v, self.home)
                 for k, v in contexts.items()
             }
+        if build.get("extra_hosts") is not None:
+            build["extra_hosts"] = self._extra_hosts(build["extra_hosts"],
+                                                     (*kp, "extra_hosts"))
+        for key in ("pull", "privileged", "no_cache"):
+            if isinstance(build.get(key), str):  # (as Compose decodes it: a boolean)
+                try:
+                    build[key] = go_bool(build[key])
+                except ValueError as exc:
+                    raise self.error(str(exc), (*kp, key), "write true or false") from None
         return build
 
     def _command(self, value: Any, kp: KeyPath) -> list[str]:

@@ -328,6 +328,20 @@ def test_what_compose_refuses_in_these_keys_is_an_error(load_yaml: LoadText, blo
     with pytest.raises(MigrateError, match=message):
         load_yaml(f"services:\n  web:\n    image: nginx\n{block}")
 
+
+def test_build_extra_hosts_and_switches_as_compose_prints_them(load_yaml: LoadText,
+                                                               tmp_path: Path) -> None:
+    """``build.extra_hosts`` like the service's (``host=ip``), and ``pull``, ``privileged``
+    and ``no_cache`` written as text decoded as booleans, as ``docker compose config``."""
+    build = service(load_yaml(
+        "services:\n  web:\n    build:\n      context: .\n"
+        "      extra_hosts: ['h:1.2.3.4']\n      pull: 'true'\n      no_cache: 'off'\n"),
+        "web")["build"]
+    assert build["extra_hosts"] == ["h=1.2.3.4"]
+    assert build["pull"] is True and build["no_cache"] is False
+    with pytest.raises(MigrateError, match="invalid boolean"):
+        load_yaml("services:\n  web:\n    build: {context: ., privileged: 'maybe'}\n")
+
 SIZED = """services:
   web:
     image: nginx
