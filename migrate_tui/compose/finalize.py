@@ -153,7 +153,8 @@ _FALSE_OMITTED = ("privileged", "read_only", "stdin_open", "tty", "oom_kill_disa
 _ZERO_OMITTED = ("cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period",
                  "cpu_rt_runtime", "cpu_shares", "cpus", "oom_score_adj", "pids_limit")
 """A service's keys Compose leaves out when false or zero (Go's ``omitempty`` on a value
-that is not a pointer)."""
+that is not a pointer); so are ``build``'s ``pull``, ``no_cache`` and ``privileged``, and
+a hook's ``privileged``, when false."""
 
 
 def _drop_empty(svc: dict[str, Any]) -> None:
@@ -168,6 +169,14 @@ def _drop_empty(svc: dict[str, Any]) -> None:
     for key in _ZERO_OMITTED:
         if key in svc and not isinstance(svc[key], bool) and svc[key] == 0:
             del svc[key]
+    build = svc.get("build")
+    if isinstance(build, dict):
+        for key in ("pull", "no_cache", "privileged"):
+            if build.get(key) is False:
+                del build[key]
+    for hook in (h for key in ("post_start", "pre_stop") for h in svc.get(key) or ()):
+        if isinstance(hook, dict) and hook.get("privileged") is False:
+            del hook["privileged"]
 
 
 def check_durations(services: dict[str, Any], sources: SourceIndex) -> None:
