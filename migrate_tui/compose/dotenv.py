@@ -19,7 +19,10 @@ from migrate_tui.compose.substitute import SubstitutionTooLarge, substitute
 from migrate_tui.errors import EnvFileError, InterpolationError, Location
 from migrate_tui.fsio import ENV_FILE_LIMIT, read_text_bounded
 
-_KEY = re.compile(r"[A-Za-z_.\-\[\]0-9][A-Za-z0-9_.\-\[\]]*")
+_KEY = re.compile(r"[\w.\-\[\]]+")
+"""A variable name as Compose's dotenv reader takes it: letters and numbers of any script
+(Go's ``unicode.IsLetter`` and ``IsNumber``, a word character of ``re``), ``_``, ``.``,
+``-``, ``[`` and ``]``."""
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$$", "'": "'"}
 
 Lookup = Callable[[str], "str | None"]
