@@ -96,8 +96,26 @@ def mask_assignment(key: str, value: str) -> str:
 def mask_secrets(text: str) -> str:
     """``text`` with every secret value in it masked (see the module's description).
 
-    Idempotent, and the identity on a text without ``=``, ``:`` (most texts).
+    Idempotent, and the identity on a text without ``=``, ``:`` (most texts). A mask can
+    join what a space parted (``pw=" "`` masked to ``pw="***"``) and so make a match for a
+    pass before it (a URL's password then runs to a later ``@``): the passes run again
+    until the text stays the same, a few times at most (a text that still changed then is
+    returned as it is, never a loop on a hostile one).
     """
+    masked = _mask_once(text)
+    for _ in range(_MAX_PASSES):
+        if masked == text:
+            break
+        text, masked = masked, _mask_once(masked)
+    return masked
+
+
+_MAX_PASSES = 4
+"""Passes of :func:`mask_secrets` after the first (one is what any text seen needed)."""
+
+
+def _mask_once(text: str) -> str:
+    """One pass of each kind of mask over ``text``."""
     if "@" in text and "://" in text:
         text = _mask_url_passwords(text)
     if "uthorization" in text or "UTHORIZATION" in text:

@@ -254,6 +254,7 @@ _PIECES = st.sampled_from(
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 @example(text="\"secret\":Authorization: Bearer \"://")  # (prose between quotes read as a key)
+@example(text='a://u:p@hpassword=" "@')  # (the quoted space masked joins two words)
 def test_masking_is_idempotent_on_any_mix_of_the_patterns(text: str) -> None:
     masked = mask_secrets(text)
     assert mask_secrets(masked) == masked
