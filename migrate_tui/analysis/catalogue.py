@@ -270,17 +270,30 @@ def image_tag(ref: str) -> str | None:
 
 
 class _PatternIndex:
-    """Lists of shell patterns as two regexes, one alternative a list, in order.
+    """Lists of shell patterns, looked up in order: which list is the first that matches.
 
-    A regex tries its alternatives left to right, so the one that matches tells the first
-    list that does: one regex call instead of a ``fnmatchcase`` per pattern.
+    A pattern without a wildcard (182 of the catalogue's 185) matches only its own text:
+    those are a table, the first list naming each text. The others are two regexes, one
+    alternative a list, in order: a regex tries its alternatives left to right, so the one
+    that matches tells the first list that does. Compiling every pattern into the regexes
+    took 12 ms of each run (CPU), the table takes well under one.
     """
 
     def __init__(self, pattern_lists: list[list[str]]) -> None:
+        self.literal: dict[tuple[bool, str], int] = {}
+        """The first list of each pattern without a wildcard, by (has a ``/``, text)."""
+
         def one(on_path: bool) -> re.Pattern[str] | None:
             groups = []
             for i, patterns in enumerate(pattern_lists):
-                chosen = [translate(p.lower()) for p in patterns if ("/" in p) == on_path]
+                chosen = []
+                for p in patterns:
+                    if ("/" in p) != on_path:
+                        continue
+                    if _WILDCARDS.isdisjoint(p):
+                        self.literal.setdefault((on_path, p.lower()), i)
+                    else:
+                        chosen.append(translate(p.lower()))
                 if chosen:
                     groups.append(f"(?P<_list{i}>{'|'.join(chosen)})")
             return re.compile("|".join(groups)) if groups else None
@@ -290,16 +303,22 @@ class _PatternIndex:
 
     def first(self, repository: str) -> int | None:
         """The index of the first list that matches (by path or by last part), or None."""
-        found = []
+        last = repository.rsplit("/", 1)[-1]
+        found = [i for i in (self.literal.get((True, repository)),
+                             self.literal.get((False, last))) if i is not None]
         if self.on_path is not None:
             m = self.on_path.match(repository)
             if m:
                 found.append(int(str(m.lastgroup)[len("_list"):]))
         if self.on_last is not None:
-            m = self.on_last.match(repository.rsplit("/", 1)[-1])
+            m = self.on_last.match(last)
             if m:
                 found.append(int(str(m.lastgroup)[len("_list"):]))
         return min(found) if found else None
+
+
+_WILDCARDS = frozenset("*?[")
+"""The characters that make a shell pattern more than its own text (``fnmatch``)."""
 
 
 _TRAILING_NUMBER = re.compile(r"[-_]?[0-9]+$")

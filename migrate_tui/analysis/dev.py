@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -56,6 +56,23 @@ class DevSettings(BaseModel):
     commands: list[DevCommand]
     debugger_ports: dict[int, str]
 
+    @cached_property
+    def _env_by_name(self) -> dict[str, tuple[DevEnv, ...]]:
+        """Answers of :meth:`env_rules` already given, by variable name."""
+        return {}
+
+    def env_rules(self, name: str) -> tuple[DevEnv, ...]:
+        """The ``env`` rules whose ``key`` a variable's name matches, in their order.
+
+        Worked out once a name: services share their variables' names (2,000 services,
+        12,000 variables, a few dozen names), and searching each name with every rule took
+        a fifth of the analysis's findings.
+        """
+        found = self._env_by_name.get(name)
+        if found is None:
+            found = self._env_by_name[name] = tuple(r for r in self.env if r.key.search(name))
+        return found
+
 
 @lru_cache(maxsize=4)
 def load_dev_settings(folder: Path | None = None) -> DevSettings:
@@ -97,8 +114,8 @@ def service_dev_settings(svc: Service, settings: DevSettings | None = None) -> l
     for key, value in sorted(svc.environment.items()):
         if value is None:
             continue
-        for rule in settings.env:
-            if rule.key.search(key) and rule.value.search(value.strip()):
+        for rule in settings.env_rules(key):
+            if rule.value.search(value.strip()):
                 found.append(DevSetting("reload" if rule.reload else "debug",
                                         f"environment.{key}", f"{key}={value}", rule.what))
                 break
@@ -112,12 +129,15 @@ def service_dev_settings(svc: Service, settings: DevSettings | None = None) -> l
                                         command.what))
                 debugging = debugging or command.debugger
                 break
-    own = {p.target for p in svc.ports} | {int(e) for e in svc.expose if str(e).isdigit()}
-    other = bool(own - set(settings.debugger_ports))
-    for i, port in enumerate(svc.ports):
-        what = settings.debugger_ports.get(port.target)
-        if what is not None and (debugging or other):
-            found.append(DevSetting("debugger-port", f"ports[{i}]", f"port {port.target}", what))
+    debuggers = settings.debugger_ports
+    if any(p.target in debuggers for p in svc.ports):  # (few services: the rest skip this)
+        own = {p.target for p in svc.ports} | {int(e) for e in svc.expose if str(e).isdigit()}
+        other = bool(own - set(debuggers))
+        for i, port in enumerate(svc.ports):
+            what = debuggers.get(port.target)
+            if what is not None and (debugging or other):
+                found.append(DevSetting("debugger-port", f"ports[{i}]", f"port {port.target}",
+                                        what))
     if svc.get("develop"):
         found.append(DevSetting("watch", "develop", "develop.watch",
                                 "Compose Watch: it syncs the source into the container"))

@@ -17,6 +17,7 @@ id, since a team works from those.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from migrate_tui.export.markdown_text import (
     DONE,
@@ -116,6 +117,18 @@ class TaskGroup:
     items: int = 0
     across: bool = False
     """Whether the group takes the tasks of every wave, its heading naming their range."""
+    tally: _Tally | None = field(default=None, repr=False, compare=False)
+    """Its items as counted, for :func:`group_across` to add up."""
+
+
+@dataclass
+class _Tally:
+    """The items of a group as :func:`_sort_items` counts them, before they are sorted."""
+
+    by_suffix: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """The services of each text of each item, by the item's id after the service's name."""
+    done: dict[tuple[str, str], int] = field(default_factory=dict)
+    """How many of each (suffix, text) are done or skipped."""
 
 
 def _what(task: Task) -> str:
@@ -156,13 +169,59 @@ def group_tasks(tasks: list[Task], *, across: bool = False) -> list[TaskGroup]:
     return list(groups.values())
 
 
+def group_across(tasks: list[Task], by_wave: list[TaskGroup]) -> list[TaskGroup]:
+    """``group_tasks(tasks, across=True)``, made from ``by_wave``, ``group_tasks(tasks)``.
+
+    A group across waves is the groups of its waves one after the other when its tasks
+    come in that order in the plan, as the plan puts each kind of service in wave order:
+    their counts are then added up (a few hundred entries at 2,000 services) instead of
+    counting its items again (29,583 of them: 28 ms of CPU). Tasks in any other order
+    are counted again.
+
+    Args:
+        tasks: A phase's tasks.
+        by_wave: What ``group_tasks(tasks)`` gave.
+
+    Returns:
+        The groups of service tasks across waves.
+    """
+    position = {id(task): i for i, task in enumerate(tasks)}
+    waves_of: dict[tuple[str, str], list[TaskGroup]] = {}
+    for group in by_wave:  # (in the order the plan first reaches each group)
+        waves_of.setdefault((group.what, group.deed), []).append(group)
+    out = []
+    for (what, deed), groups in waves_of.items():
+        merged = TaskGroup(None, what, deed, across=True)
+        for group in groups:
+            merged.tasks += group.tasks
+        order = [position[id(task)] for task in merged.tasks]
+        tallies = [group.tally for group in groups if group.tally is not None]
+        if len(tallies) < len(groups) or any(a > b for a, b in pairwise(order)):
+            merged.tasks.sort(key=lambda task: position[id(task)])
+            _sort_items(merged)
+        else:
+            tally = merged.tally = _Tally()
+            for group, part in zip(groups, tallies, strict=True):
+                for suffix, by_text in part.by_suffix.items():
+                    mine = tally.by_suffix.setdefault(suffix, {})
+                    for text, names in by_text.items():
+                        mine.setdefault(text, []).extend(names)
+                for key, count in part.done.items():
+                    tally.done[key] = tally.done.get(key, 0) + count
+                merged.notable += group.notable
+                merged.items += group.items
+            _sort_tally(merged)
+        out.append(merged)
+    return out
+
+
 def _sort_items(group: TaskGroup) -> None:
     """Sorts the group's items into common, differing and notable ones, and counts them.
 
     An item simply to do, most of a big plan's, costs two dict look-ups and nothing else.
     """
-    by_suffix: dict[str, dict[str, list[str]]] = {}
-    done: dict[tuple[str, str], int] = {}
+    tally = group.tally = _Tally()
+    by_suffix, done = tally.by_suffix, tally.done
     for task in group.tasks:
         name = task.service or ""
         prefix = f"{name}."
@@ -184,6 +243,13 @@ def _sort_items(group: TaskGroup) -> None:
             if item.assignee or item.status not in ("todo", "done"):
                 group.notable.append(item)
         group.items += len(task.checklist)
+    _sort_tally(group)
+
+
+def _sort_tally(group: TaskGroup) -> None:
+    """The group's checklist and count of items done, from its tally."""
+    assert group.tally is not None
+    by_suffix, done = group.tally.by_suffix, group.tally.done
     group.done = sum(done.values())
     for suffix, by_text in by_suffix.items():
         if len(by_text) == 1 and len(next(iter(by_text.values()))) == len(group.tasks):

@@ -35,6 +35,7 @@ from migrate_tui.export.condensed import (
     TaskGroup,
     condensed_note,
     counted_note,
+    group_across,
     group_count_lines,
     group_floor,
     group_lines,
@@ -176,7 +177,8 @@ def _phases_and_findings(
         if listed is not None:
             return phases + listed
     frames = [_frame(phase) for phase in plan.phases]
-    by_wave = _Grouping(frames, [group_tasks(phase.tasks) for phase in plan.phases])
+    wave_groups = [group_tasks(phase.tasks) for phase in plan.phases]
+    by_wave = _Grouping(frames, wave_groups)
     listed = in_full.within(room // 2)
     by_rule = section.by_rule() if listed is None else None
     condensed = by_wave.first_that_fits(room - size(listed or by_rule or []))
@@ -186,7 +188,8 @@ def _phases_and_findings(
         by_rule = section.by_rule()
         condensed = by_wave.first_that_fits(room - size(by_rule))
     if condensed is None:
-        across = _Grouping(frames, [group_tasks(p.tasks, across=True) for p in plan.phases])
+        across = _Grouping(frames, [group_across(p.tasks, groups)
+                                    for p, groups in zip(plan.phases, wave_groups, strict=True)])
         condensed = across.first_that_fits(room - size(by_rule))
         if condensed is None:
             condensed = across.counted()

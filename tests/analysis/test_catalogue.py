@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
 
 from migrate_tui.analysis.catalogue import (
     CATALOGUE_FILES,
+    _PatternIndex,
     image_repository,
     image_tag,
     load_catalogue,
@@ -65,6 +67,34 @@ def test_dev_only_images() -> None:
                   "ghcr.io/kafbat/kafka-ui:latest"):
         assert catalogue.match_dev_only(image) is not None, image
     assert catalogue.match_dev_only("postgres:16") is None
+
+
+def _first_list(pattern_lists: list[list[str]], repository: str) -> int | None:
+    """The first list with a pattern that matches, one ``fnmatchcase`` at a time: a pattern
+    with a ``/`` on the whole repository path, any other on its last part."""
+    last = repository.rsplit("/", 1)[-1]
+    for i, patterns in enumerate(pattern_lists):
+        if any(fnmatchcase(repository if "/" in p else last, p.lower()) for p in patterns):
+            return i
+    return None
+
+
+def test_the_pattern_index_finds_the_first_list_that_matches() -> None:
+    # Its table of patterns without wildcards and its regexes of the others answer as a
+    # scan of every pattern in order would, on every repository the catalogue names.
+    catalogue = load_catalogue()
+    for entries in (catalogue.images, catalogue.dev_only):
+        lists = [list(e.images) for e in entries]
+        index = _PatternIndex(lists)
+        named = {p.lower().replace("*", "x").replace("?", "y") for ps in lists for p in ps}
+        repositories = sorted(named | {f"acme/{n}" for n in named} | {n.upper() for n in named}
+                              | {"nginx", "acme/nginx", "spilo-15", "mssql-server-2022",
+                                 "postgres-exporter", "unknown", ""})
+        for repository in repositories:
+            assert index.first(repository) == _first_list(lists, repository), repository
+    index = _PatternIndex([["*/web", "api"], ["web", "acme/api"], ["api"]])
+    assert [index.first(r) for r in ("api", "web", "acme/web", "acme/api", "x/api")] == [
+        0, 1, 0, 0, 0]
 
 
 @pytest.mark.parametrize("ref,repository,tag", [

@@ -9,6 +9,7 @@ every room, from a plan listed in full to one only counted.
 from __future__ import annotations
 
 import importlib.util
+import random
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from migrate_tui.export.condensed import (
     TaskGroup,
     condensed_note,
     counted_note,
+    group_across,
     group_count_lines,
     group_floor,
     group_lines,
@@ -32,7 +34,7 @@ from migrate_tui.export.condensed import (
 from migrate_tui.export.findings import findings_by_rule, findings_in_full
 from migrate_tui.export.markdown import _phase_head, _phases_and_findings, _task
 from migrate_tui.export.markdown_text import Measured, lines_within, size
-from migrate_tui.planning.plan import Plan
+from migrate_tui.planning.plan import Plan, Task
 from migrate_tui.workspace import Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parents[2]
@@ -202,6 +204,30 @@ def test_a_groups_floor_is_never_more_than_any_shortening_makes_of_it(
         made = [size(group_lines(group, shortening)) for shortening in SHORTENINGS]
         assert group_floor(group) <= min(made)
         assert group_floor(group) >= min(made) * 0.3  # a floor that rules out some forms
+
+
+def _with_progress(tasks: list[Task]) -> list[Task]:
+    """The tasks with every third item done and every seventh assigned."""
+    out, n = [], 0
+    for task in tasks:
+        items = []
+        for item in task.checklist:
+            n += 1
+            items.append(item.model_copy(update={
+                "status": "done" if n % 3 == 0 else item.status,
+                "assignee": "Ana" if n % 7 == 0 else item.assignee}))
+        out.append(task.model_copy(update={"checklist": items}))
+    return out
+
+
+def test_groups_across_waves_add_up_the_groups_of_each_wave(workspace: Workspace) -> None:
+    # The groups of each wave, added up (items, those done, those under way or assigned),
+    # are the groups across waves counted item by item; tasks whose waves interleave
+    # (shuffled here) are counted again, with the same result.
+    phases = [_with_progress(phase.tasks) for phase in workspace.plan.phases]
+    shuffled = [random.Random(0).sample(tasks, len(tasks)) for tasks in phases]
+    for tasks in [*phases, *shuffled]:
+        assert group_across(tasks, group_tasks(tasks)) == group_tasks(tasks, across=True)
 
 
 def test_every_shortening_gives_a_wording_of_each_item_that_differs() -> None:
