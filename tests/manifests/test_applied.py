@@ -1,0 +1,39 @@
+"""What a platform engineer applying the base would hit: pods that would not start, clients
+that could not connect, data that would not persist (found by applying real corpus projects:
+DefectDojo, supabase, airflow, netbox, awesome-compose)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from migrate_tui.analysis.pipeline import analyze
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
+from migrate_tui.manifests import Manifests, generate_manifests
+
+
+def made(tmp_path: Path, compose: str) -> Manifests:
+    (tmp_path / "compose.yaml").write_text(compose)
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    return generate_manifests(project, analyze(project))
+
+
+def obj(manifests: Manifests, kind: str, name: str) -> dict[str, Any]:
+    found = [d.body for d in manifests.documents() if d.kind == kind and d.name == name]
+    assert found, f"no {kind}/{name}"
+    return found[0]
+
+
+def container(manifests: Manifests, kind: str, name: str) -> dict[str, Any]:
+    return obj(manifests, kind, name)["spec"]["template"]["spec"]["containers"][0]  # type: ignore[no-any-return]
+
+
+def test_valkey_steps_down_like_redis(tmp_path: Path) -> None:
+    """The official Valkey image's entrypoint is Redis's: as root it chowns /data and
+    switches to the valkey user, which fails (and the pod crash-loops) with every capability
+    dropped (DefectDojo's valkey)."""
+    m = made(tmp_path, "services:\n  cache:\n    image: valkey/valkey:8.0-alpine\n"
+                       "    volumes: ['data:/data']\nvolumes:\n  data: {}\n")
+    add = container(m, "StatefulSet", "cache")["securityContext"]["capabilities"]["add"]
+    assert {"CHOWN", "SETUID", "SETGID"} <= set(add)
