@@ -37,3 +37,19 @@ def test_valkey_steps_down_like_redis(tmp_path: Path) -> None:
                        "    volumes: ['data:/data']\nvolumes:\n  data: {}\n")
     add = container(m, "StatefulSet", "cache")["securityContext"]["capabilities"]["add"]
     assert {"CHOWN", "SETUID", "SETGID"} <= set(add)
+
+
+def test_a_user_name_leaves_the_image_user_so_a_stepping_image_keeps_its_capabilities(
+        tmp_path: Path) -> None:
+    """``user: postgres`` has no uid for runAsUser: the pod runs as the image's user, root,
+    whose entrypoint chowns the data and switches user; with every capability dropped that
+    fails (awesome-compose's nginx-golang-postgres). A numeric user needs none of them."""
+    m = made(tmp_path, "services:\n"
+                       "  db:\n    image: postgres:16\n    user: postgres\n"
+                       "  named:\n    image: postgres:16\n    user: '999'\n")
+    sc = container(m, "StatefulSet", "db")["securityContext"]
+    assert {"CHOWN", "SETUID", "SETGID"} <= set(sc["capabilities"]["add"])
+    entry = next(e for e in m.entries_for("db") if e.key == "user")
+    assert entry.status == "decide" and "switches user" in entry.why
+    numeric = container(m, "StatefulSet", "named")["securityContext"]
+    assert numeric["runAsUser"] == 999 and "add" not in numeric["capabilities"]
