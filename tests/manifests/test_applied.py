@@ -53,3 +53,30 @@ def test_a_user_name_leaves_the_image_user_so_a_stepping_image_keeps_its_capabil
     assert entry.status == "decide" and "switches user" in entry.why
     numeric = container(m, "StatefulSet", "named")["securityContext"]
     assert numeric["runAsUser"] == 999 and "add" not in numeric["capabilities"]
+
+
+def test_a_database_folder_bound_at_its_data_path_gets_a_claim(tmp_path: Path) -> None:
+    """``./volumes/db/data:/var/lib/postgresql/data`` holds the database: dropped, the data
+    lived in the container and was lost on every restart while the claim went to another
+    mount (supabase's db). It gets the claim template the plan's data-copy item asks for,
+    whether the folder is in the project or elsewhere on the host."""
+    (tmp_path / "volumes" / "db" / "data").mkdir(parents=True)
+    m = made(tmp_path, "services:\n"
+                       "  db:\n    image: postgres:16\n    volumes:\n"
+                       "      - ./volumes/db/data:/var/lib/postgresql/data\n"
+                       "      - db-config:/etc/postgresql-custom\n"
+                       "  mysql:\n    image: mysql:8.4\n    volumes: ['/srv/mysql:/var/lib/mysql']\n"
+                       "volumes:\n  db-config: {}\n")
+    db = obj(m, "StatefulSet", "db")
+    claims = {t["metadata"]["name"]: t["spec"]["resources"]["requests"]["storage"]
+              for t in db["spec"]["volumeClaimTemplates"]}
+    mounts = {v["mountPath"]: v["name"] for v in db["spec"]["template"]["spec"]["containers"][0]
+              ["volumeMounts"]}
+    assert claims[mounts["/var/lib/postgresql/data"]] == "10Gi"
+    assert mounts["/etc/postgresql-custom"] in claims
+    entry = next(e for e in m.entries_for("db") if e.key == "volumes[0]")
+    assert entry.status == "approximated" and "data folder volumes/db/data" in entry.why
+    mysql = obj(m, "StatefulSet", "mysql")
+    path = {v["mountPath"] for v in mysql["spec"]["template"]["spec"]["containers"][0]
+            ["volumeMounts"]}
+    assert "/var/lib/mysql" in path and mysql["spec"]["volumeClaimTemplates"]
