@@ -81,6 +81,24 @@ def probe_action(test: list[str]) -> Obj | None:
     return {"exec": {"command": argv}}
 
 
+def own_names(svc: Service) -> list[str]:
+    """The names a container reaches itself by in Compose: its service's name, its
+    container name, hostname and network aliases."""
+    names = [svc.name, svc.container_name, svc.get("hostname")]
+    names += [a for config in svc.networks.values() for a in (config or {}).get("aliases") or []]
+    return sorted({n for n in names if isinstance(n, str) and n})
+
+
+def to_localhost(test: list[str], names: list[str]) -> list[str]:
+    """A healthcheck whose URLs call the container by its own name, calling localhost:
+    in a pod that name is a Service (of every replica) or nothing at all."""
+    if not names:
+        return test
+    alternatives = "|".join(map(re.escape, names))
+    own = re.compile(r"(?i)(?<=://)(?:" + alternatives + r")(?=[:/?#'\"\s\\]|$)")
+    return [own.sub("localhost", word) for word in test]
+
+
 def _scrub_probe(ctx: Context, svc: Service, action: Obj, test: list[str],
                  extra: dict[str, Obj]) -> Obj:
     """A probe's exec command with secret values replaced by shell references (``test``
@@ -137,7 +155,8 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
             part.note(svc.name, f"healthcheck.{key}", "dropped", where,
                       "a Job runs to completion: its success is the exit code, no probe")
         return {}, part
-    test = list(health.test or []) if health and not health.disable else []
+    written = list(health.test or []) if health and not health.disable else []
+    test = to_localhost(written, own_names(svc))
     action = probe_action([unescaped(a) for a in test])
     if action is None:
         own = [p for p in f.ports if p.protocol == "TCP"] if svc.name == f.name else []
@@ -180,6 +199,8 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
     test_why = {"httpGet": "an httpGet probe on the same URL",
                 "exec": "an exec probe running the same command" + (
                     " through sh -c" if (health.test or [""])[0] == "CMD-SHELL" else "")}[how]
+    if test != written:
+        test_why += ", calling localhost where it called itself by name"
     part.note(svc.name, "healthcheck.test", "mapped", where,
               f"{test_why}: readiness, and liveness with {d.liveness_extra_failures} more "
               "failures allowed")

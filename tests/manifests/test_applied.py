@@ -65,7 +65,8 @@ def test_a_database_folder_bound_at_its_data_path_gets_a_claim(tmp_path: Path) -
                        "  db:\n    image: postgres:16\n    volumes:\n"
                        "      - ./volumes/db/data:/var/lib/postgresql/data\n"
                        "      - db-config:/etc/postgresql-custom\n"
-                       "  mysql:\n    image: mysql:8.4\n    volumes: ['/srv/mysql:/var/lib/mysql']\n"
+                       "  mysql:\n    image: mysql:8.4\n"
+                       "    volumes: ['/srv/mysql:/var/lib/mysql']\n"
                        "volumes:\n  db-config: {}\n")
     db = obj(m, "StatefulSet", "db")
     claims = {t["metadata"]["name"]: t["spec"]["resources"]["requests"]["storage"]
@@ -80,3 +81,26 @@ def test_a_database_folder_bound_at_its_data_path_gets_a_claim(tmp_path: Path) -
     path = {v["mountPath"] for v in mysql["spec"]["template"]["spec"]["containers"][0]
             ["volumeMounts"]}
     assert "/var/lib/mysql" in path and mysql["spec"]["volumeClaimTemplates"]
+
+
+def test_a_healthcheck_calling_its_own_name_probes_localhost(tmp_path: Path) -> None:
+    """supabase's studio checks ``http://studio:3000/...`` and storage
+    ``http://storage:5000/status``: in a pod that name is no Service (they publish no port)
+    or the Service of every replica, so the probe failed for ever and liveness restarted the
+    pod. It calls localhost, as an httpGet where it is a plain curl or wget."""
+    m = made(tmp_path, "services:\n"
+             "  studio:\n    image: supabase/studio:1\n    healthcheck:\n"
+             "      test: [CMD, node, -e, \"fetch('http://studio:3000/api').then(r => 1)\"]\n"
+             "  storage:\n    image: supabase/storage-api:1\n    hostname: store\n"
+             "    healthcheck:\n"
+             "      test: [CMD, wget, --no-verbose, --tries=1, --spider, 'http://store:5000/status']\n"
+             "  other:\n    image: curlimages/curl:8\n    healthcheck:\n"
+             "      test: [CMD-SHELL, 'curl -f http://studio:3000/ || exit 1']\n")
+    studio = container(m, "Deployment", "studio")["readinessProbe"]["exec"]["command"]
+    assert studio[-1] == "fetch('http://localhost:3000/api').then(r => 1)"
+    storage = container(m, "Deployment", "storage")["livenessProbe"]
+    assert storage["httpGet"] == {"path": "/status", "port": 5000}
+    other = container(m, "Deployment", "other")["readinessProbe"]["exec"]["command"]
+    assert other == ["sh", "-c", "curl -f http://studio:3000/ || exit 1"]  # another service
+    why = next(e.why for e in m.entries_for("studio") if e.key == "healthcheck.test")
+    assert "localhost where it called itself" in why
