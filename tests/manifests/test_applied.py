@@ -104,3 +104,20 @@ def test_a_healthcheck_calling_its_own_name_probes_localhost(tmp_path: Path) -> 
     assert other == ["sh", "-c", "curl -f http://studio:3000/ || exit 1"]  # another service
     why = next(e.why for e in m.entries_for("studio") if e.key == "healthcheck.test")
     assert "localhost where it called itself" in why
+
+
+def test_a_host_variable_takes_the_port_of_its_sibling(tmp_path: Path) -> None:
+    """DefectDojo's nginx reaches ``DD_UWSGI_HOST=uwsgi`` on ``DD_UWSGI_PORT=3031``, and
+    uwsgi publishes nothing: with no port known, uwsgi had no Service (nginx could not
+    resolve it) and no NetworkPolicy rule (the default deny dropped it)."""
+    m = made(tmp_path, "services:\n"
+             "  nginx:\n    image: nginx:1.27\n    ports: ['8080:8080']\n"
+             "    depends_on: [uwsgi]\n"
+             "    environment: {DD_UWSGI_HOST: uwsgi, DD_UWSGI_PORT: '3031'}\n"
+             "  uwsgi:\n    image: acme/django:1.0\n")
+    service = obj(m, "Service", "uwsgi")
+    assert [p["port"] for p in service["spec"]["ports"]] == [3031]
+    [rule] = obj(m, "NetworkPolicy", "uwsgi")["spec"]["ingress"]
+    assert [p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for p in rule["from"]
+            ] == ["nginx"]
+    assert rule["ports"] == [{"port": 3031, "protocol": "TCP"}]
