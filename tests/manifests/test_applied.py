@@ -121,3 +121,15 @@ def test_a_host_variable_takes_the_port_of_its_sibling(tmp_path: Path) -> None:
     assert [p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for p in rule["from"]
             ] == ["nginx"]
     assert rule["ports"] == [{"port": 3031, "protocol": "TCP"}]
+
+
+def test_depends_on_a_service_with_no_port_says_it_has_no_service(tmp_path: Path) -> None:
+    """awesome-compose's proxy (nginx) depends on backend, whose port is only in the nginx
+    configuration: backend gets no Service nor NetworkPolicy, and the ledger said the
+    NetworkPolicy admits the proxy. It is a decision now."""
+    m = made(tmp_path, "services:\n"
+             "  proxy:\n    image: nginx:1.27\n    ports: ['80:80']\n    depends_on: [backend]\n"
+             "  backend:\n    image: acme/backend:1.0\n")
+    assert not [d for d in m.documents() if d.name == "backend" and d.kind == "Service"]
+    entry = next(e for e in m.entries_for("proxy") if e.key == "depends_on.backend")
+    assert entry.status == "decide" and entry.why.startswith("backend has no Service")
