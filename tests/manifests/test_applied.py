@@ -133,3 +133,33 @@ def test_depends_on_a_service_with_no_port_says_it_has_no_service(tmp_path: Path
     assert not [d for d in m.documents() if d.name == "backend" and d.kind == "Service"]
     entry = next(e for e in m.entries_for("proxy") if e.key == "depends_on.backend")
     assert entry.status == "decide" and entry.why.startswith("backend has no Service")
+
+
+def test_a_password_the_project_shows_in_the_open_is_not_scrubbed_everywhere(
+        tmp_path: Path) -> None:
+    """airflow's password is ``airflow``, its user name too: replacing that word wherever it
+    showed rewrote the init job's script (``/opt/$(PASSWORD)/dags``, ``/entrypoint
+    $(PASSWORD) version``), broken once a real password is set, and moved every variable
+    naming a path or URL with "airflow" in it into the Secret with no value. The password
+    itself stays in the Secret; a real secret value is still scrubbed."""
+    m = made(tmp_path, "services:\n"
+             "  postgres:\n    image: postgres:16\n"
+             "    environment: {POSTGRES_USER: airflow, POSTGRES_PASSWORD: airflow,\n"
+             "                  POSTGRES_DB: airflow}\n"
+             "  init:\n    image: apache/airflow:3.0.0\n    depends_on: [postgres]\n"
+             "    entrypoint: /bin/bash\n"
+             "    command: [-c, 'mkdir -p /opt/airflow/dags && redis-cli -a s3cr3t-Value ping']\n"
+             "    environment:\n"
+             "      AIRFLOW_CONFIG: /opt/airflow/config/airflow.cfg\n"
+             "      REDIS_PASSWORD: s3cr3t-Value\n"
+             "      SQL_CONN: postgresql://airflow:airflow@postgres/airflow\n")
+    init = container(m, "Job", "init")
+    assert init["args"][1].startswith("mkdir -p /opt/airflow/dags && redis-cli -a $(")
+    assert "s3cr3t-Value" not in init["args"][1]
+    config = obj(m, "ConfigMap", "init-env")["data"]
+    assert config["AIRFLOW_CONFIG"] == "/opt/airflow/config/airflow.cfg"
+    assert obj(m, "ConfigMap", "postgres-env")["data"] == {"POSTGRES_DB": "airflow",
+                                                          "POSTGRES_USER": "airflow"}
+    secret = {e["name"] for e in container(m, "StatefulSet", "postgres")["env"]}
+    assert secret == {"POSTGRES_PASSWORD"}
+    assert "SQL_CONN" in {e["name"] for e in init["env"]}  # a password in a URL: a secret
