@@ -163,3 +163,16 @@ def test_a_password_the_project_shows_in_the_open_is_not_scrubbed_everywhere(
     secret = {e["name"] for e in container(m, "StatefulSet", "postgres")["env"]}
     assert secret == {"POSTGRES_PASSWORD"}
     assert "SQL_CONN" in {e["name"] for e in init["env"]}  # a password in a URL: a secret
+
+
+def test_the_elasticsearch_probe_counts_a_secured_node_as_up(tmp_path: Path) -> None:
+    """docker-elk's Elasticsearch has a password: ``/_cluster/health`` answers 401 to an
+    httpGet (which cannot authenticate, nor speak the HTTPS 8.x turns on), so the catalogue
+    probe failed for ever and liveness restarted the node every minute."""
+    m = made(tmp_path, "services:\n  elasticsearch:\n"
+             "    image: docker.elastic.co/elasticsearch/elasticsearch:8.15.0\n"
+             "    environment: {ELASTIC_PASSWORD: s3cr3t-Value}\n")
+    probe = container(m, "StatefulSet", "elasticsearch")["readinessProbe"]
+    assert "httpGet" not in probe
+    script = probe["exec"]["command"][-1]
+    assert "401" in script and "https://localhost:9200" in script
