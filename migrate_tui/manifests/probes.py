@@ -165,22 +165,28 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
                       "the healthcheck is disabled: no probe")
         known = catalogue_probe(ctx.facts[svc.name].software_entry,
                                 svc.environment) if not raw else None
+        # (a probe Compose never had: a first start, a database's init, may take minutes,
+        # and a liveness probe counting from the first second would restart it for ever)
+        startup = (f"; a startupProbe allows {d.startup_seconds} s to start before liveness "
+                   "counts")
         if known is not None:
             probe = {**known, "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
             name = ctx.facts[svc.name].software_entry.name
             part.note(svc.name, "healthcheck", "approximated", where,
                       f"no healthcheck: the catalogue's readiness check for {name}; check "
-                      "it against the image's version")
+                      f"it against the image's version{startup}")
             return {"readinessProbe": probe, "livenessProbe": {
-                **probe, "failureThreshold": 3 + d.liveness_extra_failures}}, part
+                **probe, "failureThreshold": 3 + d.liveness_extra_failures},
+                "startupProbe": {**probe, "failureThreshold": d.startup_seconds // 10}}, part
         if own:
             tcp = {"tcpSocket": {"port": own[0].port}, "periodSeconds": 10,
                    "timeoutSeconds": 5, "failureThreshold": 3}
             part.note(svc.name, "healthcheck", "decide", where,
                       f"no healthcheck: a TCP probe on port {own[0].port} says only that it "
-                      "listens; write a readiness check that means ready")
+                      f"listens; write a readiness check that means ready{startup}")
             return {"readinessProbe": tcp,
-                    "livenessProbe": {**tcp, "failureThreshold": 3 + d.liveness_extra_failures}
+                    "livenessProbe": {**tcp, "failureThreshold": 3 + d.liveness_extra_failures},
+                    "startupProbe": {**tcp, "failureThreshold": d.startup_seconds // 10}
                     }, part
         part.note(svc.name, "healthcheck", "decide", where,
                   "no healthcheck and no port: Kubernetes only sees that the process runs")

@@ -176,3 +176,18 @@ def test_the_elasticsearch_probe_counts_a_secured_node_as_up(tmp_path: Path) -> 
     assert "httpGet" not in probe
     script = probe["exec"]["command"][-1]
     assert "401" in script and "https://localhost:9200" in script
+
+
+def test_a_probe_compose_never_had_lets_the_service_start(tmp_path: Path) -> None:
+    """Compose checked nothing; the catalogue's probe (mysql) and the TCP one counted
+    liveness from the first second: a first start longer than a minute (MySQL running its
+    init scripts with networking off, a Java server) was restarted for ever, mid-init."""
+    m = made(tmp_path, "services:\n"
+             "  mysql:\n    image: mysql:8.4\n    environment: {MYSQL_ROOT_PASSWORD: x}\n"
+             "  app:\n    image: acme/java-app:1.0\n    ports: ['8080:8080']\n")
+    for kind, name in (("StatefulSet", "mysql"), ("Deployment", "app")):
+        c = container(m, kind, name)
+        startup = c["startupProbe"]
+        assert startup["periodSeconds"] * startup["failureThreshold"] >= 300
+        assert {k: v for k, v in startup.items() if k not in ("failureThreshold",)} == {
+            k: v for k, v in c["readinessProbe"].items() if k not in ("failureThreshold",)}
