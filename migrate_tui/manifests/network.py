@@ -237,7 +237,8 @@ def build_depends_on(ctx: Context, f: ServiceFacts) -> Part:
             part.note(f.name, f"depends_on.{name}", "decide", where, why)
         elif other and other.workload not in (None, "Job", "CronJob") and not other.ports:
             part.note(f.name, f"depends_on.{name}", "decide", where,
-                      f"{name} has no Service: no Compose key names a port it listens on; if "
+                      f"{name} has no Service: no Compose key gives it a port for clients "
+                      "(ports, expose, a client's URL or host and port); if "
                       f"{f.name} calls it, add a Service and a NetworkPolicy rule for that "
                       "port in an overlay")
         else:
