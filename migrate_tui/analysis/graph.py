@@ -311,6 +311,16 @@ class _Mentions:
         return found
 
 
+_HOST_SUFFIX = re.compile(r"(?i)(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$")
+
+
+def _sibling_port(key: str, environment: Mapping[str, str | None]) -> int | None:
+    """The port beside a host variable: ``DD_UWSGI_PORT=3031`` for ``DD_UWSGI_HOST``."""
+    sibling = _HOST_SUFFIX.sub(lambda m: "PORT" if m[0].isupper() else "port", key)
+    value = (environment.get(sibling) or "").strip() if sibling != key else ""
+    return int(value) if value.isdigit() and 0 < int(value) < 65536 else None
+
+
 def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[str, Service],
               locator: Locator) -> Iterator[Edge]:
     """The inferred edges of a service: one per service its values name.
@@ -337,6 +347,8 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
         if targets:
             text = env_text(key, value)
             for target, port in targets:
+                if port is None:
+                    port = _sibling_port(key, svc.environment)
                 named(target, port, partial(locator.env, name, key, text=text))
     names = mentions.names
     for field in ("command", "entrypoint"):

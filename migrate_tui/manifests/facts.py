@@ -34,6 +34,7 @@ from migrate_tui.manifests.sensitive import (
     MIN_SCRUBBED,
     URL_PASSWORD,
     is_secret_variable,
+    open_values,
     secret_regex,
     secret_values_of,
 )
@@ -316,9 +317,10 @@ def read_project(project: Project, catalogue: Catalogue | None = None) -> Projec
                   for name, svc in services.items()}
     values = secret_values_of(services, secret_env)
     pattern = secret_regex(values)
+    shown = open_values(services, secret_env)
     passwords = {m: None for name, svc in services.items() for k in secret_env[name]
                  for m in URL_PASSWORD.findall(svc.environment.get(k) or "")
-                 if len(m) >= MIN_SCRUBBED}
+                 if len(m) >= MIN_SCRUBBED and m not in shown}
     leaks = secret_regex({**values, **passwords})
     if leaks is not None:  # a plain variable that holds a secret value is a secret too
         for name, svc in services.items():

@@ -74,6 +74,7 @@ class ProbeDefaults(BaseModel):
     timeout_seconds: int = Field(ge=1)
     retries: int = Field(ge=1)
     liveness_extra_failures: int = Field(ge=0)
+    startup_seconds: int = Field(ge=10)
 
 
 class ManifestDefaults(BaseModel):

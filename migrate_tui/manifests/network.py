@@ -235,6 +235,12 @@ def build_depends_on(ctx: Context, f: ServiceFacts) -> Part:
             why = (f"waits for the job {name} to finish: run it first (a Helm hook, an Argo "
                    "CD sync wave) or wait in an init container")
             part.note(f.name, f"depends_on.{name}", "decide", where, why)
+        elif other and other.workload not in (None, "Job", "CronJob") and not other.ports:
+            part.note(f.name, f"depends_on.{name}", "decide", where,
+                      f"{name} has no Service: no Compose key gives it a port for clients "
+                      "(ports, expose, a client's URL or host and port); if "
+                      f"{f.name} calls it, add a Service and a NetworkPolicy rule for that "
+                      "port in an overlay")
         else:
             part.note(f.name, f"depends_on.{name}", "approximated", where,
                       f"Kubernetes starts pods in any order: retry until {name} answers; "

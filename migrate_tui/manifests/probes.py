@@ -81,6 +81,24 @@ def probe_action(test: list[str]) -> Obj | None:
     return {"exec": {"command": argv}}
 
 
+def own_names(svc: Service) -> list[str]:
+    """The names a container reaches itself by in Compose: its service's name, its
+    container name, hostname and network aliases."""
+    names = [svc.name, svc.container_name, svc.get("hostname")]
+    names += [a for config in svc.networks.values() for a in (config or {}).get("aliases") or []]
+    return sorted({n for n in names if isinstance(n, str) and n})
+
+
+def to_localhost(test: list[str], names: list[str]) -> list[str]:
+    """A healthcheck whose URLs call the container by its own name, calling localhost:
+    in a pod that name is a Service (of every replica) or nothing at all."""
+    if not names:
+        return test
+    alternatives = "|".join(map(re.escape, names))
+    own = re.compile(r"(?i)(?<=://)(?:" + alternatives + r")(?=[:/?#'\"\s\\]|$)")
+    return [own.sub("localhost", word) for word in test]
+
+
 def _scrub_probe(ctx: Context, svc: Service, action: Obj, test: list[str],
                  extra: dict[str, Obj]) -> Obj:
     """A probe's exec command with secret values replaced by shell references (``test``
@@ -137,7 +155,8 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
             part.note(svc.name, f"healthcheck.{key}", "dropped", where,
                       "a Job runs to completion: its success is the exit code, no probe")
         return {}, part
-    test = list(health.test or []) if health and not health.disable else []
+    written = list(health.test or []) if health and not health.disable else []
+    test = to_localhost(written, own_names(svc))
     action = probe_action([unescaped(a) for a in test])
     if action is None:
         own = [p for p in f.ports if p.protocol == "TCP"] if svc.name == f.name else []
@@ -146,22 +165,28 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
                       "the healthcheck is disabled: no probe")
         known = catalogue_probe(ctx.facts[svc.name].software_entry,
                                 svc.environment) if not raw else None
+        # (a probe Compose never had: a first start, a database's init, may take minutes,
+        # and a liveness probe counting from the first second would restart it for ever)
+        startup = (f"; a startupProbe allows {d.startup_seconds} s to start before liveness "
+                   "counts")
         if known is not None:
             probe = {**known, "periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
             name = ctx.facts[svc.name].software_entry.name
             part.note(svc.name, "healthcheck", "approximated", where,
                       f"no healthcheck: the catalogue's readiness check for {name}; check "
-                      "it against the image's version")
+                      f"it against the image's version{startup}")
             return {"readinessProbe": probe, "livenessProbe": {
-                **probe, "failureThreshold": 3 + d.liveness_extra_failures}}, part
+                **probe, "failureThreshold": 3 + d.liveness_extra_failures},
+                "startupProbe": {**probe, "failureThreshold": d.startup_seconds // 10}}, part
         if own:
             tcp = {"tcpSocket": {"port": own[0].port}, "periodSeconds": 10,
                    "timeoutSeconds": 5, "failureThreshold": 3}
             part.note(svc.name, "healthcheck", "decide", where,
                       f"no healthcheck: a TCP probe on port {own[0].port} says only that it "
-                      "listens; write a readiness check that means ready")
+                      f"listens; write a readiness check that means ready{startup}")
             return {"readinessProbe": tcp,
-                    "livenessProbe": {**tcp, "failureThreshold": 3 + d.liveness_extra_failures}
+                    "livenessProbe": {**tcp, "failureThreshold": 3 + d.liveness_extra_failures},
+                    "startupProbe": {**tcp, "failureThreshold": d.startup_seconds // 10}
                     }, part
         part.note(svc.name, "healthcheck", "decide", where,
                   "no healthcheck and no port: Kubernetes only sees that the process runs")
@@ -180,6 +205,8 @@ def probes_part(ctx: Context, f: ServiceFacts, svc: Service,
     test_why = {"httpGet": "an httpGet probe on the same URL",
                 "exec": "an exec probe running the same command" + (
                     " through sh -c" if (health.test or [""])[0] == "CMD-SHELL" else "")}[how]
+    if test != written:
+        test_why += ", calling localhost where it called itself by name"
     part.note(svc.name, "healthcheck.test", "mapped", where,
               f"{test_why}: readiness, and liveness with {d.liveness_extra_failures} more "
               "failures allowed")

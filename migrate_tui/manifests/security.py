@@ -29,16 +29,19 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
     user = svc.user
     repo = f.repository
     uid, gid = _user_ids(user) if user else (None, None)
-    steps_down = not user and bool(repo) and ctx.defaults.steps_down(repo)
+    # A user name (or root) sets no runAsUser: the image's own user runs, root for these.
+    runs_as_uid = uid is not None and uid != 0
+    steps_down = not runs_as_uid and bool(repo) and ctx.defaults.steps_down(repo)
+    stepping = ("the image starts as root and switches user: the capabilities it needs for "
+                "that are added back; run it as its user (runAsUser) to drop them")
     if steps_down:
         extra = [c for c in ctx.defaults.steps_down_capabilities if c not in add]
         add = sorted(add + extra)
-        part.note(svc.name, "user", "decide", where,
-                  "the image starts as root and switches user: the capabilities it needs for "
-                  "that are added back; run it as its user (runAsUser) to drop them")
+        if not user:
+            part.note(svc.name, "user", "decide", where, stepping)
     sc["capabilities"] = {"drop": ["ALL"], **({"add": add} if add else {})}
     if user:
-        if uid is not None and uid != 0:
+        if runs_as_uid:
             sc["runAsNonRoot"] = True
             sc["runAsUser"] = uid
             if gid is not None:
@@ -46,11 +49,13 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
             part.note(svc.name, "user", "mapped", where, "runAsUser, runAsNonRoot")
         elif uid == 0 or user.split(":")[0] == "root":
             part.note(svc.name, "user", "decide", where,
-                      "runs as root: find a user the image can run as")
+                      "runs as root: find a user the image can run as"
+                      + (f"; {stepping}" if steps_down else ""))
         else:
             part.note(svc.name, "user", "decide", where,
                       "a user name: the kubelet cannot check it is not root; set runAsUser "
-                      "to its uid and runAsNonRoot: true in an overlay")
+                      "to its uid and runAsNonRoot: true in an overlay"
+                      + (f"; until then {stepping}" if steps_down else ""))
     elif repo and ctx.defaults.runs_unprivileged(repo):
         sc["runAsNonRoot"] = True
         part.note(svc.name, "user", "approximated", where,

@@ -81,12 +81,22 @@ def secret_values_of(services: Mapping[str, Service],
         for the writer to scrub wherever one would show outside a Secret.
     """
     out: dict[str, tuple[str, str]] = {}
+    shown = open_values(services, secret_env)
     for name, svc in services.items():
         for var in sorted(secret_env[name]):
             value = svc.environment.get(var)
-            if value and len(value) >= MIN_SCRUBBED and value not in out:
+            if value and len(value) >= MIN_SCRUBBED and value not in out and value not in shown:
                 out[value] = (name, var)
     return out
+
+
+def open_values(services: Mapping[str, Service],
+                secret_env: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The whole values of the variables that hold no secret: a password equal to one
+    (``POSTGRES_USER=airflow``) is a word of the project, shown in the open anyway, and
+    replacing it wherever it shows would rewrite paths and commands (``/opt/airflow``)."""
+    return frozenset(v for name, svc in services.items()
+                     for k, v in svc.environment.items() if v and k not in secret_env[name])
 
 
 def secret_regex(values: Mapping[str, Any]) -> re.Pattern[str] | None:

@@ -119,6 +119,8 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         f"the catalogue's default for {sa.software or sa.category}" if sa.category
         else "the default size")
     used_names: set[str] = set()
+    paths = list(getattr(entry, "data_paths", []) or [])
+    data_paths = {p.rstrip("/") for p in paths}
 
     def volume_name(base: str) -> str:
         candidate = dns_label(base)
@@ -177,6 +179,16 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                                      "the Docker socket does not exist on a Kubernetes node: "
                                      "replace what uses it (see the plan's docker-socket item)",
                                      target))
+            elif workload == "StatefulSet" and target.rstrip("/") in data_paths \
+                    and not _regular_file(source):
+                # (a host folder of data kept out of the pod would be lost on each restart)
+                vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
+                out.append(VolumeUse(
+                    key, "claim-template", "approximated",
+                    f"the data folder {_shown(source, root)} on the host: a claim template "
+                    f"of {size} ({sized}), ReadWriteOnce, at the catalogue's data path; copy "
+                    "the data in (the plan's data-copy item)", target, vname, ro,
+                    claim=vname, size=size))
             elif not _inside(source, root):
                 out.append(VolumeUse(key, "dropped", "dropped",
                                      "a host path is never emitted: pods move between nodes "
@@ -221,7 +233,6 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         out.append(VolumeUse(f"tmpfs[{i}]", "memory", "mapped", "tmpfs: an emptyDir in memory",
                              path, volume_name(f"tmpfs-key-{i}")))
     has_data = any(v.mode in ("claim-template", "pvc", "shared-pvc") for v in out)
-    paths = list(getattr(entry, "data_paths", []) or [])
     if workload == "StatefulSet" and not has_data and paths:
         target = paths[0]
         if not any(v.target == target for v in out):
