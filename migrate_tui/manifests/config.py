@@ -38,13 +38,40 @@ def build_env_config(ctx: Context, f: ServiceFacts) -> Part:
 
 def secret_env_keys(ctx: Context) -> list[str]:
     """Every key the env Secret must hold, sorted."""
-    keys = set()
+    return sorted(_secret_env_values(ctx))
+
+
+def _secret_env_values(ctx: Context) -> dict[str, str]:
+    """Every key the env Secret must hold, with the value Compose gave it ("" for none)."""
+    keys: dict[str, str] = {}
     for f in ctx.deployed():
         for var in f.secret_env:
-            keys.add(secret_key(f, var))
+            keys[secret_key(f, var)] = f.svc.environment.get(var) or ""
     for owner, var in ctx.secret_values.values():  # (referenced from commands and probes)
-        keys.add(secret_key(ctx.facts[owner], var))
-    return sorted(keys)
+        f = ctx.facts[owner]
+        keys[secret_key(f, var)] = f.svc.environment.get(var) or ""
+    return keys
+
+
+def secrets_env_text(ctx: Context) -> str:
+    """``secrets.env`` as first written: every key with no value, after a comment naming
+    the keys that held one value in Compose (``netbox.DB_PASSWORD`` and
+    ``postgres.POSTGRES_PASSWORD``), which must hold one value again or the client fails to
+    log in. Names only: no value is ever written."""
+    values = _secret_env_values(ctx)
+    shared: dict[str, list[str]] = {}
+    for key, value in sorted(values.items()):
+        if value:
+            shared.setdefault(value, []).append(key)
+    groups = sorted(keys for keys in shared.values() if len(keys) > 1)
+    lines = ["# KEY=value, one a line; this file is git-ignored, and the env Secret is "
+             "generated from it."]
+    if groups:
+        lines.append("# These keys held one value in Compose: give each group one value "
+                     "again.")
+        lines += [f"#   {', '.join(keys)}" for keys in groups]
+    lines += [f"{key}=" for key in sorted(values)]
+    return "\n".join(lines) + "\n"
 
 
 def file_uses(ctx: Context) -> list[VolumeUse]:

@@ -35,6 +35,7 @@ from migrate_tui.manifests.config import (
     generators,
     placeholders,
     secret_env_keys,
+    secrets_env_text,
 )
 from migrate_tui.manifests.facts import (
     Context,
@@ -252,7 +253,7 @@ def run_generation(project: Project, analysis: Analysis, *,
     keys = secret_env_keys(ctx)
     ignored = []
     if secrets_mode == "generator" and keys:
-        files.append(GeneratedFile(path=SECRETS_ENV, text="".join(f"{k}=\n" for k in keys),
+        files.append(GeneratedFile(path=SECRETS_ENV, text=secrets_env_text(ctx),
                                    keep_existing=True))
         ignored.append(SECRETS_ENV)
     if secrets_mode == "generator":

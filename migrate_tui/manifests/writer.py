@@ -142,8 +142,8 @@ def write_manifests(manifests: Manifests, out: Path, *, force: bool = False) -> 
                 folder.write(path, data[path], new=True, mode=0o600)
                 report.created.append(path)
             elif path.endswith(".env"):
-                wanted = {line.split("=", 1)[0] for line in data[path].decode().splitlines()}
-                report.missing_secret_keys += sorted(wanted - _env_keys(existing) - {""})
+                report.missing_secret_keys += sorted(_env_keys(data[path])
+                                                     - _env_keys(existing))
         digests = {g.path: _digest(data[g.path]) for g in manifests.files
                    if not g.keep_existing}
         folder.write(RECORD, (json.dumps(

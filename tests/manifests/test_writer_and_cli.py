@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from migrate_tui.analysis.pipeline import analyze
 from migrate_tui.cli import main
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
 from migrate_tui.errors import ManifestError
-from migrate_tui.manifests import write_manifests
+from migrate_tui.manifests import generate_manifests, write_manifests
 from migrate_tui.manifests.writer import RECORD
 from tests.manifests.test_kompose_regressions import FIXTURE, manifests
 
@@ -46,7 +49,8 @@ def test_kustomization_lists_every_manifest(tmp_path: Path) -> None:
 def test_secrets_env_has_keys_only_is_ignored_and_never_overwritten(tmp_path: Path) -> None:
     write_manifests(manifests(), tmp_path)
     env = (tmp_path / "secrets.env").read_text()
-    assert env and all(line.endswith("=") for line in env.splitlines())
+    assert env and all(line.endswith("=") for line in env.splitlines()
+                       if not line.startswith("#"))
     assert "/secrets.env" in (tmp_path / ".gitignore").read_text().splitlines()
     assert "/secret-files/" in (tmp_path / ".gitignore").read_text().splitlines()
     filled = env.replace("web.DATABASE_URL=", "web.DATABASE_URL=postgres://filled")
@@ -54,6 +58,32 @@ def test_secrets_env_has_keys_only_is_ignored_and_never_overwritten(tmp_path: Pa
     write_manifests(manifests(), tmp_path)
     assert (tmp_path / "secrets.env").read_text() == filled
     json.loads((tmp_path / RECORD).read_text())  # (the record is JSON)
+
+
+def test_secrets_env_groups_the_keys_that_held_one_value(tmp_path: Path) -> None:
+    """A client's password and its database's held one value in Compose: ``secrets.env``
+    says so in a comment (names, never the value), so that a typo is no failed log-in;
+    an unset value groups nothing. The keys are read as before: a comment is no key."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  db:\n    image: postgres:16\n    environment:\n"
+        "      POSTGRES_PASSWORD: pw-shared-1\n      BACKUP_TOKEN: ''\n"
+        "  app:\n    image: example/app\n    environment:\n"
+        "      DB_PASSWORD: pw-shared-1\n      API_TOKEN: ''\n      OTHER_SECRET: pw-own-22\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+    env = made.file("secrets.env").text
+    assert env is not None and "pw-shared-1" not in env and "pw-own-22" not in env
+    comments = [line for line in env.splitlines() if line.startswith("#")]
+    assert "#   app.DB_PASSWORD, db.POSTGRES_PASSWORD" in comments
+    assert not any("TOKEN" in line or "OTHER_SECRET" in line for line in comments)
+    out = tmp_path / "k8s"
+    write_manifests(made, out)
+    (out / "secrets.env").write_text("app.DB_PASSWORD=x\n")
+    report = write_manifests(made, out)
+    assert "app.DB_PASSWORD" not in report.missing_secret_keys
+    assert not any(k.startswith("#") for k in report.missing_secret_keys)
+    assert "db.POSTGRES_PASSWORD" in report.missing_secret_keys
 
 
 def test_edited_file_is_refused_unless_forced(tmp_path: Path,
