@@ -7,9 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from migrate_tui.analysis.pipeline import analyze
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
 from migrate_tui.compose.model import Project
 from migrate_tui.errors import MigrateError
 from migrate_tui.manifests import Manifests, generate_manifests
@@ -20,6 +23,13 @@ DNS_1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS_1123_SUBDOMAIN = re.compile(
     r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 POD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
+
+
+def generated_from(folder: Path, compose: str) -> Manifests:
+    """The manifests of the project of one ``compose.yaml``, written into ``folder``."""
+    (folder / "compose.yaml").write_text(compose)
+    project = load_project(LoadOptions(path=str(folder), environ={}))
+    return generate_manifests(project, analyze(project))
 
 
 @dataclass(frozen=True)

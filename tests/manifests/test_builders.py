@@ -16,6 +16,7 @@ from migrate_tui.errors import ManifestError
 from migrate_tui.manifests import Manifests, generate_manifests
 from migrate_tui.manifests.names import dns_label, seconds, unescaped
 from migrate_tui.manifests.probes import probe_action
+from tests.manifests.helpers import generated_from
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "manifests" / "kinds"
 
@@ -284,17 +285,26 @@ def test_a_variable_naming_a_service_not_deployed_is_a_decision() -> None:
     assert debug.status == "mapped" and "debug mode" in debug.why
 
 
-def test_gpu_requests_become_extended_resources(tmp_path: Path) -> None:
-    """``count: 2`` of NVIDIA GPUs is ``nvidia.com/gpu: 2``; ``count: all`` has no form in
-    Kubernetes and stays a decision, with no limit made up."""
-    gpu = ("    deploy:\n      resources:\n        reservations:\n          devices:\n"
-           "            - driver: nvidia\n              count: {}\n"
-           "              capabilities: [gpu]\n")
-    (tmp_path / "compose.yaml").write_text(
-        "services:\n  infer:\n    image: vllm/vllm-openai:v0.6.3\n" + gpu.format(2)
-        + "  all:\n    image: vllm/vllm-openai:v0.6.3\n" + gpu.format("all"))
-    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
-    made = generate_manifests(project, analyze(project))
+_DEVICES = ("    deploy:\n      resources:\n        reservations:\n          devices:\n"
+            "            - driver: nvidia\n              count: {}\n"
+            "              capabilities: [gpu]\n")
+_VLLM = "  {}:\n    image: vllm/vllm-openai:v0.6.3\n"
+
+
+@pytest.mark.parametrize(("compose", "key"), [
+    ("services:\n" + _VLLM.format("infer") + _DEVICES.format(2) + _VLLM.format("pinned")
+     + _DEVICES.replace("count: {}", "device_ids: ['0']") + _VLLM.format("all")
+     + _DEVICES.format("all"), "deploy.resources.reservations.devices"),
+    ("services:\n" + _VLLM.format("infer") + "    gpus:\n      - driver: nvidia\n"
+     "        count: 2\n" + _VLLM.format("pinned") + "    gpus:\n      - device_ids: ['0']\n"
+     + _VLLM.format("all") + "    gpus: all\n", "gpus"),
+])
+def test_gpu_requests_become_extended_resources(tmp_path: Path, compose: str,
+                                                key: str) -> None:
+    """``count: 2`` of NVIDIA GPUs is ``nvidia.com/gpu: 2`` (device ids count too), under
+    ``deploy`` as under the service-level ``gpus``; ``all`` has no form in Kubernetes and
+    stays a decision, with no limit made up."""
+    made = generated_from(tmp_path, compose)
 
     def limits(name: str) -> dict[str, str]:
         pod = next(d.body for d in made.documents() if d.kind == "Deployment"
@@ -302,33 +312,7 @@ def test_gpu_requests_become_extended_resources(tmp_path: Path) -> None:
         return dict(pod["containers"][0]["resources"].get("limits", {}))
 
     def status(name: str) -> str:
-        return next(e.status for e in made.entries_for(name)
-                    if e.key == "deploy.resources.reservations.devices")
-
-    assert limits("infer")["nvidia.com/gpu"] == "2" and status("infer") == "approximated"
-    assert "nvidia.com/gpu" not in limits("all") and status("all") == "decide"
-
-
-def test_the_gpus_key_becomes_extended_resources_too(tmp_path: Path) -> None:
-    """The service-level ``gpus`` key is a GPU request like ``deploy``'s: a count (or
-    device ids) is a limit; ``gpus: all`` has no form and stays the key table's decision."""
-    (tmp_path / "compose.yaml").write_text(
-        "services:\n"
-        "  infer:\n    image: vllm/vllm-openai:v0.6.3\n"
-        "    gpus:\n      - driver: nvidia\n        count: 2\n"
-        "  pinned:\n    image: vllm/vllm-openai:v0.6.3\n"
-        "    gpus:\n      - device_ids: ['0']\n"
-        "  all:\n    image: vllm/vllm-openai:v0.6.3\n    gpus: all\n")
-    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
-    made = generate_manifests(project, analyze(project))
-
-    def limits(name: str) -> dict[str, str]:
-        pod = next(d.body for d in made.documents() if d.kind == "Deployment"
-                   and d.name == name)["spec"]["template"]["spec"]
-        return dict(pod["containers"][0]["resources"].get("limits", {}))
-
-    def status(name: str) -> str:
-        return next(e.status for e in made.entries_for(name) if e.key == "gpus")
+        return next(e.status for e in made.entries_for(name) if e.key == key)
 
     assert limits("infer")["nvidia.com/gpu"] == "2" and status("infer") == "approximated"
     assert limits("pinned")["nvidia.com/gpu"] == "1" and status("pinned") == "approximated"

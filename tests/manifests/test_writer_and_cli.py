@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from migrate_tui.analysis.pipeline import analyze
 from migrate_tui.cli import main
-from migrate_tui.compose.discover import LoadOptions
-from migrate_tui.compose.loader import load_project
 from migrate_tui.errors import ManifestError
-from migrate_tui.manifests import generate_manifests, write_manifests
+from migrate_tui.manifests import write_manifests
 from migrate_tui.manifests.writer import RECORD
+from tests.manifests.helpers import generated_from
 from tests.manifests.test_kompose_regressions import FIXTURE, manifests
 
 SAAS = Path(__file__).resolve().parents[2] / "sample_projects" / "saas"
@@ -64,14 +62,12 @@ def test_secrets_env_groups_the_keys_that_held_one_value(tmp_path: Path) -> None
     """A client's password and its database's held one value in Compose: ``secrets.env``
     says so in a comment (names, never the value), so that a typo is no failed log-in;
     an unset value groups nothing. The keys are read as before: a comment is no key."""
-    (tmp_path / "compose.yaml").write_text(
+    made = generated_from(tmp_path, (
         "services:\n"
         "  db:\n    image: postgres:16\n    environment:\n"
         "      POSTGRES_PASSWORD: pw-shared-1\n      BACKUP_TOKEN: ''\n"
         "  app:\n    image: example/app\n    environment:\n"
-        "      DB_PASSWORD: pw-shared-1\n      API_TOKEN: ''\n      OTHER_SECRET: pw-own-22\n")
-    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
-    made = generate_manifests(project, analyze(project))
+        "      DB_PASSWORD: pw-shared-1\n      API_TOKEN: ''\n      OTHER_SECRET: pw-own-22\n"))
     env = made.file("secrets.env").text
     assert env is not None and "pw-shared-1" not in env and "pw-own-22" not in env
     comments = [line for line in env.splitlines() if line.startswith("#")]
