@@ -539,6 +539,18 @@ class Canonicalizer:
                 tmpfs = vol.get("tmpfs")
                 if isinstance(tmpfs, dict) and "size" in tmpfs:
                     vol["tmpfs"] = _sized(tmpfs, "size", self._size, (*ikp, "tmpfs"))
+                if isinstance(tmpfs, dict) and isinstance(tmpfs.get("mode"), str):
+                    raise self.error(  # (Compose decodes it into a number, and no text)
+                        f"invalid tmpfs mode {tmpfs['mode']!r}: text, not a number",
+                        (*ikp, "tmpfs", "mode"), "write the mode as a number, unquoted")
+                bind = vol.get("bind")
+                if isinstance(bind, dict) and isinstance(bind.get("create_host_path"), str):
+                    try:
+                        vol["bind"] = {**bind, "create_host_path":
+                                       go_bool(bind["create_host_path"])}
+                    except ValueError as exc:
+                        raise self.error(str(exc), (*ikp, "bind", "create_host_path"),
+                                         "write true or false") from None
                 out.append(vol)
             else:
                 out.append(parse_volume(str(item), ikp, self.error, self.base_dir, self.home))

@@ -154,7 +154,7 @@ _ZERO_OMITTED = ("cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_
                  "cpu_rt_runtime", "cpu_shares", "cpus", "oom_score_adj", "pids_limit")
 """A service's keys Compose leaves out when false or zero (Go's ``omitempty`` on a value
 that is not a pointer); so are ``build``'s ``pull``, ``no_cache`` and ``privileged``, and
-a hook's ``privileged``, when false."""
+a hook's ``privileged`` and a bind mount's ``create_host_path``, when false."""
 
 
 def _drop_empty(svc: dict[str, Any]) -> None:
@@ -177,6 +177,10 @@ def _drop_empty(svc: dict[str, Any]) -> None:
     for hook in (h for key in ("post_start", "pre_stop") for h in svc.get(key) or ()):
         if isinstance(hook, dict) and hook.get("privileged") is False:
             del hook["privileged"]
+    for volume in svc.get("volumes") or ():
+        bind = volume.get("bind") if isinstance(volume, dict) else None
+        if isinstance(bind, dict) and bind.get("create_host_path") is False:
+            del bind["create_host_path"]
 
 
 def check_durations(services: dict[str, Any], sources: SourceIndex) -> None:

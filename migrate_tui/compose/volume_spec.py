@@ -114,5 +114,6 @@ def parse_volume(
     else:
         if bind:  # (SELinux labels and propagation apply to a named volume too)
             vol["bind"] = bind
-        vol["volume"] = volume_opts
+        if len(spec) > 2:  # (one or two characters, "/d", Compose reads as a target alone)
+            vol["volume"] = volume_opts
     return vol

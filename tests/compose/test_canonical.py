@@ -359,6 +359,23 @@ def test_build_extra_hosts_and_switches_as_compose_prints_them(load_yaml: LoadTe
     with pytest.raises(MigrateError, match="invalid boolean"):
         load_yaml("services:\n  web:\n    build: {context: ., privileged: 'maybe'}\n")
 
+
+def test_volume_forms_compose_decodes(load_yaml: LoadText, tmp_path: Path) -> None:
+    """A spec of one or two characters (``/d``) is a target alone, with no ``volume``
+    options, where ``/cache`` has them (Compose's short-syntax reader);
+    ``create_host_path`` written as text is a boolean, false left out; a tmpfs mode written
+    as text Compose cannot decode (a number)."""
+    vols = service(load_yaml(
+        "services:\n  web:\n    image: nginx\n    volumes:\n      - /d\n      - /cache\n"
+        "      - {type: bind, source: ./d, target: /b, bind: {create_host_path: 'false'}}\n"),
+        "web")["volumes"]
+    assert vols[0] == {"type": "volume", "target": "/d"}
+    assert vols[1] == {"type": "volume", "target": "/cache", "volume": {}}
+    assert vols[2]["bind"] == {}
+    with pytest.raises(MigrateError, match="invalid tmpfs mode"):
+        load_yaml("services:\n  web:\n    image: nginx\n    volumes:\n"
+                  "      - {type: tmpfs, target: /t, tmpfs: {mode: '1777'}}\n")
+
 SIZED = """services:
   web:
     image: nginx
