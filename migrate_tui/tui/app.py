@@ -9,11 +9,12 @@ store, saves them, and shows the re-planned workspace.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,21 @@ the five others (their tables, tree and option list, about 30 widgets) was a thi
 time to its first paint."""
 VIEW_IDS = {"overview": "overview-view", "services": "services-view", "graph": "graph-view",
             "plan": "plan-pane", "findings": "findings-view", "manifests": "manifests-view"}
+
+
+_Handler = Callable[[Any, Any], Any]
+
+
+def _while_running(handler: _Handler) -> _Handler:
+    """A worker's result, handled only while the app runs.
+
+    A result that arrives as the app closes (``q`` pressed while a save re-plans) would
+    find the screen's widgets gone and end the session in a traceback: it is dropped.
+    """
+    @functools.wraps(handler)
+    def handle(app: Any, message: Any) -> Any:
+        return handler(app, message) if app.is_running else None
+    return handle
 
 
 class MigrateApp(App[int]):
@@ -177,6 +193,7 @@ class MigrateApp(App[int]):
         self.post_message(WorkspaceReady(workspace, reloaded=reloading, warnings=warnings))
 
     @on(WorkspaceReady)
+    @_while_running
     def _show_workspace(self, message: WorkspaceReady) -> None:
         first = self.workspace is None
         ws = message.workspace
@@ -208,6 +225,7 @@ class MigrateApp(App[int]):
                         title=f"The loader warned ({len(message.warnings)})", timeout=8)
 
     @on(WorkspaceFailed)
+    @_while_running
     def _show_error(self, message: WorkspaceFailed) -> None:
         self.workspace = None
         self.load_error = message.error
@@ -299,6 +317,7 @@ class MigrateApp(App[int]):
         self.post_message(WorkspaceReady(updated, saved=True))
 
     @on(SaveFailed)
+    @_while_running
     def _save_failed(self, message: SaveFailed) -> None:
         self._show_unsaved()
         self._show_save_state(error=message.error)
@@ -395,6 +414,7 @@ class MigrateApp(App[int]):
         self.post_message(ManifestsWritten(write_to, report))
 
     @on(ManifestsReady)
+    @_while_running
     def _manifests_ready(self, message: ManifestsReady) -> None:
         ws = message.workspace
         self._manifests = (ws.project, ws.analysis, message.manifests)
@@ -408,6 +428,7 @@ class MigrateApp(App[int]):
         return self.query_one(ManifestsView)
 
     @on(ManifestsFailed)
+    @_while_running
     def _manifests_failed(self, message: ManifestsFailed) -> None:
         self.notify(markup(message.error.render()), severity="error",
                     title="Manifests not written" if message.overwrite else "Manifests failed",
@@ -425,6 +446,7 @@ class MigrateApp(App[int]):
         self.push_screen(OverwriteDialog(message.error.render()), overwrite)
 
     @on(ManifestsWritten)
+    @_while_running
     def _manifests_written(self, message: ManifestsWritten) -> None:
         report = message.report
         lines = [f"{len(report.written)} written, {len(report.unchanged)} unchanged"]

@@ -10,6 +10,8 @@ import pytest
 import tomllib
 from textual.widgets import Button, Input, Label, Select
 
+from migrate_tui.errors import MigrateError
+from migrate_tui.tui.messages import SaveFailed, WorkspaceReady
 from migrate_tui.tui.screens.item_form import ItemForm
 from tests.tui.helpers import SAMPLES, app_for, loaded, until
 
@@ -105,3 +107,16 @@ async def test_the_form_corrects_the_day_of_a_done_item(project: Path) -> None:
         await until(pilot, lambda: _items(project)["project.inventory"]["finished"]
                     == dt.date(2025, 3, 6), "the save")
         assert _items(project)["project.inventory"]["started"] == dt.date(2025, 3, 3)
+
+
+async def test_a_workers_result_arriving_as_the_app_closes_is_dropped(project: Path) -> None:
+    """A save's re-plan that ends while the app closes (the test above, on a loaded CI
+    machine; a user pressing ``q`` just after a change) found the screen's widgets gone:
+    NoMatches, a traceback on the way out. Once the app has stopped, a result is dropped."""
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.workspace is not None, "the workspace")
+        workspace = app.workspace
+    assert workspace is not None
+    app._show_workspace(WorkspaceReady(workspace, saved=True))
+    app._save_failed(SaveFailed(MigrateError("disk full")))
