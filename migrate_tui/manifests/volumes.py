@@ -210,10 +210,9 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                     store := folders.get(target)) and store.access_mode == "ReadWriteOnce":
                 # (a host folder of data kept out of the pod would be lost on each restart)
                 vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
-                readers = (f"; {', '.join(store.readers)} also read it, which a claim "
-                           "template of this pod cannot give them: share it through a "
-                           "ReadWriteMany PVC or give them their own copy"
-                           if store.readers else "")
+                readers = (f"; a claim template is this pod's alone, so the read-only "
+                           f"mount of {', '.join(store.readers)} needs a ReadWriteMany PVC "
+                           "or a copy of its own" if store.readers else "")
                 out.append(VolumeUse(
                     key, "claim-template", "approximated",
                     f"the data folder {shown_path(source, root)} on the host ({store.reason}): "
