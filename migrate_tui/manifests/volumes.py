@@ -72,10 +72,17 @@ def _regular_file(path: str) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_size <= MAX_CONFIG_FILE
 
 
-def _host_folder(path: str) -> bool:
-    """Whether a bind source is a folder: one that exists, or a missing path, which Docker
-    creates as a folder (not a file, a socket or a device)."""
-    return os.path.isdir(path) or not os.path.lexists(path)
+def _data_folder(source: str, root: str, store: DataStore) -> bool:
+    """Whether the bind source of a data store is a folder (a claim can take its place).
+
+    One that exists says what it is. A missing one outside the project is the host's: Docker
+    creates it as a folder on the first ``up``. A missing one in the project is a folder
+    only where the store holds an engine's data (the catalogue's data path is a folder);
+    elsewhere it is more likely a file the engineer generates (a keystore, a password file).
+    """
+    if os.path.lexists(source):
+        return os.path.isdir(source)
+    return not _inside(source, root) or store.software is not None
 
 
 def data_folders(stores: Iterable[DataStore]) -> dict[str, dict[str, DataStore]]:
@@ -206,8 +213,8 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                                      "the Docker socket does not exist on a Kubernetes node: "
                                      "replace what uses it (see the plan's docker-socket item)",
                                      target))
-            elif workload == "StatefulSet" and not ro and _host_folder(source) and (
-                    store := folders.get(target)) and store.access_mode == "ReadWriteOnce":
+            elif workload == "StatefulSet" and not ro and (store := folders.get(target)) \
+                    and store.access_mode == "ReadWriteOnce" and _data_folder(source, root, store):
                 # (a host folder of data kept out of the pod would be lost on each restart)
                 vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
                 readers = (f"; a claim template is this pod's alone, so the read-only "

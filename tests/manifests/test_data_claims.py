@@ -49,10 +49,15 @@ services:
               '/srv/jitsi/shared:/shared']
   prosody:
     image: jitsi/prosody:stable
-    volumes: ['/srv/jitsi/storage/prosody:/var/lib/prosody', '/srv/jitsi/shared:/shared']
+    volumes: ['/srv/jitsi/storage/prosody:/var/lib/prosody', '/srv/jitsi/shared:/shared',
+              '/srv/jitsi/storage/prosody:/seen:ro']
   files:
     image: mailu/webdav:2024.06
-    volumes: ['./app.db:/data/app.db', '/srv/files:/data/files']
+    volumes: ['./app.db:/data/app.db', '/srv/files:/data/files',
+              './keys/serverkeystore:/data/keystore']
+  db:
+    image: postgres:16
+    volumes: ['./pgdata:/var/lib/postgresql/data']
 """
 
 
@@ -90,13 +95,16 @@ def test_a_host_folder_a_stateful_service_keeps_its_data_in_gets_a_claim(
         tmp_path: Path) -> None:
     project = _project(tmp_path)
     m = generate_manifests(project, analyze(project))
-    size = load_defaults().storage.default  # none of them has a catalogue category
-    for name, path in (("imap", "/mail"), ("smtp", "/queue"), ("admin", "/data"),
-                       ("web", "/storage"), ("prosody", "/var/lib/prosody"),
-                       ("files", "/data/files")):
+    defaults = load_defaults()
+    size = defaults.storage.default  # sized as a named volume of theirs would be
+    for name, path, expected in (
+            ("imap", "/mail", size), ("smtp", "/queue", size), ("admin", "/data", size),
+            ("web", "/storage", size), ("prosody", "/var/lib/prosody", size),
+            ("files", "/data/files", size),
+            ("db", "/var/lib/postgresql/data", defaults.storage_size("database", "PostgreSQL"))):
         workload = _workload(m, name)
         assert workload["kind"] == "StatefulSet", name
-        assert _claims_by_path(workload).get(path) == size, (name, path)
+        assert _claims_by_path(workload).get(path) == expected, (name, path)
     mail = _entry(m, "imap", "volumes[0]")
     assert mail.status == "approximated"
     assert "data folder /mailu/mail on the host" in mail.why and "copy the data in" in mail.why
@@ -107,8 +115,9 @@ def test_a_host_folder_a_stateful_service_keeps_its_data_in_gets_a_claim(
 
 
 def test_what_is_not_a_services_own_data_stays_as_it_was(tmp_path: Path) -> None:
-    """Read-only folders, a config folder, a file, source code, the node's /dev, and a
-    folder two services write (never one claim per pod) get no claim."""
+    """Read-only folders (even one the service writes at another path), a config folder,
+    a file (even a missing one), source code, the node's /dev, and a folder two services
+    write (never one claim per pod) get no claim."""
     project = _project(tmp_path)
     m = generate_manifests(project, analyze(project))
     assert set(_claims_by_path(_workload(m, "imap"))) == {"/mail"}
@@ -116,7 +125,11 @@ def test_what_is_not_a_services_own_data_stays_as_it_was(tmp_path: Path) -> None
         ["dropped", "dropped", "mapped", "decide", "dropped"]
     assert set(_claims_by_path(_workload(m, "web"))) == {"/storage"}
     assert set(_claims_by_path(_workload(m, "prosody"))) == {"/var/lib/prosody"}
-    assert _entry(m, "files", "volumes[0]").status == "mapped"  # a ConfigMap, as before
+    # a file: a ConfigMap, as before; a missing file of the project (a keystore the
+    # engineer generates) is not taken for a folder, as a missing database folder is
+    assert set(_claims_by_path(_workload(m, "files"))) == {"/data/files"}
+    assert _entry(m, "files", "volumes[0]").status == "mapped"
+    assert _entry(m, "files", "volumes[2]").status == "dropped"
     for name in ("antispam", "antivirus"):  # stateless: Deployments, no template
         assert "volumeClaimTemplates" not in _workload(m, name)["spec"]
 
