@@ -208,14 +208,23 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                                      claim=f"{label}-{vname}"[:63].rstrip("-"), size=size))
         elif mount.type == "bind":
             source = mount.source or ""
+            # A folder the analysis counts as a StatefulSet's data: kept out of the pod, it
+            # would be lost on each restart.
+            store = folders.get(target) if workload == "StatefulSet" and not ro else None
+            if store is not None and not _data_folder(source, root, store):
+                store = None
             if source.rstrip("/").endswith("docker.sock"):
                 out.append(VolumeUse(key, "dropped", "dropped",
                                      "the Docker socket does not exist on a Kubernetes node: "
                                      "replace what uses it (see the plan's docker-socket item)",
                                      target))
-            elif workload == "StatefulSet" and not ro and (store := folders.get(target)) \
-                    and store.access_mode == "ReadWriteOnce" and _data_folder(source, root, store):
-                # (a host folder of data kept out of the pod would be lost on each restart)
+            elif store is not None and store.access_mode == "ReadWriteMany":
+                out.append(VolumeUse(
+                    key, "decide", "decide",
+                    f"the data folder {shown_path(source, root)} on the host: {store.reason}; "
+                    "set one up in an overlay, then copy the data in (the plan's data-copy item)",
+                    target))
+            elif store is not None:
                 vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
                 readers = (f"; a claim template is this pod's alone, so the read-only "
                            f"mount of {', '.join(store.readers)} needs a ReadWriteMany PVC "

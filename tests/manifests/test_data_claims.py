@@ -124,6 +124,8 @@ def test_what_is_not_a_services_own_data_stays_as_it_was(tmp_path: Path) -> None
     assert [_entry(m, "imap", f"volumes[{i}]").status for i in range(1, 6)] == \
         ["dropped", "dropped", "mapped", "decide", "dropped"]
     assert set(_claims_by_path(_workload(m, "web"))) == {"/storage"}
+    shared = _entry(m, "web", "volumes[2]")  # the ledger says who else writes it
+    assert shared.status == "decide" and "written by 2 services (prosody, web)" in shared.why
     assert set(_claims_by_path(_workload(m, "prosody"))) == {"/var/lib/prosody"}
     # a file: a ConfigMap, as before; a missing file of the project (a keystore the
     # engineer generates) is not taken for a folder, as a missing database folder is
