@@ -42,6 +42,7 @@ from migrate_tui.manifests.volumes import (
     VolumeInputs,
     VolumesFrom,
     VolumeUse,
+    data_folders,
     inherited_uses,
     shared_named_volumes,
     volume_uses,
@@ -368,8 +369,8 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
 
 FactsKey = tuple[Any, ...]
 """All one service's facts are made from beyond the project's reading: its analysis, its
-workload, its pod, the ports others reach it on, its dependants, and (when deployed) the
-workload its volumes are read for."""
+workload, its pod, the ports others reach it on, its dependants, (when deployed) the
+workload its volumes are read for, and the host folders it keeps its data in."""
 
 
 @dataclass(frozen=True)
@@ -435,7 +436,8 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                 pods.add(pod_of(name))
                 users.setdefault(vol, []).append(name)
     leaks = reading.leaks
-    inputs = VolumeInputs(project, defaults, users, leaks)
+    folders = data_folders(analysis.data)
+    inputs = VolumeInputs(project, defaults, users, leaks, folders)
 
     inferred: dict[str, set[int]] = {n: set() for n in services}
     dependants: dict[str, dict[str, set[int]]] = {n: {} for n in services}
@@ -470,7 +472,8 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                          inferred[name], dependants[name], volumes_for, defaults, leaks,
                          review.get(name, {}),
                          frozenset().union(*(routed_ports.get(s, frozenset())
-                                             for s in (name, *sidecars.get(name, ())))))
+                                             for s in (name, *sidecars.get(name, ())))),
+                         folders.get(name, {}))
         done = before.get(name)
         if done is None or done.key != key or not holds_in(done.users_read, users):
             done = _service_facts(reading, name, svc, sa, key, inputs, catalogue)
@@ -496,7 +499,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
 def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: ServiceAnalysis,
                    key: FactsKey, inputs: VolumeInputs, catalogue: Catalogue) -> MadeFacts:
     """One service's facts, made from its :data:`FactsKey`."""
-    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review, routed = key
+    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review, routed, _ = key
     entry = reading.images[name]
     if entry is None and sa.kind == "service":
         entry = catalogue.match_name(name)
@@ -504,7 +507,7 @@ def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: Service
     users = Recorded(inputs.users)
     volumes = () if volumes_for is None else volume_uses(
         name, reading.labels[name], svc, volumes_for, entry, reading.hints[name],
-        VolumeInputs(inputs.project, inputs.defaults, users, inputs.secret_pattern), sa)
+        replace(inputs, users=users), sa)
     label = reading.labels[name]
     facts = ServiceFacts(
         name=name, label=label, svc=svc, analysis=sa, workload=workload,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from migrate_tui.analysis.model import ServiceAnalysis
+from migrate_tui.analysis.classify import shown_path
+from migrate_tui.analysis.model import DataStore, ServiceAnalysis
 from migrate_tui.compose.model import Mount, Project, Service
 from migrate_tui.manifests.knowledge import ManifestDefaults
 from migrate_tui.manifests.model import Status, WorkloadKind
@@ -71,6 +72,36 @@ def _regular_file(path: str) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_size <= MAX_CONFIG_FILE
 
 
+def _data_folder(source: str, root: str, store: DataStore) -> bool:
+    """Whether the bind source of a data store is a folder (a claim can take its place).
+
+    One that exists says what it is. A missing one outside the project is the host's: Docker
+    creates it as a folder on the first ``up``. A missing one in the project is a folder
+    only where the store holds an engine's data (the catalogue's data path is a folder);
+    elsewhere it is more likely a file the engineer generates (a keystore, a password file).
+    """
+    if os.path.lexists(source):
+        return os.path.isdir(source)
+    return not _inside(source, root) or store.software is not None
+
+
+def data_folders(stores: Iterable[DataStore]) -> dict[str, dict[str, DataStore]]:
+    """The host folders each service keeps its data in, as the analysis' data inventory
+    (:mod:`migrate_tui.analysis.data`) counts them: service -> mount path -> store.
+
+    Only the bind mounts of the stores' writers: what a service reads it does not keep.
+    """
+    out: dict[str, dict[str, DataStore]] = {}
+    for store in stores:
+        if store.type != "bind":
+            continue
+        for path in store.paths:
+            service, _, target = path.partition(":")
+            if service in store.writers:
+                out.setdefault(service, {})[target] = store
+    return out
+
+
 def _scratch(mount: Mount, defaults: ManifestDefaults) -> bool:
     words = [w.lower() for w in defaults.scratch_names]
     name = (mount.source or "").lower()
@@ -90,6 +121,9 @@ class VolumeInputs:
     """Named volume -> deployed services mounting it."""
     secret_pattern: re.Pattern[str] | None = None
     """Finds the project's secret values: a mounted file holding one becomes a Secret."""
+    data_folders: Mapping[str, Mapping[str, DataStore]] = field(default_factory=dict)
+    """The host folders each service keeps its data in (:func:`data_folders`): in a
+    StatefulSet each becomes a claim template."""
 
 
 def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | None,
@@ -120,7 +154,7 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         else "the default size")
     used_names: set[str] = set()
     paths = list(getattr(entry, "data_paths", []) or [])
-    data_paths = {p.rstrip("/") for p in paths}
+    folders = inputs.data_folders.get(name, {})
 
     def volume_name(base: str) -> str:
         candidate = dns_label(base)
@@ -174,20 +208,32 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                                      claim=f"{label}-{vname}"[:63].rstrip("-"), size=size))
         elif mount.type == "bind":
             source = mount.source or ""
+            # A folder the analysis counts as a StatefulSet's data: kept out of the pod, it
+            # would be lost on each restart.
+            store = folders.get(target) if workload == "StatefulSet" and not ro else None
+            if store is not None and not _data_folder(source, root, store):
+                store = None
             if source.rstrip("/").endswith("docker.sock"):
                 out.append(VolumeUse(key, "dropped", "dropped",
                                      "the Docker socket does not exist on a Kubernetes node: "
                                      "replace what uses it (see the plan's docker-socket item)",
                                      target))
-            elif workload == "StatefulSet" and target.rstrip("/") in data_paths \
-                    and not _regular_file(source):
-                # (a host folder of data kept out of the pod would be lost on each restart)
+            elif store is not None and store.access_mode == "ReadWriteMany":
+                out.append(VolumeUse(
+                    key, "decide", "decide",
+                    f"the data folder {shown_path(source, root)} on the host: {store.reason}; "
+                    "set one up in an overlay, then copy the data in (the plan's data-copy item)",
+                    target))
+            elif store is not None:
                 vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
+                readers = (f"; a claim template is this pod's alone, so the read-only "
+                           f"mount of {', '.join(store.readers)} needs a ReadWriteMany PVC "
+                           "or a copy of its own" if store.readers else "")
                 out.append(VolumeUse(
                     key, "claim-template", "approximated",
-                    f"the data folder {_shown(source, root)} on the host: a claim template "
-                    f"of {size} ({sized}), ReadWriteOnce, at the catalogue's data path; copy "
-                    "the data in (the plan's data-copy item)", target, vname, ro,
+                    f"the data folder {shown_path(source, root)} on the host ({store.reason}): "
+                    f"a claim template of {size} ({sized}), ReadWriteOnce; copy the data in "
+                    f"(the plan's data-copy item){readers}", target, vname, ro,
                     claim=vname, size=size))
             elif not _inside(source, root):
                 out.append(VolumeUse(key, "dropped", "dropped",

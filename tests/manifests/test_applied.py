@@ -76,7 +76,7 @@ def test_a_database_folder_bound_at_its_data_path_gets_a_claim(tmp_path: Path) -
     assert claims[mounts["/var/lib/postgresql/data"]] == "10Gi"
     assert mounts["/etc/postgresql-custom"] in claims
     entry = next(e for e in m.entries_for("db") if e.key == "volumes[0]")
-    assert entry.status == "approximated" and "data folder volumes/db/data" in entry.why
+    assert entry.status == "approximated" and "data folder ./volumes/db/data" in entry.why
     mysql = obj(m, "StatefulSet", "mysql")
     path = {v["mountPath"] for v in mysql["spec"]["template"]["spec"]["containers"][0]
             ["volumeMounts"]}

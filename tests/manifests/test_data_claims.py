@@ -1,0 +1,149 @@
+"""A host folder the analysis counts as where a service keeps its data gets a claim template
+of its StatefulSet (:mod:`migrate_tui.manifests.volumes`): dropped as a host path, the data
+stayed behind and every restart lost it, while the kind said persistence (Mailu's imap
+and smtp, jitsi's prosody and web; walk2's L1).
+
+The analysis' data inventory (:mod:`migrate_tui.analysis.data`) decides what is data; the
+manifests do not guess again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from migrate_tui.analysis.pipeline import analyze
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
+from migrate_tui.manifests import Manifests, generate_manifests
+from migrate_tui.manifests.generate import run_generation
+from migrate_tui.manifests.knowledge import load_defaults
+
+# Mailu's docs compose and jitsi's root compose, cut down to their mounts.
+MAIL_AND_MEET = """\
+services:
+  imap:
+    image: mailu/dovecot:2024.06
+    volumes:
+      - /mailu/mail:/mail
+      - /mailu/overrides/dovecot:/overrides:ro
+      - /mailu/config:/config
+      - ./dovecot.conf:/var/lib/dovecot/extra.conf
+      - ./src:/app
+      - /dev/shm:/dev/shm
+  smtp:
+    image: mailu/postfix:2024.06
+    volumes: ['/mailu/mailqueue:/queue', '/mailu/overrides/postfix:/overrides:ro']
+  admin:
+    image: mailu/admin:2024.06
+    volumes: ['/mailu/data:/data', '/mailu/dkim:/dkim']
+  antispam:
+    image: mailu/rspamd:2024.06
+    volumes: ['/mailu/filter:/var/lib/rspamd', '/mailu/dkim:/dkim:ro']
+  antivirus:
+    image: mailu/clamav:2024.06
+    volumes: ['/mailu/filter:/data']
+  web:
+    image: jitsi/web:stable
+    volumes: ['/srv/jitsi/web:/config', '/srv/jitsi/storage/web:/storage',
+              '/srv/jitsi/shared:/shared']
+  prosody:
+    image: jitsi/prosody:stable
+    volumes: ['/srv/jitsi/storage/prosody:/var/lib/prosody', '/srv/jitsi/shared:/shared',
+              '/srv/jitsi/storage/prosody:/seen:ro']
+  files:
+    image: mailu/webdav:2024.06
+    volumes: ['./app.db:/data/app.db', '/srv/files:/data/files',
+              './keys/serverkeystore:/data/keystore']
+  db:
+    image: postgres:16
+    volumes: ['./pgdata:/var/lib/postgresql/data']
+"""
+
+
+def _project(tmp_path: Path) -> Any:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("print('hi')\n")
+    (tmp_path / "dovecot.conf").write_text("mail_plugins = quota\n")
+    (tmp_path / "app.db").write_text("rows\n")
+    (tmp_path / "compose.yaml").write_text(MAIL_AND_MEET)
+    return load_project(LoadOptions(path=str(tmp_path), environ={}))
+
+
+def _workload(m: Manifests, name: str) -> dict[str, Any]:
+    found = [d.body for d in m.documents() if d.name == name
+             and d.kind in ("StatefulSet", "Deployment")]
+    assert found, f"no workload {name}"
+    return found[0]
+
+
+def _claims_by_path(workload: dict[str, Any]) -> dict[str, str]:
+    """Mount path -> size of each claim template the workload mounts."""
+    spec = workload["spec"]
+    sizes = {t["metadata"]["name"]: t["spec"]["resources"]["requests"]["storage"]
+             for t in spec.get("volumeClaimTemplates", [])}
+    return {v["mountPath"]: sizes[v["name"]]
+            for c in spec["template"]["spec"]["containers"]
+            for v in c.get("volumeMounts", []) if v["name"] in sizes}
+
+
+def _entry(m: Manifests, service: str, key: str) -> Any:
+    return next(e for e in m.entries_for(service) if e.key == key)
+
+
+def test_a_host_folder_a_stateful_service_keeps_its_data_in_gets_a_claim(
+        tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    m = generate_manifests(project, analyze(project))
+    defaults = load_defaults()
+    size = defaults.storage.default  # sized as a named volume of theirs would be
+    for name, path, expected in (
+            ("imap", "/mail", size), ("smtp", "/queue", size), ("admin", "/data", size),
+            ("web", "/storage", size), ("prosody", "/var/lib/prosody", size),
+            ("files", "/data/files", size),
+            ("db", "/var/lib/postgresql/data", defaults.storage_size("database", "PostgreSQL"))):
+        workload = _workload(m, name)
+        assert workload["kind"] == "StatefulSet", name
+        assert _claims_by_path(workload).get(path) == expected, (name, path)
+    mail = _entry(m, "imap", "volumes[0]")
+    assert mail.status == "approximated"
+    assert "data folder /mailu/mail on the host" in mail.why and "copy the data in" in mail.why
+    # admin writes the DKIM keys antispam reads: the claim is admin's, and the ledger says
+    # antispam cannot mount it
+    assert "/dkim" in _claims_by_path(_workload(m, "admin"))
+    assert "read-only mount of antispam" in _entry(m, "admin", "volumes[1]").why
+
+
+def test_what_is_not_a_services_own_data_stays_as_it_was(tmp_path: Path) -> None:
+    """Read-only folders (even one the service writes at another path), a config folder,
+    a file (even a missing one), source code, the node's /dev, and a folder two services
+    write (never one claim per pod) get no claim."""
+    project = _project(tmp_path)
+    m = generate_manifests(project, analyze(project))
+    assert set(_claims_by_path(_workload(m, "imap"))) == {"/mail"}
+    assert [_entry(m, "imap", f"volumes[{i}]").status for i in range(1, 6)] == \
+        ["dropped", "dropped", "mapped", "decide", "dropped"]
+    assert set(_claims_by_path(_workload(m, "web"))) == {"/storage"}
+    shared = _entry(m, "web", "volumes[2]")  # the ledger says who else writes it
+    assert shared.status == "decide" and "written by 2 services (prosody, web)" in shared.why
+    assert set(_claims_by_path(_workload(m, "prosody"))) == {"/var/lib/prosody"}
+    # a file: a ConfigMap, as before; a missing file of the project (a keystore the
+    # engineer generates) is not taken for a folder, as a missing database folder is
+    assert set(_claims_by_path(_workload(m, "files"))) == {"/data/files"}
+    assert _entry(m, "files", "volumes[0]").status == "mapped"
+    assert _entry(m, "files", "volumes[2]").status == "dropped"
+    for name in ("antispam", "antivirus"):  # stateless: Deployments, no template
+        assert "volumeClaimTemplates" not in _workload(m, name)["spec"]
+
+
+def test_a_regeneration_sees_a_store_change_hands(tmp_path: Path) -> None:
+    """Whether a folder is one service's data depends on the others (a second writer
+    makes it shared): a re-generation after an override must not reuse the facts made
+    when it was shared."""
+    project = _project(tmp_path)
+    shared = run_generation(project, analyze(project))
+    assert "/shared" not in _claims_by_path(_workload(shared.manifests, "web"))
+    alone = analyze(project, {"prosody": {"kind": "dev-only"}})
+    again = run_generation(project, alone, previous=shared)
+    assert "/shared" in _claims_by_path(_workload(again.manifests, "web"))
+    assert again.manifests == generate_manifests(project, alone)
