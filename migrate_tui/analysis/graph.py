@@ -78,6 +78,29 @@ def hostnames(services: Mapping[str, Service]) -> dict[str, str]:
     return names
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
+"""The addresses a container calls itself by, whatever its name (IPv6 in a URL's brackets)."""
+
+
+def own_names(svc: Service) -> list[str]:
+    """The names a container reaches itself by in Compose: its service's name, its
+    container name, hostname and network aliases."""
+    names = [svc.name, svc.container_name, svc.get("hostname")]
+    names += [a for config in svc.networks.values() for a in (config or {}).get("aliases") or []]
+    return sorted({n for n in names if isinstance(n, str) and n})
+
+
+def to_localhost(test: list[str], names: list[str]) -> list[str]:
+    """A healthcheck whose URLs call the container by its own name (:func:`own_names`),
+    calling localhost: in a pod that name is a Service (of every replica) or nothing at all.
+    The one reading of a healthcheck calling "itself"."""
+    if not names:
+        return test
+    alternatives = "|".join(map(re.escape, names))
+    own = re.compile(r"(?i)(?<=://)(?:" + alternatives + r")(?=[:/?#'\"\s\\]|$)")
+    return [own.sub("localhost", word) for word in test]
+
+
 def _link_aliases(svc: Service) -> dict[str, str]:
     """The names ``links: [db:database]`` adds for this service only."""
     out = {}
