@@ -107,6 +107,10 @@ class ServiceAnalysis:
     """The catalogue's category (``database``, ``queue``...), when it knows it."""
     ports: tuple[int, ...] = ()
     """Ports clients use: the service's own, else the catalogue's."""
+    healthcheck_ports: tuple[int, ...] = ()
+    """Ports its own healthcheck calls on itself (``wget http://localhost:9999/health``):
+    ports it listens on, whether or not a Compose key names them
+    (:func:`.graph.healthcheck_ports`)."""
     active: bool = True
     """False for a service whose profiles are not enabled."""
     profiles: tuple[str, ...] = ()

@@ -44,7 +44,7 @@ from migrate_tui.analysis.data import data_inventory
 from migrate_tui.analysis.dev import only_in_dev_files
 from migrate_tui.analysis.evidence import Locator
 from migrate_tui.analysis.findings import Findings, RuleContext, find, load_findings_playbook
-from migrate_tui.analysis.graph import Edges, build_edges, start_order
+from migrate_tui.analysis.graph import Edges, build_edges, healthcheck_ports, start_order
 from migrate_tui.analysis.model import (
     Analysis,
     Finding,
@@ -211,6 +211,7 @@ def _classified(reading: ProjectReading, name: str, inputs: ClassifyInputs) -> C
         engine=entry.id if entry else None,
         category=entry.category if entry else None,
         ports=_ports(svc, entry.ports if entry else []),
+        healthcheck_ports=healthcheck_ports(svc),
         active=name in project.services, profiles=tuple(svc.profiles),
     )
     return Classified(inputs, a, _probe(c.entry))

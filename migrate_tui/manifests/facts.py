@@ -65,6 +65,9 @@ class PortUse:
     """Published on the host in Compose: reachable from outside."""
     name: str
     """The port's name, an IANA service name (``tcp-8080``)."""
+    probed: bool = False
+    """Only a healthcheck of its pod calling it on the container itself gives it (no
+    ``ports``, ``expose``, client, proxy route or catalogue port): the ledger says so."""
 
 
 @dataclass(frozen=True)
@@ -158,10 +161,12 @@ def proxy_routes_of(analysis: Analysis) -> dict[str, tuple[Route, ...]]:
 
 def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],
            sidecar_services: list[Service], routed: frozenset[int] = frozenset(),
+           probed: frozenset[int] = frozenset(),
            ) -> tuple[tuple[PortUse, ...], list[str]]:
     """The ports of its pod: published, exposed, those others reach it on (``inferred``),
     those a proxy's labels or variables route to (``routed``: Traefik's service port,
-    nginx-proxy's VIRTUAL_PORT), those its image is known to listen on."""
+    nginx-proxy's VIRTUAL_PORT), those its pod's healthchecks call on it (``probed``: the
+    analysis' ``healthcheck_ports``), those its image is known to listen on."""
     found: dict[tuple[int, str], bool] = {}
     too_wide: list[str] = []
 
@@ -186,10 +191,12 @@ def _ports(svc: Service, analysis: ServiceAnalysis, inferred: set[int],
                 last = first
             for port in range(first, last + 1):
                 add(port, proto or "tcp", False)
-    for port in sorted(inferred | set(analysis.ports) | routed):
+    named = {port for port, _ in found} | inferred | set(analysis.ports) | routed
+    for port in sorted(named | probed):
         if not any(k[0] == port for k in found):
             add(port, "tcp", False)
-    out = tuple(PortUse(port, proto, pub, f"{proto.lower()}-{port}")
+    out = tuple(PortUse(port, proto, pub, f"{proto.lower()}-{port}",
+                        probed=port in probed and port not in named)
                 for (port, proto), pub in sorted(found.items()))
     return out, too_wide
 
@@ -446,6 +453,9 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
     # (a sidecar's routes are its pod's: its owner's ports)
     routed_ports = {name: frozenset(r.port for r in routes if r.port)
                     for name, routes in proxy_routes.items()}
+    # (a sidecar's healthcheck calls localhost: its pod, its owner's ports)
+    probed_ports = {name: frozenset(sa.healthcheck_ports)
+                    for name, sa in analysis.services.items() if sa.healthcheck_ports}
     for edge in analysis.edges:
         if edge.kind == "shared_volume" or edge.target not in services:
             continue
@@ -473,6 +483,8 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                          review.get(name, {}),
                          frozenset().union(*(routed_ports.get(s, frozenset())
                                              for s in (name, *sidecars.get(name, ())))),
+                         frozenset().union(*(probed_ports.get(s, frozenset())
+                                             for s in (name, *sidecars.get(name, ())))),
                          folders.get(name, {}))
         done = before.get(name)
         if done is None or done.key != key or not holds_in(done.users_read, users):
@@ -499,11 +511,12 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
 def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: ServiceAnalysis,
                    key: FactsKey, inputs: VolumeInputs, catalogue: Catalogue) -> MadeFacts:
     """One service's facts, made from its :data:`FactsKey`."""
-    _, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review, routed, _ = key
+    (_, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review, routed,
+     probed, _) = key
     entry = reading.images[name]
     if entry is None and sa.kind == "service":
         entry = catalogue.match_name(name)
-    ports, _ = _ports(svc, sa, inferred, [reading.services[s] for s in pod], routed)
+    ports, _ = _ports(svc, sa, inferred, [reading.services[s] for s in pod], routed, probed)
     users = Recorded(inputs.users)
     volumes = () if volumes_for is None else volume_uses(
         name, reading.labels[name], svc, volumes_for, entry, reading.hints[name],

@@ -8,6 +8,7 @@ from migrate_tui.analysis.model import Route
 from migrate_tui.analysis.routing import is_loopback, load_routing
 from migrate_tui.manifests.common import Obj, Part, metadata, selector, target
 from migrate_tui.manifests.facts import Context, ServiceFacts
+from migrate_tui.manifests.model import Status
 from migrate_tui.manifests.names import LABEL_NAME, LABEL_PART_OF, dns_label
 from migrate_tui.manifests.workload import _replicas, headless_name
 
@@ -44,6 +45,7 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
             spec["ports"] = _service_ports(f)
         part.objects.append({"apiVersion": "v1", "kind": "Service",
                              "metadata": metadata(ctx, f, headless_name(f)), "spec": spec})
+    probed = {p.port for p in f.ports if p.probed}
     for name in (f.name, *f.sidecars):
         svc = ctx.facts[name].svc
         for i, p in enumerate(svc.ports):
@@ -61,7 +63,27 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
             part.note(name, f"ports[{i}]", "mapped", where, why)
         for i, _ in enumerate(svc.expose):
             part.note(name, f"expose[{i}]", "mapped", where, "a Service port (cluster-internal)")
+        for port in ctx.facts[name].analysis.healthcheck_ports:
+            if port in probed:
+                part.note(name, "healthcheck.test", *_probed_port(ctx, f, port, where))
     return part
+
+
+def _probed_port(ctx: Context, f: ServiceFacts, port: int, where: str) -> tuple[
+        Status, str, str]:
+    """(status, target, why) of a Service port only a healthcheck names: who its
+    NetworkPolicy admits there, or a decision when nobody is known to call it."""
+    why = (f"Service port {port}: the healthcheck calls port {port} on the container "
+           "itself, so it listens there (no ports, expose or client names it)")
+    clients = sorted(s for s, used in f.dependants.items() if not used or port in used)
+    if clients:
+        return "mapped", where, f"{why}; its NetworkPolicy admits {', '.join(clients)}"
+    if port in ingress_ports(ctx, f):
+        return "mapped", where, f"{why}; its NetworkPolicy admits the Ingress"
+    return "decide", target(f, "NetworkPolicy", f.label), (
+        f"{why}; no service is known to call it there (by a depends_on, or a variable "
+        f"naming {f.name} with that port), though a proxy's mounted configuration may: its "
+        "NetworkPolicy admits nobody on it; add a rule for the callers in an overlay")
 
 
 _ROUTE_SOURCES = {"traefik": "the Traefik rule", "nginx-proxy": "VIRTUAL_HOST",

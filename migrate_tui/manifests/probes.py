@@ -8,13 +8,13 @@ import shlex
 from typing import Any
 from urllib.parse import urlsplit
 
+from migrate_tui.analysis.graph import LOCAL_HOSTS, own_names, to_localhost
 from migrate_tui.compose.model import Service
 from migrate_tui.manifests.common import Obj, Part, target
 from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.names import seconds, unescaped
 from migrate_tui.manifests.references import reference, scrub_argv
 
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
 _CURL_FLAGS = {"-f", "-s", "-S", "-fs", "-sf", "-fsS", "-sfS", "-Ssf", "-fSs", "-sS",
                "-fsSL", "-fL", "-L", "-sSf", "--fail", "--silent", "--show-error",
                "--location", "-k", "--insecure", "-o", "/dev/null"}
@@ -44,7 +44,7 @@ def _http_get(argv: list[str]) -> Obj | None:
         return None
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if f"[{host}]" not in _LOCAL_HOSTS and host not in _LOCAL_HOSTS:
+    if f"[{host}]" not in LOCAL_HOSTS and host not in LOCAL_HOSTS:
         return None
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -79,24 +79,6 @@ def probe_action(test: list[str]) -> Obj | None:
     if http is not None:
         return {"httpGet": http}
     return {"exec": {"command": argv}}
-
-
-def own_names(svc: Service) -> list[str]:
-    """The names a container reaches itself by in Compose: its service's name, its
-    container name, hostname and network aliases."""
-    names = [svc.name, svc.container_name, svc.get("hostname")]
-    names += [a for config in svc.networks.values() for a in (config or {}).get("aliases") or []]
-    return sorted({n for n in names if isinstance(n, str) and n})
-
-
-def to_localhost(test: list[str], names: list[str]) -> list[str]:
-    """A healthcheck whose URLs call the container by its own name, calling localhost:
-    in a pod that name is a Service (of every replica) or nothing at all."""
-    if not names:
-        return test
-    alternatives = "|".join(map(re.escape, names))
-    own = re.compile(r"(?i)(?<=://)(?:" + alternatives + r")(?=[:/?#'\"\s\\]|$)")
-    return [own.sub("localhost", word) for word in test]
 
 
 def _scrub_probe(ctx: Context, svc: Service, action: Obj, test: list[str],

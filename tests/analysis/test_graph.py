@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from migrate_tui.analysis.graph import hosts_in
 from migrate_tui.analysis.model import EDGE_KINDS, ORDERING_KINDS, Analysis
 from migrate_tui.analysis.ordering import adjacency, cycles, waves
+from migrate_tui.analysis.pipeline import analyze
+from migrate_tui.compose.discover import LoadOptions
+from migrate_tui.compose.loader import load_project
 from tests.analysis.helpers import FIXTURES, analyse, line_of
 
 
@@ -96,6 +101,7 @@ def test_shared_volume_edges_do_not_order_start_up(edges: Analysis) -> None:
     ("amqp://guest:guest@rabbit/", [("rabbit", None)]),
     ("12:30", [("12", 30)]),
     ("$HOST:80", []),
+    ("http://[::1]:4000/health", [("[::1]", 4000)]),
 ])
 def test_hosts_in_values(value: str, hosts: list[tuple[str, int | None]]) -> None:
     assert sorted(set((h, p) for h, p, _ in hosts_in(value))) == sorted(set(hosts))
@@ -146,3 +152,27 @@ def test_inferred_edge_against_the_declared_order_is_dropped() -> None:
     assert ("web", "api", "inferred") in pairs
     assert analysis.cycles == ()
     assert analysis.waves == (("init",), ("api",), ("web",))
+
+
+def test_the_ports_a_healthcheck_calls_on_itself(tmp_path: Path) -> None:
+    """supabase's auth checks ``http://localhost:9999/health``, storage
+    ``http://storage:5000/status``, and neither has ports or expose: the port its own
+    healthcheck calls (on localhost, a loopback address or one of its own names) is one it
+    listens on. Another service's name, or a URL with no port, names none."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  auth:\n    image: supabase/gotrue:2\n    healthcheck:\n"
+        "      test: [CMD, wget, --spider, 'http://localhost:9999/health']\n"
+        "  storage:\n    image: supabase/storage-api:1\n    hostname: store\n"
+        "    healthcheck:\n      test: [CMD, wget, -q, 'http://STORE:5000/status']\n"
+        "  realtime:\n    image: supabase/realtime:2\n    healthcheck:\n"
+        "      test: [CMD-SHELL, 'curl -sf http://127.0.0.1:4000/api && "
+        "curl http://[::1]:4001/ && wget -qO- localhost:4002/ready']\n"
+        "  web:\n    image: nginx:1\n    healthcheck:\n"
+        "      test: [CMD, curl, -f, 'http://localhost/', 'http://auth:9999/']\n"
+        "  off:\n    image: busybox\n    healthcheck:\n"
+        "      test: [CMD, wget, 'http://localhost:7000/']\n      disable: true\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    found = {n: s.healthcheck_ports for n, s in analyze(project).services.items()}
+    assert found == {"auth": (9999,), "storage": (5000,), "realtime": (4000, 4001, 4002),
+                     "web": (), "off": ()}

@@ -191,3 +191,42 @@ def test_a_probe_compose_never_had_lets_the_service_start(tmp_path: Path) -> Non
         assert startup["periodSeconds"] * startup["failureThreshold"] >= 300
         assert {k: v for k, v in startup.items() if k not in ("failureThreshold",)} == {
             k: v for k, v in c["readinessProbe"].items() if k not in ("failureThreshold",)}
+
+
+def test_a_port_its_own_healthcheck_calls_gets_a_service(tmp_path: Path) -> None:
+    """supabase's auth (``wget http://localhost:9999/health``) and storage
+    (``http://storage:5000/status``) have no ports or expose: with no Service, kong could
+    not reach them. The port a service's healthcheck calls on itself is a port it listens
+    on: a containerPort, a ClusterIP Service, and a NetworkPolicy admitting its known
+    clients (kong's depends_on); the ledger says where the port came from, and asks for a
+    decision where no client is known."""
+    m = made(tmp_path, "services:\n"
+             "  auth:\n    image: supabase/gotrue:2\n    healthcheck:\n"
+             "      test: [CMD, wget, --no-verbose, --spider, 'http://localhost:9999/health']\n"
+             "  storage:\n    image: supabase/storage-api:1\n    healthcheck:\n"
+             "      test: [CMD, wget, --spider, 'http://storage:5000/status']\n"
+             "  api:\n    image: example/api:1\n    expose: ['8080']\n    healthcheck:\n"
+             "      test: [CMD, curl, -f, 'http://localhost:8080/']\n"
+             "  search:\n    image: example/search:1\n    healthcheck:\n"
+             "      test: [CMD, curl, -f, 'http://localhost:9200/']\n"
+             "  kong:\n    image: kong:3\n    ports: ['8000:8000']\n"
+             "    depends_on: [auth]\n    environment: {SEARCH_URL: 'http://search:9200'}\n")
+    assert container(m, "Deployment", "auth")["ports"] == [
+        {"name": "tcp-9999", "containerPort": 9999, "protocol": "TCP"}]
+    assert obj(m, "Service", "auth")["spec"]["ports"] == [
+        {"name": "tcp-9999", "port": 9999, "targetPort": 9999, "protocol": "TCP"}]
+    rules = obj(m, "NetworkPolicy", "auth")["spec"]["ingress"]
+    assert [[p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for p in r["from"]]
+            for r in rules] == [["kong"]]
+    assert rules[0]["ports"] == [{"port": 9999, "protocol": "TCP"}]
+    why = {e.service: (e.status, e.why) for e in m.ledger
+           if e.key == "healthcheck.test" and e.target.endswith(("Service/auth",
+                                                                  "NetworkPolicy/storage"))}
+    assert why["auth"][0] == "mapped" and "the healthcheck calls port 9999" in why["auth"][1]
+    assert "admits kong" in why["auth"][1]
+    assert obj(m, "Service", "storage")["spec"]["ports"][0]["port"] == 5000
+    assert "ingress" not in obj(m, "NetworkPolicy", "storage")["spec"]
+    assert why["storage"][0] == "decide" and "no service is known to call it" in why["storage"][1]
+    # a port expose or a client already names: the ledger says nothing more of it
+    for named in ("api", "search"):
+        assert not [e for e in m.entries_for(named) if "the healthcheck calls port" in e.why]
