@@ -25,10 +25,6 @@ Warn = Callable[[str], None]
 
 # -- casts --------------------------------------------------------------------------------
 
-def _to_bool(value: str) -> bool:
-    return go_bool(value)
-
-
 def _to_int(value: str) -> int:
     try:
         return go_int(value)
@@ -70,7 +66,7 @@ _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
     (*_S, "cpu_rt_runtime"): _to_int,
     (*_S, "cpus"): _to_float,
     (*_S, "cpu_shares"): _to_int,
-    (*_S, "init"): _to_bool,
+    (*_S, "init"): go_bool,
     (*_S, "deploy", "replicas"): _to_int,
     (*_S, "deploy", "update_config", "parallelism"): _to_int,
     (*_S, "deploy", "update_config", "max_failure_ratio"): _to_float,
@@ -79,30 +75,30 @@ _CASTS: dict[tuple[str, ...], Callable[[str], Any]] = {
     (*_S, "deploy", "restart_policy", "max_attempts"): _to_int,
     (*_S, "deploy", "placement", "max_replicas_per_node"): _to_int,
     (*_S, "healthcheck", "retries"): _to_int,
-    (*_S, "healthcheck", "disable"): _to_bool,
-    (*_S, "oom_kill_disable"): _to_bool,
+    (*_S, "healthcheck", "disable"): go_bool,
+    (*_S, "oom_kill_disable"): go_bool,
     (*_S, "oom_score_adj"): _to_int,
     (*_S, "pids_limit"): _to_int,
     (*_S, "ports", "[]", "target"): _to_int,
-    (*_S, "privileged"): _to_bool,
-    (*_S, "read_only"): _to_bool,
+    (*_S, "privileged"): go_bool,
+    (*_S, "read_only"): go_bool,
     (*_S, "scale"): _to_int,
     (*_S, "secrets", "[]", "mode"): _to_file_mode,
-    (*_S, "stdin_open"): _to_bool,
-    (*_S, "tty"): _to_bool,
+    (*_S, "stdin_open"): go_bool,
+    (*_S, "tty"): go_bool,
     (*_S, "ulimits", "*"): _to_int,
     (*_S, "ulimits", "*", "hard"): _to_int,
     (*_S, "ulimits", "*", "soft"): _to_int,
-    (*_S, "volumes", "[]", "read_only"): _to_bool,
-    (*_S, "volumes", "[]", "volume", "nocopy"): _to_bool,
-    (*_S, "depends_on", "*", "restart"): _to_bool,
-    ("networks", "*", "external"): _to_bool,
-    ("networks", "*", "internal"): _to_bool,
-    ("networks", "*", "attachable"): _to_bool,
-    ("networks", "*", "enable_ipv6"): _to_bool,
-    ("volumes", "*", "external"): _to_bool,
-    ("secrets", "*", "external"): _to_bool,
-    ("configs", "*", "external"): _to_bool,
+    (*_S, "volumes", "[]", "read_only"): go_bool,
+    (*_S, "volumes", "[]", "volume", "nocopy"): go_bool,
+    (*_S, "depends_on", "*", "restart"): go_bool,
+    ("networks", "*", "external"): go_bool,
+    ("networks", "*", "internal"): go_bool,
+    ("networks", "*", "attachable"): go_bool,
+    ("networks", "*", "enable_ipv6"): go_bool,
+    ("volumes", "*", "external"): go_bool,
+    ("secrets", "*", "external"): go_bool,
+    ("configs", "*", "external"): go_bool,
 }
 """Fields whose string values are cast after interpolation, by path pattern.
 

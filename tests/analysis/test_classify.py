@@ -108,10 +108,15 @@ def test_invalid_override_is_an_analysis_error() -> None:
         analyze(load("classify"), {"postgres": {"class": "stately"}})
 
 
-def test_invalid_x_migrate_names_file_line_and_key() -> None:
+def _refused(name: str) -> str:
+    """The rendered error analysing the test project ``name`` raises."""
     with pytest.raises(AnalysisError) as caught:
-        analyse("bad_hints")
-    text = caught.value.render()
+        analyse(name)
+    return caught.value.render()
+
+
+def test_invalid_x_migrate_names_file_line_and_key() -> None:
+    text = _refused("bad_hints")
     assert "2 problems" in text
     assert f"bad_hints.yaml:{line_of('bad_hints', 'stateful:')}" in text
     assert "services.a.x-migrate.stateful" in text
@@ -121,9 +126,7 @@ def test_invalid_x_migrate_names_file_line_and_key() -> None:
 
 def test_an_unknown_x_migrate_key_is_an_error_not_a_silent_no_op() -> None:
     """``clas: stateless`` would otherwise leave db stateful without a word."""
-    with pytest.raises(AnalysisError) as caught:
-        analyse("typo_hints")
-    text = caught.value.render()
+    text = _refused("typo_hints")
     assert "2 problems" in text
     assert f"typo_hints.yaml:{line_of('typo_hints', 'clas:')}" in text
     assert "services.db.x-migrate.clas" in text
