@@ -65,7 +65,11 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
             part.note(name, f"expose[{i}]", "mapped", where, "a Service port (cluster-internal)")
         for port in ctx.facts[name].analysis.healthcheck_ports:
             if port in probed:
-                part.note(name, "healthcheck.test", *_probed_port(ctx, f, port, where))
+                status, at, why = _probed_port(ctx, f, port, where)
+                # (a port no caller is known for is the pain phase's routing work, not a
+                # probe to write: the plan files a "decide" under its callers)
+                part.note(name, "healthcheck.test" if status == "mapped" else "callers",
+                          status, at, why)
     return part
 
 

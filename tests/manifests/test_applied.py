@@ -220,13 +220,14 @@ def test_a_port_its_own_healthcheck_calls_gets_a_service(tmp_path: Path) -> None
             for r in rules] == [["kong"]]
     assert rules[0]["ports"] == [{"port": 9999, "protocol": "TCP"}]
     why = {e.service: (e.status, e.why) for e in m.ledger
-           if e.key == "healthcheck.test" and e.target.endswith(("Service/auth",
-                                                                  "NetworkPolicy/storage"))}
+           if e.key in ("healthcheck.test", "callers")
+           and e.target.endswith(("Service/auth", "NetworkPolicy/storage"))}
     assert why["auth"][0] == "mapped" and "the healthcheck calls port 9999" in why["auth"][1]
     assert "admits kong" in why["auth"][1]
     assert obj(m, "Service", "storage")["spec"]["ports"][0]["port"] == 5000
     assert "ingress" not in obj(m, "NetworkPolicy", "storage")["spec"]
     assert why["storage"][0] == "decide" and "no service is known to call it" in why["storage"][1]
+    assert "callers" in [e.key for e in m.entries_for("storage") if e.status == "decide"]
     # a port expose or a client already names: the ledger says nothing more of it
     for named in ("api", "search"):
         assert not [e for e in m.entries_for(named) if "the healthcheck calls port" in e.why]

@@ -261,3 +261,18 @@ def test_a_fix_that_is_both_a_finding_and_a_ledger_entry_is_one_item() -> None:
     assert "project.ledger.container_name" not in ids
     alone = _ids(build_plan(_input(*services, ledger=ledger), PLAYBOOKS))
     assert "project.ledger.container_name" in alone
+
+
+def test_a_port_nobody_is_known_to_call_is_routing_work_in_the_pain_phase() -> None:
+    """A Service port only the service's own healthcheck names, with no known caller
+    (supabase's auth behind kong.yml), is the pain phase's work: until its NetworkPolicy
+    admits the callers, the API is down. Filed under the healthcheck, it was an
+    acceptance-phase probe item, ten weeks late."""
+    auth = ServiceFacts("auth", "stateless", "service", 0, ports=1)
+    callers = LedgerFacts("auth", "callers", "decide", "auth.yaml NetworkPolicy/auth",
+                          "Service port 9999: no service is known to call it there")
+    plan = build_plan(_input(auth, ledger=[callers]), PLAYBOOKS)
+    phase = next(p for p in plan.phases if any(i.id == "auth.ledger.callers"
+                                               for t in p.tasks for i in t.checklist))
+    item = next(i for i in plan.items() if i.id == "auth.ledger.callers")
+    assert phase.id == "pain" and item.text.startswith("Let its callers reach it")
