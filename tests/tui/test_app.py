@@ -13,9 +13,11 @@ import tomllib
 from migrate_tui.compose.discover import LoadOptions
 from migrate_tui.tui.app import MigrateApp, make_app
 from migrate_tui.tui.widgets.error_panel import ErrorPanel
+from migrate_tui.tui.widgets.overview import Overview
 from migrate_tui.tui.widgets.plan_view import PlanTree
 from migrate_tui.tui.widgets.row_table import RowTable
 from migrate_tui.tui.widgets.services_view import ServicesView
+from tests.tui.helpers import loaded, until
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
 
@@ -33,20 +35,6 @@ def _app(path: Path, **kwargs: object) -> MigrateApp:
     return make_app(options, user="alice", watch_interval=0, **kwargs)
 
 
-async def _until(pilot, check, what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(200):
-        await pilot.pause(0.02)
-        if check():
-            return
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def _loaded(app: MigrateApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await _until(pilot, lambda: app.workspace is not None or app.load_error is not None,
-                 "the project to load")
-    await pilot.pause()
-
-
 def _toml(path: Path) -> dict:
     return tomllib.loads((path / "migration.toml").read_text())
 
@@ -54,7 +42,7 @@ def _toml(path: Path) -> dict:
 async def test_number_keys_switch_the_five_views(project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         tabs = app.query_one("#tabs")
         views = ("services", "graph", "plan", "findings", "overview")
         for key, tab in zip("23451", views, strict=True):
@@ -65,7 +53,7 @@ async def test_number_keys_switch_the_five_views(project: Path) -> None:
 async def test_plan_opens_on_the_first_item_and_space_lands_in_the_toml(project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("4")
         await pilot.pause()
         tree = app.query_one(PlanTree)
@@ -73,12 +61,12 @@ async def test_plan_opens_on_the_first_item_and_space_lands_in_the_toml(project:
         first = app.workspace.plan.phases[0].tasks[0].checklist[0].id
         assert tree.cursor_node is not None and tree.cursor_node.data == ("item", first)
         await pilot.press("space")
-        await _until(pilot, lambda: (project / "migration.toml").exists(), "the save")
+        await until(pilot, lambda: (project / "migration.toml").exists(), "the save")
         item = _toml(project)["items"][first]
         assert item["status"] == "done"
         assert item["changed_by"] == "alice"
         assert item["changed_at"]
-        await _until(pilot, lambda: "saved" in str(app.query_one("#save-state").render()),
+        await until(pilot, lambda: "saved" in str(app.query_one("#save-state").render()),
                      "the saved state")
         items = len(app.workspace.plan.items())
         assert f"; 1/{items} items done" in str(app.query_one("#summary").render())
@@ -87,7 +75,7 @@ async def test_plan_opens_on_the_first_item_and_space_lands_in_the_toml(project:
 async def test_item_form_sets_assignee_and_note(project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("4")
         await pilot.pause()
         first = app.workspace.plan.phases[0].tasks[0].checklist[0].id
@@ -96,7 +84,7 @@ async def test_item_form_sets_assignee_and_note(project: Path) -> None:
         for ch in "bob":
             await pilot.press(ch)
         await pilot.press("enter")
-        await _until(pilot, lambda: (project / "migration.toml").exists(), "the save")
+        await until(pilot, lambda: (project / "migration.toml").exists(), "the save")
         assert _toml(project)["items"][first]["assignee"] == "bob"
 
 
@@ -104,7 +92,7 @@ async def test_overriding_a_service_to_stateful_doubles_its_estimate_on_screen(
         project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("2")
         view = app.query_one(ServicesView)
         view.select("api")
@@ -112,7 +100,7 @@ async def test_overriding_a_service_to_stateful_doubles_its_estimate_on_screen(
         before = view.rows["api"][4]
         await pilot.press("c")
         assert view.rows["api"][1] == "stateful"  # (shown at once; the days come next)
-        await _until(pilot, lambda: app.workspace.analysis.services["api"].service_class
+        await until(pilot, lambda: app.workspace.analysis.services["api"].service_class
                      == "stateful" and view.workspace is app.workspace, "the re-plan")
         assert view.rows["api"][4] == pytest.approx(2 * before)
         assert _toml(project)["settings"]["overrides"]["api"]["class"] == "stateful"
@@ -124,11 +112,11 @@ async def test_export_writes_the_same_file_the_cli_writes(project: Path) -> None
 
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("enter")
-        await _until(pilot, lambda: (project / "MIGRATION_PLAN.md").exists(), "the export")
+        await until(pilot, lambda: (project / "MIGRATION_PLAN.md").exists(), "the export")
     cli = subprocess.run([sys.executable, "-m", "migrate_tui", "plan", "-o", "cli.md"],
                          cwd=project, env={"PATH": "/usr/bin", "HOME": str(project),
                               "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
@@ -143,13 +131,13 @@ async def test_broken_compose_file_shows_the_error_and_r_recovers(project: Path)
     compose.write_text(good.replace("services:", "services:\n  broken: [1, 2\n", 1))
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         panel = app.query_one(ErrorPanel)
         assert panel.display and app.workspace is None
         assert "compose.yaml:" in panel.error.render()
         compose.write_text(good)
         await pilot.press("r")
-        await _until(pilot, lambda: app.workspace is not None, "the reload")
+        await until(pilot, lambda: app.workspace is not None, "the reload")
         assert not panel.display
 
 
@@ -158,7 +146,7 @@ async def test_broken_progress_file_opens_read_only_and_is_left_alone(project: P
     (project / "migration.toml").write_text(broken)
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         assert app.workspace is not None and app.workspace.read_only
         assert "read-only" in str(app.query_one("#save-state").render())
         await pilot.press("4")
@@ -172,18 +160,18 @@ async def test_a_teammates_change_on_disk_is_picked_up(project: Path) -> None:
                           cwd=str(project))
     app = make_app(options, user="alice", watch_interval=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         (project / "migration.toml").write_text(
             'schema = 1\n\n[items."api.probes"]\nstatus = "done"\nchanged_by = "bob"\n'
             "changed_at = 2030-01-01T00:00:00Z\n")
-        await _until(pilot, lambda: app.workspace.state.item("api.probes").status == "done",
+        await until(pilot, lambda: app.workspace.state.item("api.probes").status == "done",
                      "the reload from disk")
 
 
 async def test_graph_and_findings_open_their_service(project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("3")
         await pilot.pause()
         await pilot.press("down", "enter")
@@ -199,7 +187,7 @@ async def test_graph_and_findings_open_their_service(project: Path) -> None:
 async def test_filter_narrows_the_services_table(project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("2", "slash")
         for ch in "stateful":
             await pilot.press(ch)
@@ -213,23 +201,35 @@ async def test_filter_narrows_the_services_table(project: Path) -> None:
 async def test_answering_a_question_is_saved(project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         field = app.query_one("#q-servers")
         field.focus()
         for ch in "3":
             await pilot.press(ch)
         await pilot.press("enter")
-        await _until(pilot, lambda: (project / "migration.toml").exists(), "the save")
+        await until(pilot, lambda: (project / "migration.toml").exists(), "the save")
         assert _toml(project)["settings"]["answers"]["servers"] == 3
 
 
 async def test_q_quits(project: Path) -> None:
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_fields_due_after_the_app_stopped_are_not_put_in(project: Path) -> None:
+    """The fields' mount is called after a refresh: one that comes as the app closes finds
+    the screen gone, and puts nothing in."""
+    app = _app(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        overview = app.query_one(Overview)
+    overview._questions_ready = False
+    await overview._mount_questions()
+    assert not overview._questions_ready
 
 
 async def test_saved_items_of_a_service_that_left_are_named_on_the_overview(
@@ -239,7 +239,7 @@ async def test_saved_items_of_a_service_that_left_are_named_on_the_overview(
         'schema = 1\n\n[items."oldsvc.probes"]\nstatus = "done"\n', encoding="utf-8")
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _loaded(app, pilot)
+        await loaded(app, pilot)
         totals = str(app.query_one("#ov-totals").render())
         assert "1 saved item no longer in the plan (kept in the file): oldsvc.probes" in totals
 
@@ -256,10 +256,10 @@ async def test_a_reload_lets_the_collector_free_what_the_last_load_froze(project
     app = _app(project)
     async with app.run_test(size=(120, 40)) as pilot:
         cycle = _Cycle()
-        await _loaded(app, pilot)  # frozen with everything else alive
+        await loaded(app, pilot)  # frozen with everything else alive
         gone = weakref.ref(cycle)
         del cycle
         first = app.workspace
         await pilot.press("r")
-        await _until(pilot, lambda: app.workspace is not first, "the reload")
+        await until(pilot, lambda: app.workspace is not first, "the reload")
         assert gone() is None

@@ -115,7 +115,7 @@ async def test_a_workers_result_arriving_as_the_app_closes_is_dropped(project: P
     NoMatches, a traceback on the way out. Once the app has stopped, a result is dropped."""
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.workspace is not None, "the workspace")
+        await loaded(app, pilot)  # (the fields in: this test is not about their mount)
         workspace = app.workspace
     assert workspace is not None
     app._show_workspace(WorkspaceReady(workspace, saved=True))

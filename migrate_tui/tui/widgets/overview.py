@@ -237,18 +237,27 @@ class Overview(VerticalScroll):
         title, the team's under its own.
 
         They come once the first workspace is painted: they are 40 widgets (a yes/no
-        choice is six), and the project's figures need not wait for them.
+        choice is six), and the project's figures need not wait for them. The app may be
+        closing by then, or while they go in: nothing is put in a screen on its way out.
         """
         from migrate_tui.progress.settings import ANSWER_FIELDS, PLAN_FIELDS
 
+        if not self._on_screen():
+            return
         box = self.query_one("#ov-questions")
         answers = box.mount_all([_question(s) for s in ANSWER_FIELDS], before="#ov-team-title")
         team = box.mount_all([_question(s) for s in PLAN_FIELDS])
         await answers
         await team
+        if not self._on_screen():
+            return
         self._questions_ready = True
         if self.workspace is not None:
             self._show_settings(self.workspace)
+
+    def _on_screen(self) -> bool:
+        """This view and the app both still run: neither is closing."""
+        return self.is_running and self.app.is_running
 
     def _show_settings(self, workspace: Workspace) -> None:
         """The saved answers and settings in their fields; the defaults as placeholders."""
