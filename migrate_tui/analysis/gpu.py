@@ -53,6 +53,25 @@ def needs_gpu(svc: Service) -> bool:
 GPU_RESOURCES = {"nvidia": "nvidia.com/gpu", "amd": "amd.com/gpu"}
 """The extended resource each vendor's device plugin offers, by Compose driver."""
 
+GPU_NODE_LABELS = {"nvidia": "nvidia.com/gpu.present"}
+"""The label each vendor's discovery puts on a node with GPUs, by Compose driver (NVIDIA's
+GPU feature discovery, part of its GPU operator, sets ``nvidia.com/gpu.present=true``)."""
+
+
+def gpu_node_label(svc: Service) -> str | None:
+    """The node label of the GPUs a service asks for all of, one vendor's; else None.
+
+    A node agent asking for every GPU (a GPU exporter) watches the GPUs of its node rather
+    than computing on them: it belongs on the nodes that have them, without taking them from
+    the workloads that do. A request with a count, or of a vendor with no known label, has
+    no such reading.
+    """
+    devices = gpu_devices(svc)
+    vendors = {str(d.get("driver") or "nvidia").lower() for d in devices}
+    if not devices or len(vendors) != 1 or any(gpu_resource(d) for d in devices):
+        return None
+    return GPU_NODE_LABELS.get(vendors.pop())
+
 
 def gpu_resource(device: Mapping[str, Any]) -> tuple[str, int] | None:
     """The extended resource and count a GPU device request becomes in Kubernetes.

@@ -8,6 +8,7 @@ from migrate_tui.manifests.common import Obj, Part, labels, metadata, selector, 
 from migrate_tui.manifests.container import container
 from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.names import dns_label, seconds
+from migrate_tui.manifests.resources import gpu_node_selector
 from migrate_tui.manifests.volumes import VolumeUse
 
 _POD_VOLUME_MODES = {"pvc", "shared-pvc", "empty-dir", "memory", "config-file", "secret-file"}
@@ -86,6 +87,9 @@ def _pod(ctx: Context, f: ServiceFacts, part: Part) -> Obj:
     volumes = pod_volumes(ctx, f, uses)
     if volumes:
         pod["volumes"] = volumes
+    nodes = gpu_node_selector(f)
+    if nodes:
+        pod["nodeSelector"] = nodes
     grace = svc.get("stop_grace_period")
     if grace:
         pod["terminationGracePeriodSeconds"] = seconds(str(grace), 30)

@@ -319,6 +319,29 @@ def test_gpu_requests_become_extended_resources(tmp_path: Path, compose: str,
     assert "nvidia.com/gpu" not in limits("all") and status("all") == "decide"
 
 
+@pytest.mark.parametrize("request_", [_DEVICES.format("all"), "    gpus: all\n"])
+def test_a_node_agent_watching_every_gpu_runs_on_the_gpu_nodes(tmp_path: Path,
+                                                               request_: str) -> None:
+    """A GPU exporter (a DaemonSet) asks Compose for every GPU to watch them: in a cluster it
+    belongs on each GPU node, with no ``nvidia.com/gpu`` limit that would take the GPUs from
+    the workloads; before, it ran on every node, GPU or not, and the ledger left it open. A
+    Deployment asking for every GPU stays a decision."""
+    made = generated_from(tmp_path, "services:\n  dcgm-exporter:\n    image: "
+                          "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.8-3.6.0-ubuntu22.04\n"
+                          + request_ + _VLLM.format("infer") + request_)
+    agent = next(d.body for d in made.documents() if d.kind == "DaemonSet")
+    pod = agent["spec"]["template"]["spec"]
+    assert pod["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
+    assert "nvidia.com/gpu" not in pod["containers"][0]["resources"].get("limits", {})
+    key = "gpus" if "gpus:" in request_ else "deploy.resources.reservations.devices"
+    line = next(e for e in made.entries_for("dcgm-exporter") if e.key == key)
+    assert line.status == "approximated" and "taking no GPU" in line.why
+    infer = next(d.body for d in made.documents() if d.name == "infer" and d.kind ==
+                 "Deployment")["spec"]["template"]["spec"]
+    assert "nodeSelector" not in infer
+    assert all(e.status == "decide" for e in made.entries_for("infer") if e.key == key)
+
+
 @pytest.mark.parametrize(("labels", "env", "rule"), [
     (["traefik.enable=true", "traefik.http.routers.go.rule=Path(`/`)",
       "traefik.http.services.go.loadbalancer.server.port=8080"], {}, {"path": "/"}),
