@@ -48,9 +48,12 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
                 sc["runAsGroup"] = gid
             part.note(svc.name, "user", "mapped", where, "runAsUser, runAsNonRoot")
         elif uid == 0 or user.split(":")[0] == "root":
-            part.note(svc.name, "user", "decide", where,
-                      "runs as root: find a user the image can run as"
-                      + (f"; {stepping}" if steps_down else ""))
+            part.note(svc.name, "user", "decide", where, f"root, the image's own user: {stepping}"
+                      if steps_down else
+                      "root in Compose; the pod sets no runAsUser, so it runs as the image's "
+                      "own user, every capability dropped: what needed root (a chown, a low "
+                      "port) fails. Find a user the image can run as, or set runAsUser: 0 in "
+                      "an overlay where the cluster allows root")
         else:
             part.note(svc.name, "user", "decide", where,
                       "a user name: the kubelet cannot check it is not root; set runAsUser "

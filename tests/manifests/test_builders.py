@@ -83,6 +83,20 @@ def test_hardening() -> None:
     assert entry("store", "user").status == "decide"
 
 
+def test_root_in_compose_is_not_said_to_run_as_root_in_the_pod(tmp_path: Path) -> None:
+    """airflow-init runs as ``user: "0:0"`` to chown the folders. The pod sets no runAsUser,
+    so it runs as the image's own user (airflow) with every capability dropped: the ledger
+    said "runs as root", which sent the team looking for the wrong failure."""
+    made = generated_from(tmp_path, "services:\n  init:\n    image: apache/airflow:3.0.2\n"
+                          "    user: '0:0'\n    command: ['bash', '-c', 'chown -R 50000 /x']\n")
+    (workload,) = [d.body for d in made.documents() if d.name == "init"
+                   and d.kind in ("Job", "Deployment")]
+    assert "runAsUser" not in str(workload) and "capabilities" in str(workload)
+    line = next(e for e in made.entries_for("init") if e.key == "user")
+    assert line.status == "decide" and "runs as the image's own user" in line.why
+    assert not line.why.startswith("runs as root")
+
+
 def test_unpinned_image_is_a_decision() -> None:
     assert entry("blog", "image").status == "decide"
     assert entry("shop", "image").status == "mapped"
