@@ -178,6 +178,18 @@ def test_the_elasticsearch_probe_counts_a_secured_node_as_up(tmp_path: Path) -> 
     assert "401" in script and "https://localhost:9200" in script
 
 
+def test_the_cockroachdb_probe_passes_on_a_secure_node(tmp_path: Path) -> None:
+    """Without ``--insecure`` (the default) CockroachDB serves its HTTP port with TLS only:
+    the catalogue's httpGet of ``/health?ready=1`` failed for ever and liveness restarted the
+    node. The probe tries plain HTTP, then HTTPS with the node's own certificate."""
+    m = made(tmp_path, "services:\n  crdb:\n    image: cockroachdb/cockroach:v25.4.1\n"
+             "    command: start-single-node --certs-dir=/certs\n")
+    probe = container(m, "StatefulSet", "crdb")["readinessProbe"]
+    assert "httpGet" not in probe
+    script = probe["exec"]["command"][-1]
+    assert "https://localhost:8080/health?ready=1" in script and "curl -fsk" in script
+
+
 def test_a_probe_compose_never_had_lets_the_service_start(tmp_path: Path) -> None:
     """Compose checked nothing; the catalogue's probe (mysql) and the TCP one counted
     liveness from the first second: a first start longer than a minute (MySQL running its
