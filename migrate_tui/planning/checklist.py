@@ -139,7 +139,7 @@ def service_task(
                 by_rule.setdefault(f.rule, []).append(f)
     for rule in sorted(by_rule):
         task = here.fixes[rule]
-        detail = _finding_text(by_rule[rule])
+        detail = finding_text(by_rule[rule], None)  # (the item covering it is the fix)
         covered = prefix + task.covered_by if task.covered_by else None
         covered = replaced.get(covered or "", covered)
         n = next((n for n, i in enumerate(items) if i[0] == covered), None)
@@ -156,7 +156,8 @@ def service_task(
                 found = True
                 break
         if not found:
-            specific.append((f"{prefix}fix-{rule}", detail, task.estimate_days))
+            specific.append((f"{prefix}fix-{rule}", finding_text(by_rule[rule], task),
+                             task.estimate_days))
     items = items + specific + evidence
     if not items:
         return None
@@ -274,14 +275,15 @@ def _data_items(s: ServiceFacts, playbooks: PlanPlaybooks, extra: float) -> list
     ]
 
 
-def _finding_text(found: list[FindingFacts]) -> str:
-    """One item for the findings of one rule on one service: what is wrong, then the fix."""
-    if len(found) == 1:  # the usual case, without the removal of repeats
-        return f"{found[0].message}. Fix: {found[0].fix}" if found[0].message else found[0].fix
-    messages = list(dict.fromkeys(f.message for f in found))
-    fixes = list(dict.fromkeys(f.fix for f in found))
-    what = "; ".join(messages)
-    return f"{what}. Fix: {' '.join(fixes)}" if what else " ".join(fixes)
+def finding_text(found: Sequence[FindingFacts], task: FindingTask | None) -> str:
+    """One item for the findings of one rule on one service (or the project): what is
+    wrong, then the fix, the plan's wording of it where the rule has one; without ``task``,
+    what is wrong alone (the detail of the item that does the fix)."""
+    what = "; ".join(dict.fromkeys(f.message for f in found if f.message))
+    if task is None:
+        return what or " ".join(dict.fromkeys(f.fix for f in found))
+    how = task.plan_fix or " ".join(dict.fromkeys(f.fix for f in found))
+    return f"{what}. Fix: {how}" if what else how
 
 
 def grouped_items(
@@ -312,7 +314,7 @@ def grouped_items(
         task = fixes[rule_id]
         found = by_rule[rule_id]
         listed = "; ".join(f"{name}: {f.message}" if f.message else name for name, f in found)
-        how = " ".join(dict.fromkeys(f.fix for _, f in found))
+        how = task.plan_fix or " ".join(dict.fromkeys(f.fix for _, f in found))
         grouped = (task.grouped_one if len(found) == 1 else None) or task.grouped
         title = grouped.format(n=len(found)) if grouped else rule_id
         out.setdefault(task.phase, []).append(

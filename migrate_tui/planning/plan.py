@@ -28,6 +28,7 @@ from migrate_tui.planning.checklist import (
     ItemSpec,
     PhasePlaybook,
     Resolved,
+    finding_text,
     grouped_items,
     resolve_ledger,
     service_task,
@@ -196,6 +197,38 @@ def _service_order(data: PlanInput) -> list[ServiceFacts]:
     return sorted(data.services, key=key)
 
 
+def _project_fixes(findings: list[FindingFacts], here: PhasePlaybook) -> tuple[
+        list[ItemSpec], dict[str, tuple[str, ItemSpec]]]:
+    """The fixes of the project's own findings (those of no one service): one item a rule,
+    listing them. A rule ``covered_by`` a project item is, by that item's id, the detail it
+    adds to it, and the item it makes where the phase has no such item (:func:`_covered`)."""
+    by_rule: dict[str, list[FindingFacts]] = {}
+    for f in findings:
+        if f.rule in here.fixes:
+            by_rule.setdefault(f.rule, []).append(f)
+    own: list[ItemSpec] = []
+    covering: dict[str, tuple[str, ItemSpec]] = {}
+    for rule in sorted(by_rule):
+        task = here.fixes[rule]
+        item = (f"project.fix-{rule}", finding_text(by_rule[rule], task), task.estimate_days)
+        if task.covered_by:
+            covering[f"project.{task.covered_by}"] = (finding_text(by_rule[rule], None), item)
+        else:
+            own.append(item)
+    return own, covering
+
+
+def _covered(items: list[ItemSpec],
+             covering: dict[str, tuple[str, ItemSpec]]) -> list[ItemSpec]:
+    """The project's items with the findings their fix covers in parentheses (three shared
+    volumes are the ReadWriteMany item's, not a second item saying it); a finding whose
+    covering item is not there is an item of its own."""
+    out = [(i, f"{text} ({covering[i][0]})", days) if i in covering else (i, text, days)
+           for i, text, days in items]
+    have = {i for i, _, _ in items}
+    return out + [item for i, (_, item) in covering.items() if i not in have]
+
+
 def _checklist(
     items: list[ItemSpec], progress: Mapping[str, ItemProgress]
 ) -> list[dict[str, Any]]:
@@ -333,10 +366,12 @@ def run_plan(
             for i in playbooks.project_items
             if i.phase == phase.id and (i.when is None or i.when in facts)
         ]
-        project_items += [(f"project.fix-{f.rule}", f.fix, here.fixes[f.rule].estimate_days)
-                          for f in findings_of.get(None, []) if f.rule in here.fixes]
+        own, covering = _project_fixes(findings_of.get(None, []), here)
+        project_items += own
         project_items += grouped.get(phase.id, [])
         project_items += evidence_items.project_items(data, phase.id)
+        if covering:
+            project_items = _covered(project_items, covering)
         if project_items:
             unique = list({i[0]: i for i in project_items}.values())
             tasks.append(Task.model_validate({

@@ -121,6 +121,9 @@ class FindingTask(BaseModel):
     many findings); each finding after the first adds ``group_share`` of the estimate."""
     grouped_one: str | None = None
     """The title when there is one finding ("Pin this image", not "Pin these 1 images")."""
+    plan_fix: str | None = None
+    """The fix as the plan words it, where the generated manifests already do part of the
+    finding's (the analysis' fix says what to do by hand): what is left for the team."""
 
 
 class LedgerRule(BaseModel):

@@ -129,12 +129,12 @@ def test_the_same_fix_on_many_services_is_one_grouped_item() -> None:
     plan = build_plan(_input(*services, findings=findings, secrets=True), PLAYBOOKS)
     grouped = [i for i in plan.items() if "plain-secret" in i.id]
     assert [i.id for i in grouped] == ["project.fix-plain-secret"]
-    assert grouped[0].text.startswith("Move these 12 credentials into Secrets")
+    assert grouped[0].text.startswith("Rotate these 12 credentials the compose files held")
     assert all(f"{n.upper()}_PASSWORD" in grouped[0].text for n in names)
     single = build_plan(_input(services[0], findings=findings[:1], secrets=True), PLAYBOOKS)
     one = next(i for i in single.items() if i.id == "project.fix-plain-secret")
     assert one.estimate_days < grouped[0].estimate_days < 12 * one.estimate_days
-    assert one.text.startswith("Move this credential into a Secret and rotate it: ")
+    assert one.text.startswith("Rotate this credential the compose files held in plain text: ")
 
 
 def test_every_grouped_title_has_its_form_for_one() -> None:
@@ -276,3 +276,32 @@ def test_a_port_nobody_is_known_to_call_is_routing_work_in_the_pain_phase() -> N
                                                for t in p.tasks for i in t.checklist))
     item = next(i for i in plan.items() if i.id == "auth.ledger.callers")
     assert phase.id == "pain" and item.text.startswith("Let its callers reach it")
+
+
+def test_fixes_the_manifests_do_are_not_asked_of_the_team_again(tmp_path: Path) -> None:
+    """netbox's plan asked to "turn these 6 env files into ConfigMaps and Secrets" and to
+    "move these 15 credentials into Secrets", which the manifests had done; its shared
+    volumes were two project items saying one thing. Now: an env file is a detail of the
+    service's config review, the credentials' item asks for what is left (rotate them), a
+    volume several services write is the ReadWriteMany item's detail, and an item covering
+    a finding adds what is wrong, not the analysis' by-hand fix again."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "app.env").write_text("LOG_LEVEL=info\n")
+    (folder / "compose.yaml").write_text(
+        "services:\n"
+        "  web:\n    image: ghcr.io/acme/web:1.2.3\n    env_file: app.env\n"
+        "    environment: {DB_PASSWORD: hunter2-but-longer}\n"
+        "    volumes: [media:/srv/media]\n"
+        "  worker:\n    image: ghcr.io/acme/web:1.2.3\n    command: [worker]\n"
+        "    volumes: [media:/srv/media]\n"
+        "volumes:\n  media: {}\n")
+    texts = {i.id: i.text for i in _plan(folder / "compose.yaml", tmp_path).items()}
+    assert "project.fix-env-file" not in texts
+    assert texts["web.config"].endswith("(environment read from app.env)")
+    secret = texts["project.fix-plain-secret"]
+    assert secret.startswith("Rotate this credential the compose files held in plain text: ")
+    assert "secrets.env" in secret and "reference it with valueFrom" not in secret
+    assert "project.fix-shared-volume" not in texts
+    assert "volume media is written by web, worker" in texts["project.rwx-storage"]
+    assert texts["web.resources"].endswith("(no CPU or memory limits)")  # no "Fix: ..."
