@@ -121,9 +121,9 @@ def healthcheck_ports(svc: Service) -> tuple[int, ...]:
     Only a port written in the URL counts: ``http://localhost/`` names none.
     """
     health = svc.healthcheck
-    if health is None or health.disable or not health.test or health.test[0] == "NONE":
+    if health is None or not health.runs:
         return ()
-    found = {port for word in to_localhost(list(health.test), own_names(svc))
+    found = {port for word in to_localhost(list(health.test or ()), own_names(svc))
              for host, port, _ in hosts_in(word)
              if port is not None and 0 < port < 65536 and host.lower() in LOCAL_HOSTS}
     return tuple(sorted(found))

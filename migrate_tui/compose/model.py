@@ -82,6 +82,12 @@ class Healthcheck:
     start_period: str | None = None
     disable: bool = False
 
+    @property
+    def runs(self) -> bool:
+        """It runs a test: one is written, not ``NONE``, and the check is not disabled."""
+        test = self.test or []
+        return not self.disable and bool(test) and test[0] != "NONE"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Resources:

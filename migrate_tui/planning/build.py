@@ -123,6 +123,7 @@ def _service_facts(name: str, svc: Service, info: ServiceAnalysis, depends: bool
         engine=info.engine, software=info.software,
         ports=len(port_runs(svc.ports)), volumes=len(svc.volumes),
         builds=svc.build is not None, gpu=needs_gpu(svc),
+        healthcheck=svc.healthcheck is not None and svc.healthcheck.runs,
         public_ports=any(p.published and not is_loopback(p.host_ip) for p in svc.ports),
         template=template_of(svc), image=image_of(svc), depends=depends,
         config=bool(svc.environment or svc.raw.get("env_file") or svc.raw.get("configs")

@@ -25,18 +25,28 @@ items (data, routing, charts) come from :mod:`migrate_tui.planning.evidence_item
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from migrate_tui.planning import evidence_items
 from migrate_tui.planning.facts import FindingFacts, LedgerFacts, ServiceFacts
-from migrate_tui.planning.playbooks import FindingTask, LedgerRule, PhaseId, PlanPlaybooks
+from migrate_tui.planning.playbooks import (
+    Condition,
+    FindingTask,
+    LedgerRule,
+    PhaseId,
+    PlanPlaybooks,
+)
 
 ItemSpec = tuple[str, str, float]
 """A checklist item before it becomes a ``PlanItem``: id, text, estimate in days."""
 
 Resolved = tuple[str, LedgerRule, LedgerFacts]
 """A ledger entry with the root key and the rule it falls under."""
+
+GenericItem = tuple[str, str, float, "Condition | None", "Mapping[Condition, str]"]
+"""A playbook's service item: id, text, estimate, ``when``, ``text_if``."""
+
 
 @dataclass(frozen=True)
 class PhasePlaybook:
@@ -48,21 +58,24 @@ class PhasePlaybook:
     """
 
     phase: PhaseId
-    checklists: dict[tuple[str, bool], list[tuple[str, str, float, str | None]]]
+    checklists: dict[tuple[str, bool], list[GenericItem]]
     """By kind (stateless, job, dev-only) and whether the stateful wording applies: id,
-    text, estimate and ``when`` of the playbook's items (ids without the service name)."""
+    text, estimate, ``when`` and ``text_if`` of the playbook's items (ids without the
+    service name)."""
     fixes: dict[str, FindingTask]
     """The finding rules whose fix is done in this phase."""
 
     @classmethod
     def of(cls, playbooks: PlanPlaybooks, phase: PhaseId) -> PhasePlaybook:
         """The part of ``playbooks`` in ``phase``."""
-        checklists: dict[tuple[str, bool], list[tuple[str, str, float, str | None]]] = {}
+        checklists: dict[tuple[str, bool], list[GenericItem]] = {}
         for kind, items in playbooks.service_items.items():
             here = [i for i in items if i.phase == phase]
-            checklists[(kind, False)] = [(i.id, i.text, i.estimate_days, i.when) for i in here]
+            checklists[(kind, False)] = [(i.id, i.text, i.estimate_days, i.when, i.text_if)
+                                         for i in here]
             checklists[(kind, True)] = [
-                (i.id, playbooks.stateful_texts.get(i.id, i.text), i.estimate_days, i.when)
+                (i.id, playbooks.stateful_texts.get(i.id, i.text), i.estimate_days, i.when,
+                 i.text_if)
                 for i in here
             ]
         fixes = {rule: t for rule, t in playbooks.finding_tasks.items() if t.phase == phase}
@@ -113,10 +126,11 @@ def service_task(
     prefix = f"{s.name}."
     conditions = ({"has_dependencies"} if s.depends else set()) | (
         {"has_config"} if s.config else set()) | (
-        {"has_traffic"} if s.traffic else {"no_traffic"})
+        {"has_traffic"} if s.traffic else {"no_traffic"}) | (
+        {"has_healthcheck"} if s.healthcheck else {"no_healthcheck"})
     generic: list[ItemSpec] = [
-        (prefix + item_id, text, days)
-        for item_id, text, days, when in here.checklists.get(
+        (prefix + item_id, _worded(text, text_if, conditions), days)
+        for item_id, text, days, when, text_if in here.checklists.get(
             (base_key, stateful and base_key == "stateless"), [])
         if when is None or when in conditions
     ]
@@ -273,6 +287,11 @@ def _data_items(s: ServiceFacts, playbooks: PlanPlaybooks, extra: float) -> list
          extra * i.estimate_days / weight)
         for i in data_items
     ]
+
+
+def _worded(text: str, text_if: Mapping[Condition, str], conditions: set[str]) -> str:
+    """An item's wording for a service: the first of ``text_if`` whose condition it has."""
+    return next((t for c, t in text_if.items() if c in conditions), text) if text_if else text
 
 
 def finding_text(found: Sequence[FindingFacts], task: FindingTask | None) -> str:

@@ -47,6 +47,8 @@ class ServiceFacts:
     """Something reaches it: a port of its own (or its engine's), a route, or a service that
     needs it. False for a worker nothing calls (a queue consumer, a housekeeping loop): it
     has no traffic to switch, only a hand-over (planning/evidence_items.py)."""
+    healthcheck: bool = False
+    """Compose checks its health (a test that runs): the manifests' probes are made from it."""
     checklist: str | None = None
     """The services.yaml section of its checklist when not its kind's or class's
     (``daemon``, ``tool``, ``proxy``: a reverse proxy an Ingress replaces)."""

@@ -39,11 +39,14 @@ PHASE_IDS: tuple[PhaseId, ...] = ("denial", "pain", "acceptance", "productivity"
 Condition = Literal[
     "has_stateful", "has_build", "has_gpu", "has_jobs", "has_dev_only", "has_secrets",
     "has_public_ports", "has_dependencies", "has_config", "has_traffic", "no_traffic",
+    "has_healthcheck", "no_healthcheck",
 ]
 """A fact of the project (``has_stateful``...), or of one service (``has_dependencies``: it
 needs another service, declared or inferred; ``has_config``: it has environment, env files,
 configs or secrets; ``has_traffic``: something reaches it, a port or a client service;
-``no_traffic``: nothing does, a worker), that an item needs."""
+``no_traffic``: nothing does, a worker; ``has_healthcheck``: Compose checks its health, so
+the manifests' probes are made from that check; ``no_healthcheck``: it does not), that an item
+needs."""
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 
@@ -71,6 +74,9 @@ class ChecklistItem(BaseModel):
     """Person-days (a weight, for engine sub-plan items)."""
     when: Condition | None = None
     """A fact of the project the item needs, else always."""
+    text_if: dict[Condition, str] = Field(default_factory=dict)
+    """Its wording where a service has one of these conditions (the first listed that
+    holds): the same work, the same id, said for what the manifests already did."""
 
 
 class EngineItem(BaseModel):

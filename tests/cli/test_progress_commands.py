@@ -38,7 +38,7 @@ def test_set_and_assign_land_in_the_toml_and_show_in_status_and_plan(project: Pa
     assert status["services"]["api"]["done"] == 1
     assert status["people"]["bob"] == {"done": 0, "total": 1}
     plan = run(project, "plan").stdout
-    assert "- [x] Write readiness and liveness probes" in plan
+    assert "- [x] Check the probes made from its healthcheck" in plan
     assert "`db.data-backup` (owner: bob)" in plan
     contract = json.loads(run(project, "plan", "--format", "json").stdout)
     items = {i["id"]: i for p in contract["phases"] for t in p["tasks"] for i in t["checklist"]}

@@ -305,3 +305,25 @@ def test_fixes_the_manifests_do_are_not_asked_of_the_team_again(tmp_path: Path) 
     assert "project.fix-shared-volume" not in texts
     assert "volume media is written by web, worker" in texts["project.rwx-storage"]
     assert texts["web.resources"].endswith("(no CPU or memory limits)")  # no "Fix: ..."
+
+
+def test_probes_made_from_a_healthcheck_are_to_check_not_to_write(tmp_path: Path) -> None:
+    """netbox, its postgres and its redis all have a Compose healthcheck, which the
+    manifests turn into probes (a ``mapped`` ledger entry, no item): the generic item still
+    said "Write readiness and liveness probes". It now asks to check the ones made; a
+    service without a check keeps the old wording (where the ledger makes no item)."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text(
+        "services:\n"
+        "  api:\n    image: ghcr.io/acme/api:1.2.3\n    expose: ['8080']\n"
+        "    healthcheck: {test: [CMD, curl, -f, 'http://localhost:8080/health']}\n"
+        "  off:\n    image: ghcr.io/acme/api:1.2.3\n    expose: ['8080']\n"
+        "    healthcheck: {disable: true}\n")
+    plan = _plan(folder / "compose.yaml", tmp_path)
+    texts = {i.id: i.text for i in plan.items()}
+    assert texts["api.probes"].startswith("Check the probes made from its healthcheck")
+    assert not texts["off.probes"].startswith("Check the probes")
+    bare = build_plan(_input(ServiceFacts("w", "stateless", "service", 0)), PLAYBOOKS)
+    assert next(i.text for i in bare.items() if i.id == "w.probes").startswith(
+        "Write readiness and liveness probes")

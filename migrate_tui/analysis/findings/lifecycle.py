@@ -25,7 +25,7 @@ def no_healthcheck(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]
     """Long-running services with no healthcheck: probes to write."""
     for name in sorted(ctx.services):
         check = ctx.services[name].healthcheck
-        if check is not None and not check.disable and check.test and check.test[0] != "NONE":
+        if check is not None and check.runs:
             continue
         probe = ctx.probes.get(name)
         ports = ctx.ports.get(name) or ()
