@@ -32,15 +32,18 @@ interactive admin ``tool`` (run on demand, never cut over)."""
 
 EdgeKind = Literal[
     "depends_on", "links", "network_mode", "volumes_from", "ipc", "pid", "shared_volume",
-    "inferred",
+    "inferred", "proxy_config",
 ]
 EDGE_KINDS: tuple[EdgeKind, ...] = (
     "depends_on", "links", "network_mode", "volumes_from", "ipc", "pid", "shared_volume",
-    "inferred",
+    "inferred", "proxy_config",
 )
 ORDERING_KINDS: frozenset[str] = frozenset(EDGE_KINDS) - {"shared_volume"}
 """Edge kinds that order start-up. A shared volume ties two services but neither needs the
 other first, so it stays out of the waves and the cycles."""
+INFERRED_KINDS: frozenset[str] = frozenset({"inferred", "proxy_config"})
+"""Edge kinds read from what a service calls, not declared: a host in its variables or
+command (``inferred``), an upstream in its mounted proxy configuration (``proxy_config``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -254,6 +257,9 @@ class Analysis:
     """Reverse proxies an Ingress replaces."""
     charts: tuple[ChartMatch, ...] = ()
     """Upstream charts and operators that fit (:mod:`.charts`)."""
+    warnings: tuple[str, ...] = ()
+    """Files the analysis could not read (a proxy's configuration: :mod:`.proxy_config`),
+    said as the loader says its warnings: the analysis went on without them."""
 
     def findings_for(self, service: str) -> list[Finding]:
         """The findings of one service, most severe first."""

@@ -33,6 +33,7 @@ from migrate_tui.analysis.catalogue import Catalogue, any_match
 from migrate_tui.analysis.classify import mount_role
 from migrate_tui.analysis.evidence import Locator, shorten
 from migrate_tui.analysis.model import Edge, ProxyReplacement, Route, ServiceAnalysis
+from migrate_tui.analysis.proxy_config import ProxyConfigKnowledge
 from migrate_tui.compose.model import Port, Service
 from migrate_tui.playbooks import load_playbook
 
@@ -48,6 +49,8 @@ class RoutingKnowledge(BaseModel):
     internal_categories: list[str]
     websocket_names: list[re.Pattern[str]]
     websocket_variables: list[re.Pattern[str]]
+    proxy_config: ProxyConfigKnowledge
+    """The proxies' own configuration files and their upstream syntaxes."""
 
 
 @lru_cache(maxsize=4)

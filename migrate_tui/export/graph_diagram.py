@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import NamedTuple
 
-from migrate_tui.analysis.model import Analysis, ServiceAnalysis
+from migrate_tui.analysis.model import INFERRED_KINDS, Analysis, ServiceAnalysis
 from migrate_tui.analysis.ordering import (
     adjacency,
     components,
@@ -425,7 +425,7 @@ def _ordering_edges(analysis: Analysis) -> dict[tuple[str, str], bool]:
         pair = (edge.source, edge.target)
         if edge.kind == "shared_volume" or pair[0] not in services or pair[1] not in services:
             continue
-        declared[pair] = declared.get(pair, False) or edge.kind != "inferred"
+        declared[pair] = declared.get(pair, False) or edge.kind not in INFERRED_KINDS
     return declared
 
 
