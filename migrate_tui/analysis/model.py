@@ -177,7 +177,12 @@ class Route:
     hosts: tuple[str, ...] = ()
     """Host names (``Host(`app.example.com`)``, ``VIRTUAL_HOST``); empty for a bare port."""
     path: str | None = None
-    """A path prefix (``PathPrefix(`/api`)``), when the rule has one."""
+    """A path (``PathPrefix(`/api`)``, ``Path(`/health`)``), when the rule has one."""
+    path_type: Literal["Prefix", "Exact"] = "Prefix"
+    """How :attr:`path` matches: ``Exact`` for Traefik's ``Path``, else a prefix."""
+    path_regexp: str | None = None
+    """A path the rule matches by a regular expression (Traefik's ``PathRegexp``, or a
+    ``{name:regexp}`` placeholder in v2's ``Path``): an Ingress has no such match."""
     port: int | None = None
     """The container port the route sends to, when known."""
     port_end: int | None = None

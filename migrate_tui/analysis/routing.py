@@ -65,11 +65,25 @@ def load_routing(folder: Path | None = None) -> RoutingKnowledge:
 
 _QUOTED = re.compile(r"[`\"']([^`\"']+)[`\"']")
 _HOST = re.compile(r"\bHost(?:SNI)?\s*\(([^)]*)\)")
-_PATH = re.compile(r"\bPath(?:Prefix)?\s*\(([^)]*)\)")
+_PATH = re.compile(r"\b(Path|PathPrefix|PathRegexp|PathRegex)\s*\(([^)]*)\)")
+"""A path matcher of a Traefik rule: ``Path`` is exact (Ingress ``Exact``), ``PathPrefix``
+a prefix; a regular expression (``PathRegexp``, v2's ``{id:[0-9]+}``) has no Ingress
+match."""
 _ROUTER = re.compile(r"^traefik\.(http|tcp)\.routers\.([^.]+)\.(.+)$")
 _SERVICE_PORT = re.compile(r"^traefik\.(http|tcp)\.services\.([^.]+)\.loadbalancer\.server\.port$")
 _CADDY = re.compile(r"^caddy(_\d+)?$")
 _UPSTREAMS = re.compile(r"\{\{\s*upstreams\s+(?:https?\s+)?(\d+)\s*\}\}")
+
+
+def _path_fields(found: tuple[str, str] | None) -> tuple[str | None, str, str | None]:
+    """(path, pathType, regular expression) of a Traefik rule's first path matcher, given
+    as (matcher, path)."""
+    if found is None:
+        return None, "Prefix", None
+    matcher, path = found
+    if matcher.startswith("PathRegex") or "{" in path:
+        return None, "Prefix", path
+    return path, "Exact" if matcher == "Path" else "Prefix", None
 
 
 def _int(text: str | None) -> int | None:
@@ -134,15 +148,18 @@ class _Reader:
         for (proto, router), keys in sorted(routers.items()):
             rule = keys.get("rule", "")
             hosts = tuple(h for m in _HOST.finditer(rule) for h in _QUOTED.findall(m.group(1)))
-            paths = [p for m in _PATH.finditer(rule) for p in _QUOTED.findall(m.group(1))]
+            paths = [(m.group(1), p) for m in _PATH.finditer(rule)
+                     for p in _QUOTED.findall(m.group(2))]
             named = keys.get("service")
             port = ports.get(named or "") if named else (
                 next(iter(ports.values())) if len(ports) == 1 else None)
             tls = "tls" in keys or any(k.startswith("tls.") for k in keys)
             key = f"traefik.{proto}.routers.{router}.rule" if rule else \
                 f"traefik.{proto}.routers.{router}.{sorted(keys)[0]}"
+            path, path_type, regexp = _path_fields(paths[0] if paths else None)
             out.append(self.route(
-                "traefik", key=key, hosts=hosts, path=paths[0] if paths else None,
+                "traefik", key=key, hosts=hosts, path=path, path_type=path_type,
+                path_regexp=regexp,
                 port=port or self.default_port(), tls=tls,
                 target="Ingress" if proto == "http" else "LoadBalancer"))
         rule = labels.get("traefik.frontend.rule", "")  # Traefik v1

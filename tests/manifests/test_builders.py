@@ -418,3 +418,41 @@ def test_ports_published_on_loopback_alone_ask_for_no_public_entry(tmp_path: Pat
     project = load_project(LoadOptions(path=str(tmp_path), environ={}))
     ids = {i.id for i in make_plan(project, analyze(project)).items()}
     assert "project.ingress-tls" not in ids
+
+
+def test_a_traefik_path_is_exact_a_prefix_a_prefix_and_a_regexp_a_decision(
+        tmp_path: Path) -> None:
+    """``Path`` matches one path (Ingress ``Exact``), ``PathPrefix`` a prefix; a regular
+    expression has no Ingress match: no path is made for it, the ledger asks."""
+    import yaml
+
+    def labels(router: str, rule: str) -> dict[str, str]:
+        return {f"traefik.http.routers.{router}.rule": rule,
+                f"traefik.http.services.{router}.loadbalancer.server.port": "8080"}
+
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "traefik": {"image": "traefik:v3.1", "command": "--providers.docker",
+                    "ports": ["80:80"],
+                    "volumes": ["/var/run/docker.sock:/var/run/docker.sock:ro"]},
+        "health": {"image": "example/a:1.0",
+                   "labels": labels("h", "Host(`a.example.org`) && Path(`/healthz`)")},
+        "api": {"image": "example/b:1.0",
+                "labels": labels("p", "Host(`a.example.org`) && PathPrefix(`/api`)")},
+        "items": {"image": "example/c:1.0",
+                  "labels": labels("r", "Host(`a.example.org`) && PathRegexp(`^/i/[0-9]+`)")},
+    }}))
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+    docs = made.documents()
+
+    def paths(name: str) -> list[tuple[str, str]]:
+        ingress = next((d.body for d in docs if d.kind == "Ingress" and d.name == name), None)
+        return [] if ingress is None else [
+            (p["path"], p["pathType"])
+            for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+
+    assert paths("health") == [("/healthz", "Exact")]
+    assert paths("api") == [("/api", "Prefix")]
+    assert paths("items") == []
+    told = [e for e in made.entries_for("items") if e.key == "labels"]
+    assert [e.status for e in told] == ["decide"] and "^/i/[0-9]+" in told[0].why
