@@ -167,6 +167,10 @@ class DataStore:
     evidence: Evidence
 
 
+PortFrom = Literal["only", "lowest", "catalogue"]
+"""Where a route's port comes from when its proxy's labels name none (:class:`Route`)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Route:
     """How traffic reaches a service from outside (:mod:`.routing`)."""
@@ -185,6 +189,10 @@ class Route:
     ``{name:regexp}`` placeholder in v2's ``Path``): an Ingress has no such match."""
     port: int | None = None
     """The container port the route sends to, when known."""
+    port_from: PortFrom | None = None
+    """Where :attr:`port` comes from when the labels or variables name none (Traefik's port
+    detection): the ``only`` port the service declares, the ``lowest`` of several, or the
+    ``catalogue``'s port of its image; None when they name it (or it is published)."""
     port_end: int | None = None
     """The last container port of a published range (``20000-20050/udp``), else None."""
     published: int | None = None

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 from migrate_tui.analysis.catalogue import Catalogue, any_match
 from migrate_tui.analysis.classify import mount_role
 from migrate_tui.analysis.evidence import Locator, shorten
-from migrate_tui.analysis.model import Edge, ProxyReplacement, Route, ServiceAnalysis
+from migrate_tui.analysis.model import Edge, PortFrom, ProxyReplacement, Route, ServiceAnalysis
 from migrate_tui.analysis.proxy_config import ProxyConfigKnowledge
 from migrate_tui.compose.model import Port, Service
 from migrate_tui.playbooks import load_playbook
@@ -114,6 +114,18 @@ class _Reader:
     def default_port(self) -> int | None:
         return self.info.ports[0] if self.info.ports else None
 
+    def detected_port(self, named: int | None) -> tuple[int | None, PortFrom | None]:
+        """(``port``, ``port_from``) of a route that names ``named`` (None: it names
+        none): then, as Traefik's port detection, the service's only port, or the lowest
+        of several, or what the catalogue says its image listens on."""
+        if named is not None or not self.info.ports:
+            return named, None
+        svc = self.svc
+        declared = bool(svc.ports or svc.expose)
+        where: PortFrom = ("catalogue" if not declared else
+                           "only" if len(self.info.ports) == 1 else "lowest")
+        return self.info.ports[0], where
+
     def route(self, source: str, *, key: str, env: bool = False, **fields: object) -> Route:
         evidence = (self.locator.env(self.name, key, text=f"{key}={self.svc.environment[key]}")
                     if env else self.locator.key(self.name, "labels", key,
@@ -157,18 +169,20 @@ class _Reader:
             key = f"traefik.{proto}.routers.{router}.rule" if rule else \
                 f"traefik.{proto}.routers.{router}.{sorted(keys)[0]}"
             path, path_type, regexp = _path_fields(paths[0] if paths else None)
+            port, port_from = self.detected_port(port)
             out.append(self.route(
                 "traefik", key=key, hosts=hosts, path=path, path_type=path_type,
                 path_regexp=regexp,
-                port=port or self.default_port(), tls=tls,
+                port=port, port_from=port_from, tls=tls,
                 target="Ingress" if proto == "http" else "LoadBalancer"))
         rule = labels.get("traefik.frontend.rule", "")  # Traefik v1
         if rule and not out:
+            port, port_from = self.detected_port(_int(labels.get("traefik.port")))
             hosts = tuple(h for part in rule.split(";") if part.startswith("Host:")
                           for h in _words(part[len("Host:"):]))
             out.append(self.route(
                 "traefik", key="traefik.frontend.rule", hosts=hosts,
-                port=_int(labels.get("traefik.port")) or self.default_port(),
+                port=port, port_from=port_from,
                 target="Ingress"))
         return out
 

@@ -93,6 +93,10 @@ def _probed_port(ctx: Context, f: ServiceFacts, port: int, where: str) -> tuple[
 _ROUTE_SOURCES = {"traefik": "the Traefik rule", "nginx-proxy": "VIRTUAL_HOST",
                   "caddy": "the caddy label"}
 _SERVED = ("Deployment", "StatefulSet", "DaemonSet")
+_PORT_FROM = {"only": "the only port the service declares",
+              "lowest": "the lowest of the ports the service declares",
+              "catalogue": "the port the catalogue knows its image listens on",
+              "pod": "the pod's only port (its clients' or its healthcheck's)"}
 
 
 def _proxy_routes(ctx: Context, f: ServiceFacts) -> tuple[Route, ...]:
@@ -199,10 +203,18 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
                    and r.path_regexp is None]
     if from_routes:
         anyhost = any(h is None for h, *_ in backends)
-        part.note(from_routes[0].service, _route_key(from_routes[0]), "mapped", where,
+        # (a port Traefik's detection chose, not the labels: said, and approximated)
+        detected = sorted({(_route_port(f, r), r.port_from or "pod") for r in from_routes
+                           if r.port_from is not None or r.port is None})
+        part.note(from_routes[0].service, _route_key(from_routes[0]),
+                  "approximated" if detected else "mapped", where,
                   f"the Ingress rules come from {_ROUTE_SOURCES[from_routes[0].source]}"
                   + ("; a rule without a host is for any host, as the proxy had it: add the "
-                     "host (and TLS) in an overlay" if anyhost else ""))
+                     "host (and TLS) in an overlay" if anyhost else "")
+                  + "".join(f"; it names no port, so the Ingress sends to port {port}, "
+                            f"{_PORT_FROM[source]}, as Traefik's port detection does: check "
+                            "that it is the port that speaks HTTP"
+                            for port, source in detected))
     if any(h is not None and h.endswith(".example.com") and h.startswith(f"{f.label}.")
            for h, *_ in backends):
         part.note(f.name, "ports", "decide", where,
