@@ -21,9 +21,10 @@ bind-mounted from inside the project into
   files too, the first :data:`FOLDER_FILES` of them by name, not its subfolders.
 
 Each read is bounded (:data:`~migrate_tui.fsio.PROXY_CONFIG_LIMIT`) and follows no
-symbolic link; a file that cannot be read (a link, too big, not text, outside the project)
-is passed over with a warning: the project still plans. A service with no bind mount costs
-one look at its mounts.
+symbolic link; a file that cannot be read (a link, too big, not text, a file named as a
+proxy's configuration outside the project) is passed over with a warning: the project
+still plans. A proxy's other host paths (the Docker socket, certificates) say nothing.
+A service with no bind mount costs one look at its mounts.
 """
 
 from __future__ import annotations
@@ -152,8 +153,9 @@ def _files(mount: Mount, proxy: bool, knowledge: ProxyConfigKnowledge, root: str
     read is said in ``warnings``."""
     source = os.path.normpath(mount.source or "")
     if not _inside(source, root):
-        if proxy or any_match(knowledge.files, source) or any_match(knowledge.files,
-                                                                    mount.target):
+        # (said only of a file named as a proxy's configuration: a proxy's other host
+        # paths, the Docker socket, certificates, are no configuration to read)
+        if any_match(knowledge.files, source) or any_match(knowledge.files, mount.target):
             warnings.add(f"{source}: not read for the proxy's upstreams: it is outside the "
                          f"project folder {root}")
         return

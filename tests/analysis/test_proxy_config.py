@@ -227,3 +227,20 @@ def test_a_client_of_the_proxy_it_routes_to_keeps_its_own_edge(tmp_path: Path) -
     a = analyze(load_project(LoadOptions(path=str(tmp_path), environ={})))
     assert {(e.source, e.target, e.kind) for e in a.edges} == {
         ("kong", "studio", "proxy_config"), ("studio", "kong", "inferred")}
+
+
+def test_only_a_named_config_outside_the_project_is_worth_a_warning(tmp_path: Path) -> None:
+    """The Docker socket, certificates, data folders mounted into a proxy are no
+    configuration: nothing to say. A Caddyfile outside the project is: its routes are not
+    read."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "Caddyfile").write_text("reverse_proxy api:8080\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    a = _project(project, {"image": "caddy:2.8", "volumes": [
+        "/var/run/docker.sock:/var/run/docker.sock:ro", f"{outside}:/certs:ro",
+        f"{outside / 'Caddyfile'}:/etc/caddy/Caddyfile:ro"]}, {})
+    assert not _upstreams(a)
+    (warning,) = a.warnings
+    assert "Caddyfile" in warning and "outside the project" in warning
