@@ -17,8 +17,9 @@ bind-mounted from inside the project into
 - any service, when its name (in the project or in the container) is a known proxy
   configuration's (``nginx.conf``, ``kong.yml``, ``Caddyfile``...);
 - a proxy (an image of the playbook's ``proxy_servers`` or ``proxy_config.images``),
-  when its name looks like configuration (``*.conf``, ``*.yml``...); a mounted folder's
-  files too, the first :data:`FOLDER_FILES` of them by name, not its subfolders.
+  when its name looks like configuration (``*.conf``, ``*.yml``...); so are the files of
+  a folder mounted where a proxy keeps configuration (``/etc/nginx/conf.d``, not the site
+  in ``/srv``), the first :data:`FOLDER_FILES` of them by name, not its subfolders.
 
 Each read is bounded (:data:`~migrate_tui.fsio.PROXY_CONFIG_LIMIT`) and follows no
 symbolic link; a file that cannot be read (a link, too big, not text, a file named as a
@@ -62,6 +63,8 @@ class ProxyConfigKnowledge(BaseModel):
     """Images whose mounted configuration is read whatever the file is called."""
     files: list[re.Pattern[str]]
     """Names of files read for any service (the project's path or the container's)."""
+    config_folders: list[re.Pattern[str]]
+    """Where a proxy's mounted folder holds configuration (the path in the container)."""
     config_names: list[re.Pattern[str]]
     """Names of the files read in a proxy's mounted folder (or a proxy's file not named
     by :attr:`files`)."""
@@ -169,8 +172,8 @@ def _files(mount: Mount, proxy: bool, knowledge: ProxyConfigKnowledge, root: str
                          "link, and links in a project are not followed")
         return
     if stat.S_ISDIR(info.st_mode):
-        if not proxy and not any_match(knowledge.files, mount.target + "/"):
-            return
+        if not proxy or not any_match(knowledge.config_folders, mount.target):
+            return  # (a site's files, a data folder: no configuration)
         try:
             entries = sorted(os.listdir(source))
         except OSError as err:

@@ -244,3 +244,12 @@ def test_only_a_named_config_outside_the_project_is_worth_a_warning(tmp_path: Pa
     assert not _upstreams(a)
     (warning,) = a.warnings
     assert "Caddyfile" in warning and "outside the project" in warning
+
+
+def test_a_site_folder_mounted_into_a_proxy_is_not_read(tmp_path: Path) -> None:
+    """/srv is what Caddy serves, not its configuration: a compose file or JSON there is
+    no route."""
+    a = _project(tmp_path, {"image": "caddy:2.8", "volumes": ["./site:/srv:ro"]},
+                 {"site/config.yml": "url: http://api:8080\n",
+                  "site/data.json": "{\"host\": \"web\"}\n"})
+    assert not _upstreams(a) and not a.warnings
