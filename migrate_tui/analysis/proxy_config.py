@@ -121,7 +121,7 @@ def proxy_upstreams(services: Mapping[str, Service], root: str, catalogue: Catal
                         found[target] = (port, Evidence(
                             file=shown, line=line_no,
                             path=f"services.{name}.volumes[{index}]",
-                            text=shorten(f"{shown}: {mask(said)}")))
+                            text=shorten(mask(said))))
                     elif seen[0] is None and port is not None:
                         found[target] = (port, seen[1])
         for target in sorted(found):
@@ -230,7 +230,7 @@ def _upstreams(text: str, knowledge: ProxyConfigKnowledge) -> Iterator[
             for m in pattern.finditer(line):
                 for token in _SPLIT.split(m["upstream"].strip()):
                     for host, port in _addresses(token.strip("\"'`;")):
-                        yield line_no, host, port, m.group().strip()
+                        yield line_no, host, port, m.group().strip(" \t{;")
 
 
 def _addresses(token: str) -> list[tuple[str, int | None]]:
