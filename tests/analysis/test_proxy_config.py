@@ -92,6 +92,7 @@ def test_a_folder_mounted_into_a_proxy_is_read_file_by_file(tmp_path: Path) -> N
                   "conf/index.html": "<a href='http://api:8080'>api</a>\n"})
     assert sorted(_upstreams(a)) == ["web"]  # (a comment and the site's pages say nothing)
     assert _upstreams(a)["web"].evidence.where == "conf/a.conf:1"
+    assert _upstreams(a)["web"].evidence.text == "proxy_pass http://web:3000"
 
 
 def test_a_file_named_as_config_is_read_for_any_image_and_others_are_not(
@@ -204,6 +205,7 @@ def test_the_upstream_admits_the_proxy_in_its_network_policy(tmp_path: Path) -> 
     (edge,) = _upstreams(analysis).values()
     assert (edge.source, edge.target, edge.port) == ("kong", "auth", 9999)
     assert edge.evidence.where == "volumes/api/kong.yml:4"
+    assert edge.evidence.text == "url: http://auth:9999/"
     assert analysis.services["kong"].wave > analysis.services["auth"].wave
     manifests = generate_manifests(project, analysis)
     policy = next(d.body for d in manifests.documents()
