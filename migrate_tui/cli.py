@@ -119,7 +119,7 @@ def _color() -> bool:
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from migrate_tui.export.analyze import run_analyze
 
-    text = run_analyze(_load(args), args.format, _color())
+    text = run_analyze(_load(args), args.format, _color(), warn=_warn)
     if args.format in ("json", "sarif"):  # (masked as data by run_analyze)
         sys.stdout.write(visible_json(text))
     else:

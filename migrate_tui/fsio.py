@@ -65,6 +65,11 @@ with every one done, assigned and noted the file is 15 MB; 64 MiB is four times 
 PIPE_READER_WAIT = 5.0
 """Seconds a write to a named pipe the user named waits for a reader to open it."""
 
+PROXY_CONFIG_LIMIT = 1 * MIB
+"""Largest proxy configuration read for its upstreams (``nginx.conf``, ``kong.yml``):
+supabase's kong.yml is 6 KB, a big nginx.conf tens of KB; a larger file is passed over
+with a warning, not read into memory."""
+
 PLAYBOOK_FILE_LIMIT = 8 * MIB
 """Largest playbook file read: ours are tens of kilobytes; a team's own stay far below."""
 

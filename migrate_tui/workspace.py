@@ -361,15 +361,19 @@ def open_workspace(
         state_file: The progress file (default: ``migration.toml`` next to the compose file).
         playbooks_dir: A team's own playbooks, laid over ours.
         flags: Settings from the command line, over the saved ones.
-        warn: Receives the loader's warnings.
+        warn: Receives the loader's warnings, and the analysis' (:attr:`Analysis.warnings`).
 
     Raises:
         MigrateError: The project (or a playbook) does not load. A broken progress file
             does not raise: the workspace is read-only and carries the error.
     """
     files = open_files(options, state_file=state_file, playbooks_dir=playbooks_dir, warn=warn)
-    return compute(files.project, files.store, files.state, files.playbooks,
-                   progress_error=files.progress_error, flags=flags)
+    workspace = compute(files.project, files.store, files.state, files.playbooks,
+                        progress_error=files.progress_error, flags=flags)
+    if warn is not None:  # (what the analysis could not read: a proxy's configuration)
+        for message in workspace.analysis.warnings:
+            warn(message)
+    return workspace
 
 
 def detected(project: Project, state: ProgressState, *,
@@ -416,8 +420,11 @@ def open_manifests(
 
     project, store = _project_and_store(options, state_file, warn)
     state = store.load()
-    return generate_manifests(project, analyze(project, _overrides_in(project, state)),
-                              secrets_mode=secrets_mode)
+    analysis = analyze(project, _overrides_in(project, state))
+    if warn is not None:
+        for message in analysis.warnings:
+            warn(message)
+    return generate_manifests(project, analysis, secrets_mode=secrets_mode)
 
 
 def _project_and_store(

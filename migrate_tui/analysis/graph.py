@@ -16,6 +16,9 @@ inferred        B's name, container name or network alias used as a host in A's
                 ``host:port`` (``db:5432``), or the whole value of a variable whose
                 name says host (``REDIS_HOST=cache``); dropped when the declared edges
                 already make B wait for A (shared configuration, not a need)
+proxy_config    B named as an upstream in a proxy configuration file A mounts
+                (``kong.yml``, ``nginx.conf``): :mod:`.proxy_config`, given to
+                :func:`build_edges` by the pipeline
 ==============  ===================================================================
 
 Cycles (possible once inferred edges exist) never stop anything: the waves are the
@@ -35,7 +38,7 @@ from typing import Any, NamedTuple
 
 from migrate_tui.analysis.catalogue import Catalogue
 from migrate_tui.analysis.evidence import Locator, env_text, mask, shorten, text_has, text_is
-from migrate_tui.analysis.model import ORDERING_KINDS, Edge, EdgeKind, Evidence
+from migrate_tui.analysis.model import INFERRED_KINDS, ORDERING_KINDS, Edge, EdgeKind, Evidence
 from migrate_tui.analysis.ordering import (
     Succ,
     adjacency,
@@ -187,6 +190,8 @@ class Edges(NamedTuple):
     """Sorted by source, target, kind."""
     rows: list[EdgeRow]
     """The row of each edge, in the same order."""
+    warnings: tuple[str, ...] = ()
+    """Files read for edges that could not be read (:mod:`.proxy_config`)."""
 
 
 class _EdgeSet:
@@ -208,9 +213,16 @@ class _EdgeSet:
 
 
 def build_edges(services: Mapping[str, Service], locator: Locator,
-                catalogue: Catalogue) -> Edges:
-    """Every edge between the given services, sorted by source, target, kind; with rows."""
+                catalogue: Catalogue, extra: Iterable[Edge] = (),
+                warnings: Iterable[str] = ()) -> Edges:
+    """Every edge between the given services, sorted by source, target, kind; with rows.
+
+    ``extra``: edges read elsewhere (a proxy's mounted configuration), with the
+    ``warnings`` of that reading, kept in :attr:`Edges.warnings`.
+    """
     found = _EdgeSet()
+    for edge in extra:
+        found.add(edge)
     names = hostnames(services)
     host_parts = frozenset(catalogue.heuristics.host_key_parts)
     mentions = _Mentions(names, host_parts)
@@ -228,7 +240,7 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
     keys = _drop_contradicted(sorted(found.edges))
     return Edges([found.edges[k] for k in keys],
                  [(source, target, kind, found.ports[source, target, kind])
-                  for source, target, kind in keys])
+                  for source, target, kind in keys], tuple(warnings))
 
 
 def _drop_contradicted(keys: list[tuple[str, str, EdgeKind]]) -> list[
@@ -244,7 +256,7 @@ def _drop_contradicted(keys: list[tuple[str, str, EdgeKind]]) -> list[
     targets reach is worked out.
     """
     succ = adjacency((), ((source, target) for source, target, kind in keys
-                          if kind in ORDERING_KINDS and kind != "inferred"))
+                          if kind in ORDERING_KINDS and kind not in INFERRED_KINDS))
     suspects = [(source, target) for source, target, kind in keys
                 if kind == "inferred" and succ.get(target)]
     if suspects:

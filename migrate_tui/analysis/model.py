@@ -32,15 +32,18 @@ interactive admin ``tool`` (run on demand, never cut over)."""
 
 EdgeKind = Literal[
     "depends_on", "links", "network_mode", "volumes_from", "ipc", "pid", "shared_volume",
-    "inferred",
+    "inferred", "proxy_config",
 ]
 EDGE_KINDS: tuple[EdgeKind, ...] = (
     "depends_on", "links", "network_mode", "volumes_from", "ipc", "pid", "shared_volume",
-    "inferred",
+    "inferred", "proxy_config",
 )
 ORDERING_KINDS: frozenset[str] = frozenset(EDGE_KINDS) - {"shared_volume"}
 """Edge kinds that order start-up. A shared volume ties two services but neither needs the
 other first, so it stays out of the waves and the cycles."""
+INFERRED_KINDS: frozenset[str] = frozenset({"inferred", "proxy_config"})
+"""Edge kinds read from what a service calls, not declared: a host in its variables or
+command (``inferred``), an upstream in its mounted proxy configuration (``proxy_config``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,6 +167,10 @@ class DataStore:
     evidence: Evidence
 
 
+PortFrom = Literal["only", "lowest", "catalogue"]
+"""Where a route's port comes from when its proxy's labels name none (:class:`Route`)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Route:
     """How traffic reaches a service from outside (:mod:`.routing`)."""
@@ -174,9 +181,18 @@ class Route:
     hosts: tuple[str, ...] = ()
     """Host names (``Host(`app.example.com`)``, ``VIRTUAL_HOST``); empty for a bare port."""
     path: str | None = None
-    """A path prefix (``PathPrefix(`/api`)``), when the rule has one."""
+    """A path (``PathPrefix(`/api`)``, ``Path(`/health`)``), when the rule has one."""
+    path_type: Literal["Prefix", "Exact"] = "Prefix"
+    """How :attr:`path` matches: ``Exact`` for Traefik's ``Path``, else a prefix."""
+    path_regexp: str | None = None
+    """A path the rule matches by a regular expression (Traefik's ``PathRegexp``, or a
+    ``{name:regexp}`` placeholder in v2's ``Path``): an Ingress has no such match."""
     port: int | None = None
     """The container port the route sends to, when known."""
+    port_from: PortFrom | None = None
+    """Where :attr:`port` comes from when the labels or variables name none (Traefik's port
+    detection): the ``only`` port the service declares, the ``lowest`` of several, or the
+    ``catalogue``'s port of its image; None when they name it (or it is published)."""
     port_end: int | None = None
     """The last container port of a published range (``20000-20050/udp``), else None."""
     published: int | None = None
@@ -254,6 +270,9 @@ class Analysis:
     """Reverse proxies an Ingress replaces."""
     charts: tuple[ChartMatch, ...] = ()
     """Upstream charts and operators that fit (:mod:`.charts`)."""
+    warnings: tuple[str, ...] = ()
+    """Files the analysis could not read (a proxy's configuration: :mod:`.proxy_config`),
+    said as the loader says its warnings: the analysis went on without them."""
 
     def findings_for(self, service: str) -> list[Finding]:
         """The findings of one service, most severe first."""

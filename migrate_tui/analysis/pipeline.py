@@ -3,7 +3,8 @@
 ======  ==========  ===============================================================
  #      step        module
 ======  ==========  ===============================================================
- 1      edges       :mod:`.graph`: declared and inferred dependencies, shared volumes
+ 1      edges       :mod:`.graph`: declared and inferred dependencies, shared volumes;
+                    :mod:`.proxy_config`: the upstreams of a proxy's mounted configuration
  2      order       :mod:`.graph`: cycles and start-up waves
  3      classify    :mod:`.classify`: kind, then class, with reasons and confidence
  4      findings    :mod:`.findings`: every rule, texts from ``playbooks/findings.yaml``
@@ -51,7 +52,8 @@ from migrate_tui.analysis.model import (
     ServiceAnalysis,
     ServiceKind,
 )
-from migrate_tui.analysis.routing import Routing, read_routes
+from migrate_tui.analysis.proxy_config import proxy_upstreams
+from migrate_tui.analysis.routing import Routing, load_routing, read_routes
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.errors import AnalysisError
 from migrate_tui.gc_pause import gc_paused
@@ -113,7 +115,11 @@ def read_project(project: Project, catalogue: Catalogue | None = None) -> Projec
     services: dict[str, Service] = dict(sorted({**project.inactive_services,
                                                 **project.services}.items()))
     locator = Locator(project)
-    dependencies = build_edges(services, locator, catalogue)
+    known = load_routing()
+    upstreams = proxy_upstreams(services, project.working_dir, catalogue,
+                                known.proxy_config, frozenset(known.proxy_servers))
+    dependencies = build_edges(services, locator, catalogue, upstreams.edges,
+                               upstreams.warnings)
 
     incoming: dict[str, list[Incoming]] = {name: [] for name in services}
     for name, svc in services.items():
@@ -287,7 +293,7 @@ def run_analysis(project: Project, overrides: Mapping[str, Mapping[str, Any]] | 
         waves=tuple(tuple(w) for w in reading.waves), cycles=tuple(reading.cycles),
         findings=findings, data=tuple(data), routes=tuple(routing.routes),
         proxies=tuple(routing.proxies),
-        charts=tuple(charts),
+        charts=tuple(charts), warnings=reading.dependencies.warnings,
     )
     return AnalysisRun(analysis, reading, classified, rule_inputs, findings, rules, routing)
 

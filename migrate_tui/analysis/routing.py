@@ -32,7 +32,8 @@ from pydantic import BaseModel, ConfigDict
 from migrate_tui.analysis.catalogue import Catalogue, any_match
 from migrate_tui.analysis.classify import mount_role
 from migrate_tui.analysis.evidence import Locator, shorten
-from migrate_tui.analysis.model import Edge, ProxyReplacement, Route, ServiceAnalysis
+from migrate_tui.analysis.model import Edge, PortFrom, ProxyReplacement, Route, ServiceAnalysis
+from migrate_tui.analysis.proxy_config import ProxyConfigKnowledge
 from migrate_tui.compose.model import Port, Service
 from migrate_tui.playbooks import load_playbook
 
@@ -48,6 +49,8 @@ class RoutingKnowledge(BaseModel):
     internal_categories: list[str]
     websocket_names: list[re.Pattern[str]]
     websocket_variables: list[re.Pattern[str]]
+    proxy_config: ProxyConfigKnowledge
+    """The proxies' own configuration files and their upstream syntaxes."""
 
 
 @lru_cache(maxsize=4)
@@ -62,11 +65,25 @@ def load_routing(folder: Path | None = None) -> RoutingKnowledge:
 
 _QUOTED = re.compile(r"[`\"']([^`\"']+)[`\"']")
 _HOST = re.compile(r"\bHost(?:SNI)?\s*\(([^)]*)\)")
-_PATH = re.compile(r"\bPath(?:Prefix)?\s*\(([^)]*)\)")
+_PATH = re.compile(r"\b(Path|PathPrefix|PathRegexp|PathRegex)\s*\(([^)]*)\)")
+"""A path matcher of a Traefik rule: ``Path`` is exact (Ingress ``Exact``), ``PathPrefix``
+a prefix; a regular expression (``PathRegexp``, v2's ``{id:[0-9]+}``) has no Ingress
+match."""
 _ROUTER = re.compile(r"^traefik\.(http|tcp)\.routers\.([^.]+)\.(.+)$")
 _SERVICE_PORT = re.compile(r"^traefik\.(http|tcp)\.services\.([^.]+)\.loadbalancer\.server\.port$")
 _CADDY = re.compile(r"^caddy(_\d+)?$")
 _UPSTREAMS = re.compile(r"\{\{\s*upstreams\s+(?:https?\s+)?(\d+)\s*\}\}")
+
+
+def _path_fields(found: tuple[str, str] | None) -> tuple[str | None, str, str | None]:
+    """(path, pathType, regular expression) of a Traefik rule's first path matcher, given
+    as (matcher, path)."""
+    if found is None:
+        return None, "Prefix", None
+    matcher, path = found
+    if matcher.startswith("PathRegex") or "{" in path:
+        return None, "Prefix", path
+    return path, "Exact" if matcher == "Path" else "Prefix", None
 
 
 def _int(text: str | None) -> int | None:
@@ -96,6 +113,18 @@ class _Reader:
 
     def default_port(self) -> int | None:
         return self.info.ports[0] if self.info.ports else None
+
+    def detected_port(self, named: int | None) -> tuple[int | None, PortFrom | None]:
+        """(``port``, ``port_from``) of a route that names ``named`` (None: it names
+        none): then, as Traefik's port detection, the service's only port, or the lowest
+        of several, or what the catalogue says its image listens on."""
+        if named is not None or not self.info.ports:
+            return named, None
+        svc = self.svc
+        declared = bool(svc.ports or svc.expose)
+        where: PortFrom = ("catalogue" if not declared else
+                           "only" if len(self.info.ports) == 1 else "lowest")
+        return self.info.ports[0], where
 
     def route(self, source: str, *, key: str, env: bool = False, **fields: object) -> Route:
         evidence = (self.locator.env(self.name, key, text=f"{key}={self.svc.environment[key]}")
@@ -131,24 +160,29 @@ class _Reader:
         for (proto, router), keys in sorted(routers.items()):
             rule = keys.get("rule", "")
             hosts = tuple(h for m in _HOST.finditer(rule) for h in _QUOTED.findall(m.group(1)))
-            paths = [p for m in _PATH.finditer(rule) for p in _QUOTED.findall(m.group(1))]
+            paths = [(m.group(1), p) for m in _PATH.finditer(rule)
+                     for p in _QUOTED.findall(m.group(2))]
             named = keys.get("service")
             port = ports.get(named or "") if named else (
                 next(iter(ports.values())) if len(ports) == 1 else None)
             tls = "tls" in keys or any(k.startswith("tls.") for k in keys)
             key = f"traefik.{proto}.routers.{router}.rule" if rule else \
                 f"traefik.{proto}.routers.{router}.{sorted(keys)[0]}"
+            path, path_type, regexp = _path_fields(paths[0] if paths else None)
+            port, port_from = self.detected_port(port)
             out.append(self.route(
-                "traefik", key=key, hosts=hosts, path=paths[0] if paths else None,
-                port=port or self.default_port(), tls=tls,
+                "traefik", key=key, hosts=hosts, path=path, path_type=path_type,
+                path_regexp=regexp,
+                port=port, port_from=port_from, tls=tls,
                 target="Ingress" if proto == "http" else "LoadBalancer"))
         rule = labels.get("traefik.frontend.rule", "")  # Traefik v1
         if rule and not out:
+            port, port_from = self.detected_port(_int(labels.get("traefik.port")))
             hosts = tuple(h for part in rule.split(";") if part.startswith("Host:")
                           for h in _words(part[len("Host:"):]))
             out.append(self.route(
                 "traefik", key="traefik.frontend.rule", hosts=hosts,
-                port=_int(labels.get("traefik.port")) or self.default_port(),
+                port=port, port_from=port_from,
                 target="Ingress"))
         return out
 

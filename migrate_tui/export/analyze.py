@@ -8,7 +8,7 @@ subclasses, printed by the CLI without a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from migrate_tui.analysis.pipeline import analyze
@@ -24,7 +24,8 @@ FORMATS = ("json", "sarif", "text")
 
 @gc_paused
 def run_analyze(project: Project, fmt: str, color: bool,
-                overrides: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+                overrides: Mapping[str, Mapping[str, Any]] | None = None,
+                warn: Callable[[str], None] | None = None) -> str:
     """Analyse a loaded project and format the result.
 
     Args:
@@ -33,6 +34,7 @@ def run_analyze(project: Project, fmt: str, color: bool,
             2.1.0 for code scanning, paths relative to the project) or ``text``.
         color: ANSI colours in the text report (ignored for JSON).
         overrides: Class and kind overrides from the progress file, by service.
+        warn: Receives the analysis' warnings (a proxy configuration it could not read).
 
     Returns:
         The output, ending with a newline.
@@ -46,6 +48,9 @@ def run_analyze(project: Project, fmt: str, color: bool,
         raise DiscoveryError(f"unknown format {fmt!r}",
                              hint=f"use --format {' or --format '.join(FORMATS)}")
     analysis = analyze(project, overrides)
+    if warn is not None:
+        for message in analysis.warnings:
+            warn(message)
     if fmt == "json":
         return json.dumps(mask_data(to_json(analysis)), indent=2, ensure_ascii=False) + "\n"
     if fmt == "sarif":

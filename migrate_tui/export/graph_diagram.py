@@ -15,14 +15,14 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import NamedTuple
 
-from migrate_tui.analysis.model import Analysis, ServiceAnalysis
+from migrate_tui.analysis.model import INFERRED_KINDS, Analysis, ServiceAnalysis
 from migrate_tui.analysis.ordering import (
     adjacency,
     components,
     is_acyclic,
     transitive_reduction,
 )
-from migrate_tui.export.markdown_text import md
+from migrate_tui.export.markdown_text import code, md
 from migrate_tui.export.markdown_text import plural as _n
 from migrate_tui.export.mermaid_text import (
     MERMAID_MAX_EDGES,
@@ -156,9 +156,28 @@ def dependency_graph(analysis: Analysis) -> list[str]:
             "```mermaid", *lines, "```", "",
             "Solid arrows are declared (`depends_on`, `links`, `network_mode`, `volumes_from`); "
             "dotted ones are inferred from environment values and commands."
+            + _proxy_note(analysis)
             + _hubs_note(graph.hubs, len(services))
             + (f" Red borders: in a dependency cycle ({', '.join(md(n) for n in cycles)})."
                if cycles else ""), ""]
+
+
+PROXY_EDGES_SHOWN = 8
+"""Upstreams of proxies' configuration files the note names, with their file and line."""
+
+
+def _proxy_note(analysis: Analysis) -> str:
+    """Which arrows a proxy's own configuration file gives, each with its file and line:
+    no Compose key shows them."""
+    found = [e for e in analysis.edges if e.kind == "proxy_config"
+             and e.source in analysis.services and e.target in analysis.services]
+    if not found:
+        return ""
+    shown = [f"{md(e.source)} → {md(e.target)} ({code(e.evidence.where)})"
+             for e in found[:PROXY_EDGES_SHOWN]]
+    more = len(found) - len(shown)
+    return (" Read from a proxy's mounted configuration, not from Compose: "
+            + ", ".join(shown) + (f" and {more} more" if more else "") + ".")
 
 
 def _hubs_note(hubs: dict[str, list[str]], services: int) -> str:
@@ -425,7 +444,7 @@ def _ordering_edges(analysis: Analysis) -> dict[tuple[str, str], bool]:
         pair = (edge.source, edge.target)
         if edge.kind == "shared_volume" or pair[0] not in services or pair[1] not in services:
             continue
-        declared[pair] = declared.get(pair, False) or edge.kind != "inferred"
+        declared[pair] = declared.get(pair, False) or edge.kind not in INFERRED_KINDS
     return declared
 
 

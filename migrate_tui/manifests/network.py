@@ -93,6 +93,10 @@ def _probed_port(ctx: Context, f: ServiceFacts, port: int, where: str) -> tuple[
 _ROUTE_SOURCES = {"traefik": "the Traefik rule", "nginx-proxy": "VIRTUAL_HOST",
                   "caddy": "the caddy label"}
 _SERVED = ("Deployment", "StatefulSet", "DaemonSet")
+_PORT_FROM = {"only": "the only port the service declares",
+              "lowest": "the lowest of the ports the service declares",
+              "catalogue": "the port the catalogue knows its image listens on",
+              "pod": "the pod's only port (its clients' or its healthcheck's)"}
 
 
 def _proxy_routes(ctx: Context, f: ServiceFacts) -> tuple[Route, ...]:
@@ -110,8 +114,9 @@ def _route_port(f: ServiceFacts, route: Route) -> int | None:
     return tcp[0] if len(tcp) == 1 else None
 
 
-Backend = tuple[str | None, str, int]
-"""One Ingress path: (host, or None for any host; path; the pod port it sends to)."""
+Backend = tuple[str | None, str, str, int]
+"""One Ingress path: (host, or None for any host; path; its pathType; the pod port it
+sends to)."""
 
 
 def _backends(ctx: Context, f: ServiceFacts) -> list[Backend]:
@@ -122,20 +127,20 @@ def _backends(ctx: Context, f: ServiceFacts) -> list[Backend]:
     found: list[Backend] = []
     for r in _proxy_routes(ctx, f):
         port = _route_port(f, r)
-        if r.target != "Ingress" or port is None:
+        if r.target != "Ingress" or port is None or r.path_regexp is not None:
             continue  # (said in the ledger by build_ingress)
         hosts: list[str | None] = [h.lower() for h in r.hosts if _HOSTNAME.fullmatch(h.lower())]
         if r.hosts and not hosts:
             hosts = [f"{f.label}.example.com"]  # none valid: a placeholder, not every host
         for host in hosts or [None]:
-            backend = (host, r.path or "/", port)
+            backend = (host, r.path or "/", r.path_type if r.path else "Prefix", port)
             if backend not in found:
                 found.append(backend)
     if found:
         return found
     http = set(load_routing().http_ports)  # the analysis' list: one source
     web = [p for p in f.ports if p.published and p.protocol == "TCP" and p.port in http]
-    return [(f"{f.label}.example.com", "/", web[0].port)] if web else []
+    return [(f"{f.label}.example.com", "/", "Prefix", web[0].port)] if web else []
 
 
 def _route_key(route: Route) -> str:
@@ -145,7 +150,7 @@ def _route_key(route: Route) -> str:
 
 def ingress_ports(ctx: Context, f: ServiceFacts) -> set[int]:
     """The pod ports this service's Ingress sends to (none: it has no Ingress)."""
-    return {port for _, _, port in _backends(ctx, f)}
+    return {port for *_, port in _backends(ctx, f)}
 
 
 def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
@@ -155,7 +160,7 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
     if f.workload not in _SERVED:
         return part
     backends = _backends(ctx, f)
-    routed = {port for _, _, port in backends}
+    routed = {port for *_, port in backends}
     http = set(load_routing().http_ports)
     service = target(f, "Service", f.label)
     for p in f.ports:
@@ -180,6 +185,12 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
                       f"{source} sends {r.protocol.upper()} traffic to port {r.port}: expose it "
                       "with a LoadBalancer Service or the ingress controller's TCP routes "
                       "(an Ingress carries HTTP only)")
+        elif r.path_regexp is not None:
+            part.note(r.service, key, "decide", service,
+                      f"{source} matches the path by a regular expression "
+                      f"({r.path_regexp}), which an Ingress path cannot: no Ingress is made "
+                      "for it; write the paths in an overlay (Prefix or Exact, or the "
+                      "ingress controller's regex annotation)")
         elif _route_port(f, r) is None:
             part.note(r.service, key, "decide", service,
                       f"{source} routes {said} here but names no port, and the pod has "
@@ -188,23 +199,32 @@ def build_ingress(ctx: Context, f: ServiceFacts) -> Part:
     if not backends:
         return part
     where = target(f, "Ingress", f.label)
-    from_routes = [r for r in routes if r.target == "Ingress" and _route_port(f, r)]
+    from_routes = [r for r in routes if r.target == "Ingress" and _route_port(f, r)
+                   and r.path_regexp is None]
     if from_routes:
-        anyhost = any(h is None for h, _, _ in backends)
-        part.note(from_routes[0].service, _route_key(from_routes[0]), "mapped", where,
+        anyhost = any(h is None for h, *_ in backends)
+        # (a port Traefik's detection chose, not the labels: said, and approximated)
+        detected = sorted({(_route_port(f, r), r.port_from or "pod") for r in from_routes
+                           if r.port_from is not None or r.port is None})
+        part.note(from_routes[0].service, _route_key(from_routes[0]),
+                  "approximated" if detected else "mapped", where,
                   f"the Ingress rules come from {_ROUTE_SOURCES[from_routes[0].source]}"
                   + ("; a rule without a host is for any host, as the proxy had it: add the "
-                     "host (and TLS) in an overlay" if anyhost else ""))
+                     "host (and TLS) in an overlay" if anyhost else "")
+                  + "".join(f"; it names no port, so the Ingress sends to port {port}, "
+                            f"{_PORT_FROM[source]}, as Traefik's port detection does: check "
+                            "that it is the port that speaks HTTP"
+                            for port, source in detected))
     if any(h is not None and h.endswith(".example.com") and h.startswith(f"{f.label}.")
-           for h, _, _ in backends):
+           for h, *_ in backends):
         part.note(f.name, "ports", "decide", where,
                   "no host name in the Compose files: the Ingress uses a placeholder host; "
                   "set the real one (and TLS) in an overlay")
     rules: dict[str, list[Obj]] = {}
-    for host, path, port in backends:
+    for host, path, path_type, port in backends:
         paths = rules.setdefault(host or "", [])
         if path not in [x["path"] for x in paths]:
-            paths.append({"path": path, "pathType": "Prefix", "backend": {
+            paths.append({"path": path, "pathType": path_type, "backend": {
                 "service": {"name": f.label, "port": {"number": port}}}})
     part.objects.append({
         "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",

@@ -59,6 +59,11 @@ def test_every_edge_kind_is_covered(edges: Analysis) -> None:
     assert {e.kind for e in edges.edges} == set(EDGE_KINDS)
 
 
+def test_a_proxy_config_edge_names_its_file_and_line(edges: Analysis) -> None:
+    found = edge(edges, "gateway", "api", "proxy_config")
+    assert (found.evidence.where, found.port) == ("gateway/nginx.conf:4", 8080)
+
+
 def test_depends_on_keeps_condition_and_required(edges: Analysis) -> None:
     healthy = edge(edges, "web", "api", "depends_on")
     optional = edge(edges, "web", "cache", "depends_on")

@@ -455,3 +455,88 @@ def test_ports_published_on_loopback_alone_ask_for_no_public_entry(tmp_path: Pat
     project = load_project(LoadOptions(path=str(tmp_path), environ={}))
     ids = {i.id for i in make_plan(project, analyze(project)).items()}
     assert "project.ingress-tls" not in ids
+
+
+def test_a_traefik_path_is_exact_a_prefix_a_prefix_and_a_regexp_a_decision(
+        tmp_path: Path) -> None:
+    """``Path`` matches one path (Ingress ``Exact``), ``PathPrefix`` a prefix; a regular
+    expression has no Ingress match: no path is made for it, the ledger asks."""
+    import yaml
+
+    def labels(router: str, rule: str) -> dict[str, str]:
+        return {f"traefik.http.routers.{router}.rule": rule,
+                f"traefik.http.services.{router}.loadbalancer.server.port": "8080"}
+
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "traefik": {"image": "traefik:v3.1", "command": "--providers.docker",
+                    "ports": ["80:80"],
+                    "volumes": ["/var/run/docker.sock:/var/run/docker.sock:ro"]},
+        "health": {"image": "example/a:1.0",
+                   "labels": labels("h", "Host(`a.example.org`) && Path(`/healthz`)")},
+        "api": {"image": "example/b:1.0",
+                "labels": labels("p", "Host(`a.example.org`) && PathPrefix(`/api`)")},
+        "items": {"image": "example/c:1.0",
+                  "labels": labels("r", "Host(`a.example.org`) && PathRegexp(`^/i/[0-9]+`)")},
+    }}))
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+    docs = made.documents()
+
+    def paths(name: str) -> list[tuple[str, str]]:
+        ingress = next((d.body for d in docs if d.kind == "Ingress" and d.name == name), None)
+        return [] if ingress is None else [
+            (p["path"], p["pathType"])
+            for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+
+    assert paths("health") == [("/healthz", "Exact")]
+    assert paths("api") == [("/api", "Prefix")]
+    assert paths("items") == []
+    told = [e for e in made.entries_for("items") if e.key == "labels"]
+    assert [e.status for e in told] == ["decide"] and "^/i/[0-9]+" in told[0].why
+
+
+def test_a_traefik_route_naming_no_port_takes_the_detected_one_and_says_so(
+        tmp_path: Path) -> None:
+    """Traefik's port detection: the only port a container exposes (here: declared,
+    published, the catalogue's for its image, or the pod's only one from a client), the
+    lowest of several. The Ingress does the same, approximated; no port at all: a decision."""
+    import yaml
+
+    def rule(name: str) -> dict[str, str]:
+        return {f"traefik.http.routers.{name}.rule": f"Host(`{name}.example.org`)"}
+
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "traefik": {"image": "traefik:v3.1", "command": "--providers.docker",
+                    "ports": ["80:80"],
+                    "volumes": ["/var/run/docker.sock:/var/run/docker.sock:ro"]},
+        "pub": {"image": "example/pub:1.0", "ports": ["8081:8080"], "labels": rule("pub")},
+        "two": {"image": "example/two:1.0", "expose": ["9000", "8000"], "labels": rule("two")},
+        "web": {"image": "nginx:1.27", "labels": rule("web")},
+        "called": {"image": "example/called:1.0", "labels": rule("called")},
+        "client": {"image": "example/client:1.0",
+                   "environment": {"CALLED_URL": "http://called:3000"}},
+        "none": {"image": "example/none:1.0", "labels": rule("none")},
+        "named": {"image": "example/named:1.0", "expose": ["7000"], "labels": {
+            **rule("named"), "traefik.http.services.named.loadbalancer.server.port": "7000"}},
+    }}))
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    made = generate_manifests(project, analyze(project))
+    docs = made.documents()
+
+    def port(name: str) -> int | None:
+        ingress = next((d.body for d in docs if d.kind == "Ingress" and d.name == name), None)
+        return None if ingress is None else \
+            ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"][
+                "number"]
+
+    def said(name: str) -> list[tuple[str, str]]:
+        return [(e.status, e.why) for e in made.entries_for(name) if e.key == "labels"]
+
+    expected = {"pub": (8080, "the only port"), "two": (8000, "the lowest"),
+                "web": (80, "the catalogue"), "called": (3000, "the pod's only port")}
+    for name, (number, why) in expected.items():
+        assert port(name) == number, name
+        ((status, text),) = said(name)
+        assert status == "approximated" and why in text and f"port {number}" in text, name
+    assert port("named") == 7000 and [s for s, _ in said("named")] == ["mapped"]
+    assert port("none") is None and [s for s, _ in said("none")] == ["decide"]

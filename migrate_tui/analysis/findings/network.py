@@ -11,6 +11,7 @@ from typing import Any
 
 from migrate_tui.analysis.evidence import mask, shorten, text_has
 from migrate_tui.analysis.findings.base import Hit, RuleContext, rule
+from migrate_tui.analysis.model import INFERRED_KINDS
 
 _PORT_AFTER = re.compile(r"^:([0-9]{1,5})")
 _LISTEN_BEFORE = re.compile(r"(?i)(bind|listen|host)[\w-]*[=\s:]*['\"]?$")
@@ -272,7 +273,8 @@ def unexposed_port(ctx: RuleContext, params: Mapping[str, Any]) -> Iterator[Hit]
     for source, target, kind, edge_port in ctx.edge_rows:
         if target not in quiet or source not in active:
             continue  # (a client behind a profile that is not enabled reaches nothing)
-        if kind in ("inferred", "links") or (kind == "depends_on" and ctx.ports.get(target)):
+        if kind in INFERRED_KINDS or kind == "links" or (
+                kind == "depends_on" and ctx.ports.get(target)):
             clients[target].add(source)
             if edge_port:
                 ports[target][edge_port] += 1
