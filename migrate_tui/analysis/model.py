@@ -38,9 +38,12 @@ EDGE_KINDS: tuple[EdgeKind, ...] = (
     "depends_on", "links", "network_mode", "volumes_from", "ipc", "pid", "shared_volume",
     "inferred", "proxy_config",
 )
-ORDERING_KINDS: frozenset[str] = frozenset(EDGE_KINDS) - {"shared_volume"}
+ORDERING_KINDS: frozenset[str] = frozenset(EDGE_KINDS) - {"shared_volume", "proxy_config"}
 """Edge kinds that order start-up. A shared volume ties two services but neither needs the
-other first, so it stays out of the waves and the cycles."""
+other first, so it stays out of the waves and the cycles; nor does a proxy need the upstreams
+its configuration names to start (their Services resolve from the first apply, and it answers
+502 until they are ready): supabase's kong and the studio it routes to, which calls kong, are
+no start-up cycle."""
 INFERRED_KINDS: frozenset[str] = frozenset({"inferred", "proxy_config"})
 """Edge kinds read from what a service calls, not declared: a host in its variables or
 command (``inferred``), an upstream in its mounted proxy configuration (``proxy_config``)."""

@@ -188,8 +188,8 @@ def test_a_service_without_bind_mounts_reads_nothing(tmp_path: Path,
 
 def test_the_upstream_admits_the_proxy_in_its_network_policy(tmp_path: Path) -> None:
     """supabase's shape: kong's routes only in kong.yml; auth listens on a port only its
-    healthcheck names. Its NetworkPolicy admits kong there, no "callers" decision is left,
-    and kong comes after auth in the start-up order."""
+    healthcheck names. Its NetworkPolicy admits kong there and no "callers" decision is left;
+    kong need not wait for auth to start (a route answers 502 until its upstream is ready)."""
     (tmp_path / "volumes" / "api").mkdir(parents=True)
     (tmp_path / "volumes" / "api" / "kong.yml").write_text(
         "_format_version: '2.1'\nservices:\n  - name: auth-v1\n"
@@ -206,7 +206,7 @@ def test_the_upstream_admits_the_proxy_in_its_network_policy(tmp_path: Path) -> 
     assert (edge.source, edge.target, edge.port) == ("kong", "auth", 9999)
     assert edge.evidence.where == "volumes/api/kong.yml:4"
     assert edge.evidence.text == "url: http://auth:9999/"
-    assert analysis.services["kong"].wave > analysis.services["auth"].wave
+    assert analysis.services["kong"].wave == analysis.services["auth"].wave == 0
     manifests = generate_manifests(project, analysis)
     policy = next(d.body for d in manifests.documents()
                   if d.kind == "NetworkPolicy" and d.name == "auth")
@@ -218,9 +218,10 @@ def test_the_upstream_admits_the_proxy_in_its_network_policy(tmp_path: Path) -> 
 
 
 def test_a_client_of_the_proxy_it_routes_to_keeps_its_own_edge(tmp_path: Path) -> None:
-    """studio calls kong (SUPABASE_URL) and kong routes to studio: both are needs (a
-    cycle), the kong.yml edge is no declared order that makes studio's look like shared
-    configuration."""
+    """studio calls kong (SUPABASE_URL) and kong routes to studio: both are calls, the
+    kong.yml edge is no declared order that makes studio's look like shared configuration.
+    Only studio's orders start-up: a proxy starts without its upstreams (their Services
+    resolve from the first apply) and answers 502 until they are ready."""
     (tmp_path / "kong.yml").write_text("services:\n  - url: http://studio:3000/\n")
     (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
         "kong": {"image": "kong:2.8.1", "volumes": ["./kong.yml:/home/kong/kong.yml"]},
@@ -229,6 +230,8 @@ def test_a_client_of_the_proxy_it_routes_to_keeps_its_own_edge(tmp_path: Path) -
     a = analyze(load_project(LoadOptions(path=str(tmp_path), environ={})))
     assert {(e.source, e.target, e.kind) for e in a.edges} == {
         ("kong", "studio", "proxy_config"), ("studio", "kong", "inferred")}
+    # ... but kong does not wait for studio to start: no start-up cycle, studio after kong
+    assert a.cycles == () and a.waves == (("kong",), ("studio",))
 
 
 def test_only_a_named_config_outside_the_project_is_worth_a_warning(tmp_path: Path) -> None:
