@@ -135,10 +135,17 @@ def _deploy_keys(part: Part, f: ServiceFacts) -> None:
 def deployment(ctx: Context, f: ServiceFacts) -> Part:
     """A Deployment for a stateless service."""
     part = Part()
-    spec: Obj = {"replicas": _replicas(f), "selector": {"matchLabels": selector(ctx, f)},
+    replicas = _replicas(f)
+    spec: Obj = {"replicas": replicas, "selector": {"matchLabels": selector(ctx, f)},
                  "template": _template(ctx, f, part)}
     if any(v.mode == "pvc" for v in f.volumes):
-        spec["strategy"] = {"type": "Recreate"}  # a ReadWriteOnce claim cannot be shared
+        # A ReadWriteOnce claim is one pod's: never two at once, not even in a rollout.
+        spec["strategy"] = {"type": "Recreate"}
+        if replicas > 1:
+            spec["replicas"] = 1
+            part.note(f.name, "deploy.replicas", "decide", target(f, "Deployment", f.label),
+                      f"{replicas} replicas asked for, 1 given: its ReadWriteOnce claim is "
+                      "one pod's; a ReadWriteMany claim (or object storage) lets it scale")
     part.objects.append({"apiVersion": "apps/v1", "kind": "Deployment",
                          "metadata": metadata(ctx, f, f.label), "spec": spec})
     return part

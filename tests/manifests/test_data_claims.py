@@ -1,7 +1,9 @@
 """A host folder the analysis counts as where a service keeps its data gets a claim template
 of its StatefulSet (:mod:`migrate_tui.manifests.volumes`): dropped as a host path, the data
 stayed behind and every restart lost it, while the kind said persistence (Mailu's imap
-and smtp, jitsi's prosody and web; walk2's L1).
+and smtp, jitsi's prosody and web; walk2's L1). A Deployment's data folder gets a PVC: one
+pod at a time on a ReadWriteOnce claim, or the ReadWriteMany claim every writer of a shared
+folder mounts (Mailu's antispam and antivirus; walk3).
 
 The analysis' data inventory (:mod:`migrate_tui.analysis.data`) decides what is data; the
 manifests do not guess again.
@@ -147,3 +149,71 @@ def test_a_regeneration_sees_a_store_change_hands(tmp_path: Path) -> None:
     again = run_generation(project, alone, previous=shared)
     assert "/shared" in _claims_by_path(_workload(again.manifests, "web"))
     assert again.manifests == generate_manifests(project, alone)
+
+
+def _mounted_claims(workload: dict[str, Any]) -> dict[str, str]:
+    """Mount path -> PVC name of each claim the workload's pod mounts (not templates)."""
+    pod = workload["spec"]["template"]["spec"]
+    claims = {v["name"]: v["persistentVolumeClaim"]["claimName"]
+              for v in pod.get("volumes", []) if "persistentVolumeClaim" in v}
+    return {v["mountPath"]: claims[v["name"]] for c in pod["containers"]
+            for v in c.get("volumeMounts", []) if v["name"] in claims}
+
+
+def _claim(m: Manifests, name: str) -> dict[str, Any]:
+    return next(d.body for d in m.documents()
+                if d.kind == "PersistentVolumeClaim" and d.name == name)
+
+
+def test_a_data_folder_several_deployments_write_is_one_shared_claim(tmp_path: Path) -> None:
+    """Mailu's antispam and antivirus (stateless: they share /mailu/filter) kept rspamd's
+    learned data in no volume at all: lost at every restart. Now both mount one
+    ReadWriteMany claim, and the ledger names it and says what it needs."""
+    project = _project(tmp_path)
+    m = generate_manifests(project, analyze(project))
+    spam, virus = _workload(m, "antispam"), _workload(m, "antivirus")
+    assert spam["kind"] == virus["kind"] == "Deployment"
+    claim = _mounted_claims(spam).get("/var/lib/rspamd")
+    assert claim is not None and claim == _mounted_claims(virus).get("/data")
+    assert _claim(m, claim)["spec"]["accessModes"] == ["ReadWriteMany"]
+    for service in ("antispam", "antivirus"):
+        entry = _entry(m, service, "volumes[0]")
+        assert entry.status == "decide"
+        assert f"the ReadWriteMany PVC {claim} of" in entry.why
+        assert "written by 2 services (antispam, antivirus)" in entry.why
+
+
+ONE_WRITER = """\
+services:
+  site:
+    image: nginx:1.27
+    deploy: {replicas: 3}
+    volumes: ['/srv/site-data:/var/lib/site', './html:/usr/share/nginx/html:ro']
+"""
+
+
+def test_a_data_folder_of_one_deployment_is_its_own_claim_one_pod_at_a_time(
+        tmp_path: Path) -> None:
+    """A stateless service (an nginx image) that writes a data folder stays a Deployment,
+    as the analysis classed it, with a ReadWriteOnce PVC: one replica, strategy Recreate
+    (two pods never hold it), and the ledger says why the three replicas became one."""
+    (tmp_path / "html").mkdir()
+    (tmp_path / "compose.yaml").write_text(ONE_WRITER)
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    analysis = analyze(project)
+    assert analysis.services["site"].service_class == "stateless"
+    m = generate_manifests(project, analysis)
+    site = _workload(m, "site")
+    assert site["kind"] == "Deployment"
+    assert site["spec"]["replicas"] == 1 and site["spec"]["strategy"] == {"type": "Recreate"}
+    claim = _mounted_claims(site).get("/var/lib/site")
+    assert claim is not None
+    spec = _claim(m, claim)["spec"]
+    assert spec["accessModes"] == ["ReadWriteOnce"]
+    assert spec["resources"]["requests"]["storage"] == load_defaults().storage.default
+    entry = _entry(m, "site", "volumes[0]")
+    assert entry.status == "approximated"
+    assert "data folder /srv/site-data on the host" in entry.why and "Recreate" in entry.why
+    replicas = [e for e in m.entries_for("site") if e.key == "deploy.replicas"]
+    assert any(e.status == "decide" and "3 replicas asked for, 1 given" in e.why
+               for e in replicas)
