@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from migrate_tui.analysis.classify import shown_path
+from migrate_tui.analysis.classify import on_paths, shown_path
 from migrate_tui.analysis.model import DataStore, ServiceAnalysis
 from migrate_tui.compose.model import Mount, Project, Service
 from migrate_tui.manifests.knowledge import ManifestDefaults
@@ -172,6 +172,19 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
     used_names: set[str] = set()
     paths = list(getattr(entry, "data_paths", []) or [])
     folders = inputs.data_folders.get(name, {})
+    data_size, data_sized = size, sized
+    # The catalogue's size is its engine's data directory's: a second volume (backups,
+    # logs, config) gets the default, unless no mount is on a data path (a PGDATA moved
+    # elsewhere: then which one is the data is not known) or a hint sets the size.
+    known = bool(paths) and "storage" not in hint and any(
+        m.type in ("volume", "bind") and on_paths(m.target, paths) for m in svc.volumes)
+
+    def sized_for(target: str) -> tuple[str, str]:
+        if not known or on_paths(target, paths) or data_size == defaults.storage.default:
+            return data_size, data_sized
+        return defaults.storage.default, (
+            f"the default size: {target} is not {sa.software or getattr(entry, 'name', '')}'s "
+            f"data directory ({', '.join(paths)})")
 
     def volume_name(base: str) -> str:
         candidate = dns_label(base)
@@ -185,6 +198,7 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
     for i, mount in enumerate(svc.volumes):
         key = f"volumes[{i}]"
         target, ro = mount.target, mount.read_only
+        size, sized = sized_for(target)
         if mount.type == "tmpfs":
             out.append(VolumeUse(key, "memory", "mapped", "tmpfs: an emptyDir in memory",
                                  target, volume_name(f"tmpfs-{i}"), ro))
@@ -316,8 +330,8 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
             out.append(VolumeUse(
                 "volumes", "claim-template", "approximated",
                 f"Compose keeps its data in no volume (lost on every recreate); a claim "
-                f"template of {size} ({sized}) on {target}, the catalogue's data path",
-                target, vname, claim=vname, size=size))
+                f"template of {data_size} ({data_sized}) on {target}, the catalogue's data "
+                "path", target, vname, claim=vname, size=data_size))
     return tuple(out)
 
 

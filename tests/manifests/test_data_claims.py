@@ -217,3 +217,51 @@ def test_a_data_folder_of_one_deployment_is_its_own_claim_one_pod_at_a_time(
     replicas = [e for e in m.entries_for("site") if e.key == "deploy.replicas"]
     assert any(e.status == "decide" and "3 replicas asked for, 1 given" in e.why
                for e in replicas)
+
+
+TWO_VOLUMES = """\
+services:
+  db:
+    image: postgres:16
+    volumes: ['pgdata:/var/lib/postgresql/data', 'backups:/backups', './dumps:/dumps']
+  clickhouse:
+    image: clickhouse/clickhouse-server:24.3
+    volumes: ['chdata:/var/lib/clickhouse', 'chlogs:/var/log/clickhouse-server']
+  moved:
+    image: postgres:16
+    environment: {PGDATA: /pgdata}
+    volumes: ['moved:/pgdata', 'moved-wal:/wal']
+  hinted:
+    image: postgres:16
+    x-migrate: {storage: 50Gi}
+    volumes: ['hinted:/var/lib/postgresql/data', 'hinted-backups:/backups']
+volumes: {pgdata: {}, backups: {}, chdata: {}, chlogs: {}, moved: {}, moved-wal: {},
+          hinted: {}, hinted-backups: {}}
+"""
+
+
+def test_only_the_engines_data_directory_gets_the_engines_size(tmp_path: Path) -> None:
+    """A database's backups or an engine's logs (langfuse's ClickHouse logs, supabase's
+    db-config) got the data directory's size (20Gi, 10Gi): only the volume on a data path
+    of the catalogue does; the others get the default, and the ledger says why."""
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "compose.yaml").write_text(TWO_VOLUMES)
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+    d = load_defaults()
+    small = d.storage.default
+    assert _claims_by_path(_workload(m, "db")) == {
+        "/var/lib/postgresql/data": d.storage_size("database", "PostgreSQL"),
+        "/backups": small, "/dumps": small}
+    assert _claims_by_path(_workload(m, "clickhouse")) == {
+        "/var/lib/clickhouse": d.storage_size("database", "ClickHouse"),
+        "/var/log/clickhouse-server": small}
+    backups = _entry(m, "db", "volumes[1]").why
+    assert f"a claim template of {small} (the default size: /backups is not PostgreSQL's " \
+        "data directory" in backups
+    assert "the catalogue's default for PostgreSQL" in _entry(m, "db", "volumes[0]").why
+    # no mount on a data path (PGDATA moved): which one is the data is not known, both keep
+    # the engine's size; a hint sizes every claim of the service
+    assert set(_claims_by_path(_workload(m, "moved")).values()) == {
+        d.storage_size("database", "PostgreSQL")}
+    assert set(_claims_by_path(_workload(m, "hinted")).values()) == {"50Gi"}
