@@ -265,3 +265,44 @@ def test_only_the_engines_data_directory_gets_the_engines_size(tmp_path: Path) -
     assert set(_claims_by_path(_workload(m, "moved")).values()) == {
         d.storage_size("database", "PostgreSQL")}
     assert set(_claims_by_path(_workload(m, "hinted")).values()) == {"50Gi"}
+
+
+CODE_AND_DATA = """\
+services:
+  prosody:
+    image: jitsi/prosody:stable
+    volumes: ['/srv/jitsi/prosody/prosody-plugins-custom:/prosody-plugins-custom',
+              '/srv/jitsi/storage/prosody:/var/lib/prosody']
+  web:
+    image: jitsi/web:stable
+    volumes: ['/srv/jitsi/tmp/web-load-test:/usr/share/jitsi-meet/load-test',
+              '/srv/jitsi/storage/web:/storage', '/srv/site/media:/usr/share/nginx/html/media']
+  imap:
+    image: mailu/dovecot:2024.06
+    volumes: ['/mailu/mail:/mail', '/mailu/overrides:/overrides']
+  es:
+    image: elasticsearch:8.15.0
+    volumes: ['/srv/es:/usr/share/elasticsearch/data']
+  grafana:
+    image: grafana/grafana:11.2.0
+    volumes: ['/srv/grafana:/var/lib/grafana', '/srv/grafana-plugins:/var/lib/grafana/plugins']
+"""
+
+
+def test_folders_of_code_or_configuration_are_not_data(tmp_path: Path) -> None:
+    """jitsi's custom prosody plugins and web load-test scripts, Mailu's config overrides
+    got 1Gi claims: their mount paths matched no rule, and a writable mount nobody names is
+    kept as data. The heuristics now name them (code, configuration); the data next to them
+    (and below /usr/share, and a data path above a plugins folder) keeps its claim."""
+    (tmp_path / "compose.yaml").write_text(CODE_AND_DATA)
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    analysis = analyze(project)
+    assert {s.id for s in analysis.data} == {
+        "bind mount /srv/jitsi/storage/prosody", "bind mount /srv/jitsi/storage/web",
+        "bind mount /srv/site/media", "bind mount /mailu/mail", "bind mount /srv/es",
+        "bind mount /srv/grafana", "bind mount /srv/grafana-plugins"}
+    m = generate_manifests(project, analysis)
+    assert set(_claims_by_path(_workload(m, "prosody"))) == {"/var/lib/prosody"}
+    assert set(_claims_by_path(_workload(m, "web"))) == {"/storage",
+                                                          "/usr/share/nginx/html/media"}
+    assert set(_claims_by_path(_workload(m, "imap"))) == {"/mail"}
