@@ -284,7 +284,7 @@ def ledger_facts(manifests: Manifests) -> tuple[LedgerFacts, ...]:
 
 def _ledger_facts(entries: Sequence[LedgerEntry]) -> list[LedgerFacts]:
     return [LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target,
-                        why=e.why)
+                        why=e.why, claim=e.claim, path=e.path)
             for e in entries if e.status != "mapped"]
 
 

@@ -30,6 +30,12 @@ class LedgerEntry:
     """The manifest file and object (``api.yaml Deployment/api``), or what it became."""
     why: str
     """One sentence; never a value from the compose or env files."""
+    claim: str = ""
+    """For a mount whose data lands on a claim: the PersistentVolumeClaim as the cluster
+    names it (a PVC's own name; a claim template's, that of the StatefulSet's first pod:
+    ``mail-imap-0``). The plan names it by this, never by a rule of its own."""
+    path: str = ""
+    """For such a mount: its path in the container."""
 
     def to_json(self) -> dict[str, str]:
         """The entry as the JSON ledger shows it."""

@@ -47,11 +47,20 @@ def mounts(uses: list[VolumeUse]) -> list[Obj]:
     return out
 
 
+def claim_name(f: ServiceFacts, v: VolumeUse) -> str:
+    """The PersistentVolumeClaim a mount's data lands on, as the cluster names it: a claim
+    template's is ``TEMPLATE-STATEFULSET-0`` (its first pod's); ``""`` for no claim."""
+    if v.mode == "claim-template" and v.claim:
+        return f"{v.claim}-{f.label}-0"
+    return v.claim or "" if v.mode in ("pvc", "shared-pvc") else ""
+
+
 def _note_volumes(part: Part, f: ServiceFacts, service: str, uses: list[VolumeUse]) -> None:
     where = target(f, f.workload or "Pod", f.label)
     for v in uses:
         shown = where if v.mode not in ("dropped", "decide", "nothing") else ""
-        part.note(service, v.key, v.status, shown, v.why)
+        claim = claim_name(f, v)
+        part.note(service, v.key, v.status, shown, v.why, claim, v.target if claim else "")
 
 
 def _pod(ctx: Context, f: ServiceFacts, part: Part) -> Obj:

@@ -90,6 +90,11 @@ class LedgerFacts:
     """The manifest file and object it landed in, or what it became."""
     why: str
     """The ledger's sentence (never a value from the compose files)."""
+    claim: str = ""
+    """The PersistentVolumeClaim a mount's data lands on, named as in the cluster (a claim
+    template's first pod's: ``mail-imap-0``); ``""`` for another key."""
+    path: str = ""
+    """That mount's path in the container."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ manifests do not guess again.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -306,3 +307,35 @@ def test_folders_of_code_or_configuration_are_not_data(tmp_path: Path) -> None:
     assert set(_claims_by_path(_workload(m, "web"))) == {"/storage",
                                                           "/usr/share/nginx/html/media"}
     assert set(_claims_by_path(_workload(m, "imap"))) == {"/mail"}
+
+
+def test_the_plan_names_each_claim_as_the_manifests_do(tmp_path: Path) -> None:
+    """The plan said "mounts PVC mailu-mail" (its own slug of the host folder) where the
+    manifests name the claim template ``mail`` of StatefulSet ``imap``, whose pod gets
+    ``mail-imap-0``: a team ticking items by the names in their manifests found none. The
+    plan now takes the names from the manifests' ledger, the one source."""
+    from migrate_tui.planning.build import make_plan
+    from migrate_tui.workspace import ledger_facts
+
+    project = _project(tmp_path)
+    analysis = analyze(project)
+    m = generate_manifests(project, analysis)
+    named = {d.name for d in m.documents() if d.kind == "PersistentVolumeClaim"}
+    for d in m.documents():
+        if d.kind == "StatefulSet":
+            named |= {f"{t['metadata']['name']}-{d.name}-0"
+                      for t in d.body["spec"].get("volumeClaimTemplates", [])}
+    plan = make_plan(project, analysis, ledger=ledger_facts(m))
+    texts = {i.id: i.text for i in plan.items()}
+    assert "mounts PVC mail-imap-0 at /data" in texts["imap.data-copy-bind-mount-mailu-mail"]
+    shared = _mounted_claims(_workload(m, "antispam"))["/var/lib/rspamd"]
+    assert f"the manifests' PVC {shared}" in \
+        texts["antispam.data-shared-bind-mount-mailu-filter"]
+    said = [(i, name) for i, text in texts.items() if ".data-" in i
+            for name in re.findall(r"PVC ([a-z0-9][-a-z0-9]*)", text)]
+    assert len(said) >= 8
+    assert [(i, name) for i, name in said if name not in named] == []
+    # without the manifests (a plan made alone), a placeholder, not a name of its own
+    alone = {i.id: i.text for i in make_plan(project, analysis).items()}
+    assert "mounts PVC <the claim of imap's /mail> at /data" in \
+        alone["imap.data-copy-bind-mount-mailu-mail"]
