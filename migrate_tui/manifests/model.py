@@ -86,6 +86,9 @@ class Manifests:
     """By service, then in the order the keys were translated."""
     secret_keys: tuple[str, ...] = field(default=())
     """The keys ``secrets.env`` must hold (``service.VARIABLE``), sorted."""
+    names: tuple[tuple[str, str], ...] = field(default=())
+    """(Compose service, the name of its objects) of every service, by service: what the
+    plan calls its workload, pods and Service (``my_db`` is ``my-db-3f2a1c``)."""
 
     def file(self, path: str) -> GeneratedFile:
         """The file at ``path`` (KeyError when there is none)."""

@@ -26,6 +26,9 @@ class ServiceFacts:
     """The stateful engine's key in engines.yaml (postgresql, kafka...), if known."""
     software: str | None = None
     """What people call it (PostgreSQL, Kafka), for titles."""
+    label: str = ""
+    """The name the manifests give its objects (workload, pods, Service), handed over with
+    the ledger; ``""`` when the plan is made without the manifests."""
     ports: int = 0
     volumes: int = 0
     builds: bool = False

@@ -339,3 +339,44 @@ def test_the_plan_names_each_claim_as_the_manifests_do(tmp_path: Path) -> None:
     alone = {i.id: i.text for i in make_plan(project, analysis).items()}
     assert "mounts PVC <the claim of imap's /mail> at /data" in \
         alone["imap.data-copy-bind-mount-mailu-mail"]
+
+
+ODD_NAMES = """\
+services:
+  my_db:
+    image: redis:7
+    command: ["redis-server", "--appendonly", "yes"]
+    volumes: ['cache_data:/data']
+  Web_App:
+    image: nginx:1.27
+    ports: ['8080:80']
+    volumes: ['/srv/app/uploads:/usr/share/nginx/html/uploads', '/srv/shared:/shared']
+  worker:
+    image: busybox:1.36
+    volumes: ['/srv/shared:/shared']
+volumes: {cache_data: {}}
+"""
+
+
+def test_the_plan_names_pods_and_services_as_the_manifests_do(tmp_path: Path) -> None:
+    """A service whose name is no DNS label (``my_db``) is ``my-db-<hash>`` in the
+    manifests: the plan's runbooks said ``kubectl cp ... my-db-0:/data`` and its routes
+    ``Service web-app:80``, names of its own slug that no object has."""
+    from migrate_tui.compose.discover import LoadOptions as Options
+    from migrate_tui.workspace import open_workspace
+
+    (tmp_path / "compose.yaml").write_text(ODD_NAMES)
+    ws = open_workspace(Options(path=str(tmp_path)), state_file=None)
+    assert ws.manifests is not None
+    names = dict(ws.manifests.names)
+    db, web = names["my_db"], names["Web_App"]
+    assert db != "my-db" and web != "web-app"  # (the manifests' own names)
+    objects = {d.name for d in ws.manifests.documents()}
+    assert db in objects and web in objects
+    texts = {i.id: i.text for i in ws.plan.items()}
+    assert f"kubectl cp ./dump.rdb {db}-0:/data/dump.rdb" in \
+        texts["my_db.data-copy-volume-cache-data"]
+    assert f"Service {web}:80" in texts["Web_App.route-1"]
+    copy = texts["Web_App.data-copy-bind-mount-srv-app-uploads"]
+    claim = _mounted_claims(_workload(ws.manifests, web))["/usr/share/nginx/html/uploads"]
+    assert f"mounts PVC {claim} at /data" in copy and claim in objects
