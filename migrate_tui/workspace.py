@@ -167,7 +167,8 @@ class Workspace:
             ledger = ledger_facts(self.manifests) if self.manifests else ()
         run = make_plan_run(self.project, self.analysis, _settings(state, self.flags),
                             _progress(state), self.playbooks, ledger,
-                            previous=stages.plan if stages is not None else None)
+                            previous=stages.plan if stages is not None else None,
+                            labels=dict(self.manifests.names) if self.manifests else None)
         return replace(self, plan=run.plan, state=state, progress_error=None,
                        stages=replace(stages, plan=run) if stages is not None else None)
 
@@ -265,7 +266,8 @@ def compute(
     ledger, ledger_parts = _ledger_facts_again(generation, before)
     planned = make_plan_run(project, analysis, _settings(state, flags), _progress(state),
                             playbooks, ledger,
-                            previous=before.plan if before is not None else None)
+                            previous=before.plan if before is not None else None,
+                            labels=dict(manifests.names))
     return Workspace(project=project, analysis=analysis, plan=planned.plan, state=state,
                      store=store, playbooks=playbooks, progress_error=progress_error,
                      flags=flags, manifests=manifests,
@@ -284,7 +286,7 @@ def ledger_facts(manifests: Manifests) -> tuple[LedgerFacts, ...]:
 
 def _ledger_facts(entries: Sequence[LedgerEntry]) -> list[LedgerFacts]:
     return [LedgerFacts(service=e.service, key=e.key, status=e.status, target=e.target,
-                        why=e.why)
+                        why=e.why, claim=e.claim, path=e.path)
             for e in entries if e.status != "mapped"]
 
 

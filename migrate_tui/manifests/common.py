@@ -25,11 +25,13 @@ class Part:
     objects: list[Obj] = field(default_factory=list)
     entries: list[LedgerEntry] = field(default_factory=list)
 
-    def note(self, service: str, key: str, status: Status, target: str, why: str) -> None:
-        """Add a ledger entry."""
+    def note(self, service: str, key: str, status: Status, target: str, why: str,
+             claim: str = "", path: str = "") -> None:
+        """Add a ledger entry (``claim`` and ``path``: the claim a mount's data lands on)."""
         # (made by the ten thousand: the fields are ours and already of their types)
         self.entries.append(LedgerEntry(
-            service=service, key=key, status=status, target=target, why=why))
+            service=service, key=key, status=status, target=target, why=why, claim=claim,
+            path=path))
 
     def extend(self, other: Part) -> None:
         """Take another part's objects and entries."""

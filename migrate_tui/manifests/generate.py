@@ -265,7 +265,8 @@ def run_generation(project: Project, analysis: Analysis, *,
         "# Secret values never go in git: fill these in on the machine that applies the base.\n"
         + "".join(f"/{p}\n" for p in ignored))))
     manifests = Manifests(project=project.name, files=tuple(sorted(files, key=lambda g: g.path)),
-                          ledger=ledger, secret_keys=tuple(keys))
+                          ledger=ledger, secret_keys=tuple(keys),
+                          names=tuple((n, f.label) for n, f in sorted(ctx.facts.items())))
     return Generation(manifests, reading, secrets_mode, dict(ctx.facts), made_facts, outputs,
                       ledgers)
 

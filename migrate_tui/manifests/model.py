@@ -30,6 +30,12 @@ class LedgerEntry:
     """The manifest file and object (``api.yaml Deployment/api``), or what it became."""
     why: str
     """One sentence; never a value from the compose or env files."""
+    claim: str = ""
+    """For a mount whose data lands on a claim: the PersistentVolumeClaim as the cluster
+    names it (a PVC's own name; a claim template's, that of the StatefulSet's first pod:
+    ``mail-imap-0``). The plan names it by this, never by a rule of its own."""
+    path: str = ""
+    """For such a mount: its path in the container."""
 
     def to_json(self) -> dict[str, str]:
         """The entry as the JSON ledger shows it."""
@@ -80,6 +86,9 @@ class Manifests:
     """By service, then in the order the keys were translated."""
     secret_keys: tuple[str, ...] = field(default=())
     """The keys ``secrets.env`` must hold (``service.VARIABLE``), sorted."""
+    names: tuple[tuple[str, str], ...] = field(default=())
+    """(Compose service, the name of its objects) of every service, by service: what the
+    plan calls its workload, pods and Service (``my_db`` is ``my-db-3f2a1c``)."""
 
     def file(self, path: str) -> GeneratedFile:
         """The file at ``path`` (KeyError when there is none)."""

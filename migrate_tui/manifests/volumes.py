@@ -3,13 +3,14 @@ Secret file, or a ledger entry saying why it is dropped or left to decide."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from migrate_tui.analysis.classify import shown_path
+from migrate_tui.analysis.classify import on_paths, shown_path
 from migrate_tui.analysis.model import DataStore, ServiceAnalysis
 from migrate_tui.compose.model import Mount, Project, Service
 from migrate_tui.manifests.knowledge import ManifestDefaults
@@ -102,6 +103,21 @@ def data_folders(stores: Iterable[DataStore]) -> dict[str, dict[str, DataStore]]
     return out
 
 
+_KEEPS_DATA = frozenset({"StatefulSet", "Deployment"})
+"""The workloads whose data folders get a claim: a StatefulSet's claim template, a
+Deployment's PVC (a stateless service that writes files: it stays a Deployment, as the
+analysis classed it, with one pod at a time on a ReadWriteOnce claim)."""
+
+
+def shared_folder_claim(store: DataStore) -> str:
+    """The ReadWriteMany PVC that every writer of a shared data folder mounts: named after
+    the folder, with a hash of its path (``./data`` and ``../data`` differ)."""
+    path = store.id.split(" ", 2)[-1]
+    clean = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:40].rstrip("-")
+    digest = hashlib.sha256(path.encode()).hexdigest()[:6]
+    return f"folder-{clean}-{digest}" if clean else f"folder-{digest}"
+
+
 def _scratch(mount: Mount, defaults: ManifestDefaults) -> bool:
     words = [w.lower() for w in defaults.scratch_names]
     name = (mount.source or "").lower()
@@ -123,7 +139,8 @@ class VolumeInputs:
     """Finds the project's secret values: a mounted file holding one becomes a Secret."""
     data_folders: Mapping[str, Mapping[str, DataStore]] = field(default_factory=dict)
     """The host folders each service keeps its data in (:func:`data_folders`): in a
-    StatefulSet each becomes a claim template."""
+    StatefulSet each becomes a claim template, in a Deployment a PVC; one several services
+    write, a ReadWriteMany PVC they all mount (:func:`shared_folder_claim`)."""
 
 
 def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | None,
@@ -155,6 +172,19 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
     used_names: set[str] = set()
     paths = list(getattr(entry, "data_paths", []) or [])
     folders = inputs.data_folders.get(name, {})
+    data_size, data_sized = size, sized
+    # The catalogue's size is its engine's data directory's: a second volume (backups,
+    # logs, config) gets the default, unless no mount is on a data path (a PGDATA moved
+    # elsewhere: then which one is the data is not known) or a hint sets the size.
+    known = bool(paths) and "storage" not in hint and any(
+        m.type in ("volume", "bind") and on_paths(m.target, paths) for m in svc.volumes)
+
+    def sized_for(target: str) -> tuple[str, str]:
+        if not known or on_paths(target, paths) or data_size == defaults.storage.default:
+            return data_size, data_sized
+        return defaults.storage.default, (
+            f"the default size: {target} is not {sa.software or getattr(entry, 'name', '')}'s "
+            f"data directory ({', '.join(paths)})")
 
     def volume_name(base: str) -> str:
         candidate = dns_label(base)
@@ -168,6 +198,7 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
     for i, mount in enumerate(svc.volumes):
         key = f"volumes[{i}]"
         target, ro = mount.target, mount.read_only
+        size, sized = sized_for(target)
         if mount.type == "tmpfs":
             out.append(VolumeUse(key, "memory", "mapped", "tmpfs: an emptyDir in memory",
                                  target, volume_name(f"tmpfs-{i}"), ro))
@@ -208,9 +239,9 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                                      claim=f"{label}-{vname}"[:63].rstrip("-"), size=size))
         elif mount.type == "bind":
             source = mount.source or ""
-            # A folder the analysis counts as a StatefulSet's data: kept out of the pod, it
+            # A folder the analysis counts as the service's data: kept out of the pod, it
             # would be lost on each restart.
-            store = folders.get(target) if workload == "StatefulSet" and not ro else None
+            store = folders.get(target) if workload in _KEEPS_DATA and not ro else None
             if store is not None and not _data_folder(source, root, store):
                 store = None
             if source.rstrip("/").endswith("docker.sock"):
@@ -219,11 +250,24 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                                      "replace what uses it (see the plan's docker-socket item)",
                                      target))
             elif store is not None and store.access_mode == "ReadWriteMany":
+                claim = shared_folder_claim(store)
+                vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
                 out.append(VolumeUse(
-                    key, "decide", "decide",
+                    key, "shared-pvc", "decide",
                     f"the data folder {shown_path(source, root)} on the host: {store.reason}; "
-                    "set one up in an overlay, then copy the data in (the plan's data-copy item)",
-                    target))
+                    f"here the ReadWriteMany PVC {claim} of {size} ({sized}), mounted by "
+                    "each, which needs a storage class that offers it (NFS, CephFS, EFS); copy "
+                    "the data in (the plan's data-copy item)", target, vname, ro, claim=claim,
+                    size=size))
+            elif store is not None and workload == "Deployment":
+                vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
+                out.append(VolumeUse(
+                    key, "pvc", "approximated",
+                    f"the data folder {shown_path(source, root)} on the host ({store.reason}): "
+                    f"a PVC of {size} ({sized}), ReadWriteOnce: one pod at a time holds it "
+                    "(replicas 1, strategy Recreate); copy the data in (the plan's data-copy "
+                    "item)", target, vname, ro, claim=f"{label}-{vname}"[:63].rstrip("-"),
+                    size=size))
             elif store is not None:
                 vname = volume_name(os.path.basename(source.rstrip("/")) or "data")
                 readers = (f"; a claim template is this pod's alone, so the read-only "
@@ -286,8 +330,8 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
             out.append(VolumeUse(
                 "volumes", "claim-template", "approximated",
                 f"Compose keeps its data in no volume (lost on every recreate); a claim "
-                f"template of {size} ({sized}) on {target}, the catalogue's data path",
-                target, vname, claim=vname, size=size))
+                f"template of {data_size} ({data_sized}) on {target}, the catalogue's data "
+                "path", target, vname, claim=vname, size=data_size))
     return tuple(out)
 
 

@@ -48,11 +48,20 @@ def mounts(uses: list[VolumeUse]) -> list[Obj]:
     return out
 
 
+def claim_name(f: ServiceFacts, v: VolumeUse) -> str:
+    """The PersistentVolumeClaim a mount's data lands on, as the cluster names it: a claim
+    template's is ``TEMPLATE-STATEFULSET-0`` (its first pod's); ``""`` for no claim."""
+    if v.mode == "claim-template" and v.claim:
+        return f"{v.claim}-{f.label}-0"
+    return v.claim or "" if v.mode in ("pvc", "shared-pvc") else ""
+
+
 def _note_volumes(part: Part, f: ServiceFacts, service: str, uses: list[VolumeUse]) -> None:
     where = target(f, f.workload or "Pod", f.label)
     for v in uses:
         shown = where if v.mode not in ("dropped", "decide", "nothing") else ""
-        part.note(service, v.key, v.status, shown, v.why)
+        claim = claim_name(f, v)
+        part.note(service, v.key, v.status, shown, v.why, claim, v.target if claim else "")
 
 
 def _pod(ctx: Context, f: ServiceFacts, part: Part) -> Obj:
@@ -139,10 +148,17 @@ def _deploy_keys(part: Part, f: ServiceFacts) -> None:
 def deployment(ctx: Context, f: ServiceFacts) -> Part:
     """A Deployment for a stateless service."""
     part = Part()
-    spec: Obj = {"replicas": _replicas(f), "selector": {"matchLabels": selector(ctx, f)},
+    replicas = _replicas(f)
+    spec: Obj = {"replicas": replicas, "selector": {"matchLabels": selector(ctx, f)},
                  "template": _template(ctx, f, part)}
     if any(v.mode == "pvc" for v in f.volumes):
-        spec["strategy"] = {"type": "Recreate"}  # a ReadWriteOnce claim cannot be shared
+        # A ReadWriteOnce claim is one pod's: never two at once, not even in a rollout.
+        spec["strategy"] = {"type": "Recreate"}
+        if replicas > 1:
+            spec["replicas"] = 1
+            part.note(f.name, "deploy.replicas", "decide", target(f, "Deployment", f.label),
+                      f"{replicas} replicas asked for, 1 given: its ReadWriteOnce claim is "
+                      "one pod's; a ReadWriteMany claim (or object storage) lets it scale")
     part.objects.append({"apiVersion": "apps/v1", "kind": "Deployment",
                          "metadata": metadata(ctx, f, f.label), "spec": spec})
     return part

@@ -47,10 +47,12 @@ def template_of(svc: Service) -> str:
 
 
 def plan_input(
-    project: Project, analysis: Analysis, ledger: Sequence[LedgerFacts] = ()
+    project: Project, analysis: Analysis, ledger: Sequence[LedgerFacts] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> PlanInput:
-    """The facts the planner needs, from the project, its analysis and its ledger."""
-    return _plan_input(project, analysis, ledger, None)[0]
+    """The facts the planner needs, from the project, its analysis and its ledger (and the
+    manifests' name of each service's objects)."""
+    return _plan_input(project, analysis, ledger, None, labels)[0]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ class InputParts:
 
 
 def _plan_input(project: Project, analysis: Analysis, ledger: Sequence[LedgerFacts],
-                before: InputParts | None) -> tuple[PlanInput, InputParts]:
+                before: InputParts | None, labels: Mapping[str, str] | None = None,
+                ) -> tuple[PlanInput, InputParts]:
     """:func:`plan_input`, reusing a service's facts when its analysis is the same object
     and its evidence fields are equal (a re-plan after an override leaves most alone), and
     the findings' facts when the findings are the same tuple."""
@@ -78,6 +81,8 @@ def _plan_input(project: Project, analysis: Analysis, ledger: Sequence[LedgerFac
         if not info.active:
             continue
         extra = evidence.get(name, {})
+        if labels and name in labels:
+            extra = {**extra, "label": labels[name]}
         old = kept.get(name)
         if old is not None and old[0] is info and old[1] == extra:
             facts = old[2]
@@ -140,6 +145,7 @@ def make_plan(
     progress: Mapping[str, ItemProgress] | None = None,
     playbooks: PlanPlaybooks | None = None,
     ledger: Sequence[LedgerFacts] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Plan:
     """The plan of an analysed project.
 
@@ -151,8 +157,11 @@ def make_plan(
         playbooks: The planning playbooks (ours by default).
         ledger: The manifests' translation ledger (the workspace passes it in: planning
             does not import the manifest generator); without it, the generic items stay.
+        labels: The manifests' name of each service's objects (``Manifests.names``): the
+            plan's items call its pods and Service by it; without it, a slug of the name.
     """
-    return make_plan_run(project, analysis, settings, progress, playbooks, ledger).plan
+    return make_plan_run(project, analysis, settings, progress, playbooks, ledger,
+                         labels=labels).plan
 
 
 @gc_paused
@@ -164,11 +173,12 @@ def make_plan_run(
     playbooks: PlanPlaybooks | None = None,
     ledger: Sequence[LedgerFacts] = (),
     previous: PlanRun | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> PlanRun:
     """:func:`make_plan`, keeping what a re-plan may reuse (``previous``: see
     :func:`~migrate_tui.planning.plan.run_plan`, and :func:`_plan_input` for its input)."""
     data, parts = _plan_input(project, analysis, ledger,
-                              previous.input_parts if previous is not None else None)
+                              previous.input_parts if previous is not None else None, labels)
     run = run_plan(data, playbooks or load_plan_playbooks(), settings, progress, previous)
     return replace(run, input_parts=parts)
 

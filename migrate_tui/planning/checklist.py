@@ -141,7 +141,8 @@ def service_task(
     specific: list[ItemSpec] = []
     replaced: dict[str, str] = {}
     """Generic item id -> the id of the item that took its place."""
-    evidence = evidence_items.service_items(s, phase)
+    claims = {entry.path: entry.claim for _, _, entry in ledger if entry.claim}
+    evidence = evidence_items.service_items(s, phase, claims)
     if s.kind != "dev-only":
         _ledger_items(s, phase, ledger, generic, specific, replaced, evidence)
     items = generic

@@ -16,6 +16,7 @@ ReadWriteMany claim; adopting a chart costs nothing here and says what it saves.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,13 +112,26 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 
-def store_item(service: str, store: DataStore, runbooks: Runbooks) -> ItemSpec:
-    """The copy item of one store: its runbook's commands, cut-over and rollback."""
+def store_item(service: str, store: DataStore, runbooks: Runbooks,
+               claims: Mapping[str, str] | None = None, label: str = "") -> ItemSpec:
+    """The copy item of one store: its runbook's commands, cut-over and rollback.
+
+    Args:
+        service: The writer that answers for it.
+        store: The store.
+        runbooks: The copy runbooks.
+        claims: The service's mount path -> the claim its data lands on, as the manifests'
+            ledger names it (a claim template's first pod's PVC, ``mail-imap-0``): the one
+            source of the name; a store with none gets a placeholder to fill in.
+        label: The manifests' name of the service's objects (its pods are ``LABEL-0``);
+            without it, a slug of the service's name.
+    """
     book = runbooks.for_data(store.data)
     path = next((p.split(":", 1)[1] for p in store.paths if p.startswith(f"{service}:")),
                 "/data")
-    values = {"service": service, "label": _slug(service), "path": path,
-              "claim": _slug(store.id.split(" ", 2)[-1])}
+    claim = (claims or {}).get(path) or f"<the claim of {service}'s {path}>"
+    values = {"service": service, "label": label or _slug(service), "path": path,
+              "claim": claim}
     what = store.software or store.data
     text = (f"Copy {store.id} ({what}) with {book.title}: "
             + "; ".join(_fill(c, values) if "`" in c or c.startswith("check:")
@@ -127,10 +141,12 @@ def store_item(service: str, store: DataStore, runbooks: Runbooks) -> ItemSpec:
     return (f"{service}.data-copy-{_slug(store.id)}", text, book.estimate_days)
 
 
-def route_item(service: str, n: int, route: Route) -> ItemSpec:
-    """The item of one route: an Ingress rule, a LoadBalancer Service, or kept internal."""
+def route_item(service: str, n: int, route: Route, label: str = "") -> ItemSpec:
+    """The item of one route: an Ingress rule, a LoadBalancer Service, or kept internal
+    (``label``: the manifests' name of its Service; without it, a slug of the name)."""
     ports = f"{route.port}-{route.port_end}" if route.port_end else f"{route.port}"
-    to = f"{_slug(service)}:{ports}" if route.port else _slug(service)
+    name = label or _slug(service)
+    to = f"{name}:{ports}" if route.port else name
     if route.target == "Ingress":
         hosts = ", ".join(f"{h}{route.path or ''}" for h in route.hosts)
         where = hosts or (f"the path {route.path}" if route.path else "its traffic")
@@ -153,13 +169,15 @@ def route_item(service: str, n: int, route: Route) -> ItemSpec:
     return (f"{service}.route-{n}", f"{text}. {notes}" if notes else text, days)
 
 
-def service_items(s: ServiceFacts, phase: str) -> list[ItemSpec]:
+def service_items(s: ServiceFacts, phase: str,
+                  claims: Mapping[str, str] | None = None) -> list[ItemSpec]:
     """A service's items from its evidence in one phase (all in ``pain``: that is where it
     moves).
 
     Args:
         s: The service's facts, with its ``stores``, ``routes``, ``proxy`` and ``charts``.
         phase: The phase's id.
+        claims: Its mount path -> the claim its data lands on, from the manifests' ledger.
     """
     if phase != "pain" or s.kind == "dev-only":
         return []
@@ -172,14 +190,18 @@ def service_items(s: ServiceFacts, phase: str) -> list[ItemSpec]:
     runbooks = load_runbooks() if s.stores else None
     for store in s.stores:
         if runbooks is not None and store.backup:
-            items.append(store_item(s.name, store, runbooks))
+            items.append(store_item(s.name, store, runbooks, claims, s.label))
         if len(store.writers) > 1:
+            path = next((p.split(":", 1)[1] for p in store.paths
+                         if p.startswith(f"{s.name}:")), "")
+            claim = (claims or {}).get(path)
+            named = f" (the manifests' PVC {claim})" if claim else ""
             items.append((f"{s.name}.data-shared-{_slug(store.id)}",
                           f"{store.id} is written by {', '.join(store.writers)}: give it one "
-                          "ReadWriteMany claim mounted by each (NFS, EFS, Filestore, Azure "
-                          "Files) or move the files to object storage; never a "
+                          f"ReadWriteMany claim{named} mounted by each (NFS, EFS, Filestore, "
+                          "Azure Files) or move the files to object storage; never a "
                           "volumeClaimTemplate per pod", SHARED_STORE_DAYS))
-    items += [route_item(s.name, n, r) for n, r in enumerate(s.routes, 1)]
+    items += [route_item(s.name, n, r, s.label) for n, r in enumerate(s.routes, 1)]
     items += [(f"{s.name}.chart-{c.id}",
                f"Adopt {c.name} ({c.url}) instead of writing its manifests: it maintains "
                f"{c.saves} (about {c.saves_days:g} person-days saved)", 0.0)

@@ -26,6 +26,9 @@ class ServiceFacts:
     """The stateful engine's key in engines.yaml (postgresql, kafka...), if known."""
     software: str | None = None
     """What people call it (PostgreSQL, Kafka), for titles."""
+    label: str = ""
+    """The name the manifests give its objects (workload, pods, Service), handed over with
+    the ledger; ``""`` when the plan is made without the manifests."""
     ports: int = 0
     volumes: int = 0
     builds: bool = False
@@ -92,6 +95,11 @@ class LedgerFacts:
     """The manifest file and object it landed in, or what it became."""
     why: str
     """The ledger's sentence (never a value from the compose files)."""
+    claim: str = ""
+    """The PersistentVolumeClaim a mount's data lands on, named as in the cluster (a claim
+    template's first pod's: ``mail-imap-0``); ``""`` for another key."""
+    path: str = ""
+    """That mount's path in the container."""
 
 
 @dataclass(frozen=True)

@@ -297,6 +297,7 @@ def judge_storage(s: Subject) -> Judgement:
     if not claims:
         return _x(w.where("kind"), f"{w.kind} {w.name} mounts no PersistentVolumeClaim: "
                   "its data would not survive a restart")
+    own: list[tuple[str, Any]] = []
     for where, spec in claims:
         spec = spec if isinstance(spec, dict) else {}
         modes = spec.get("accessModes")
@@ -305,11 +306,15 @@ def judge_storage(s: Subject) -> Judgement:
         if not modes or not size:
             return _x(where, "a claim without "
                       + ("an access mode" if not modes else "a storage size"))
-        if s.service_class == "stateful" and "ReadWriteOnce" not in modes \
-                and "ReadWriteOncePod" not in modes:
-            return _x(where, f"access mode {', '.join(map(str, modes))}: one pod's data "
-                      "belongs on ReadWriteOnce")
-    where, spec = claims[0]
+        if "ReadWriteOnce" in modes or "ReadWriteOncePod" in modes:
+            own.append((where, spec))
+    # A stateful service's own data is one pod's: on ReadWriteOnce. A ReadWriteMany claim
+    # next to it holds files it shares with other services (a folder several write).
+    if s.service_class == "stateful" and not own:
+        where, spec = claims[0]
+        return _x(where, f"access mode {', '.join(map(str, spec.get('accessModes')))}: one "
+                  "pod's data belongs on ReadWriteOnce")
+    where, spec = (own or claims)[0]
     return _v(where, f"claim {', '.join(map(str, spec.get('accessModes')))} "
               f"{spec['resources']['requests']['storage']}")
 

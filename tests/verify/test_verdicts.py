@@ -143,3 +143,36 @@ def test_a_policy_narrowed_to_the_ingress_controller_still_admits_the_ingress(
     web.write_text(text.replace(rule, narrowed))
     verdict, evidence = verdicts(saas_ws, folder)["project.network-policies"]
     assert verdict == "verified", evidence
+
+
+SHARED_FOLDER = """\
+services:
+  web:
+    image: jitsi/web:stable
+    volumes: ['/srv/jitsi/storage/web:/storage', '/srv/jitsi/shared:/shared']
+  prosody:
+    image: jitsi/prosody:stable
+    volumes: ['/srv/jitsi/storage/prosody:/var/lib/prosody', '/srv/jitsi/shared:/shared']
+"""
+
+
+def test_a_shared_folder_beside_a_stateful_services_own_data(tmp_path: Path) -> None:
+    """A folder two stateful services write is one ReadWriteMany claim both mount, beside
+    each one's ReadWriteOnce claim template: its storage item stays verified (the RWX claim
+    holds shared files, not its own data); with its own data on RWX too, contradicted."""
+    from migrate_tui.compose.discover import LoadOptions
+    from migrate_tui.manifests import write_manifests
+    from migrate_tui.workspace import open_workspace
+
+    (tmp_path / "compose.yaml").write_text(SHARED_FOLDER)
+    ws = open_workspace(LoadOptions(path=str(tmp_path)), state_file=None)
+    assert ws.manifests is not None
+    out = tmp_path / "k8s"
+    write_manifests(ws.manifests, out)
+    found = verdicts(ws, out)
+    for name in ("web", "prosody"):
+        assert found[f"{name}.data-storage"][0] == "verified", found[f"{name}.data-storage"]
+    web = out / "web.yaml"
+    web.write_text(web.read_text().replace("ReadWriteOnce", "ReadWriteMany"))
+    verdict, evidence = verdicts(ws, out)["web.data-storage"]
+    assert verdict == "contradicted" and "one pod's data belongs on ReadWriteOnce" in evidence
