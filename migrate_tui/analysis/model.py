@@ -277,6 +277,12 @@ class Analysis:
     """Files the analysis could not read (a proxy's configuration: :mod:`.proxy_config`),
     said as the loader says its warnings: the analysis went on without them."""
 
+    @property
+    def not_deployed(self) -> frozenset[str]:
+        """The label-driven proxies: not deployed, their routes are the other services' own
+        Ingresses; their findings and keys are about a container that will not run."""
+        return frozenset(p.service for p in self.proxies if p.label_driven)
+
     def findings_for(self, service: str) -> list[Finding]:
         """The findings of one service, most severe first."""
         return [f for f in self.findings if f.service == service]

@@ -109,7 +109,7 @@ def render_markdown(project: Project, analysis: Analysis, plan: Plan,
     """
     files, root = project.files, project.working_dir
     out: list[str] = []
-    analysis = _active_only(analysis)
+    analysis = _as_planned(analysis)
     services = analysis.services
     counts = {"stateful": 0, "stateless": 0, "job": 0, "dev-only": 0}
     for info in services.values():
@@ -306,12 +306,15 @@ def _document(lines: list[str]) -> str:
     return "\n".join([*lines, ""])
 
 
-def _active_only(analysis: Analysis) -> Analysis:
-    """The analysis without the services behind profiles that are not enabled.
+def _as_planned(analysis: Analysis) -> Analysis:
+    """The analysis without the services behind profiles that are not enabled, nor the
+    findings of a proxy that is not deployed (the plan's own items replace it; its docker
+    socket is no fix for the team, as the plan's items show).
 
     A copy that shares the records it keeps.
     """
-    if all(s.active for s in analysis.services.values()):
+    gone = analysis.not_deployed
+    if all(s.active for s in analysis.services.values()) and not gone:
         return analysis
     active = {n: s for n, s in analysis.services.items() if s.active}
     return replace(
@@ -319,7 +322,8 @@ def _active_only(analysis: Analysis) -> Analysis:
         services=active,
         waves=tuple(tuple(n for n in wave if n in active) for wave in analysis.waves),
         edges=tuple(e for e in analysis.edges if e.source in active and e.target in active),
-        findings=tuple(f for f in analysis.findings if f.service is None or f.service in active),
+        findings=tuple(f for f in analysis.findings if (f.service is None or f.service in active)
+                       and f.service not in gone),
     )
 
 

@@ -108,7 +108,7 @@ def _plan_input(project: Project, analysis: Analysis, ledger: Sequence[LedgerFac
     # A label-driven proxy is not deployed (the manifests' decision, from the analysis): its
     # own items (replace it, carry its rules over, retire it) are the work, not fixes to a
     # container that will not run (its findings, its keys' ledger entries "not deployed").
-    replaced = {p.service for p in analysis.proxies if p.label_driven}
+    replaced = analysis.not_deployed
     data = PlanInput(
         project=project.name, services=services,
         findings=[f for f in findings if f.service not in replaced] if replaced else findings,

@@ -146,3 +146,22 @@ def test_the_monthly_cost_says_what_it_compares() -> None:
     assert "is a guess" not in answered
     # 5 hosts at 80 against 5 nodes at 140, the control plane (73) and load balancer (20).
     assert "| Infrastructure | 400 USD | 793 USD | 793 USD |" in answered
+
+
+def test_a_proxy_the_ingress_replaces_brings_no_findings_into_the_plan(tmp_path: Path) -> None:
+    """traefik-golang: Traefik reads the Docker socket and the backend's labels. The plan
+    says it is replaced by the Ingress controller and not deployed, yet its findings table
+    asked to fix its Docker socket (high), its probes, limits and user: work on a container
+    that never runs. Its findings are left out of the plan, counts included."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  frontend:\n    image: traefik:2.6\n"
+        "    command: --providers.docker --entrypoints.web.address=:80\n"
+        "    ports: ['80:80']\n"
+        "    volumes: [/var/run/docker.sock:/var/run/docker.sock]\n"
+        "  backend:\n    image: ghcr.io/acme/backend:1.0.0\n"
+        "    labels: ['traefik.enable=true', 'traefik.http.routers.go.rule=Path(`/`)',\n"
+        "             'traefik.http.services.go.loadbalancer.server.port=80']\n")
+    text = _plan_markdown(tmp_path)
+    assert "replaced by the cluster's Ingress controller" in text
+    assert "| frontend |" not in text.split("## Findings", 1)[1].split("## Translation")[0]
+    assert "| Findings | 0 high," in text
