@@ -14,9 +14,15 @@ shared_volume   A and B mount the same named volume (no order: kept out of the w
 inferred        B's name, container name or network alias used as a host in A's
                 environment, command or entrypoint: a URL (``postgres://u:p@db/app``),
                 ``host:port`` (``db:5432``), or the whole value of a variable whose
-                name says host (``REDIS_HOST=cache``); dropped when the declared edges
+                name says host (``REDIS_HOST=cache``), or such a variable left unset
+                when B's alias is written as it with a default
+                (``${XMPP_SERVER:-xmpp.meet.jitsi}``); dropped when the declared edges
                 already make B wait for A (shared configuration, not a need)
 ==============  ===================================================================
+
+An edge keeps the name A called B by when it is not B's service name (:attr:`Edge.name`:
+a container name, a network alias, a link alias): only the Service's name resolves in a
+cluster, and the manifests make a Service of that name or ask for a decision.
 
 Cycles (possible once inferred edges exist) never stop anything: the waves are the
 topological generations of the graph's condensation, each cycle in one wave. The order is
