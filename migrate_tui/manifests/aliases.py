@@ -86,10 +86,11 @@ def build_aliases(ctx: Context, f: ServiceFacts) -> Part:
     for (service, name), uses in sorted(by_name.items()):
         problem = _why_not(f, uses[0])
         if problem is None:
-            part.objects.append({"apiVersion": "v1", "kind": "Service",
-                                 "metadata": metadata(ctx, f, name),
-                                 "spec": {"type": "ClusterIP", "selector": selector(ctx, f),
-                                          "ports": _ports(f, uses)}})
+            if name not in {n for _, n in made}:  # (a sidecar may answer to it too)
+                part.objects.append({"apiVersion": "v1", "kind": "Service",
+                                     "metadata": metadata(ctx, f, name),
+                                     "spec": {"type": "ClusterIP", "selector": selector(ctx, f),
+                                              "ports": _ports(f, uses)}})
             made[service, name] = target(f, "Service", name)
         fqdn = f"{f.label}.<namespace>.svc.cluster.local"
         for c in uses:

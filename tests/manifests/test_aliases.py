@@ -161,3 +161,15 @@ def test_jitsi_prosody_alias_is_a_decision_for_its_clients_and_its_plan() -> Non
     assert "point XMPP_SERVER at prosody" in pain["prosody.ledger.callers"]
     assert not [e for d in manifests.documents() if d.kind == "Service"
                 for e in schema_errors(d.body)]
+
+
+def test_a_name_the_pod_and_its_sidecar_answer_to_makes_one_service(tmp_path: Path) -> None:
+    made = generated_from(tmp_path, (
+        "services:\n" + DB + "    networks: {default: {aliases: [store]}}\n"
+        "  exporter:\n    image: example/exporter:1\n    network_mode: service:db\n"
+        "    container_name: store\n"
+        "  api:\n    image: nginx:1.27\n    environment: {A: 'store:5432'}\n"
+        "  scraper:\n    image: example/scraper:1\n    links: ['exporter:store']\n"))
+    assert [d.name for d in made.documents() if d.kind == "Service"].count("store") == 1
+    assert lines(made, "exporter", "container_name")[0].status == "mapped"
+    assert lines(made, "scraper", "links[0]")[0].target == "db.yaml Service/store"
