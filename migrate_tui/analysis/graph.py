@@ -14,12 +14,18 @@ shared_volume   A and B mount the same named volume (no order: kept out of the w
 inferred        B's name, container name or network alias used as a host in A's
                 environment, command or entrypoint: a URL (``postgres://u:p@db/app``),
                 ``host:port`` (``db:5432``), or the whole value of a variable whose
-                name says host (``REDIS_HOST=cache``); dropped when the declared edges
+                name says host (``REDIS_HOST=cache``), or such a variable left unset
+                when B's alias is written as it with a default
+                (``${XMPP_SERVER:-xmpp.meet.jitsi}``); dropped when the declared edges
                 already make B wait for A (shared configuration, not a need)
 proxy_config    B named as an upstream in a proxy configuration file A mounts
                 (``kong.yml``, ``nginx.conf``): :mod:`.proxy_config`, given to
                 :func:`build_edges` by the pipeline
 ==============  ===================================================================
+
+An edge keeps the name A called B by when it is not B's service name (:attr:`Edge.name`:
+a container name, a network alias, a link alias): only the Service's name resolves in a
+cluster, and the manifests make a Service of that name or ask for a decision.
 
 Cycles (possible once inferred edges exist) never stop anything: the waves are the
 topological generations of the graph's condensation, each cycle in one wave. The order is
@@ -132,6 +138,33 @@ def healthcheck_ports(svc: Service) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
+_ONE_VARIABLE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}$]+)\}$")
+"""A value written as one variable with a default (``${XMPP_SERVER:-xmpp.meet.jitsi}``)."""
+
+
+def _written_names(services: Mapping[str, Service], names: Mapping[str, str],
+                   locator: Locator) -> dict[str, tuple[str, str]]:
+    """Variable -> (name, service) of each container name or network alias written as one
+    variable with a default that the service answers to: ``aliases:
+    [${XMPP_SERVER:-xmpp.meet.jitsi}]`` gives XMPP_SERVER. A client that reads the same
+    variable, unset, calls the service by that default (as its image's own default)."""
+    found: dict[str, tuple[str, str]] = {}
+    for name in sorted(services):
+        svc = services[name]
+        written: list[Any] = []
+        if svc.container_name and svc.container_name != name:
+            written.append(locator.written(name, "container_name"))
+        if any((config or {}).get("aliases") for config in svc.networks.values()):
+            raw = locator.written(name, "networks")
+            written += [a for config in (raw.values() if isinstance(raw, dict) else ())
+                        if isinstance(config, dict) for a in config.get("aliases") or []]
+        for text in written:
+            m = _ONE_VARIABLE.match(text) if isinstance(text, str) else None
+            if m and m[2] != name and names.get(m[2]) == name:
+                found.setdefault(m[1], (m[2], name))
+    return found
+
+
 def _link_aliases(svc: Service) -> dict[str, str]:
     """The names ``links: [db:database]`` adds for this service only."""
     out = {}
@@ -227,13 +260,14 @@ def build_edges(services: Mapping[str, Service], locator: Locator,
     host_parts = frozenset(catalogue.heuristics.host_key_parts)
     mentions = _Mentions(names, host_parts)
     containers = {s.container_name: n for n, s in services.items() if s.container_name}
+    written = _written_names(services, names, locator)
     for name in sorted(services):
         svc = services[name]
         for edge in _declared(name, svc, services, containers, locator):
             found.add(edge)
         aliases = _link_aliases(svc)  # rare: copying every name for each service is O(n²)
         for edge in _inferred(name, svc, mentions.with_aliases(aliases) if aliases else mentions,
-                              services, locator):
+                              services, locator, written):
             found.add(edge)
     for edge in _shared_volumes(services, locator):
         found.add(edge)
@@ -308,11 +342,12 @@ def _shared_namespaces(name: str, svc: Service, services: Mapping[str, Service],
                        containers: Mapping[str, str], locator: Locator) -> Iterator[Edge]:
     """Edges of links, network_mode, ipc, pid and volumes_from."""
     for i, link in enumerate(svc.get("links") or []):
-        target = str(link).split(":", 1)[0]
+        target, _, alias = str(link).partition(":")
         if target in services and target != name:
             yield Edge(source=name, target=target, kind="links",
-                           evidence=locator.item(name, "links", text_is(str(link)), index=i,
-                                                 text=f"links: {link}"))
+                       evidence=locator.item(name, "links", text_is(str(link)), index=i,
+                                             text=f"links: {link}"),
+                       name=alias if alias and alias != target else None)
     namespaces: tuple[EdgeKind, ...] = ("network_mode", "ipc", "pid")
     for kind in namespaces:
         value = svc.get(kind)
@@ -358,22 +393,28 @@ class _Mentions:
     def __init__(self, names: Mapping[str, str], host_parts: frozenset[str]) -> None:
         self.names = names
         self.host_parts = host_parts
-        self._found: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
+        self._found: dict[tuple[str, str], list[tuple[str, int | None, str]]] = {}
 
     def with_aliases(self, aliases: Mapping[str, str]) -> _Mentions:
         """The mentions for a service whose ``links`` add names of its own (rare)."""
         return _Mentions({**self.names, **aliases}, self.host_parts)
 
-    def in_variable(self, key: str, value: str) -> list[tuple[str, int | None]]:
-        """(service, port) of each mention in a variable: in a URL or ``host:port``, or,
-        when the variable's name says host (``REDIS_HOST``), as a word of its value."""
+    def says_host(self, key: str) -> bool:
+        """Whether a variable's name says its whole value is a host (``REDIS_HOST``)."""
+        return not self.host_parts.isdisjoint(_key_parts(key))
+
+    def in_variable(self, key: str, value: str) -> list[tuple[str, int | None, str]]:
+        """(service, port, the name used) of each mention in a variable: in a URL or
+        ``host:port``, or, when the variable's name says host (``REDIS_HOST``), as a word
+        of its value."""
         pair = (key, value)
         found = self._found.get(pair)
         if found is None:
             names = self.names
-            found = [(names[h], p) for h, p, _ in hosts_in(value) if h in names]
-            if not self.host_parts.isdisjoint(_key_parts(key)):
-                found += [(names[t], None) for t in _TOKEN.split(value.strip()) if t in names]
+            found = [(names[h], p, h) for h, p, _ in hosts_in(value) if h in names]
+            if self.says_host(key):
+                found += [(names[t], None, t) for t in _TOKEN.split(value.strip())
+                          if t in names]
             self._found[pair] = found
         return found
 
@@ -389,34 +430,46 @@ def _sibling_port(key: str, environment: Mapping[str, str | None]) -> int | None
 
 
 def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[str, Service],
-              locator: Locator) -> Iterator[Edge]:
+              locator: Locator, written: Mapping[str, tuple[str, str]]) -> Iterator[Edge]:
     """The inferred edges of a service: one per service its values name.
 
     The first mention is the evidence and the first port given is the port: what
     :class:`_EdgeSet` would keep of an edge per mention, without making (and locating) the
-    edges it would drop.
-    """
-    # By service named: the first port given, and what locates the first mention (called
-    # when the edge is made).
-    found: dict[str, tuple[int | None, Callable[[], Evidence]]] = {}
+    edges it would drop. The name used is the first that is not the target's own
+    (``database`` of ``links: [db:database]``): the service's name resolves in a cluster.
 
-    def named(target: str, port: int | None, evidence: Callable[[], Evidence]) -> None:
+    ``written``: the names written as one variable (:func:`_written_names`); a variable of
+    that name the service reads, unset, calls the target by the name's default.
+    """
+    # By service named: the first port given, what locates the first mention (called
+    # when the edge is made), and the first name used other than the service's.
+    found: dict[str, tuple[int | None, Callable[[], Evidence], str | None]] = {}
+
+    def named(target: str, port: int | None, evidence: Callable[[], Evidence],
+              host: str) -> None:
         if target == name or target not in services:
             return
+        alias = None if host == target else host
         seen = found.get(target)
         if seen is None:
-            found[target] = (port, evidence)
-        elif seen[0] is None and port is not None:
-            found[target] = (port, seen[1])
+            found[target] = (port, evidence, alias)
+        elif (seen[0] is None and port is not None) or (seen[2] is None and alias):
+            found[target] = (port if seen[0] is None else seen[0], seen[1], seen[2] or alias)
 
     for key, value in svc.environment.items():
         targets = mentions.in_variable(key, value) if value else None
         if targets:
             text = env_text(key, value)
-            for target, port in targets:
+            for target, port, host in targets:
                 if port is None:
                     port = _sibling_port(key, svc.environment)
-                named(target, port, partial(locator.env, name, key, text=text))
+                named(target, port, partial(locator.env, name, key, text=text), host)
+        elif key in written and mentions.says_host(key):
+            default, target = written[key]
+            named(target, _sibling_port(key, svc.environment),
+                  partial(locator.env, name, key,
+                          text=f"{env_text(key, value)}, which names {target} as "
+                               f"${{{key}:-{default}}} does"), default)
     names = mentions.names
     for field in ("command", "entrypoint"):
         for i, item in enumerate(getattr(svc, field) or []):
@@ -424,10 +477,11 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
                 if host in names:
                     text = shorten(f"{field}: …{mask(matched)}…")
                     named(names[host], port, partial(locator.item, name, field,
-                                                     text_has(matched), index=i, text=text))
-    for target, (port, evidence) in found.items():
+                                                     text_has(matched), index=i, text=text),
+                          host)
+    for target, (port, evidence, alias) in found.items():
         yield Edge(source=name, target=target, kind="inferred", port=port,
-                       evidence=evidence())
+                   evidence=evidence(), name=alias)
 
 
 def _named_mounts(svc: Service) -> Iterator[tuple[int, Mount]]:

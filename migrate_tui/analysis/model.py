@@ -82,6 +82,10 @@ class Edge:
     """``depends_on`` only: False when the source starts without the target."""
     port: int | None = None
     """The target's port named in the evidence (``db:5432``), when there is one."""
+    name: str | None = None
+    """The name the source calls the target by, when it is not the target's service name:
+    its ``container_name``, a network alias, or a link alias (``links: [db:database]``).
+    In a cluster only the Service's name resolves (:mod:`migrate_tui.manifests.network`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

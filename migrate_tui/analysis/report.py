@@ -42,6 +42,7 @@ def _edge_json(edge: Edge) -> dict[str, Any]:
         "evidence": f"{ev.where}: {ev.text}" if ev.text else ev.where,
         "file": ev.file, "line": ev.line, "text": ev.text,
         "condition": edge.condition, "required": edge.required, "port": edge.port,
+        "name": edge.name,
     }
 
 

@@ -10,7 +10,7 @@ in one place.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
@@ -22,6 +22,7 @@ from migrate_tui.analysis.catalogue import (
     load_catalogue,
 )
 from migrate_tui.analysis.evidence import Locator
+from migrate_tui.analysis.graph import hostnames
 from migrate_tui.analysis.model import Analysis, ProxyReplacement, Route, ServiceAnalysis
 from migrate_tui.analysis.recorded import Recorded, holds_in
 from migrate_tui.analysis.routing import is_loopback
@@ -71,6 +72,27 @@ class PortUse:
 
 
 @dataclass(frozen=True)
+class CalledName:
+    """A name a client calls a service of this pod by that is not the service's name
+    (the analysis' :attr:`~migrate_tui.analysis.model.Edge.name`): only a Service's name
+    resolves in a cluster."""
+
+    name: str
+    """The name used: a ``container_name``, a network alias or a link alias."""
+    service: str
+    """The service that answers to it (this pod's service or one of its sidecars)."""
+    client: str
+    """The client service."""
+    setting: str
+    """The client's key that names it (``environment.XMPP_SERVER``, ``links[0]``)."""
+    port: int | None
+    """The port it calls there, when named."""
+    clash: str | None = None
+    """Why no Service of this pod may take the name though it is a valid one, in words
+    (``the Service of db has that name``, ``web answers to it too``); None when none."""
+
+
+@dataclass(frozen=True)
 class ServiceFacts:
     """Everything a builder needs about one service."""
 
@@ -100,6 +122,9 @@ class ServiceFacts:
     """The catalogue entry of what it runs, when known."""
     repository: str = ""
     """The image's repository path (``bitnami/redis``), or ``""``."""
+    called: tuple[CalledName, ...] = ()
+    """The names other than a service's own that clients call this pod's services by,
+    sorted by name and client."""
     env_review: Mapping[str, tuple[Status, str]] = field(default_factory=dict)
     """Variables the base keeps as they are but whose value is not the cluster's, each with
     its ledger status and why: a name of a service that is not deployed
@@ -377,7 +402,8 @@ def project_facts(project: Project, analysis: Analysis, defaults: ManifestDefaul
 FactsKey = tuple[Any, ...]
 """All one service's facts are made from beyond the project's reading: its analysis, its
 workload, its pod, the ports others reach it on, its dependants, (when deployed) the
-workload its volumes are read for, and the host folders it keeps its data in."""
+workload its volumes are read for, the host folders it keeps its data in, and the names
+clients call it by (:class:`CalledName`)."""
 
 
 @dataclass(frozen=True)
@@ -469,6 +495,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                 if edge.port is not None:
                     named.add(edge.port)
 
+    called = _called_names(analysis, services, reading.labels, workloads, deployed, pod_of)
     facts: dict[str, ServiceFacts] = {}
     made: dict[str, MadeFacts] = {}
     before = previous or {}
@@ -485,7 +512,7 @@ def make_facts(project: Project, analysis: Analysis, defaults: ManifestDefaults,
                                              for s in (name, *sidecars.get(name, ())))),
                          frozenset().union(*(probed_ports.get(s, frozenset())
                                              for s in (name, *sidecars.get(name, ())))),
-                         folders.get(name, {}))
+                         folders.get(name, {}), called.get(name, ()))
         done = before.get(name)
         if done is None or done.key != key or not holds_in(done.users_read, users):
             done = _service_facts(reading, name, svc, sa, key, inputs, catalogue)
@@ -512,7 +539,7 @@ def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: Service
                    key: FactsKey, inputs: VolumeInputs, catalogue: Catalogue) -> MadeFacts:
     """One service's facts, made from its :data:`FactsKey`."""
     (_, workload, why, owner, pod, inferred, dependants, volumes_for, _, _, review, routed,
-     probed, _) = key
+     probed, _, called) = key
     entry = reading.images[name]
     if entry is None and sa.kind == "service":
         entry = catalogue.match_name(name)
@@ -529,9 +556,55 @@ def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: Service
         volumes=volumes, sidecars=pod, owner=owner,
         dependants={k: frozenset(v) for k, v in sorted(dependants.items())},
         hint=reading.hints[name], software_entry=entry, repository=reading.repositories[name],
-        env_review=review,
+        env_review=review, called=called,
     )
     return MadeFacts(key, users.read, facts)
+
+
+def _called_names(analysis: Analysis, services: Mapping[str, Service],
+                  labels: Mapping[str, str],
+                  workloads: Mapping[str, tuple[WorkloadKind | None, str]],
+                  deployed: set[str], pod_of: Callable[[str], str],
+                  ) -> dict[str, tuple[CalledName, ...]]:
+    """Each pod's :class:`CalledName` list, by the pod's service: the analysis' edges
+    whose client used a name other than the service's, between two deployed pods.
+
+    A name clashes when it is the Service name of another service (its own, or a
+    StatefulSet's headless one), or when services of other pods answer to it too (a
+    network alias each on its own network).
+    """
+    found: dict[str, list[CalledName]] = {}
+    for edge in analysis.edges:
+        if edge.name is None or edge.source not in deployed or edge.target not in deployed:
+            continue
+        target = pod_of(edge.target)
+        if pod_of(edge.source) == target:
+            continue
+        setting = edge.evidence.path.removeprefix(f"services.{edge.source}.")
+        found.setdefault(target, []).append(CalledName(
+            name=edge.name, service=edge.target, client=edge.source, setting=setting,
+            port=edge.port))
+    if not found:
+        return {}
+    taken = {label: f"the Service of {name} has that name" for name, label in labels.items()}
+    taken |= {dns_label(f"{labels[name]}-headless"):
+              f"the headless Service of {name} has that name"
+              for name, (workload, _) in workloads.items() if workload == "StatefulSet"}
+    pods: dict[str, set[str]] = {}  # (every deployed service's, not only those called)
+    for name in sorted(deployed):
+        for own, _ in hostnames({name: services[name]}).items():
+            pods.setdefault(own, set()).add(pod_of(name))
+    out = {}
+    for pod, names in found.items():
+        kept = []
+        for c in sorted(names, key=lambda c: (c.name, c.client, c.setting)):
+            others = sorted(pods.get(c.name, set()) - {pod})
+            clash = taken.get(c.name) or (
+                f"{', '.join(others)} {'answers' if len(others) == 1 else 'answer'} to it too"
+                if others else None)
+            kept.append(replace(c, clash=clash) if clash else c)
+        out[pod] = tuple(kept)
+    return out
 
 
 def _env_review(analysis: Analysis, services: Mapping[str, Service], deployed: set[str],

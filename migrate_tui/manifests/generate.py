@@ -27,6 +27,7 @@ from migrate_tui.analysis.model import Analysis, Route
 from migrate_tui.analysis.recorded import Recorded, same
 from migrate_tui.compose.model import Project
 from migrate_tui.gc_pause import gc_paused
+from migrate_tui.manifests.aliases import build_aliases
 from migrate_tui.manifests.common import Obj, Part
 from migrate_tui.manifests.config import (
     build_env_config,
@@ -65,6 +66,7 @@ Builder = Callable[[Context, ServiceFacts], Part]
 BUILDERS: dict[str, Builder] = {
     "workload": build_workload,
     "service": build_services,
+    "aliases": build_aliases,
     "ingress": build_ingress,
     "config": build_env_config,
     "claims": build_claims,

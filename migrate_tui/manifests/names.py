@@ -37,6 +37,24 @@ def dns_label(text: str, limit: int = MAX_NAME) -> str:
     return f"{head}-{digest}"
 
 
+_DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+
+
+def service_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a Service's name (a DNS-1035 label: lowercase alphanumerics
+    and ``-``, a letter first, an alphanumeric last, at most 63 characters), in words;
+    None when it can."""
+    if len(name) <= MAX_NAME and _DNS_1035.fullmatch(name):
+        return None
+    found = [word for word, bad in (
+        ("dots", "." in name), ("underscores", "_" in name),
+        ("upper case", name != name.lower()),
+        (f"longer than {MAX_NAME} characters", len(name) > MAX_NAME),
+        ("not starting with a letter", not name[:1].isalpha()),
+    ) if bad]
+    return ", ".join(found) or "characters a DNS label does not allow"
+
+
 def unique_labels(names: Iterable[str]) -> dict[str, str]:
     """A DNS-1123 label for each name, distinct from each other."""
     out: dict[str, str] = {}

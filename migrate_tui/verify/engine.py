@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from migrate_tui.analysis.model import Analysis, Edge
 from migrate_tui.compose.model import Project
+from migrate_tui.manifests.names import service_name_problem
 from migrate_tui.planning.plan import Plan
 from migrate_tui.verify.judges import PROJECT_JUDGES, SERVICE_JUDGES, ServiceJudge
 from migrate_tui.verify.model import ItemVerdict, Judgement, Manifests, VerifyReport
@@ -44,9 +45,13 @@ def _subjects(plan: Plan, analysis: Analysis, project: Project,
         ports = {e.port for e in edges if e.port is not None}
         if info is not None and (dependants or published):
             ports |= set(info.ports)
+        # (a name no Service can have, or another service's, is the plan's callers item)
+        names = sorted({(e.name, e.source) for e in edges if e.name is not None
+                        and e.name not in analysis.services
+                        and service_name_problem(e.name) is None})
         out[name] = build_subject(
             name, task.service_class, task.kind, index, client_ports=tuple(sorted(ports)),
-            dependants=dependants, published=published)
+            dependants=dependants, client_names=tuple(names), published=published)
     return out
 
 

@@ -71,7 +71,9 @@ def _ports_of(doc_ports: Any) -> set[int]:
 
 
 def judge_workload(s: Subject) -> Judgement:
-    """The workload exists with the right kind, and a Service exposes every client port."""
+    """The workload exists with the right kind, a Service exposes every client port, and
+    a Service of each name clients call it by (a container name, an alias) selects its
+    pods."""
     expected = EXPECTED_KINDS.get((s.service_class, s.kind))
     if s.workload is None:
         want = " or ".join(expected or ("workload",))
@@ -90,6 +92,12 @@ def judge_workload(s: Subject) -> Judgement:
     if missing:
         return _x(w.where("kind"), f"{w.kind} {w.name}, but no Service exposes port "
                   f"{', '.join(map(str, missing))} that its clients use")
+    named = {d.name for d in s.services}
+    unnamed = [(name, client) for name, client in s.client_names if name not in named]
+    if unnamed:
+        name, client = unnamed[0]
+        return _x(w.where("kind"), f"{w.kind} {w.name}, but no Service {visible(name)} "
+                  f"selects its pods, and {visible(client)} calls it {visible(name)}")
     shown = ", ".join(f"{d.name} ({d.where('spec', 'ports')})" for d in s.services)
     return _v(w.where("kind"), f"{w.kind} {w.name}" + (f"; Service {shown}" if shown else ""))
 

@@ -84,6 +84,10 @@ class Subject:
     """Ports its clients use (the analysis')."""
     dependants: frozenset[str] = frozenset()
     """The services that need it."""
+    client_names: tuple[tuple[str, str], ...] = ()
+    """(name, client) of each name other than the service's that a client calls it by and
+    that a Service could have (the analysis' edge names): a Service of that name must
+    select its pods."""
     published: bool = False
     """It publishes a port on the Docker host: reached from outside the namespace too."""
     index: DocIndex | None = field(default=None, repr=False, compare=False)
@@ -273,13 +277,14 @@ def _distinct(docs: Iterable[ManifestDoc | None]) -> tuple[ManifestDoc, ...]:
 def build_subject(
     service: str, service_class: str | None, kind: str | None, index: DocIndex,
     *, client_ports: tuple[int, ...] = (), dependants: frozenset[str] = frozenset(),
-    published: bool = False,
+    client_names: tuple[tuple[str, str], ...] = (), published: bool = False,
 ) -> Subject:
     """The subject of ``service``'s items: its workload and what selects its pods."""
     workload = index.workload(service)
     if workload is None:
         return Subject(service, service_class, kind, None, client_ports=client_ports,
-                       dependants=dependants, published=published)
+                       dependants=dependants, client_names=client_names,
+                       published=published)
     labels = pod_labels(workload)
     claims = (index.named.get(("PersistentVolumeClaim", n)) for n in _claim_names(workload))
     maps = (index.named.get(("ConfigMap", n)) for n in _config_map_names(workload))
@@ -290,6 +295,6 @@ def build_subject(
         budgets=index.selecting_pods("PodDisruptionBudget", labels),
         claims=_distinct(claims),
         config_maps=_distinct(maps),
-        client_ports=client_ports, dependants=dependants, published=published,
-        index=index, default_deny=index.default_deny,
+        client_ports=client_ports, dependants=dependants, client_names=client_names,
+        published=published, index=index, default_deny=index.default_deny,
     )

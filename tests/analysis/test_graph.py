@@ -181,3 +181,37 @@ def test_the_ports_a_healthcheck_calls_on_itself(tmp_path: Path) -> None:
     found = {n: s.healthcheck_ports for n, s in analyze(project).services.items()}
     assert found == {"auth": (9999,), "storage": (5000,), "realtime": (4000, 4001, 4002),
                      "web": (), "off": ()}
+
+
+@pytest.mark.parametrize("source,target,kind,name", [
+    ("web", "db", "links", "database"),  # links: [db:database]
+    ("web", "search", "inferred", "search-alias"),  # its network alias
+    ("worker", "queue", "inferred", "fixed-queue"),  # its container name
+    ("web", "api", "inferred", None),  # its service name: nothing to keep
+    ("web", "db", "inferred", None),
+])
+def test_an_edge_keeps_the_name_the_client_used(edges: Analysis, source: str, target: str,
+                                                kind: str, name: str | None) -> None:
+    assert edge(edges, source, target, kind).name == name
+
+
+def test_a_client_reading_the_variable_of_an_alias_calls_it_by_the_default(
+        tmp_path: Path) -> None:
+    """jitsi: prosody's alias is ``${XMPP_SERVER:-xmpp.meet.jitsi}`` and jicofo reads
+    XMPP_SERVER, unset: its image's default, the same name. A variable whose name does not
+    say host, or that holds a value, is not read so."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  prosody:\n    image: jitsi/prosody:stable\n"
+        "    networks: {meet: {aliases: ['${XMPP_SERVER:-xmpp.meet.jitsi}']}}\n"
+        "  jicofo:\n    image: jitsi/jicofo:stable\n    environment: [XMPP_SERVER]\n"
+        "    networks: [meet]\n"
+        "  other:\n    image: example/other:1\n    networks: [meet]\n"
+        "    environment: [XMPP_DOMAIN, 'XMPP_SERVER=prosody']\n"
+        "networks: {meet: {}}\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    found = analyze(project)
+    named = edge(found, "jicofo", "prosody", "inferred")
+    assert named.name == "xmpp.meet.jitsi"
+    assert named.evidence.line == 7 and "${XMPP_SERVER:-xmpp.meet.jitsi}" in named.evidence.text
+    assert edge(found, "other", "prosody", "inferred").name is None

@@ -176,3 +176,30 @@ def test_a_shared_folder_beside_a_stateful_services_own_data(tmp_path: Path) -> 
     web.write_text(web.read_text().replace("ReadWriteOnce", "ReadWriteMany"))
     verdict, evidence = verdicts(ws, out)["web.data-storage"]
     assert verdict == "contradicted" and "one pod's data belongs on ReadWriteOnce" in evidence
+
+
+def test_a_service_named_as_its_clients_call_it_is_verified_and_missed(
+        tmp_path: Path) -> None:
+    """api calls db by its container name app-db: the generated base has a Service
+    app-db (db.workload verified); a team's base without it contradicts db.workload."""
+    from migrate_tui.compose.discover import LoadOptions
+    from migrate_tui.manifests import generate_manifests
+    from migrate_tui.manifests.writer import write_manifests
+    from migrate_tui.workspace import open_workspace
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres:16\n    container_name: app-db\n"
+        "  api:\n    image: nginx:1.27\n"
+        "    environment: {DATABASE_URL: 'postgres://u@app-db:5432/app'}\n")
+    ws = open_workspace(LoadOptions(path=str(project), environ={}), state_file=None)
+    out = tmp_path / "k8s"
+    write_manifests(generate_manifests(ws.project, ws.analysis), out)
+    verdict, evidence = verdicts(ws, out)["db.workload"]
+    assert verdict == "verified" and "app-db (" in evidence
+    text = (out / "db.yaml").read_text()
+    (out / "db.yaml").write_text(text.replace("name: app-db", "name: app-db-renamed"))
+    verdict, evidence = verdicts(ws, out)["db.workload"]
+    assert verdict == "contradicted"
+    assert "no Service app-db selects its pods, and api calls it app-db" in evidence
