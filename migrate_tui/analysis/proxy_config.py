@@ -5,7 +5,8 @@ supabase's kong reads ``volumes/api/kong.yml`` (``url: http://auth:9999/``), a w
 nginx ``nginx.conf`` (``upstream api { server api:8080; }``, ``proxy_pass``), Caddy its
 ``Caddyfile`` (``reverse_proxy app:8000``), HAProxy ``haproxy.cfg`` (``server s1
 app:8000``), Traefik its file provider (``url: http://app:8000``), Envoy its clusters
-(``address: app``). That file is the only place saying the proxy calls those services; an
+(``address: app``); a scraper too, Prometheus its static targets (``targets:
+["api:8080"]``). That file is the only place saying the proxy calls those services; an
 edge ``proxy -> upstream`` of kind ``proxy_config`` (evidence ``kong.yml:12``) lets it
 flow where edges flow: the upstream's NetworkPolicy admits the proxy, the start-up order,
 the dependency lists.

@@ -167,8 +167,8 @@ PROXY_EDGES_SHOWN = 8
 
 
 def _proxy_note(analysis: Analysis) -> str:
-    """Which arrows a proxy's own configuration file gives, each with its file and line:
-    no Compose key shows them."""
+    """Which arrows a mounted configuration file gives (a proxy's routes, a scraper's
+    targets), each with its file and line: no Compose key shows them."""
     found = [e for e in analysis.edges if e.kind == "proxy_config"
              and e.source in analysis.services and e.target in analysis.services]
     if not found:
@@ -176,8 +176,8 @@ def _proxy_note(analysis: Analysis) -> str:
     shown = [f"{md(e.source)} → {md(e.target)} ({code(e.evidence.where)})"
              for e in found[:PROXY_EDGES_SHOWN]]
     more = len(found) - len(shown)
-    return (" Read from a proxy's mounted configuration, not from Compose: "
-            + ", ".join(shown) + (f" and {more} more" if more else "") + ".")
+    return (" Read from a mounted configuration file (a proxy's routes, a scraper's targets), "
+            "not from Compose: " + ", ".join(shown) + (f" and {more} more" if more else "") + ".")
 
 
 def _hubs_note(hubs: dict[str, list[str]], services: int) -> str:

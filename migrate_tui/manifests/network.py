@@ -38,6 +38,13 @@ def build_services(ctx: Context, f: ServiceFacts) -> Part:
                   + (f"{', '.join(clients)} must call it {f.label}" if clients else
                      f"clients must call it {f.label}")
                   + " (or rename the service in Compose)")
+    if f.ports and f.workload == "DaemonSet" and f.dependants:
+        part.note(f.name, "callers", "decide", where,
+                  f"a Service in front of a DaemonSet answers from one node's {f.name} per "
+                  f"connection, while each node has its own: {', '.join(sorted(f.dependants))}"
+                  " must reach every pod "
+                  "(a scraper by pod discovery, Prometheus's kubernetes_sd_configs role: pod "
+                  "or a PodMonitor), or call the agent on its own node (status.hostIP)")
     if f.workload == "StatefulSet":
         spec: Obj = {"clusterIP": "None", "selector": selector(ctx, f),
                      "publishNotReadyAddresses": True}

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate_tui.analysis.gpu import needs_gpu
-from migrate_tui.analysis.model import Analysis, Finding, ServiceAnalysis
+from migrate_tui.analysis.model import ORDERING_KINDS, Analysis, Finding, ServiceAnalysis
 from migrate_tui.analysis.routing import is_loopback, port_runs
 from migrate_tui.compose.model import Project, Service
 from migrate_tui.gc_pause import gc_paused
@@ -72,7 +72,9 @@ def _plan_input(project: Project, analysis: Analysis, ledger: Sequence[LedgerFac
     """:func:`plan_input`, reusing a service's facts when its analysis is the same object
     and its evidence fields are equal (a re-plan after an override leaves most alone), and
     the findings' facts when the findings are the same tuple."""
-    needs = {e.source for e in analysis.edges}
+    # (a shared volume is needed by neither side; a proxy's or scraper's configuration names
+    # whom it calls, not what it waits for: no start-order item for Prometheus's targets)
+    needs = {e.source for e in analysis.edges if e.kind in ORDERING_KINDS}
     services = []
     made: dict[str, tuple[ServiceAnalysis, dict[str, Any], ServiceFacts]] = {}
     kept = before.services if before is not None else {}
