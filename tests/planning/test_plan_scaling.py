@@ -327,3 +327,17 @@ def test_probes_made_from_a_healthcheck_are_to_check_not_to_write(tmp_path: Path
     bare = build_plan(_input(ServiceFacts("w", "stateless", "service", 0)), PLAYBOOKS)
     assert next(i.text for i in bare.items() if i.id == "w.probes").startswith(
         "Write readiness and liveness probes")
+
+
+def test_an_unexposed_port_is_checked_not_declared_by_hand() -> None:
+    """kafka "reached on 9092 but declares no port": the manifests already give its Service
+    the port (verify's judge of the item checks it); the item asked to declare it, as if for
+    kompose. It keeps its id and asks what is left."""
+    kafka = ServiceFacts("kafka", "stateless", "service", 0)
+    finding = FindingFacts("unexposed-port", "medium", "kafka",
+                           "reached by api on port 9092, but declares no port",
+                           "Declare the port in its Service")
+    item = next(i for i in build_plan(_input(kafka, findings=[finding]), PLAYBOOKS).items()
+                if i.id == "kafka.fix-unexposed-port")
+    assert "the manifests give its Service the port" in item.text
+    assert "Declare the port in its Service" not in item.text
