@@ -203,7 +203,9 @@ def test_a_groups_floor_is_never_more_than_any_shortening_makes_of_it(
     for group in groups:
         made = [size(group_lines(group, shortening)) for shortening in SHORTENINGS]
         assert group_floor(group) <= min(made)
-        assert group_floor(group) >= min(made) * 0.3  # a floor that rules out some forms
+        # a floor that rules out some forms (0.27 at worst since a start-order item names
+        # the depends_on its findings saw, a wording that differs service by service)
+        assert group_floor(group) >= min(made) * 0.25
 
 
 def _with_progress(tasks: list[Task]) -> list[Task]:

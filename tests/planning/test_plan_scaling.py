@@ -341,3 +341,19 @@ def test_an_unexposed_port_is_checked_not_declared_by_hand() -> None:
                 if i.id == "kafka.fix-unexposed-port")
     assert "the manifests give its Service the port" in item.text
     assert "Declare the port in its Service" not in item.text
+
+
+def test_a_start_up_without_a_condition_is_its_start_order_item_not_a_second_one() -> None:
+    """netbox: "Make these 3 start-ups wait for readiness" (a project item) beside netbox's
+    own "Start in any order: retry until postgres answers": one fix asked twice."""
+    api = ServiceFacts("api", "stateless", "service", 1, depends=True)
+    finding = FindingFacts("depends-on-no-condition", "low", "api",
+                           "depends_on db without a condition only orders the start",
+                           "Kubernetes starts pods in any order")
+    ledger = [LedgerFacts("api", "depends_on.db", "approximated", "t",
+                          "Kubernetes starts pods in any order: retry until db answers")]
+    texts = {i.id: i.text for i in build_plan(_input(api, findings=[finding], ledger=ledger),
+                                              PLAYBOOKS).items()}
+    assert not any("depends-on-no-condition" in i for i in texts)
+    assert texts["api.start-order"].endswith(
+        "(depends_on db without a condition only orders the start)")
