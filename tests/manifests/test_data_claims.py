@@ -328,6 +328,10 @@ def test_the_plan_names_each_claim_as_the_manifests_do(tmp_path: Path) -> None:
     plan = make_plan(project, analysis, ledger=ledger_facts(m))
     texts = {i.id: i.text for i in plan.items()}
     assert "mounts PVC mail-imap-0 at /data" in texts["imap.data-copy-bind-mount-mailu-mail"]
+    # ... which exists only once the StatefulSet made its first pod: the step says so first
+    assert texts["imap.data-copy-bind-mount-mailu-mail"].index(
+        "`kubectl scale --replicas=0 statefulset/imap`") < texts[
+        "imap.data-copy-bind-mount-mailu-mail"].index("start a helper pod")
     shared = _mounted_claims(_workload(m, "antispam"))["/var/lib/rspamd"]
     assert f"the manifests' PVC {shared}" in \
         texts["antispam.data-shared-bind-mount-mailu-filter"]
