@@ -99,7 +99,8 @@ def proxy_upstreams(services: Mapping[str, Service], root: str, catalogue: Catal
     real_root = os.path.realpath(root)
     edges: list[Edge] = []
     warnings: set[str] = set()
-    names: dict[str, str] | None = None  # (:func:`.graph.hostnames`, once a file is read)
+    # (:func:`.graph.hostnames`, once a file is read)
+    names: dict[str, tuple[str, ...]] | None = None
     for name in sorted(services):
         svc = services[name]
         binds = [(i, m) for i, m in enumerate(svc.volumes) if m.type == "bind" and m.source]
@@ -113,17 +114,17 @@ def proxy_upstreams(services: Mapping[str, Service], root: str, catalogue: Catal
                 if names is None:
                     names = hostnames(services)
                 for line_no, host, port, said in _upstreams(text, knowledge):
-                    target = names.get(host)
-                    if target is None or target == name:
-                        continue
-                    seen = found.get(target)
-                    if seen is None:
-                        found[target] = (port, Evidence(
-                            file=shown, line=line_no,
-                            path=f"services.{name}.volumes[{index}]",
-                            text=shorten(mask(said))))
-                    elif seen[0] is None and port is not None:
-                        found[target] = (port, seen[1])
+                    for target in names.get(host, ()):
+                        if target == name:
+                            continue
+                        seen = found.get(target)
+                        if seen is None:
+                            found[target] = (port, Evidence(
+                                file=shown, line=line_no,
+                                path=f"services.{name}.volumes[{index}]",
+                                text=shorten(mask(said))))
+                        elif seen[0] is None and port is not None:
+                            found[target] = (port, seen[1])
         for target in sorted(found):
             port, evidence = found[target]
             edges.append(Edge(source=name, target=target, kind="proxy_config", port=port,

@@ -258,3 +258,18 @@ def test_a_site_folder_mounted_into_a_proxy_is_not_read(tmp_path: Path) -> None:
                  {"site/config.yml": "url: http://api:8080\n",
                   "site/data.json": "{\"host\": \"web\"}\n"})
     assert not _upstreams(a) and not a.warnings
+
+
+def test_an_upstream_named_as_a_service_is_that_service_whatever_claims_it(
+        tmp_path: Path) -> None:
+    """cache's alias web does not take web's name; a name two others hold is both."""
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "proxy": {"image": "nginx:1.27", "volumes": ["./nginx.conf:/etc/nginx/nginx.conf"]},
+        "api": {"image": "example/api:1.0", "container_name": "pool"},
+        "cache": {"image": "redis:7", "networks": {"default": {"aliases": ["web", "pool"]}}},
+        "web": {"image": "example/web:1.0"}}}))
+    (tmp_path / "nginx.conf").write_text(
+        "upstream a { server web:8080; }\nupstream b { server pool:3000; }\n")
+    a = analyze(load_project(LoadOptions(path=str(tmp_path), environ={})))
+    assert {t: e.port for t, e in _upstreams(a).items()} == {
+        "api": 3000, "cache": 3000, "web": 8080}

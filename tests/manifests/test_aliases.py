@@ -80,17 +80,20 @@ def test_a_dotted_alias_is_a_decision_naming_the_variable_and_the_fix(tmp_path: 
     assert lines(made, "db", "networks")  # the key's own line stays
 
 
-def test_a_name_another_service_has_is_a_decision(tmp_path: Path) -> None:
-    """cache's alias db is db's Service name (Compose resolved db to either)."""
+def test_a_name_another_service_has_stays_its_and_the_alias_is_a_decision(
+        tmp_path: Path) -> None:
+    """cache's alias db is db's name (Compose resolved db to either): the client's db is
+    db's Service, and cache's alias is a decision, not a name it silently took."""
     made = generated_from(tmp_path, (
         "services:\n" + DB +
         "  cache:\n    image: redis:7\n    networks: {default: {aliases: [db]}}\n"
         "  api:\n    image: nginx:1.27\n    environment: {CACHE: 'db:6379'}\n"))
     assert set(services(made, "cache")) == {"cache"}
-    [client] = [e for e in made.entries_for("api") if e.key == "environment.CACHE"
+    assert not [e for e in made.entries_for("api") if e.key == "environment.CACHE"
                 and e.status == "decide"]
-    assert "the Service of db has that name" in client.why
-    assert [e.status for e in lines(made, "cache", "networks.default.aliases")] == ["decide"]
+    [alias] = lines(made, "cache", "networks.default.aliases")
+    assert alias.status == "decide"
+    assert "db is the name of the service db, which keeps it" in alias.why
 
 
 def test_a_name_two_services_answer_to_is_a_decision(tmp_path: Path) -> None:
@@ -106,8 +109,11 @@ def test_a_name_two_services_answer_to_is_a_decision(tmp_path: Path) -> None:
     assert alias.status == "decide"
     [callers] = lines(made, "db", "callers")
     assert "db2 answers to it too" in callers.why
-    [unused] = lines(made, "db2", "networks.b.aliases")  # nobody is known to call db2 so
-    assert unused.status == "dropped"
+    # (the client reaches either: neither holder silently takes the name)
+    [other] = lines(made, "db2", "networks.b.aliases")
+    assert other.status == "decide"
+    [callers] = lines(made, "db2", "callers")
+    assert "db answers to it too" in callers.why
 
 
 def test_names_nobody_calls_are_dropped(tmp_path: Path) -> None:
