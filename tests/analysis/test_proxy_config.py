@@ -273,3 +273,21 @@ def test_an_upstream_named_as_a_service_is_that_service_whatever_claims_it(
     a = analyze(load_project(LoadOptions(path=str(tmp_path), environ={})))
     assert {t: e.port for t, e in _upstreams(a).items()} == {
         "api": 3000, "cache": 3000, "web": 8080}
+
+
+def test_analyze_json_has_the_warnings(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON of ``analyze`` carries what the CLI says on stderr, from one list."""
+    import json
+
+    from migrate_tui.cli import main
+
+    (tmp_path / "nginx.conf").write_bytes(b"\x00")
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "proxy": {"image": "nginx:1.27", "volumes": ["./nginx.conf:/etc/nginx/nginx.conf"]},
+        **APPS}}))
+    assert main(["analyze", "--format", "json", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    [warning] = json.loads(out.out)["warnings"]
+    assert warning.startswith(f"{tmp_path / 'nginx.conf'}: not read for the proxy's upstreams")
+    assert f"warning: {warning}" in out.err
