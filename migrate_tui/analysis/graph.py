@@ -96,6 +96,26 @@ def hostnames(services: Mapping[str, Service]) -> dict[str, tuple[str, ...]]:
     return dict(sorted(names.items()))
 
 
+def answering(host: str, targets: tuple[str, ...], client: Service,
+              services: Mapping[str, Service]) -> tuple[str, ...]:
+    """Of the services a name answers with (:func:`hostnames`), those that answer the
+    client: a network alias answers on its own network only, so where several services
+    hold the name, those on none of the client's networks are left out (all of them
+    when that leaves none: the project's networks say nothing then)."""
+    if len(targets) < 2:
+        return targets
+    mine = set(client.networks)
+
+    def on(svc: Service) -> set[str]:
+        if svc.container_name == host:
+            return set(svc.networks)
+        return {network for network, config in svc.networks.items()
+                if host in ((config or {}).get("aliases") or [])}
+
+    kept = tuple(t for t in targets if on(services[t]) & mine)
+    return kept or targets
+
+
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
 """The addresses a container calls itself by, whatever its name (IPv6 in a URL's brackets)."""
 
@@ -457,11 +477,19 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
     # By service named: the first port given, what locates the first mention (called
     # when the edge is made), and the first name used other than the service's.
     found: dict[str, tuple[int | None, Callable[[], Evidence], str | None]] = {}
+    names = mentions.names
+    heard: dict[str, tuple[str, ...]] = {}  # (a name several services hold: who answers)
 
     def named(target: str, port: int | None, evidence: Callable[[], Evidence],
               host: str) -> None:
         if target == name or target not in services:
             return
+        holders = names.get(host, ())
+        if len(holders) > 1:
+            if host not in heard:
+                heard[host] = answering(host, holders, svc, services)
+            if target not in heard[host]:
+                return
         alias = None if host == target else host
         seen = found.get(target)
         if seen is None:
@@ -483,7 +511,6 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
                   partial(locator.env, name, key,
                           text=f"{env_text(key, value)}, which names {target} as "
                                f"${{{key}:-{default}}} does"), default)
-    names = mentions.names
     for field in ("command", "entrypoint"):
         for i, item in enumerate(getattr(svc, field) or []):
             for host, port, matched in hosts_in(item):

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 
 from migrate_tui.analysis.catalogue import Catalogue, any_match
 from migrate_tui.analysis.evidence import mask, shorten
-from migrate_tui.analysis.graph import hostnames, hosts_in
+from migrate_tui.analysis.graph import answering, hostnames, hosts_in
 from migrate_tui.analysis.model import Edge, Evidence
 from migrate_tui.compose.model import Mount, Service
 from migrate_tui.errors import MigrateError
@@ -117,7 +117,7 @@ def proxy_upstreams(services: Mapping[str, Service], root: str, catalogue: Catal
                 if names is None:
                     names = hostnames(services)
                 for line_no, host, port, said in _upstreams(text, knowledge):
-                    for target in names.get(host, ()):
+                    for target in answering(host, names.get(host, ()), svc, services):
                         if target == name:
                             continue
                         seen = found.get(target)

@@ -256,3 +256,17 @@ def test_a_name_two_other_services_claim_is_an_edge_to_each(tmp_path: Path) -> N
         "    networks: {default: {aliases: [search]}}\n"
         "  es2:\n    image: elasticsearch:8.0.0\n    container_name: search\n"))
     assert found == {"app": [("es1", "search"), ("es2", "search")]}
+
+
+def test_an_alias_answers_on_its_own_network_only(tmp_path: Path) -> None:
+    """es1 holds search on the client's network, es2 on another: only es1 answers it."""
+    found = _inferred_targets(tmp_path, (
+        "services:\n"
+        "  app:\n    image: example/app:1\n    networks: [front]\n"
+        "    environment: [SEARCH_URL=http://search:9200]\n"
+        "  es1:\n    image: elasticsearch:8.0.0\n"
+        "    networks: {front: {aliases: [search]}}\n"
+        "  es2:\n    image: elasticsearch:8.0.0\n"
+        "    networks: {back: {aliases: [search]}}\n"
+        "networks: {front: {}, back: {}}\n"))
+    assert found == {"app": [("es1", "search")]}

@@ -109,11 +109,26 @@ def test_a_name_two_services_answer_to_is_a_decision(tmp_path: Path) -> None:
     assert alias.status == "decide"
     [callers] = lines(made, "db", "callers")
     assert "db2 answers to it too" in callers.why
-    # (the client reaches either: neither holder silently takes the name)
-    [other] = lines(made, "db2", "networks.b.aliases")
-    assert other.status == "decide"
-    [callers] = lines(made, "db2", "callers")
-    assert "db answers to it too" in callers.why
+    # (db2 holds it on network b, where api is not: api never reaches it so)
+    [unused] = lines(made, "db2", "networks.b.aliases")
+    assert unused.status == "dropped"
+
+
+def test_a_name_two_services_answer_on_one_network_is_a_decision_for_both(
+        tmp_path: Path) -> None:
+    """Docker answers store with db's and db2's containers alike: the client reaches
+    either, so neither holder silently takes the name."""
+    made = generated_from(tmp_path, (
+        "services:\n" + DB + "    networks: {default: {aliases: [store]}}\n"
+        "  db2:\n    image: postgres:16\n    expose: ['5432']\n"
+        "    networks: {default: {aliases: [store]}}\n"
+        "  api:\n    image: nginx:1.27\n    environment: {STORE: 'store:5432'}\n"))
+    assert "store" not in services(made) and "store" not in services(made, "db2")
+    for holder, other in (("db", "db2"), ("db2", "db")):
+        [alias] = lines(made, holder, "networks.default.aliases")
+        assert alias.status == "decide"
+        [callers] = lines(made, holder, "callers")
+        assert f"{other} answers to it too" in callers.why
 
 
 def test_names_nobody_calls_are_dropped(tmp_path: Path) -> None:
