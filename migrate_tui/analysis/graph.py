@@ -17,7 +17,9 @@ inferred        B's name, container name or network alias used as a host in A's
                 name says host (``REDIS_HOST=cache``), or such a variable left unset
                 when B's alias is written as it with a default
                 (``${XMPP_SERVER:-xmpp.meet.jitsi}``); dropped when the declared edges
-                already make B wait for A (shared configuration, not a need)
+                already make B wait for A (shared configuration, not a need); a
+                service's name is its own (:func:`hostnames`), an alias several
+                services hold gives an edge to each
 proxy_config    B named as an upstream in a proxy configuration file A mounts
                 (``kong.yml``, ``nginx.conf``): :mod:`.proxy_config`, given to
                 :func:`build_edges` by the pipeline
@@ -69,22 +71,49 @@ _NAMESPACE_KEYS = frozenset({"links", "network_mode", "ipc", "pid", "volumes_fro
 """The keys :func:`_shared_namespaces` reads."""
 
 
-def hostnames(services: Mapping[str, Service]) -> dict[str, str]:
-    """The host names each service answers to on its networks: name -> service.
+def hostnames(services: Mapping[str, Service]) -> dict[str, tuple[str, ...]]:
+    """The host names services answer to on their networks: name -> the services, sorted.
 
-    A service answers to its name, its ``container_name`` and its network aliases.
+    A service answers to its name, its ``container_name`` and its network aliases. Docker's
+    DNS answers a name with every container registered under it, and Compose registers
+    each service's name as an alias of its containers: a name two services claim answers
+    with both, alternately (moby/moby#43016). A service's own name is kept for it alone
+    (another service's alias or container name of that name is that service's mistake: in
+    a cluster the name is the first one's Service); a container name or alias several
+    others claim answers with each of them, and the manifests ask which
+    (:mod:`migrate_tui.manifests.aliases`).
     """
-    names: dict[str, str] = {}
-    for name in sorted(services):
-        svc = services[name]
-        names.setdefault(name, name)
-        if svc.container_name:
-            names.setdefault(svc.container_name, name)
+    claimed: dict[str, set[str]] = {}
+    for name, svc in services.items():
+        if svc.container_name and svc.container_name not in services:
+            claimed.setdefault(svc.container_name, set()).add(name)
         for config in svc.networks.values():
             for alias in (config or {}).get("aliases") or []:
-                if isinstance(alias, str):
-                    names.setdefault(alias, name)
-    return names
+                if isinstance(alias, str) and alias not in services:
+                    claimed.setdefault(alias, set()).add(name)
+    names: dict[str, tuple[str, ...]] = {name: (name,) for name in services}
+    names.update((alias, tuple(sorted(owners))) for alias, owners in claimed.items())
+    return dict(sorted(names.items()))
+
+
+def answering(host: str, targets: tuple[str, ...], client: Service,
+              services: Mapping[str, Service]) -> tuple[str, ...]:
+    """Of the services a name answers with (:func:`hostnames`), those that answer the
+    client: a network alias answers on its own network only, so where several services
+    hold the name, those on none of the client's networks are left out (all of them
+    when that leaves none: the project's networks say nothing then)."""
+    if len(targets) < 2:
+        return targets
+    mine = set(client.networks)
+
+    def on(svc: Service) -> set[str]:
+        if svc.container_name == host:
+            return set(svc.networks)
+        return {network for network, config in svc.networks.items()
+                if host in ((config or {}).get("aliases") or [])}
+
+    kept = tuple(t for t in targets if on(services[t]) & mine)
+    return kept or targets
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]")
@@ -142,7 +171,7 @@ _ONE_VARIABLE = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}$]+)\}$")
 """A value written as one variable with a default (``${XMPP_SERVER:-xmpp.meet.jitsi}``)."""
 
 
-def _written_names(services: Mapping[str, Service], names: Mapping[str, str],
+def _written_names(services: Mapping[str, Service], names: Mapping[str, tuple[str, ...]],
                    locator: Locator) -> dict[str, tuple[str, str]]:
     """Variable -> (name, service) of each container name or network alias written as one
     variable with a default that the service answers to: ``aliases:
@@ -160,7 +189,7 @@ def _written_names(services: Mapping[str, Service], names: Mapping[str, str],
                         if isinstance(config, dict) for a in config.get("aliases") or []]
         for text in written:
             m = _ONE_VARIABLE.match(text) if isinstance(text, str) else None
-            if m and m[2] != name and names.get(m[2]) == name:
+            if m and m[2] != name and name in names.get(m[2], ()):
                 found.setdefault(m[1], (m[2], name))
     return found
 
@@ -390,14 +419,17 @@ class _Mentions:
         host_parts: The words of a variable's name that say its whole value is a host.
     """
 
-    def __init__(self, names: Mapping[str, str], host_parts: frozenset[str]) -> None:
+    def __init__(self, names: Mapping[str, tuple[str, ...]],
+                 host_parts: frozenset[str]) -> None:
         self.names = names
         self.host_parts = host_parts
         self._found: dict[tuple[str, str], list[tuple[str, int | None, str]]] = {}
 
     def with_aliases(self, aliases: Mapping[str, str]) -> _Mentions:
         """The mentions for a service whose ``links`` add names of its own (rare)."""
-        return _Mentions({**self.names, **aliases}, self.host_parts)
+        # (a link alias is in the container's /etc/hosts, read before Docker's DNS)
+        return _Mentions({**self.names, **{a: (t,) for a, t in aliases.items()}},
+                         self.host_parts)
 
     def says_host(self, key: str) -> bool:
         """Whether a variable's name says its whole value is a host (``REDIS_HOST``)."""
@@ -411,10 +443,11 @@ class _Mentions:
         found = self._found.get(pair)
         if found is None:
             names = self.names
-            found = [(names[h], p, h) for h, p, _ in hosts_in(value) if h in names]
+            found = [(t, p, h) for h, p, _ in hosts_in(value) if h in names
+                     for t in names[h]]
             if self.says_host(key):
-                found += [(names[t], None, t) for t in _TOKEN.split(value.strip())
-                          if t in names]
+                found += [(t, None, w) for w in _TOKEN.split(value.strip())
+                          if w in names for t in names[w]]
             self._found[pair] = found
         return found
 
@@ -444,11 +477,19 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
     # By service named: the first port given, what locates the first mention (called
     # when the edge is made), and the first name used other than the service's.
     found: dict[str, tuple[int | None, Callable[[], Evidence], str | None]] = {}
+    names = mentions.names
+    heard: dict[str, tuple[str, ...]] = {}  # (a name several services hold: who answers)
 
     def named(target: str, port: int | None, evidence: Callable[[], Evidence],
               host: str) -> None:
         if target == name or target not in services:
             return
+        holders = names.get(host, ())
+        if len(holders) > 1:
+            if host not in heard:
+                heard[host] = answering(host, holders, svc, services)
+            if target not in heard[host]:
+                return
         alias = None if host == target else host
         seen = found.get(target)
         if seen is None:
@@ -470,15 +511,15 @@ def _inferred(name: str, svc: Service, mentions: _Mentions, services: Mapping[st
                   partial(locator.env, name, key,
                           text=f"{env_text(key, value)}, which names {target} as "
                                f"${{{key}:-{default}}} does"), default)
-    names = mentions.names
     for field in ("command", "entrypoint"):
         for i, item in enumerate(getattr(svc, field) or []):
             for host, port, matched in hosts_in(item):
                 if host in names:
                     text = shorten(f"{field}: …{mask(matched)}…")
-                    named(names[host], port, partial(locator.item, name, field,
-                                                     text_has(matched), index=i, text=text),
-                          host)
+                    for target in names[host]:
+                        named(target, port, partial(locator.item, name, field,
+                                                    text_has(matched), index=i, text=text),
+                              host)
     for target, (port, evidence, alias) in found.items():
         yield Edge(source=name, target=target, kind="inferred", port=port,
                    evidence=evidence(), name=alias)

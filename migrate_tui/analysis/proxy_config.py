@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict
 
 from migrate_tui.analysis.catalogue import Catalogue, any_match
 from migrate_tui.analysis.evidence import mask, shorten
-from migrate_tui.analysis.graph import hostnames, hosts_in
+from migrate_tui.analysis.graph import answering, hostnames, hosts_in
 from migrate_tui.analysis.model import Edge, Evidence
 from migrate_tui.compose.model import Mount, Service
 from migrate_tui.errors import MigrateError
@@ -71,6 +71,9 @@ class ProxyConfigKnowledge(BaseModel):
     by :attr:`files`)."""
     upstreams: list[re.Pattern[str]]
     """One line's syntaxes naming upstreams: the group ``upstream`` holds them."""
+    ports: list[re.Pattern[str]]
+    """The port of a bare host written as a key of its own (group ``port``: Envoy's
+    ``port_value``, a kong service's ``port``), paired by :func:`_port_beside`."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def proxy_upstreams(services: Mapping[str, Service], root: str, catalogue: Catal
     real_root = os.path.realpath(root)
     edges: list[Edge] = []
     warnings: set[str] = set()
-    names: dict[str, str] | None = None  # (:func:`.graph.hostnames`, once a file is read)
+    # (:func:`.graph.hostnames`, once a file is read)
+    names: dict[str, tuple[str, ...]] | None = None
     for name in sorted(services):
         svc = services[name]
         binds = [(i, m) for i, m in enumerate(svc.volumes) if m.type == "bind" and m.source]
@@ -114,17 +118,17 @@ def proxy_upstreams(services: Mapping[str, Service], root: str, catalogue: Catal
                 if names is None:
                     names = hostnames(services)
                 for line_no, host, port, said in _upstreams(text, knowledge):
-                    target = names.get(host)
-                    if target is None or target == name:
-                        continue
-                    seen = found.get(target)
-                    if seen is None:
-                        found[target] = (port, Evidence(
-                            file=shown, line=line_no,
-                            path=f"services.{name}.volumes[{index}]",
-                            text=shorten(mask(said))))
-                    elif seen[0] is None and port is not None:
-                        found[target] = (port, seen[1])
+                    for target in answering(host, names.get(host, ()), svc, services):
+                        if target == name:
+                            continue
+                        seen = found.get(target)
+                        if seen is None:
+                            found[target] = (port, Evidence(
+                                file=shown, line=line_no,
+                                path=f"services.{name}.volumes[{index}]",
+                                text=shorten(mask(said))))
+                        elif seen[0] is None and port is not None:
+                            found[target] = (port, seen[1])
         for target in sorted(found):
             port, evidence = found[target]
             edges.append(Edge(source=name, target=target, kind="proxy_config", port=port,
@@ -222,16 +226,69 @@ def _read(path: str, warnings: set[str]) -> str | None:
 
 def _upstreams(text: str, knowledge: ProxyConfigKnowledge) -> Iterator[
         tuple[int, str, int | None, str]]:
-    """(line, host, port, the text naming it) of each upstream a configuration names."""
-    for line_no, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0] if "#" in raw else raw
+    """(line, host, port, the text naming it) of each upstream a configuration names.
+
+    A host named without a port takes the port its mapping gives (:func:`_port_beside`).
+    """
+    lines = [raw.split("#", 1)[0] if "#" in raw else raw for raw in text.splitlines()]
+    for index, line in enumerate(lines):
         if not line.strip():
             continue
         for pattern in knowledge.upstreams:
             for m in pattern.finditer(line):
                 for token in _SPLIT.split(m["upstream"].strip()):
                     for host, port in _addresses(token.strip("\"'`;")):
-                        yield line_no, host, port, m.group().strip(" \t{;")
+                        if port is None:
+                            port = _port_beside(lines, index, knowledge.ports)
+                        yield index + 1, host, port, m.group().strip(" \t{;")
+
+
+def _key(line: str) -> tuple[int, bool]:
+    """(the column of a YAML line's key, whether the line starts a list item)."""
+    stripped = line.lstrip(" ")
+    item = stripped.startswith("-") and stripped[1:2] in (" ", "")
+    if item:
+        stripped = stripped[1:].lstrip(" ")
+    return len(line) - len(stripped), item
+
+
+def _port_in(line: str, ports: list[re.Pattern[str]], at: int | None = None) -> int | None:
+    """The port a line gives (as its key when ``at``, its key's column, is given)."""
+    for pattern in ports:
+        m = pattern.search(line) if at is None else pattern.match(line, at)
+        if m is not None and 0 < int(m["port"]) < 65536:
+            return int(m["port"])
+    return None
+
+
+def _port_beside(lines: list[str], index: int, ports: list[re.Pattern[str]]) -> int | None:
+    """The port written beside the host of ``lines[index]``: on its line (a flow mapping,
+    ``{ address: web, port_value: 3000 }``), or as a key of the same YAML mapping on a line
+    of its own (Envoy's ``socket_address``, a kong service entry). The mapping ends at a
+    line less indented or at the next list item of its level, either way."""
+    port = _port_in(lines[index], ports)
+    if port is not None or not ports:
+        return port
+    column, item = _key(lines[index])
+    for step in (1, -1):
+        if step == -1 and item:
+            break  # (the line starts its mapping: nothing above is in it)
+        j = index + step
+        while 0 <= j < len(lines):
+            line = lines[j]
+            j += step
+            if not line.strip():
+                continue
+            at, starts = _key(line)
+            if at < column or (step == 1 and at == column and starts):
+                break
+            if at == column:
+                port = _port_in(line, ports, at)
+                if port is not None:
+                    return port
+                if starts:
+                    break
+    return None
 
 
 def _addresses(token: str) -> list[tuple[str, int | None]]:

@@ -9,7 +9,8 @@ The JSON (:func:`to_json`) is read by other tools and by our tests::
      "findings": [{"rule", "severity", "service", "message", "fix", "file", "line", "path"}]}
 
 Keys beyond those are additions (``kind_reasons``, ``image``, the edge's ``file`` and
-``line``...); the listed ones keep their meaning. The text report (:func:`render_text`)
+``line``, ``warnings``: the files the analysis could not read, as the CLI says them on
+stderr...); the listed ones keep their meaning. The text report (:func:`render_text`)
 groups and aligns; colour is plain ANSI, on only when the caller says the terminal has it.
 """
 
@@ -74,6 +75,7 @@ def to_json(analysis: Analysis) -> dict[str, Any]:
         "cycles": [list(c) for c in analysis.cycles],
         "findings": [_finding_json(f) for f in analysis.findings],
         **evidence_json(analysis),
+        "warnings": list(analysis.warnings),
     }
 
 

@@ -123,6 +123,12 @@ def build_aliases(ctx: Context, f: ServiceFacts) -> Part:
             part.note(service, key, "decide", main,
                       f"{clients} call it {name} ({_what(key)}), a name no Service of it can "
                       f"have: they must call it {f.label} (its callers' line says how)")
+        elif name in ctx.project.services:
+            part.note(service, key, "decide", main,
+                      f"{name} is the name of the service {name}, which keeps it: Compose "
+                      f"answered it with both services' containers, the cluster with "
+                      f"{name}'s Service only; a client meaning {service} must call it "
+                      f"{f.label}")
         elif key != "container_name":  # (keys.yaml's line says it for a container name)
             part.note(service, key, "dropped", "",
                       f"no service is known to call it {name} (no variable, command or link "

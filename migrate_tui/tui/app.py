@@ -222,7 +222,7 @@ class MigrateApp(App[int]):
             self.notify(markup(loaded_summary(ws)), title="Reloaded", timeout=3)
         if message.warnings:
             self.notify(markup(warnings_summary(message.warnings)), severity="warning",
-                        title=f"The loader warned ({len(message.warnings)})", timeout=8)
+                        title=f"Warnings ({len(message.warnings)})", timeout=8)
 
     @on(WorkspaceFailed)
     @_while_running

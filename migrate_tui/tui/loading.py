@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 def load_for_tui(options: LoadOptions, *, state_file: str | None, playbooks_dir: str | None,
                  reloading: bool, switch_interval: float) -> tuple[Workspace, tuple[str, ...]]:
-    """The workspace and the loader's warnings (each once, in order).
+    """The workspace and its warnings, each once, in order: the loader's, then the
+    analysis' (:attr:`~migrate_tui.analysis.model.Analysis.warnings`, which
+    :func:`~migrate_tui.workspace.open_workspace` hands to ``warn``).
 
     Args:
         options: The Compose flags.

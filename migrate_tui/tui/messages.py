@@ -82,7 +82,8 @@ class WorkspaceReady(Message):
         self.reloaded = reloaded
         """It replaces one read earlier: the user asked for a reload, or a file changed."""
         self.warnings = warnings
-        """The loader's warnings (unset variables, ...), when the project was loaded."""
+        """The loader's warnings (unset variables, ...) and the analysis' (a proxy's
+        configuration it could not read), when the project was loaded."""
 
 
 class WorkspaceFailed(Message):

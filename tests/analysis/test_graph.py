@@ -215,3 +215,58 @@ def test_a_client_reading_the_variable_of_an_alias_calls_it_by_the_default(
     assert named.name == "xmpp.meet.jitsi"
     assert named.evidence.line == 7 and "${XMPP_SERVER:-xmpp.meet.jitsi}" in named.evidence.text
     assert edge(found, "other", "prosody", "inferred").name is None
+
+
+def _inferred_targets(tmp_path: Path, compose: str) -> dict[str, list[tuple[str, str | None]]]:
+    """client -> [(target, name used)] of the inferred edges of a compose file."""
+    (tmp_path / "compose.yaml").write_text(compose)
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for e in analyze(load_project(LoadOptions(path=str(tmp_path), environ={}))).edges:
+        if e.kind == "inferred":
+            found.setdefault(e.source, []).append((e.target, e.name))
+    return found
+
+
+@pytest.mark.parametrize("claim", [
+    "    networks: {default: {aliases: [db]}}\n",  # another's network alias
+    "    container_name: db\n",  # another's container name
+])
+def test_a_service_name_is_its_own_whatever_another_claims(tmp_path: Path,
+                                                           claim: str) -> None:
+    """``cache`` (sorted first) answering to ``db`` too took the name from the service db:
+    the client's ``db:5432`` became an edge to cache. Compose registers each service's name
+    as an alias of its containers; in a cluster ``db`` is db's Service."""
+    found = _inferred_targets(tmp_path, (
+        "services:\n"
+        "  app:\n    image: example/app:1\n    environment: [DB=db:5432]\n"
+        f"  cache:\n    image: redis:7\n{claim}"
+        "  db:\n    image: postgres:16\n"))
+    assert found == {"app": [("db", None)]}
+
+
+def test_a_name_two_other_services_claim_is_an_edge_to_each(tmp_path: Path) -> None:
+    """Docker's DNS answers an alias with every container holding it: the client may reach
+    either, so neither edge is dropped (the manifests ask which one is meant)."""
+    found = _inferred_targets(tmp_path, (
+        "services:\n"
+        "  app:\n    image: example/app:1\n"
+        "    environment: [SEARCH_URL=http://search:9200, SEARCH_HOST=search]\n"
+        "    command: [wait-for, 'search:9200']\n"
+        "  es1:\n    image: elasticsearch:8.0.0\n"
+        "    networks: {default: {aliases: [search]}}\n"
+        "  es2:\n    image: elasticsearch:8.0.0\n    container_name: search\n"))
+    assert found == {"app": [("es1", "search"), ("es2", "search")]}
+
+
+def test_an_alias_answers_on_its_own_network_only(tmp_path: Path) -> None:
+    """es1 holds search on the client's network, es2 on another: only es1 answers it."""
+    found = _inferred_targets(tmp_path, (
+        "services:\n"
+        "  app:\n    image: example/app:1\n    networks: [front]\n"
+        "    environment: [SEARCH_URL=http://search:9200]\n"
+        "  es1:\n    image: elasticsearch:8.0.0\n"
+        "    networks: {front: {aliases: [search]}}\n"
+        "  es2:\n    image: elasticsearch:8.0.0\n"
+        "    networks: {back: {aliases: [search]}}\n"
+        "networks: {front: {}, back: {}}\n"))
+    assert found == {"app": [("es1", "search")]}

@@ -41,7 +41,7 @@ SYNTAXES = {
                      "  location / {\n    proxy_pass http://web:3000;\n  }\n}\n"),
     "kong": ("kong:3.6", "kong.yml", "/home/kong/temp.yml",
              "_format_version: '2.1'\nservices:\n  - name: api\n    url: http://api:8080/\n"
-             "  - name: web\n    host: web\n"),
+             "  - name: web\n    host: web\n    port: 3000\n"),
     "caddy": ("caddy:2.8", "Caddyfile", "/etc/caddy/Caddyfile",
               "example.com {\n\treverse_proxy /api/* api:8080\n\treverse_proxy web:3000 {\n"
               "\t\thealth_uri /health\n\t}\n}\n"),
@@ -62,9 +62,9 @@ SYNTAXES = {
               "{ address: web, port_value: 3000 }\n"),
 }
 # the port each syntax names for api and web (None: the file gives the host alone)
-PORTS = {"nginx": (8080, None), "nginx-conf.d": (8080, 3000), "kong": (8080, None),
+PORTS = {"nginx": (8080, None), "nginx-conf.d": (8080, 3000), "kong": (8080, 3000),
          "caddy": (8080, 3000), "haproxy": (8080, 3000), "traefik-file": (8080, 3000),
-         "envoy": (None, None)}
+         "envoy": (8080, 3000)}
 
 
 @pytest.mark.parametrize("syntax", sorted(SYNTAXES))
@@ -258,3 +258,94 @@ def test_a_site_folder_mounted_into_a_proxy_is_not_read(tmp_path: Path) -> None:
                  {"site/config.yml": "url: http://api:8080\n",
                   "site/data.json": "{\"host\": \"web\"}\n"})
     assert not _upstreams(a) and not a.warnings
+
+
+def test_an_upstream_named_as_a_service_is_that_service_whatever_claims_it(
+        tmp_path: Path) -> None:
+    """cache's alias web does not take web's name; a name two others hold is both."""
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "proxy": {"image": "nginx:1.27", "volumes": ["./nginx.conf:/etc/nginx/nginx.conf"]},
+        "api": {"image": "example/api:1.0", "container_name": "pool"},
+        "cache": {"image": "redis:7", "networks": {"default": {"aliases": ["web", "pool"]}}},
+        "web": {"image": "example/web:1.0"}}}))
+    (tmp_path / "nginx.conf").write_text(
+        "upstream a { server web:8080; }\nupstream b { server pool:3000; }\n")
+    a = analyze(load_project(LoadOptions(path=str(tmp_path), environ={})))
+    assert {t: e.port for t, e in _upstreams(a).items()} == {
+        "api": 3000, "cache": 3000, "web": 8080}
+
+
+def test_analyze_json_has_the_warnings(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON of ``analyze`` carries what the CLI says on stderr, from one list."""
+    import json
+
+    from migrate_tui.cli import main
+
+    (tmp_path / "nginx.conf").write_bytes(b"\x00")
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"services": {
+        "proxy": {"image": "nginx:1.27", "volumes": ["./nginx.conf:/etc/nginx/nginx.conf"]},
+        **APPS}}))
+    assert main(["analyze", "--format", "json", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    [warning] = json.loads(out.out)["warnings"]
+    assert warning.startswith(f"{tmp_path / 'nginx.conf'}: not read for the proxy's upstreams")
+    assert f"warning: {warning}" in out.err
+
+
+# a port written as a key of its own goes with the host of its mapping, not another's
+OWN_LINE_PORTS = {
+    "kong, port after host": ("kong:3.6", "kong.yml", "/home/kong/temp.yml",
+                              "services:\n  - name: api\n    host: api\n"
+                              "  - name: web\n    host: web\n    protocol: http\n"
+                              "    port: 3000\n", (None, 3000)),
+    "kong, port before host": ("kong:3.6", "kong.yml", "/home/kong/temp.yml",
+                               "services:\n- port: 8080\n  host: api\n  routes:\n"
+                               "  - paths: [/api]\n- host: web\n  routes:\n"
+                               "  - {paths: [/], port: 9}\n", (8080, None)),
+    "envoy, own lines": ("envoyproxy/envoy:v1.30", "envoy.yaml", "/etc/envoy/envoy.yaml",
+                         "clusters:\n- name: api\n  load_assignment:\n    endpoints:\n"
+                         "    - lb_endpoints:\n      - endpoint:\n          address:\n"
+                         "            socket_address:\n              address: api\n"
+                         "          health_check_config:\n            port_value: 9901\n"
+                         "- name: web\n  load_assignment:\n    endpoints:\n"
+                         "    - lb_endpoints:\n      - endpoint:\n          address:\n"
+                         "            socket_address:\n              port_value: 3000\n"
+                         "              address: web\n", (None, 3000)),
+    "envoy, flow mapping": ("envoyproxy/envoy:v1.30", "envoy.yaml", "/etc/envoy/envoy.yaml",
+                            "clusters:\n- name: api\n  load_assignment:\n    endpoints:\n"
+                            "    - lb_endpoints:\n      - endpoint: {address: {socket_address:"
+                            " {address: api, port_value: 8080}}}\n      - endpoint:\n"
+                            "          address:\n            socket_address: "
+                            "{ port_value: 3000, address: web }\n", (8080, 3000)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OWN_LINE_PORTS))
+def test_a_port_written_on_its_own_line_goes_with_its_host(tmp_path: Path, case: str) -> None:
+    """Envoy's port_value and a kong service's port were not paired with their host: the
+    edge had no port and the NetworkPolicy admitted the proxy on every port."""
+    image, file, target, text, ports = OWN_LINE_PORTS[case]
+    a = _project(tmp_path, {"image": image, "volumes": [f"./{file}:{target}:ro"]},
+                 {file: text})
+    found = _upstreams(a)
+    assert (found["api"].port, found["web"].port) == ports
+
+
+def test_an_envoy_port_value_narrows_the_upstream_network_policy(tmp_path: Path) -> None:
+    """The port Envoy's cluster gives is the one port the upstream admits the proxy on."""
+    (tmp_path / "envoy.yaml").write_text(
+        "clusters:\n- name: api\n  load_assignment:\n    endpoints:\n    - lb_endpoints:\n"
+        "      - endpoint:\n          address:\n            socket_address:\n"
+        "              address: api\n              port_value: 8080\n")
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump({"name": "shop", "services": {
+        "proxy": {"image": "envoyproxy/envoy:v1.30", "ports": ["10000:10000"],
+                  "volumes": ["./envoy.yaml:/etc/envoy/envoy.yaml:ro"]},
+        "api": {"image": "example/api:1.0", "expose": ["8080", "9090"]}}}))
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    manifests = generate_manifests(project, analyze(project))
+    policy = next(d.body for d in manifests.documents()
+                  if d.kind == "NetworkPolicy" and d.name == "api")
+    [rule] = [r for r in policy["spec"]["ingress"] if r["from"] == [{"podSelector": {
+        "matchLabels": {"app.kubernetes.io/name": "proxy", "app.kubernetes.io/part-of": "shop"}}}]]
+    assert rule["ports"] == [{"port": 8080, "protocol": "TCP"}]

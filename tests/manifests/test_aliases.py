@@ -80,17 +80,20 @@ def test_a_dotted_alias_is_a_decision_naming_the_variable_and_the_fix(tmp_path: 
     assert lines(made, "db", "networks")  # the key's own line stays
 
 
-def test_a_name_another_service_has_is_a_decision(tmp_path: Path) -> None:
-    """cache's alias db is db's Service name (Compose resolved db to either)."""
+def test_a_name_another_service_has_stays_its_and_the_alias_is_a_decision(
+        tmp_path: Path) -> None:
+    """cache's alias db is db's name (Compose resolved db to either): the client's db is
+    db's Service, and cache's alias is a decision, not a name it silently took."""
     made = generated_from(tmp_path, (
         "services:\n" + DB +
         "  cache:\n    image: redis:7\n    networks: {default: {aliases: [db]}}\n"
         "  api:\n    image: nginx:1.27\n    environment: {CACHE: 'db:6379'}\n"))
     assert set(services(made, "cache")) == {"cache"}
-    [client] = [e for e in made.entries_for("api") if e.key == "environment.CACHE"
+    assert not [e for e in made.entries_for("api") if e.key == "environment.CACHE"
                 and e.status == "decide"]
-    assert "the Service of db has that name" in client.why
-    assert [e.status for e in lines(made, "cache", "networks.default.aliases")] == ["decide"]
+    [alias] = lines(made, "cache", "networks.default.aliases")
+    assert alias.status == "decide"
+    assert "db is the name of the service db, which keeps it" in alias.why
 
 
 def test_a_name_two_services_answer_to_is_a_decision(tmp_path: Path) -> None:
@@ -106,8 +109,26 @@ def test_a_name_two_services_answer_to_is_a_decision(tmp_path: Path) -> None:
     assert alias.status == "decide"
     [callers] = lines(made, "db", "callers")
     assert "db2 answers to it too" in callers.why
-    [unused] = lines(made, "db2", "networks.b.aliases")  # nobody is known to call db2 so
+    # (db2 holds it on network b, where api is not: api never reaches it so)
+    [unused] = lines(made, "db2", "networks.b.aliases")
     assert unused.status == "dropped"
+
+
+def test_a_name_two_services_answer_on_one_network_is_a_decision_for_both(
+        tmp_path: Path) -> None:
+    """Docker answers store with db's and db2's containers alike: the client reaches
+    either, so neither holder silently takes the name."""
+    made = generated_from(tmp_path, (
+        "services:\n" + DB + "    networks: {default: {aliases: [store]}}\n"
+        "  db2:\n    image: postgres:16\n    expose: ['5432']\n"
+        "    networks: {default: {aliases: [store]}}\n"
+        "  api:\n    image: nginx:1.27\n    environment: {STORE: 'store:5432'}\n"))
+    assert "store" not in services(made) and "store" not in services(made, "db2")
+    for holder, other in (("db", "db2"), ("db2", "db")):
+        [alias] = lines(made, holder, "networks.default.aliases")
+        assert alias.status == "decide"
+        [callers] = lines(made, holder, "callers")
+        assert f"{other} answers to it too" in callers.why
 
 
 def test_names_nobody_calls_are_dropped(tmp_path: Path) -> None:

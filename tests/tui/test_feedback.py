@@ -55,7 +55,7 @@ async def test_loader_warnings_are_shown(project: Path) -> None:
         await pilot.pause()
         assert app.workspace is not None
         (said,) = [str(n.message) for n in app._notifications
-                   if str(n.title).startswith("The loader warned")]
+                   if str(n.title).startswith("Warnings")]
         assert "RELEASE_TAG" in said
         warnings = app.query_one("#ov-warnings")
         assert warnings.display and "RELEASE_TAG" in shown(app, "#ov-warnings")
@@ -66,3 +66,30 @@ async def test_no_warning_box_without_warnings(project: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(app, pilot)
         assert not app.query_one("#ov-warnings").display
+
+
+async def test_the_analysis_warnings_are_shown_escaped(project: Path) -> None:
+    """A proxy's configuration the analysis could not read (a symbolic link) is said as
+    the loader's warnings are, its file's name escaped (it is read from the project)."""
+    import yaml
+    from rich.text import Text
+
+    link = project / "evil\x1b[2J[red]x.conf"
+    link.symlink_to("/etc/hostname")
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    compose["services"]["proxy"] = {"image": "nginx:1.27",
+                                    "volumes": [f"./{link.name}:/etc/nginx/nginx.conf"]}
+    (project / "compose.yaml").write_text(yaml.safe_dump(compose))
+    app = app_for(project)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(app, pilot)
+        await pilot.pause()
+        assert app.workspace is not None
+        (said,) = [str(n.message) for n in app._notifications
+                   if str(n.title).startswith("Warnings")]
+        assert "not read for the proxy's upstreams" in said
+        assert "\x1b" not in said  # (and its markup is text, as the user reads it:)
+        assert "\\x1b[2J[red]x.conf" in Text.from_markup(said).plain
+        box = shown(app, "#ov-warnings")
+        assert "not read for the proxy's upstreams" in box
+        assert "\x1b" not in box and "\\x1b[2J[red]x.conf" in box

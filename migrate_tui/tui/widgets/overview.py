@@ -109,7 +109,8 @@ class Overview(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.workspace: Workspace | None = None
         self.warnings: tuple[str, ...] = ()
-        """The loader's warnings, set by the app."""
+        """The loader's warnings and the analysis' (a proxy's configuration it could not
+        read), set by the app."""
         self._pause: Timer | None = None
         self._sent: dict[str, object] = {}
         """Answers sent up and not yet back in a workspace: not sent twice."""
@@ -300,7 +301,8 @@ class Overview(VerticalScroll):
     def _show_warnings(self) -> None:
         box = self.query_one("#ov-warnings", Static)
         box.display = bool(self.warnings)
-        text = Text(f"The loader warned ({len(self.warnings)})\n", style="bold yellow")
+        text = Text(f"Warnings ({len(self.warnings)}): what was not set or not read\n",
+                    style="bold yellow")
         for warning in self.warnings:
             text.append("  • ")
             text.append_text(plain(warning))
