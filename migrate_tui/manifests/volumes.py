@@ -202,6 +202,17 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         if mount.type == "tmpfs":
             out.append(VolumeUse(key, "memory", "mapped", "tmpfs: an emptyDir in memory",
                                  target, volume_name(f"tmpfs-{i}"), ro))
+        elif (mount.type == "volume" and not mount.source and workload == "StatefulSet"
+              and not ro and on_paths(target, paths)):
+            # On the engine's data directory the anonymous volume is the store's data: an
+            # emptyDir would lose it whenever the pod moves.
+            vname = volume_name("data")
+            out.append(VolumeUse(
+                key, "claim-template", "approximated",
+                f"an anonymous volume on {sa.software or getattr(entry, 'name', '')}'s data "
+                f"directory (in Compose it goes with its container): a claim template of "
+                f"{size} ({sized}), ReadWriteOnce, so the data outlives the pod", target,
+                vname, ro, claim=vname, size=size))
         elif mount.type == "volume" and not mount.source:
             out.append(VolumeUse(key, "empty-dir", "mapped",
                                  "an anonymous volume lives as long as its container: emptyDir",

@@ -380,3 +380,33 @@ def test_the_plan_names_pods_and_services_as_the_manifests_do(tmp_path: Path) ->
     copy = texts["Web_App.data-copy-bind-mount-srv-app-uploads"]
     claim = _mounted_claims(_workload(ws.manifests, web))["/usr/share/nginx/html/uploads"]
     assert f"mounts PVC {claim} at /data" in copy and claim in objects
+
+
+ANONYMOUS_DATA = """\
+services:
+  postgresql:
+    image: postgres:16
+    volumes: ['/var/lib/postgresql/data']
+  search:
+    image: elasticsearch:7.17.27
+    volumes: ['/var/lib/elasticsearch/data']
+"""
+
+
+def test_an_anonymous_volume_on_the_engines_data_directory_is_a_claim(
+        tmp_path: Path) -> None:
+    """temporal's postgresql keeps its data in an anonymous volume on its data directory:
+    the StatefulSet mounted an emptyDir there and the ledger said ``mapped``, so every
+    reschedule lost the database. It is now the claim template; an anonymous volume off
+    the data path stays an emptyDir."""
+    (tmp_path / "compose.yaml").write_text(ANONYMOUS_DATA)
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+    d = load_defaults()
+    assert _claims_by_path(_workload(m, "postgresql")) == {
+        "/var/lib/postgresql/data": d.storage_size("database", "PostgreSQL")}
+    entry = _entry(m, "postgresql", "volumes[0]")
+    assert entry.status == "approximated" and "claim template" in entry.why
+    search = _workload(m, "search")["spec"]
+    assert set(_claims_by_path(_workload(m, "search"))) == {"/usr/share/elasticsearch/data"}
+    assert [v["name"] for v in search["template"]["spec"]["volumes"]] == ["scratch-0"]
