@@ -12,6 +12,20 @@ def _user_ids(user: str) -> tuple[int | None, int | None]:
     return (int(uid) if uid.isdigit() else None, int(gid) if gid.isdigit() else None)
 
 
+_CLAIMS = frozenset({"claim-template", "pvc", "shared-pvc"})
+
+
+def fs_group(ctx: Context, f: ServiceFacts) -> int | None:
+    """The pod's fsGroup: the group of an image known to run as a non-root user, when the
+    pod mounts a claim (a new volume is root's: without it that user cannot write there)."""
+    repo = f.repository
+    if f.svc.user or not repo or not ctx.defaults.runs_unprivileged(repo):
+        return None
+    if not any(v.mode in _CLAIMS for v in f.volumes):
+        return None
+    return ctx.defaults.fs_group(repo)
+
+
 def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Part]:
     """The container's securityContext: the safe defaults Compose allows."""
     part = Part()
@@ -61,8 +75,11 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
                       + (f"; until then {stepping}" if steps_down else ""))
     elif repo and ctx.defaults.runs_unprivileged(repo):
         sc["runAsNonRoot"] = True
+        group = fs_group(ctx, f) if svc is f.svc else None
         part.note(svc.name, "user", "approximated", where,
-                  "runAsNonRoot: the image is known to run as a non-root user")
+                  "runAsNonRoot: the image is known to run as a non-root user" + (
+                      f"; fsGroup {group}, its group, so it can write its claims (a new "
+                      "volume belongs to root)" if group is not None else ""))
     elif not steps_down:
         part.note(svc.name, "user", "decide", where,
                   "the image may run as root: set runAsUser/runAsNonRoot once you know its "

@@ -97,6 +97,34 @@ def test_root_in_compose_is_not_said_to_run_as_root_in_the_pod(tmp_path: Path) -
     assert not line.why.startswith("runs as root")
 
 
+NON_ROOT_WITH_CLAIMS = """\
+services:
+  kafka:
+    image: bitnamilegacy/kafka:4.0
+  search:
+    image: elasticsearch:7.17.27
+  ui:
+    image: bitnamilegacy/nginx:1.27
+"""
+
+
+def test_a_non_root_image_can_write_its_claim(tmp_path: Path) -> None:
+    """thingsboard's bitnamilegacy kafka and valkey, temporal's elasticsearch run as a
+    non-root user, and a new claim belongs to root: without an fsGroup the pod could not
+    write its data folder and crashed. bitnamilegacy was not even known as non-root (the
+    ledger asked to find its user). A pod with a claim now gets the image's group as
+    fsGroup; one without a claim gets none."""
+    made = generated_from(tmp_path, NON_ROOT_WITH_CLAIMS)
+    pods = {d.name: d.body["spec"]["template"]["spec"] for d in made.documents()
+            if d.kind in ("StatefulSet", "Deployment")}
+    assert pods["kafka"]["securityContext"]["fsGroup"] == 1001
+    assert pods["search"]["securityContext"]["fsGroup"] == 1000
+    assert "fsGroup" not in pods["ui"]["securityContext"]
+    assert pods["kafka"]["containers"][0]["securityContext"]["runAsNonRoot"] is True
+    line = next(e for e in made.entries_for("kafka") if e.key == "user")
+    assert line.status == "approximated" and "fsGroup 1001" in line.why
+
+
 def test_unpinned_image_is_a_decision() -> None:
     assert entry("blog", "image").status == "decide"
     assert entry("shop", "image").status == "mapped"
