@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from migrate_tui.analysis.catalogue import image_repository
 from migrate_tui.analysis.classify import on_paths, shown_path
 from migrate_tui.analysis.model import DataStore, ServiceAnalysis
 from migrate_tui.compose.model import Mount, Project, Service
@@ -335,7 +336,7 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                              path, volume_name(f"tmpfs-key-{i}")))
     has_data = any(v.mode in ("claim-template", "pvc", "shared-pvc") for v in out)
     if workload == "StatefulSet" and not has_data and paths:
-        target = paths[0]
+        target = publishers_path(paths, image_repository(svc.image) if svc.image else "")
         if not any(v.target == target for v in out):
             vname = volume_name("data")
             out.append(VolumeUse(
@@ -344,6 +345,17 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                 f"template of {data_size} ({data_sized}) on {target}, the catalogue's data "
                 "path", target, vname, claim=vname, size=data_size))
     return tuple(out)
+
+
+def publishers_path(paths: list[str], repository: str) -> str:
+    """The catalogue data path of the image's publisher (``bitnamilegacy/kafka`` keeps its
+    data in ``/bitnami/kafka``, not ``/var/lib/kafka/data``), else the first one."""
+    publisher = repository.split("/", 1)[0] if "/" in repository else ""
+    for path in paths:
+        if publisher and any(len(seg) > 3 and publisher.startswith(seg)
+                             for seg in path.strip("/").split("/")[:2]):
+            return path
+    return paths[0]
 
 
 def _file_refs(section: str, svc: Service, inputs: VolumeInputs,

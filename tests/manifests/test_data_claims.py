@@ -410,3 +410,18 @@ def test_an_anonymous_volume_on_the_engines_data_directory_is_a_claim(
     search = _workload(m, "search")["spec"]
     assert set(_claims_by_path(_workload(m, "search"))) == {"/usr/share/elasticsearch/data"}
     assert [v["name"] for v in search["template"]["spec"]["volumes"]] == ["scratch-0"]
+
+
+def test_a_store_without_a_volume_gets_its_claim_where_its_image_keeps_the_data(
+        tmp_path: Path) -> None:
+    """thingsboard's bitnamilegacy/kafka keeps its data in no volume: its claim template
+    went on /var/lib/kafka/data, the catalogue's first path, where a Bitnami image writes
+    nothing (its data is under /bitnami/kafka): the claim stayed empty and the data was
+    lost. The claim now goes on the data path of the image's publisher."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  kafka:\n    image: bitnamilegacy/kafka:4.0\n"
+        "  broker:\n    image: confluentinc/cp-kafka:7.6.0\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+    assert set(_claims_by_path(_workload(m, "kafka"))) == {"/bitnami/kafka"}
+    assert set(_claims_by_path(_workload(m, "broker"))) == {"/var/lib/kafka/data"}
