@@ -16,12 +16,19 @@ _CLAIMS = frozenset({"claim-template", "pvc", "shared-pvc"})
 
 
 def fs_group(ctx: Context, f: ServiceFacts) -> int | None:
-    """The pod's fsGroup: the group of an image known to run as a non-root user, when the
-    pod mounts a claim (a new volume is root's: without it that user cannot write there)."""
-    repo = f.repository
-    if f.svc.user or not repo or not ctx.defaults.runs_unprivileged(repo):
-        return None
+    """The pod's fsGroup when the pod mounts a claim and runs as a non-root user: the
+    Compose ``user``'s group (or its uid), else the group of an image known to run as a
+    non-root user. Docker fills a new named volume with the image's folder and its owner;
+    a new claim is root's, and without an fsGroup that user cannot write there."""
     if not any(v.mode in _CLAIMS for v in f.volumes):
+        return None
+    if f.svc.user:
+        uid, gid = _user_ids(f.svc.user)
+        if uid is None or uid == 0:
+            return None
+        return gid if gid is not None and gid != 0 else uid
+    repo = f.repository
+    if not repo or not ctx.defaults.runs_unprivileged(repo):
         return None
     return ctx.defaults.fs_group(repo)
 
@@ -60,7 +67,11 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
             sc["runAsUser"] = uid
             if gid is not None:
                 sc["runAsGroup"] = gid
-            part.note(svc.name, "user", "mapped", where, "runAsUser, runAsNonRoot")
+            group = fs_group(ctx, f) if svc is f.svc else None
+            part.note(svc.name, "user", "mapped", where, "runAsUser, runAsNonRoot" + (
+                f"; fsGroup {group} so it can write its claims (Docker gave a new named "
+                "volume the image folder's owner; a new claim belongs to root)"
+                if group is not None else ""))
         elif uid == 0 or user.split(":")[0] == "root":
             part.note(svc.name, "user", "decide", where, f"root, the image's own user: {stepping}"
                       if steps_down else

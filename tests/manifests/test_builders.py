@@ -105,13 +105,22 @@ services:
     image: elasticsearch:7.17.27
   ui:
     image: bitnamilegacy/nginx:1.27
+  clickhouse:
+    image: docker.io/clickhouse/clickhouse-server:25.12
+    user: "101:101"
+    volumes: ['clickhouse_data:/var/lib/clickhouse']
+  minio:
+    image: cgr.dev/chainguard/minio
+    volumes: ['minio_data:/data']
+volumes: {clickhouse_data: {}, minio_data: {}}
 """
 
 
 def test_a_non_root_image_can_write_its_claim(tmp_path: Path) -> None:
     """thingsboard's bitnamilegacy kafka and valkey, temporal's elasticsearch run as a
     non-root user, and a new claim belongs to root: without an fsGroup the pod could not
-    write its data folder and crashed. bitnamilegacy was not even known as non-root (the
+    write its data folder and crashed (langfuse's clickhouse with its ``user: 101:101``
+    and chainguard minio too). bitnamilegacy was not even known as non-root (the
     ledger asked to find its user). A pod with a claim now gets the image's group as
     fsGroup; one without a claim gets none."""
     made = generated_from(tmp_path, NON_ROOT_WITH_CLAIMS)
@@ -120,6 +129,12 @@ def test_a_non_root_image_can_write_its_claim(tmp_path: Path) -> None:
     assert pods["kafka"]["securityContext"]["fsGroup"] == 1001
     assert pods["search"]["securityContext"]["fsGroup"] == 1000
     assert "fsGroup" not in pods["ui"]["securityContext"]
+    # langfuse's clickhouse runs as 101:101, its chainguard minio as nonroot: Docker gave
+    # their new named volumes the image folder's owner, a new claim is root's
+    assert pods["clickhouse"]["securityContext"]["fsGroup"] == 101
+    assert pods["minio"]["securityContext"]["fsGroup"] == 65532
+    assert "fsGroup 101" in next(e for e in made.entries_for("clickhouse")
+                                 if e.key == "user").why
     assert pods["kafka"]["containers"][0]["securityContext"]["runAsNonRoot"] is True
     line = next(e for e in made.entries_for("kafka") if e.key == "user")
     assert line.status == "approximated" and "fsGroup 1001" in line.why
