@@ -583,3 +583,24 @@ def test_a_traefik_route_naming_no_port_takes_the_detected_one_and_says_so(
         assert status == "approximated" and why in text and f"port {number}" in text, name
     assert port("named") == 7000 and [s for s, _ in said("named")] == ["mapped"]
     assert port("none") is None and [s for s, _ in said("none")] == ["decide"]
+
+
+def test_a_secret_value_that_is_also_an_options_name_leaves_the_option_alone(
+        tmp_path: Path) -> None:
+    """frappe's create-site runs ``bench new-site --admin-password=admin`` where the root
+    password is ``admin`` too: the command became ``--$(SECRET_...)-password=$(SECRET_...)``,
+    an option renamed the day the password is rotated. The option's name stays; its value
+    (and a short option's glued value) is still a reference."""
+    made = generated_from(tmp_path, (
+        "services:\n  db:\n    image: mariadb:11.8\n"
+        "    environment: {MARIADB_ROOT_PASSWORD: admin}\n"
+        "  create-site:\n    image: frappe/erpnext:v16.32.3\n"
+        "    environment: {MARIADB_ROOT_PASSWORD: admin}\n"
+        "    entrypoint: [bash, -c]\n"
+        "    command: ['bench new-site --admin-password=admin --db-root-password=admin; "
+        "mysql -padmin --admin x']\n"))
+    (job,) = [d.body for d in made.documents() if d.name == "create-site"]
+    args = job["spec"]["template"]["spec"]["containers"][0]["args"][0]
+    assert args == ("bench new-site --admin-password=$(MARIADB_ROOT_PASSWORD) "
+                    "--db-root-password=$(MARIADB_ROOT_PASSWORD); "
+                    "mysql -p$(MARIADB_ROOT_PASSWORD) --admin x")
