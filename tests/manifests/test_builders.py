@@ -112,7 +112,10 @@ services:
   minio:
     image: cgr.dev/chainguard/minio
     volumes: ['minio_data:/data']
-volumes: {clickhouse_data: {}, minio_data: {}}
+  backend:
+    image: frappe/erpnext:v16.32.3
+    volumes: ['sites:/home/frappe/frappe-bench/sites']
+volumes: {clickhouse_data: {}, minio_data: {}, sites: {}}
 """
 
 
@@ -133,6 +136,8 @@ def test_a_non_root_image_can_write_its_claim(tmp_path: Path) -> None:
     # their new named volumes the image folder's owner, a new claim is root's
     assert pods["clickhouse"]["securityContext"]["fsGroup"] == 101
     assert pods["minio"]["securityContext"]["fsGroup"] == 65532
+    # frappe's image runs as its user frappe (1000): sites was not writable
+    assert pods["backend"]["securityContext"]["fsGroup"] == 1000
     assert "fsGroup 101" in next(e for e in made.entries_for("clickhouse")
                                  if e.key == "user").why
     assert pods["kafka"]["containers"][0]["securityContext"]["runAsNonRoot"] is True
