@@ -609,3 +609,25 @@ def test_a_secret_value_that_is_also_an_options_name_leaves_the_option_alone(
     assert args == ("bench new-site --admin-password=$(MARIADB_ROOT_PASSWORD) "
                     "--db-root-password=$(MARIADB_ROOT_PASSWORD); "
                     "mysql -p$(MARIADB_ROOT_PASSWORD) --admin x")
+
+
+def test_a_class_name_or_a_bare_url_under_a_key_name_stays_in_the_configmap(
+        tmp_path: Path) -> None:
+    """kafbat's kafka-connect0 has CONNECT_KEY_CONVERTER=org.apache...StringConverter and
+    CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL=http://schemaregistry0:8085: named like keys,
+    they went to the Secret, whose secrets.env starts empty, so the converter was lost.
+    A Java class name and a URL of only a host and port are no secrets; a URL with a
+    password still is."""
+    made = generated_from(tmp_path, (
+        "services:\n  connect:\n    image: confluentinc/cp-kafka-connect:7.8.0\n"
+        "    environment:\n"
+        "      CONNECT_KEY_CONVERTER: org.apache.kafka.connect.storage.StringConverter\n"
+        "      CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL: http://schemaregistry0:8085\n"
+        "      CONNECT_SECRET_KEY: s3cr3t-Value\n"
+        "      CONNECT_KEY_URL: http://user:pa55word@registry:8085\n"))
+    (config,) = [d.body for d in made.documents() if d.kind == "ConfigMap"
+                 and d.name == "connect-env"]
+    assert set(config["data"]) == {"CONNECT_KEY_CONVERTER",
+                                   "CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL"}
+    secret = {e.key for e in made.entries_for("connect") if "a secret" in e.why}
+    assert secret == {"environment.CONNECT_SECRET_KEY", "environment.CONNECT_KEY_URL"}
