@@ -171,7 +171,10 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         f"the catalogue's default for {sa.software or sa.category}" if sa.category
         else "the default size")
     used_names: set[str] = set()
+    moved = moved_data_path(entry, svc)
     paths = list(getattr(entry, "data_paths", []) or [])
+    if moved:
+        paths = [moved, *(p for p in paths if p != moved)]
     folders = inputs.data_folders.get(name, {})
     data_size, data_sized = size, sized
     # The catalogue's size is its engine's data directory's: a second volume (backups,
@@ -336,15 +339,28 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
                              path, volume_name(f"tmpfs-key-{i}")))
     has_data = any(v.mode in ("claim-template", "pvc", "shared-pvc") for v in out)
     if workload == "StatefulSet" and not has_data and paths:
-        target = publishers_path(paths, image_repository(svc.image) if svc.image else "")
+        target = moved or publishers_path(
+            paths, image_repository(svc.image) if svc.image else "")
         if not any(v.target == target for v in out):
             vname = volume_name("data")
             out.append(VolumeUse(
                 "volumes", "claim-template", "approximated",
                 f"Compose keeps its data in no volume (lost on every recreate); a claim "
-                f"template of {data_size} ({data_sized}) on {target}, the catalogue's data "
-                "path", target, vname, claim=vname, size=data_size))
+                f"template of {data_size} ({data_sized}) on {target}, "
+                + ("the data directory its environment sets" if moved
+                   else "the catalogue's data path"), target, vname, claim=vname,
+                size=data_size))
     return tuple(out)
+
+
+def moved_data_path(entry: Any, svc: Service) -> str:
+    """The data directory the service's environment moves its engine's to (``PGDATA``,
+    ``KAFKA_LOG_DIRS=/tmp/kraft-combined-logs``), or ``""``."""
+    for var in getattr(entry, "data_path_variables", []) or []:
+        value = str(svc.environment.get(var) or "").split(",")[0].strip().rstrip("/")
+        if value.startswith("/") and len(value) > 1:
+            return value
+    return ""
 
 
 def publishers_path(paths: list[str], repository: str) -> str:

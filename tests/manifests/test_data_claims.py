@@ -261,10 +261,10 @@ def test_only_the_engines_data_directory_gets_the_engines_size(tmp_path: Path) -
     assert f"a claim template of {small} (the default size: /backups is not PostgreSQL's " \
         "data directory" in backups
     assert "the catalogue's default for PostgreSQL" in _entry(m, "db", "volumes[0]").why
-    # no mount on a data path (PGDATA moved): which one is the data is not known, both keep
-    # the engine's size; a hint sizes every claim of the service
-    assert set(_claims_by_path(_workload(m, "moved")).values()) == {
-        d.storage_size("database", "PostgreSQL")}
+    # PGDATA moves the data directory: the mount there is the data, the other one is not;
+    # a hint sizes every claim of the service
+    assert _claims_by_path(_workload(m, "moved")) == {
+        "/pgdata": d.storage_size("database", "PostgreSQL"), "/wal": small}
     assert set(_claims_by_path(_workload(m, "hinted")).values()) == {"50Gi"}
 
 
@@ -425,3 +425,19 @@ def test_a_store_without_a_volume_gets_its_claim_where_its_image_keeps_the_data(
     m = generate_manifests(project, analyze(project))
     assert set(_claims_by_path(_workload(m, "kafka"))) == {"/bitnami/kafka"}
     assert set(_claims_by_path(_workload(m, "broker"))) == {"/var/lib/kafka/data"}
+
+
+def test_a_data_directory_moved_by_the_environment_gets_the_claim(tmp_path: Path) -> None:
+    """kafbat's kafka0 sets KAFKA_LOG_DIRS=/tmp/kraft-combined-logs: its claim template went
+    on /var/lib/kafka/data, which Kafka never writes, and the logs stayed on the container's
+    disk. The claim now goes where the environment moves the data (PGDATA too)."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  kafka0:\n    image: confluentinc/cp-kafka:7.8.0\n"
+        "    environment: {KAFKA_LOG_DIRS: '/tmp/kraft-combined-logs'}\n"
+        "  db:\n    image: postgres:16\n"
+        "    environment: {PGDATA: /srv/pg/data}\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+    assert set(_claims_by_path(_workload(m, "kafka0"))) == {"/tmp/kraft-combined-logs"}
+    assert set(_claims_by_path(_workload(m, "db"))) == {"/srv/pg/data"}
+    assert "the data directory its environment sets" in _entry(m, "kafka0", "volumes").why
