@@ -54,6 +54,8 @@ class VolumeUse:
     """Where the copy or the placeholder goes, relative to the output folder."""
     content: str | None = None
     """The text of an inline Compose config."""
+    sub_path: str | None = None
+    """The claim's folder mounted (``subPath``), when the engine needs an empty one."""
 
 
 def _inside(path: str, root: str) -> bool:
@@ -337,6 +339,12 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         path = str(spec).split(":", 1)[0]
         out.append(VolumeUse(f"tmpfs[{i}]", "memory", "mapped", "tmpfs: an emptyDir in memory",
                              path, volume_name(f"tmpfs-key-{i}")))
+    empty = set(getattr(entry, "empty_data_dirs", []) or [])
+    out = [replace(v, sub_path="data", why=f"{v.why}; mounted from its folder data "
+                   "(subPath): a new volume's lost+found would stop the first start, "
+                   "which wants an empty data directory")
+           if v.mode in ("claim-template", "pvc") and v.target.rstrip("/") in empty
+           and not v.read_only else v for v in out]
     has_data = any(v.mode in ("claim-template", "pvc", "shared-pvc") for v in out)
     if workload == "StatefulSet" and not has_data and paths:
         target = moved or publishers_path(

@@ -41,8 +41,8 @@ def mounts(uses: list[VolumeUse]) -> list[Obj]:
     for v in uses:
         if v.mode in _POD_VOLUME_MODES or v.mode == "claim-template":
             m: Obj = {"name": v.volume, "mountPath": v.target}
-            if v.key_name:
-                m["subPath"] = v.key_name
+            if v.key_name or v.sub_path:
+                m["subPath"] = v.key_name or v.sub_path
             if v.read_only:
                 m["readOnly"] = True
             out.append(m)

@@ -441,3 +441,28 @@ def test_a_data_directory_moved_by_the_environment_gets_the_claim(tmp_path: Path
     assert set(_claims_by_path(_workload(m, "kafka0"))) == {"/tmp/kraft-combined-logs"}
     assert set(_claims_by_path(_workload(m, "db"))) == {"/srv/pg/data"}
     assert "the data directory its environment sets" in _entry(m, "kafka0", "volumes").why
+
+
+def test_a_database_that_wants_an_empty_data_directory_mounts_a_folder_of_its_claim(
+        tmp_path: Path) -> None:
+    """temporal's, thingsboard's and langfuse's postgres got their claim on
+    /var/lib/postgresql/data itself: on an ext4 volume its lost+found makes initdb stop
+    ("exists but is not empty") and the pod crash-loops. The claim is mounted from its
+    folder ``data`` (subPath) there and on MySQL's /var/lib/mysql; elsewhere as it was."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  pg:\n    image: postgres:16\n"
+        "    volumes: ['pgdata:/var/lib/postgresql/data']\n"
+        "  my:\n    image: mysql:8.4\n    volumes: ['mydata:/var/lib/mysql']\n"
+        "  redis:\n    image: redis:7\n    volumes: ['redisdata:/data']\n"
+        "volumes: {pgdata: {}, mydata: {}, redisdata: {}}\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+
+    def sub_paths(name: str) -> dict[str, str | None]:
+        c = _workload(m, name)["spec"]["template"]["spec"]["containers"][0]
+        return {v["mountPath"]: v.get("subPath") for v in c["volumeMounts"]}
+
+    assert sub_paths("pg") == {"/var/lib/postgresql/data": "data"}
+    assert sub_paths("my") == {"/var/lib/mysql": "data"}
+    assert sub_paths("redis") == {"/data": None}
+    assert "lost+found" in _entry(m, "pg", "volumes[0]").why
