@@ -88,6 +88,7 @@ class ManifestDefaults(BaseModel):
     steps_down_images: list[str]
     steps_down_capabilities: list[str]
     scratch_names: list[str]
+    bind_variables: re.Pattern[str] | None = None
     job: JobDefaults
     probes: ProbeDefaults
 

@@ -631,3 +631,29 @@ def test_a_class_name_or_a_bare_url_under_a_key_name_stays_in_the_configmap(
                                    "CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL"}
     secret = {e.key for e in made.entries_for("connect") if "a secret" in e.why}
     assert secret == {"environment.CONNECT_SECRET_KEY", "environment.CONNECT_KEY_URL"}
+
+
+def test_a_server_listening_on_its_own_name_listens_on_every_address(
+        tmp_path: Path) -> None:
+    """kafbat's kafka0 listens on PLAINTEXT://kafka0:29092 and its schema registry on
+    http://schemaregistry0:8085: in the cluster those names are their Services' addresses,
+    which a pod cannot bind, so both crashed at start. The listener's host becomes 0.0.0.0
+    (the advertised one keeps the name), and the ledger asks for the controller port only
+    the broker itself calls."""
+    made = generated_from(tmp_path, (
+        "services:\n  kafka0:\n    image: confluentinc/cp-kafka:7.8.0\n"
+        "    hostname: kafka0\n    ports: ['9092:9092']\n    environment:\n"
+        "      KAFKA_LISTENERS: 'PLAINTEXT://kafka0:29092,CONTROLLER://kafka0:29093,"
+        "PLAINTEXT_HOST://0.0.0.0:9092'\n"
+        "      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka0:29092'\n"
+        "  registry:\n    image: confluentinc/cp-schema-registry:7.8.0\n"
+        "    environment:\n      SCHEMA_REGISTRY_LISTENERS: http://registry:8085\n"
+        "      SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS: PLAINTEXT://kafka0:29092\n"))
+    data = {d.name: d.body["data"] for d in made.documents() if d.kind == "ConfigMap"}
+    assert data["kafka0-env"]["KAFKA_LISTENERS"] == (
+        "PLAINTEXT://0.0.0.0:29092,CONTROLLER://0.0.0.0:29093,PLAINTEXT_HOST://0.0.0.0:9092")
+    assert data["kafka0-env"]["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka0:29092"
+    assert data["registry-env"]["SCHEMA_REGISTRY_LISTENERS"] == "http://0.0.0.0:8085"
+    line = next(e for e in made.entries_for("kafka0")
+                if e.key == "environment.KAFKA_LISTENERS")
+    assert line.status == "decide" and "port 29093 is on no Service" in line.why
