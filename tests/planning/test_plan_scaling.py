@@ -327,3 +327,20 @@ def test_probes_made_from_a_healthcheck_are_to_check_not_to_write(tmp_path: Path
     bare = build_plan(_input(ServiceFacts("w", "stateless", "service", 0)), PLAYBOOKS)
     assert next(i.text for i in bare.items() if i.id == "w.probes").startswith(
         "Write readiness and liveness probes")
+
+
+def test_container_names_are_one_fix_not_one_sentence_per_service(tmp_path: Path) -> None:
+    """temporal's plan said "Pods get generated names; clients must use the Service name.
+    Name the Service temporal if clients use that name." five times over, once per
+    container name, in one item, and asked to name Services the manifests had already
+    made where a client calls one. The item now says once what is left for the team."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text(
+        "services:\n"
+        "  api:\n    image: ghcr.io/acme/api:1.2.3\n    container_name: acme-api\n"
+        "  web:\n    image: ghcr.io/acme/web:1.2.3\n    container_name: acme-web\n")
+    text = {i.id: i.text for i in _plan(folder / "compose.yaml", tmp_path).items()}[
+        "project.fix-container-name"]
+    assert text.count("Fix:") == 1 and "Name the Service" not in text
+    assert "acme-api" in text and "acme-web" in text
