@@ -639,13 +639,14 @@ def test_a_server_listening_on_its_own_name_listens_on_every_address(
     http://schemaregistry0:8085: in the cluster those names are their Services' addresses,
     which a pod cannot bind, so both crashed at start. The listener's host becomes 0.0.0.0
     (the advertised one keeps the name), and the ledger asks for the controller port only
-    the broker itself calls."""
+    the broker itself calls (its quorum voters name it)."""
     made = generated_from(tmp_path, (
         "services:\n  kafka0:\n    image: confluentinc/cp-kafka:7.8.0\n"
         "    hostname: kafka0\n    ports: ['9092:9092']\n    environment:\n"
         "      KAFKA_LISTENERS: 'PLAINTEXT://kafka0:29092,CONTROLLER://kafka0:29093,"
         "PLAINTEXT_HOST://0.0.0.0:9092'\n"
         "      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka0:29092'\n"
+        "      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@kafka0:29093'\n"
         "  registry:\n    image: confluentinc/cp-schema-registry:7.8.0\n"
         "    environment:\n      SCHEMA_REGISTRY_LISTENERS: http://registry:8085\n"
         "      SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS: PLAINTEXT://kafka0:29092\n"))
@@ -657,3 +658,7 @@ def test_a_server_listening_on_its_own_name_listens_on_every_address(
     line = next(e for e in made.entries_for("kafka0")
                 if e.key == "environment.KAFKA_LISTENERS")
     assert line.status == "decide" and "port 29093 is on no Service" in line.why
+    # a listener port it never calls itself on is no decision (the registry's 8085)
+    line = next(e for e in made.entries_for("registry")
+                if e.key == "environment.SCHEMA_REGISTRY_LISTENERS")
+    assert line.status == "approximated" and "0.0.0.0" in line.why
