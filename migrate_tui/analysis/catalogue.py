@@ -50,6 +50,12 @@ class ImageEntry(BaseModel):
     """Service names that suggest it when the image does not say."""
     data_paths: list[str] = Field(default_factory=list)
     """Where it keeps its data in the container."""
+    empty_data_dirs: list[str] = Field(default_factory=list)
+    """Data directories its first start wants empty (initdb): a claim mounted there gets a
+    folder of its own (``subPath``), away from a new volume's ``lost+found``."""
+    data_path_variables: list[str] = Field(default_factory=list)
+    """Environment variables that move the data directory (``PGDATA``, ``KAFKA_LOG_DIRS``):
+    an absolute value (the first of a comma list) is where the data is."""
     ports: list[int] = Field(default_factory=list)
     """The ports its clients use."""
     persistence_flags: list[re.Pattern[str]] = Field(default_factory=list)

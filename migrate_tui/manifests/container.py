@@ -25,7 +25,7 @@ def placeholder_image(label: str) -> str:
 
 def config_env(svc: Service, f: ServiceFacts) -> dict[str, str]:
     """The plain variables that go in the service's ConfigMap."""
-    return {k: unescaped(v) for k, v in svc.environment.items()
+    return {k: unescaped(f.rebound.get(k, v)) for k, v in svc.environment.items()
             if v is not None and k not in f.secret_env and _CONFIG_KEY.fullmatch(k)
             and ENV_NAME.fullmatch(k)}
 
@@ -109,6 +109,21 @@ def _env(ctx: Context, pod: ServiceFacts, f: ServiceFacts, svc: Service, part: P
                      else "secrets.env (not committed)")
             part.note(svc.name, path, "mapped", f"{where} Secret/{ctx.env_secret_name}",
                       f"a secret: key {ref} of the Secret, its value to be put in {store}")
+        elif key in plain and key in f.rebound:
+            ports = {int(p) for p in re.findall(r"0\.0\.0\.0:([0-9]+)", f.rebound[key])}
+            # a port it calls itself on by name elsewhere (KAFKA_CONTROLLER_QUORUM_VOTERS=
+            # 1@kafka0:29093) goes through its Service, which lacks it
+            own = {svc.name, str(svc.get("hostname") or "")} - {""}
+            called = {int(p) for k, v in svc.environment.items() if k != key and v
+                      for n in own for p in re.findall(rf"\b{re.escape(n)}:([0-9]+)", v)}
+            missing = sorted((ports & called) - {p.port for p in pod.ports})
+            part.note(svc.name, path, "decide" if missing else "approximated",
+                      f"{pod.file} ConfigMap/{cm}",
+                      "it listens on its own name, which in the cluster is its Service's "
+                      "address, not the pod's: 0.0.0.0 (every address of the pod) instead"
+                      + (f"; port {', '.join(map(str, missing))} is on no Service: add it "
+                         "(and to its NetworkPolicy): it calls itself there by name (a "
+                         "Kafka controller quorum)" if missing else ""))
         elif key in plain and key in f.env_review:
             status, why = f.env_review[key]
             part.note(svc.name, path, status, f"{pod.file} ConfigMap/{cm}", why)

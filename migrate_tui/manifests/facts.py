@@ -125,6 +125,9 @@ class ServiceFacts:
     called: tuple[CalledName, ...] = ()
     """The names other than a service's own that clients call this pod's services by,
     sorted by name and client."""
+    rebound: Mapping[str, str] = field(default_factory=dict)
+    """Listener variables whose host was the service's own name, with 0.0.0.0 in its place
+    (:func:`rebound_listeners`): the name is the Service's address in the cluster."""
     env_review: Mapping[str, tuple[Status, str]] = field(default_factory=dict)
     """Variables the base keeps as they are but whose value is not the cluster's, each with
     its ledger status and why: a name of a service that is not deployed
@@ -557,6 +560,7 @@ def _service_facts(reading: ProjectReading, name: str, svc: Service, sa: Service
         dependants={k: frozenset(v) for k, v in sorted(dependants.items())},
         hint=reading.hints[name], software_entry=entry, repository=reading.repositories[name],
         env_review=review, called=called,
+        rebound=rebound_listeners(svc, inputs.defaults),
     )
     return MadeFacts(key, users.read, facts)
 
@@ -633,3 +637,21 @@ def _env_review(analysis: Analysis, services: Mapping[str, Service], deployed: s
                     f"a plain variable, through envFrom; {f.message}: set the production "
                     "value in an overlay")))
     return found
+
+
+def rebound_listeners(svc: Service, defaults: ManifestDefaults) -> dict[str, str]:
+    """The variables naming where the service listens (``bind_variables``) whose host is
+    its own name or hostname, with ``0.0.0.0`` there: in the cluster that name is its
+    Service's address, which the pod cannot bind (``KAFKA_LISTENERS=PLAINTEXT://kafka0:
+    29092``, ``SCHEMA_REGISTRY_LISTENERS=http://schemaregistry0:8085``)."""
+    pattern = defaults.bind_variables
+    if pattern is None:
+        return {}
+    own = {svc.name, str(svc.get("hostname") or ""), str(svc.get("container_name") or "")}
+    hosts = "|".join(re.escape(n) for n in sorted(own - {""}))
+    at = re.compile(rf"(://)({hosts})(:[0-9]+)")
+    out = {}
+    for key, value in svc.environment.items():
+        if value and pattern.search(key) and at.search(value):
+            out[key] = at.sub(r"\g<1>0.0.0.0\g<3>", value)
+    return out

@@ -84,9 +84,11 @@ class ManifestDefaults(BaseModel):
     storage: StorageTable
     resources: ResourceTable
     unprivileged_images: list[str]
+    fs_groups: dict[str, int] = Field(default_factory=dict)
     steps_down_images: list[str]
     steps_down_capabilities: list[str]
     scratch_names: list[str]
+    bind_variables: re.Pattern[str] | None = None
     job: JobDefaults
     probes: ProbeDefaults
 
@@ -105,6 +107,11 @@ class ManifestDefaults(BaseModel):
     def runs_unprivileged(self, repository: str) -> bool:
         """Whether the image (repository path, no registry or tag) runs as non-root."""
         return _matches(tuple(self.unprivileged_images), repository)
+
+    def fs_group(self, repository: str) -> int | None:
+        """The group a non-root image's user writes its files as (its pod's fsGroup)."""
+        return next((gid for pattern, gid in sorted(self.fs_groups.items())
+                     if _matches((pattern,), repository)), None)
 
     def steps_down(self, repository: str) -> bool:
         """Whether the image starts as root and switches user (needs a few capabilities)."""

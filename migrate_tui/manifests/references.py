@@ -41,6 +41,19 @@ def reference(ctx: Context, svc: Service, value: str, extra: dict[str, Obj]) -> 
     return name
 
 
+_WORD = re.compile(r"[a-z][a-z0-9]*")
+
+
+def _option_name(arg: str, start: int, end: int) -> bool:
+    """Whether ``arg[start:end]`` is (the start of) a long option's name, as ``admin`` in
+    ``--admin-password=admin``: a secret value that is also a word of the command's
+    options is not that option's value, and a reference there would rename the option."""
+    before = arg[max(0, start - 3):start]
+    return (before.endswith("--") and (len(before) < 3 or before[0].isspace())
+            and _WORD.fullmatch(arg, start, end) is not None
+            and (end == len(arg) or arg[end] in "-= \t\n"))
+
+
 def scrub_argv(ctx: Context, svc: Service, argv: list[str], extra: dict[str, Obj],
                shell: bool = False) -> list[str]:
     """``argv`` as the kubelet must get it, each secret value replaced by a reference to a
@@ -58,6 +71,8 @@ def scrub_argv(ctx: Context, svc: Service, argv: list[str], extra: dict[str, Obj
             continue
         pieces, last = [], 0
         for m in pattern.finditer(arg):
+            if _option_name(arg, m.start(), m.end()):
+                continue
             piece = arg[last:m.start()]
             pieces.append(unescaped(piece) if shell else piece)
             name = reference(ctx, svc, m.group(0), extra)

@@ -12,6 +12,25 @@ def _user_ids(user: str) -> tuple[int | None, int | None]:
     return (int(uid) if uid.isdigit() else None, int(gid) if gid.isdigit() else None)
 
 
+_CLAIMS = frozenset({"claim-template", "pvc", "shared-pvc"})
+
+
+def fs_group(ctx: Context, f: ServiceFacts) -> int | None:
+    """The pod's fsGroup when the pod mounts a claim and runs as a non-root user: the
+    Compose ``user``'s group (or its uid), else the group the playbook knows the image's
+    own user by (``fs_groups``). Docker fills a new named volume with the image's folder
+    and its owner; a new claim is root's, and without an fsGroup that user cannot write
+    there."""
+    if not any(v.mode in _CLAIMS for v in f.volumes):
+        return None
+    if f.svc.user:
+        uid, gid = _user_ids(f.svc.user)
+        if uid is None or uid == 0:
+            return None
+        return gid if gid is not None and gid != 0 else uid
+    return ctx.defaults.fs_group(f.repository) if f.repository else None
+
+
 def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Part]:
     """The container's securityContext: the safe defaults Compose allows."""
     part = Part()
@@ -28,6 +47,10 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
         part.note(svc.name, "cap_drop", "mapped", where, "every capability is dropped")
     user = svc.user
     repo = f.repository
+    group = fs_group(ctx, f) if svc is f.svc else None
+    grouped = (f"; fsGroup {group}, its user's group, so it can write its claims (Docker "
+               "gave a new named volume the image folder's owner; a new claim is root's)"
+               if group is not None else "")
     uid, gid = _user_ids(user) if user else (None, None)
     # A user name (or root) sets no runAsUser: the image's own user runs, root for these.
     runs_as_uid = uid is not None and uid != 0
@@ -46,7 +69,7 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
             sc["runAsUser"] = uid
             if gid is not None:
                 sc["runAsGroup"] = gid
-            part.note(svc.name, "user", "mapped", where, "runAsUser, runAsNonRoot")
+            part.note(svc.name, "user", "mapped", where, "runAsUser, runAsNonRoot" + grouped)
         elif uid == 0 or user.split(":")[0] == "root":
             part.note(svc.name, "user", "decide", where, f"root, the image's own user: {stepping}"
                       if steps_down else
@@ -62,11 +85,11 @@ def security_part(ctx: Context, f: ServiceFacts, svc: Service) -> tuple[Obj, Par
     elif repo and ctx.defaults.runs_unprivileged(repo):
         sc["runAsNonRoot"] = True
         part.note(svc.name, "user", "approximated", where,
-                  "runAsNonRoot: the image is known to run as a non-root user")
+                  "runAsNonRoot: the image is known to run as a non-root user" + grouped)
     elif not steps_down:
         part.note(svc.name, "user", "decide", where,
                   "the image may run as root: set runAsUser/runAsNonRoot once you know its "
-                  "user, and check it still works with every capability dropped")
+                  "user, and check it still works with every capability dropped" + grouped)
     if svc.get("read_only"):
         sc["readOnlyRootFilesystem"] = True
         part.note(svc.name, "read_only", "mapped", where, "readOnlyRootFilesystem")

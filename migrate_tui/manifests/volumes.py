@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from migrate_tui.analysis.catalogue import image_repository
 from migrate_tui.analysis.classify import on_paths, shown_path
 from migrate_tui.analysis.model import DataStore, ServiceAnalysis
 from migrate_tui.compose.model import Mount, Project, Service
@@ -53,6 +54,8 @@ class VolumeUse:
     """Where the copy or the placeholder goes, relative to the output folder."""
     content: str | None = None
     """The text of an inline Compose config."""
+    sub_path: str | None = None
+    """The claim's folder mounted (``subPath``), when the engine needs an empty one."""
 
 
 def _inside(path: str, root: str) -> bool:
@@ -170,7 +173,10 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         f"the catalogue's default for {sa.software or sa.category}" if sa.category
         else "the default size")
     used_names: set[str] = set()
+    moved = moved_data_path(entry, svc)
     paths = list(getattr(entry, "data_paths", []) or [])
+    if moved:
+        paths = [moved, *(p for p in paths if p != moved)]
     folders = inputs.data_folders.get(name, {})
     data_size, data_sized = size, sized
     # The catalogue's size is its engine's data directory's: a second volume (backups,
@@ -202,6 +208,17 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         if mount.type == "tmpfs":
             out.append(VolumeUse(key, "memory", "mapped", "tmpfs: an emptyDir in memory",
                                  target, volume_name(f"tmpfs-{i}"), ro))
+        elif (mount.type == "volume" and not mount.source and workload == "StatefulSet"
+              and not ro and on_paths(target, paths)):
+            # On the engine's data directory the anonymous volume is the store's data: an
+            # emptyDir would lose it whenever the pod moves.
+            vname = volume_name("data")
+            out.append(VolumeUse(
+                key, "claim-template", "approximated",
+                f"an anonymous volume on {sa.software or getattr(entry, 'name', '')}'s data "
+                f"directory (in Compose it goes with its container): a claim template of "
+                f"{size} ({sized}), ReadWriteOnce, so the data outlives the pod", target,
+                vname, ro, claim=vname, size=size))
         elif mount.type == "volume" and not mount.source:
             out.append(VolumeUse(key, "empty-dir", "mapped",
                                  "an anonymous volume lives as long as its container: emptyDir",
@@ -322,17 +339,47 @@ def volume_uses(name: str, label: str, svc: Service, workload: WorkloadKind | No
         path = str(spec).split(":", 1)[0]
         out.append(VolumeUse(f"tmpfs[{i}]", "memory", "mapped", "tmpfs: an emptyDir in memory",
                              path, volume_name(f"tmpfs-key-{i}")))
+    empty = set(getattr(entry, "empty_data_dirs", []) or [])
+    out = [replace(v, sub_path="data", why=f"{v.why}; mounted from its folder data "
+                   "(subPath): a new volume's lost+found would stop the first start, "
+                   "which wants an empty data directory")
+           if v.mode in ("claim-template", "pvc") and v.target.rstrip("/") in empty
+           and not v.read_only else v for v in out]
     has_data = any(v.mode in ("claim-template", "pvc", "shared-pvc") for v in out)
     if workload == "StatefulSet" and not has_data and paths:
-        target = paths[0]
+        target = moved or publishers_path(
+            paths, image_repository(svc.image) if svc.image else "")
         if not any(v.target == target for v in out):
             vname = volume_name("data")
             out.append(VolumeUse(
                 "volumes", "claim-template", "approximated",
                 f"Compose keeps its data in no volume (lost on every recreate); a claim "
-                f"template of {data_size} ({data_sized}) on {target}, the catalogue's data "
-                "path", target, vname, claim=vname, size=data_size))
+                f"template of {data_size} ({data_sized}) on {target}, "
+                + ("the data directory its environment sets" if moved
+                   else "the catalogue's data path"), target, vname, claim=vname,
+                size=data_size))
     return tuple(out)
+
+
+def moved_data_path(entry: Any, svc: Service) -> str:
+    """The data directory the service's environment moves its engine's to (``PGDATA``,
+    ``KAFKA_LOG_DIRS=/tmp/kraft-combined-logs``), or ``""``."""
+    for var in getattr(entry, "data_path_variables", []) or []:
+        value = str(svc.environment.get(var) or "").split(",")[0].strip().rstrip("/")
+        if value.startswith("/") and len(value) > 1:
+            return value
+    return ""
+
+
+def publishers_path(paths: list[str], repository: str) -> str:
+    """The catalogue data path of the image's publisher (``bitnamilegacy/kafka`` keeps its
+    data in ``/bitnami/kafka``, not ``/var/lib/kafka/data``), else the first one."""
+    publisher = repository.split("/", 1)[0] if "/" in repository else ""
+    for path in paths:
+        if publisher and any(len(seg) > 3 and publisher.startswith(seg)
+                             for seg in path.strip("/").split("/")[:2]):
+            return path
+    return paths[0]
 
 
 def _file_refs(section: str, svc: Service, inputs: VolumeInputs,

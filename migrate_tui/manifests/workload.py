@@ -9,6 +9,7 @@ from migrate_tui.manifests.container import container
 from migrate_tui.manifests.facts import Context, ServiceFacts
 from migrate_tui.manifests.names import dns_label, seconds
 from migrate_tui.manifests.resources import gpu_node_selector
+from migrate_tui.manifests.security import fs_group
 from migrate_tui.manifests.volumes import VolumeUse
 
 _POD_VOLUME_MODES = {"pvc", "shared-pvc", "empty-dir", "memory", "config-file", "secret-file"}
@@ -40,8 +41,8 @@ def mounts(uses: list[VolumeUse]) -> list[Obj]:
     for v in uses:
         if v.mode in _POD_VOLUME_MODES or v.mode == "claim-template":
             m: Obj = {"name": v.volume, "mountPath": v.target}
-            if v.key_name:
-                m["subPath"] = v.key_name
+            if v.key_name or v.sub_path:
+                m["subPath"] = v.key_name or v.sub_path
             if v.read_only:
                 m["readOnly"] = True
             out.append(m)
@@ -93,6 +94,9 @@ def _pod(ctx: Context, f: ServiceFacts, part: Part) -> Obj:
     pod: Obj = {"automountServiceAccountToken": False,
                 "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
                 "containers": containers}
+    group = fs_group(ctx, f)
+    if group is not None:
+        pod["securityContext"]["fsGroup"] = group
     volumes = pod_volumes(ctx, f, uses)
     if volumes:
         pod["volumes"] = volumes

@@ -97,6 +97,54 @@ def test_root_in_compose_is_not_said_to_run_as_root_in_the_pod(tmp_path: Path) -
     assert not line.why.startswith("runs as root")
 
 
+NON_ROOT_WITH_CLAIMS = """\
+services:
+  kafka:
+    image: bitnamilegacy/kafka:4.0
+  search:
+    image: elasticsearch:7.17.27
+  ui:
+    image: bitnamilegacy/nginx:1.27
+  clickhouse:
+    image: docker.io/clickhouse/clickhouse-server:25.12
+    user: "101:101"
+    volumes: ['clickhouse_data:/var/lib/clickhouse']
+  minio:
+    image: cgr.dev/chainguard/minio
+    volumes: ['minio_data:/data']
+  backend:
+    image: frappe/erpnext:v16.32.3
+    volumes: ['sites:/home/frappe/frappe-bench/sites']
+volumes: {clickhouse_data: {}, minio_data: {}, sites: {}}
+"""
+
+
+def test_a_non_root_image_can_write_its_claim(tmp_path: Path) -> None:
+    """thingsboard's bitnamilegacy kafka and valkey, temporal's elasticsearch run as a
+    non-root user, and a new claim belongs to root: without an fsGroup the pod could not
+    write its data folder and crashed (langfuse's clickhouse with its ``user: 101:101``
+    and chainguard minio too). bitnamilegacy was not even known as non-root (the
+    ledger asked to find its user). A pod with a claim now gets the image's group as
+    fsGroup; one without a claim gets none."""
+    made = generated_from(tmp_path, NON_ROOT_WITH_CLAIMS)
+    pods = {d.name: d.body["spec"]["template"]["spec"] for d in made.documents()
+            if d.kind in ("StatefulSet", "Deployment")}
+    assert pods["kafka"]["securityContext"]["fsGroup"] == 1001
+    assert pods["search"]["securityContext"]["fsGroup"] == 1000
+    assert "fsGroup" not in pods["ui"]["securityContext"]
+    # langfuse's clickhouse runs as 101:101, its chainguard minio as nonroot: Docker gave
+    # their new named volumes the image folder's owner, a new claim is root's
+    assert pods["clickhouse"]["securityContext"]["fsGroup"] == 101
+    assert pods["minio"]["securityContext"]["fsGroup"] == 65532
+    # frappe's image runs as its user frappe (1000): sites was not writable
+    assert pods["backend"]["securityContext"]["fsGroup"] == 1000
+    assert "fsGroup 101" in next(e for e in made.entries_for("clickhouse")
+                                 if e.key == "user").why
+    assert pods["kafka"]["containers"][0]["securityContext"]["runAsNonRoot"] is True
+    line = next(e for e in made.entries_for("kafka") if e.key == "user")
+    assert line.status == "approximated" and "fsGroup 1001" in line.why
+
+
 def test_unpinned_image_is_a_decision() -> None:
     assert entry("blog", "image").status == "decide"
     assert entry("shop", "image").status == "mapped"
@@ -540,3 +588,77 @@ def test_a_traefik_route_naming_no_port_takes_the_detected_one_and_says_so(
         assert status == "approximated" and why in text and f"port {number}" in text, name
     assert port("named") == 7000 and [s for s, _ in said("named")] == ["mapped"]
     assert port("none") is None and [s for s, _ in said("none")] == ["decide"]
+
+
+def test_a_secret_value_that_is_also_an_options_name_leaves_the_option_alone(
+        tmp_path: Path) -> None:
+    """frappe's create-site runs ``bench new-site --admin-password=admin`` where the root
+    password is ``admin`` too: the command became ``--$(SECRET_...)-password=$(SECRET_...)``,
+    an option renamed the day the password is rotated. The option's name stays; its value
+    (and a short option's glued value) is still a reference."""
+    made = generated_from(tmp_path, (
+        "services:\n  db:\n    image: mariadb:11.8\n"
+        "    environment: {MARIADB_ROOT_PASSWORD: admin}\n"
+        "  create-site:\n    image: frappe/erpnext:v16.32.3\n"
+        "    environment: {MARIADB_ROOT_PASSWORD: admin}\n"
+        "    entrypoint: [bash, -c]\n"
+        "    command: ['bench new-site --admin-password=admin --db-root-password=admin; "
+        "mysql -padmin --admin x']\n"))
+    (job,) = [d.body for d in made.documents() if d.name == "create-site"]
+    args = job["spec"]["template"]["spec"]["containers"][0]["args"][0]
+    assert args == ("bench new-site --admin-password=$(MARIADB_ROOT_PASSWORD) "
+                    "--db-root-password=$(MARIADB_ROOT_PASSWORD); "
+                    "mysql -p$(MARIADB_ROOT_PASSWORD) --admin x")
+
+
+def test_a_class_name_or_a_bare_url_under_a_key_name_stays_in_the_configmap(
+        tmp_path: Path) -> None:
+    """kafbat's kafka-connect0 has CONNECT_KEY_CONVERTER=org.apache...StringConverter and
+    CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL=http://schemaregistry0:8085: named like keys,
+    they went to the Secret, whose secrets.env starts empty, so the converter was lost.
+    A Java class name and a URL of only a host and port are no secrets; a URL with a
+    password still is."""
+    made = generated_from(tmp_path, (
+        "services:\n  connect:\n    image: confluentinc/cp-kafka-connect:7.8.0\n"
+        "    environment:\n"
+        "      CONNECT_KEY_CONVERTER: org.apache.kafka.connect.storage.StringConverter\n"
+        "      CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL: http://schemaregistry0:8085\n"
+        "      CONNECT_SECRET_KEY: s3cr3t-Value\n"
+        "      CONNECT_KEY_URL: http://user:pa55word@registry:8085\n"))
+    (config,) = [d.body for d in made.documents() if d.kind == "ConfigMap"
+                 and d.name == "connect-env"]
+    assert set(config["data"]) == {"CONNECT_KEY_CONVERTER",
+                                   "CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL"}
+    secret = {e.key for e in made.entries_for("connect") if "a secret" in e.why}
+    assert secret == {"environment.CONNECT_SECRET_KEY", "environment.CONNECT_KEY_URL"}
+
+
+def test_a_server_listening_on_its_own_name_listens_on_every_address(
+        tmp_path: Path) -> None:
+    """kafbat's kafka0 listens on PLAINTEXT://kafka0:29092 and its schema registry on
+    http://schemaregistry0:8085: in the cluster those names are their Services' addresses,
+    which a pod cannot bind, so both crashed at start. The listener's host becomes 0.0.0.0
+    (the advertised one keeps the name), and the ledger asks for the controller port only
+    the broker itself calls (its quorum voters name it)."""
+    made = generated_from(tmp_path, (
+        "services:\n  kafka0:\n    image: confluentinc/cp-kafka:7.8.0\n"
+        "    hostname: kafka0\n    ports: ['9092:9092']\n    environment:\n"
+        "      KAFKA_LISTENERS: 'PLAINTEXT://kafka0:29092,CONTROLLER://kafka0:29093,"
+        "PLAINTEXT_HOST://0.0.0.0:9092'\n"
+        "      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://kafka0:29092'\n"
+        "      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@kafka0:29093'\n"
+        "  registry:\n    image: confluentinc/cp-schema-registry:7.8.0\n"
+        "    environment:\n      SCHEMA_REGISTRY_LISTENERS: http://registry:8085\n"
+        "      SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS: PLAINTEXT://kafka0:29092\n"))
+    data = {d.name: d.body["data"] for d in made.documents() if d.kind == "ConfigMap"}
+    assert data["kafka0-env"]["KAFKA_LISTENERS"] == (
+        "PLAINTEXT://0.0.0.0:29092,CONTROLLER://0.0.0.0:29093,PLAINTEXT_HOST://0.0.0.0:9092")
+    assert data["kafka0-env"]["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka0:29092"
+    assert data["registry-env"]["SCHEMA_REGISTRY_LISTENERS"] == "http://0.0.0.0:8085"
+    line = next(e for e in made.entries_for("kafka0")
+                if e.key == "environment.KAFKA_LISTENERS")
+    assert line.status == "decide" and "port 29093 is on no Service" in line.why
+    # a listener port it never calls itself on is no decision (the registry's 8085)
+    line = next(e for e in made.entries_for("registry")
+                if e.key == "environment.SCHEMA_REGISTRY_LISTENERS")
+    assert line.status == "approximated" and "0.0.0.0" in line.why

@@ -261,10 +261,10 @@ def test_only_the_engines_data_directory_gets_the_engines_size(tmp_path: Path) -
     assert f"a claim template of {small} (the default size: /backups is not PostgreSQL's " \
         "data directory" in backups
     assert "the catalogue's default for PostgreSQL" in _entry(m, "db", "volumes[0]").why
-    # no mount on a data path (PGDATA moved): which one is the data is not known, both keep
-    # the engine's size; a hint sizes every claim of the service
-    assert set(_claims_by_path(_workload(m, "moved")).values()) == {
-        d.storage_size("database", "PostgreSQL")}
+    # PGDATA moves the data directory: the mount there is the data, the other one is not;
+    # a hint sizes every claim of the service
+    assert _claims_by_path(_workload(m, "moved")) == {
+        "/pgdata": d.storage_size("database", "PostgreSQL"), "/wal": small}
     assert set(_claims_by_path(_workload(m, "hinted")).values()) == {"50Gi"}
 
 
@@ -384,3 +384,89 @@ def test_the_plan_names_pods_and_services_as_the_manifests_do(tmp_path: Path) ->
     copy = texts["Web_App.data-copy-bind-mount-srv-app-uploads"]
     claim = _mounted_claims(_workload(ws.manifests, web))["/usr/share/nginx/html/uploads"]
     assert f"mounts PVC {claim} at /data" in copy and claim in objects
+
+
+ANONYMOUS_DATA = """\
+services:
+  postgresql:
+    image: postgres:16
+    volumes: ['/var/lib/postgresql/data']
+  search:
+    image: elasticsearch:7.17.27
+    volumes: ['/var/lib/elasticsearch/data']
+"""
+
+
+def test_an_anonymous_volume_on_the_engines_data_directory_is_a_claim(
+        tmp_path: Path) -> None:
+    """temporal's postgresql keeps its data in an anonymous volume on its data directory:
+    the StatefulSet mounted an emptyDir there and the ledger said ``mapped``, so every
+    reschedule lost the database. It is now the claim template; an anonymous volume off
+    the data path stays an emptyDir."""
+    (tmp_path / "compose.yaml").write_text(ANONYMOUS_DATA)
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+    d = load_defaults()
+    assert _claims_by_path(_workload(m, "postgresql")) == {
+        "/var/lib/postgresql/data": d.storage_size("database", "PostgreSQL")}
+    entry = _entry(m, "postgresql", "volumes[0]")
+    assert entry.status == "approximated" and "claim template" in entry.why
+    search = _workload(m, "search")["spec"]
+    assert set(_claims_by_path(_workload(m, "search"))) == {"/usr/share/elasticsearch/data"}
+    assert [v["name"] for v in search["template"]["spec"]["volumes"]] == ["scratch-0"]
+
+
+def test_a_store_without_a_volume_gets_its_claim_where_its_image_keeps_the_data(
+        tmp_path: Path) -> None:
+    """thingsboard's bitnamilegacy/kafka keeps its data in no volume: its claim template
+    went on /var/lib/kafka/data, the catalogue's first path, where a Bitnami image writes
+    nothing (its data is under /bitnami/kafka): the claim stayed empty and the data was
+    lost. The claim now goes on the data path of the image's publisher."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  kafka:\n    image: bitnamilegacy/kafka:4.0\n"
+        "  broker:\n    image: confluentinc/cp-kafka:7.6.0\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+    assert set(_claims_by_path(_workload(m, "kafka"))) == {"/bitnami/kafka"}
+    assert set(_claims_by_path(_workload(m, "broker"))) == {"/var/lib/kafka/data"}
+
+
+def test_a_data_directory_moved_by_the_environment_gets_the_claim(tmp_path: Path) -> None:
+    """kafbat's kafka0 sets KAFKA_LOG_DIRS=/tmp/kraft-combined-logs: its claim template went
+    on /var/lib/kafka/data, which Kafka never writes, and the logs stayed on the container's
+    disk. The claim now goes where the environment moves the data (PGDATA too)."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  kafka0:\n    image: confluentinc/cp-kafka:7.8.0\n"
+        "    environment: {KAFKA_LOG_DIRS: '/tmp/kraft-combined-logs'}\n"
+        "  db:\n    image: postgres:16\n"
+        "    environment: {PGDATA: /srv/pg/data}\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+    assert set(_claims_by_path(_workload(m, "kafka0"))) == {"/tmp/kraft-combined-logs"}
+    assert set(_claims_by_path(_workload(m, "db"))) == {"/srv/pg/data"}
+    assert "the data directory its environment sets" in _entry(m, "kafka0", "volumes").why
+
+
+def test_a_database_that_wants_an_empty_data_directory_mounts_a_folder_of_its_claim(
+        tmp_path: Path) -> None:
+    """temporal's, thingsboard's and langfuse's postgres got their claim on
+    /var/lib/postgresql/data itself: on an ext4 volume its lost+found makes initdb stop
+    ("exists but is not empty") and the pod crash-loops. The claim is mounted from its
+    folder ``data`` (subPath) there and on MySQL's /var/lib/mysql; elsewhere as it was."""
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  pg:\n    image: postgres:16\n"
+        "    volumes: ['pgdata:/var/lib/postgresql/data']\n"
+        "  my:\n    image: mysql:8.4\n    volumes: ['mydata:/var/lib/mysql']\n"
+        "  redis:\n    image: redis:7\n    volumes: ['redisdata:/data']\n"
+        "volumes: {pgdata: {}, mydata: {}, redisdata: {}}\n")
+    project = load_project(LoadOptions(path=str(tmp_path), environ={}))
+    m = generate_manifests(project, analyze(project))
+
+    def sub_paths(name: str) -> dict[str, str | None]:
+        c = _workload(m, name)["spec"]["template"]["spec"]["containers"][0]
+        return {v["mountPath"]: v.get("subPath") for v in c["volumeMounts"]}
+
+    assert sub_paths("pg") == {"/var/lib/postgresql/data": "data"}
+    assert sub_paths("my") == {"/var/lib/mysql": "data"}
+    assert sub_paths("redis") == {"/data": None}
+    assert "lost+found" in _entry(m, "pg", "volumes[0]").why

@@ -357,3 +357,20 @@ def test_a_start_up_without_a_condition_is_its_start_order_item_not_a_second_one
     assert not any("depends-on-no-condition" in i for i in texts)
     assert texts["api.start-order"].endswith(
         "(depends_on db without a condition only orders the start)")
+
+
+def test_container_names_are_one_fix_not_one_sentence_per_service(tmp_path: Path) -> None:
+    """temporal's plan said "Pods get generated names; clients must use the Service name.
+    Name the Service temporal if clients use that name." five times over, once per
+    container name, in one item, and asked to name Services the manifests had already
+    made where a client calls one. The item now says once what is left for the team."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text(
+        "services:\n"
+        "  api:\n    image: ghcr.io/acme/api:1.2.3\n    container_name: acme-api\n"
+        "  web:\n    image: ghcr.io/acme/web:1.2.3\n    container_name: acme-web\n")
+    text = {i.id: i.text for i in _plan(folder / "compose.yaml", tmp_path).items()}[
+        "project.fix-container-name"]
+    assert text.count("Fix:") == 1 and "Name the Service" not in text
+    assert "acme-api" in text and "acme-web" in text
