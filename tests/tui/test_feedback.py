@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,17 +46,23 @@ async def test_a_reload_that_fails_says_so(project: Path) -> None:
         assert _said(app, "Reload failed")
 
 
+async def _warning(app: Any, pilot: Any) -> str:
+    """The one warnings notification of the loaded project."""
+    await loaded(app, pilot)
+    await pilot.pause()
+    assert app.workspace is not None
+    (said,) = [str(n.message) for n in app._notifications
+               if str(n.title).startswith("Warnings")]
+    return said
+
+
 async def test_loader_warnings_are_shown(project: Path) -> None:
     compose = project / "compose.yaml"
     compose.write_text(compose.read_text().replace(
         "services:", "x-release: ${RELEASE_TAG}\nservices:", 1))
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(app, pilot)
-        await pilot.pause()
-        assert app.workspace is not None
-        (said,) = [str(n.message) for n in app._notifications
-                   if str(n.title).startswith("Warnings")]
+        said = await _warning(app, pilot)
         assert "RELEASE_TAG" in said
         warnings = app.query_one("#ov-warnings")
         assert warnings.display and "RELEASE_TAG" in shown(app, "#ov-warnings")
@@ -82,11 +89,7 @@ async def test_the_analysis_warnings_are_shown_escaped(project: Path) -> None:
     (project / "compose.yaml").write_text(yaml.safe_dump(compose))
     app = app_for(project)
     async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(app, pilot)
-        await pilot.pause()
-        assert app.workspace is not None
-        (said,) = [str(n.message) for n in app._notifications
-                   if str(n.title).startswith("Warnings")]
+        said = await _warning(app, pilot)
         assert "not read for the proxy's upstreams" in said
         assert "\x1b" not in said  # (and its markup is text, as the user reads it:)
         assert "\\x1b[2J[red]x.conf" in Text.from_markup(said).plain
