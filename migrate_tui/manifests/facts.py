@@ -647,11 +647,11 @@ def rebound_listeners(svc: Service, defaults: ManifestDefaults) -> dict[str, str
     pattern = defaults.bind_variables
     if pattern is None:
         return {}
+    binds = {k: v for k, v in svc.environment.items() if v and pattern.search(k)}
+    if not binds:  # (nearly every service: no pattern of its names made for nothing)
+        return {}
     own = {svc.name, str(svc.get("hostname") or ""), str(svc.get("container_name") or "")}
     hosts = "|".join(re.escape(n) for n in sorted(own - {""}))
     at = re.compile(rf"(://)({hosts})(:[0-9]+)")
-    out = {}
-    for key, value in svc.environment.items():
-        if value and pattern.search(key) and at.search(value):
-            out[key] = at.sub(r"\g<1>0.0.0.0\g<3>", value)
-    return out
+    return {key: at.sub(r"\g<1>0.0.0.0\g<3>", value)
+            for key, value in binds.items() if at.search(value)}
